@@ -1,0 +1,37 @@
+// Starts one local stack for the whole test run on its own port and data folder, and hands its
+// addresses and keys to every test file through vitest's provide/inject.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { TestProject } from 'vitest/node'
+import { startStack, type Stack } from '../../src/stack/index.ts'
+
+export interface StackInfo {
+  apiUrl: string
+  dbUrl: string
+  anonKey: string
+  serviceRoleKey: string
+  jwtSecret: string
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: StackInfo
+  }
+}
+
+let stack: Stack | undefined
+let dir: string | undefined
+
+export async function setup(project: TestProject) {
+  dir = mkdtempSync(join(tmpdir(), 'oc-test-stack-'))
+  const port = Number(process.env.TEST_STACK_PORT ?? 55321 + Math.floor(Math.random() * 2000) * 2)
+  stack = await startStack({ port, dataDir: join(dir, 'pg'), fresh: true, seed: true })
+  const { apiUrl, dbUrl, anonKey, serviceRoleKey, jwtSecret } = stack
+  project.provide('stack', { apiUrl, dbUrl, anonKey, serviceRoleKey, jwtSecret })
+}
+
+export async function teardown() {
+  await stack?.stop()
+  if (dir) rmSync(dir, { recursive: true, force: true })
+}

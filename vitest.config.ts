@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config'
+
+// One local stack per test run (test/setup/global.ts); each test file makes its own tenants.
+export default defineConfig({
+  resolve: { alias: { '@shared': new URL('./src/shared', import.meta.url).pathname } },
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/setup/global.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+})
