@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { asAnon, asUser, DEMO } from './support/db.ts'
+import { asAnon, asUser, DEMO } from './support/db'
 
 type Who = { user_id: string | null; tenants: { slug: string; member_role: string | null }[] }
 

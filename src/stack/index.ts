@@ -1,6 +1,6 @@
 // The local Supabase-compatible stack: PostgreSQL (embedded) plus the HTTP gateway that speaks the
 // part of Supabase's API the console uses. Dev commands, the benchmark and the tests all start it here.
-import { startDatabase, type Database } from './database.ts'
+import { startDatabase, type Database } from './database'
 
 export interface StackOptions {
   /** Gateway port; PostgreSQL listens on port + 1. */

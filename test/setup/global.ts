@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { startStack, type Stack } from '../../src/stack/index.ts'
+import { startStack, type Stack } from '../../src/stack/index'
 
 export interface StackInfo {
   apiUrl: string

@@ -1,0 +1,254 @@
+// The domain half of the API contract: what the renderer reads from the replica and the intents it
+// queues. Shapes are view models (camelCase, money as decimal strings), derived from the replica's
+// rows by the core's query layer; the renderer never sees SQL or raw tables.
+import { z } from 'zod'
+
+const strict = z.strictObject
+const empty = strict({})
+const Id = z.guid()
+const Timestamp = z.string() // ISO 8601
+const Money = z.string().regex(/^-?\d{1,12}(\.\d{1,2})?$/) // numeric(14,2) as text, never a float
+const Currency = z.string().regex(/^[A-Z]{3}$/)
+
+export const ApprovalKind = z.enum(['tool_call', 'refund', 'payout', 'journal_posting', 'changeset', 'spend'])
+export type ApprovalKind = z.infer<typeof ApprovalKind>
+export const ApprovalStatus = z.enum(['pending', 'approved', 'rejected', 'escalated', 'expired', 'cancelled'])
+export const DecisionKind = z.enum(['approve', 'approve_with_edits', 'reject', 'escalate'])
+export type DecisionKind = z.infer<typeof DecisionKind>
+
+/** A refusal carried by an item: the server's (after a push) or the replica's pre-flight check. */
+export const Refusal = strict({ code: z.string(), message: z.string() })
+
+// ───────────── inbox and detail ─────────────
+
+export const InboxFilter = strict({
+  kinds: z.array(ApprovalKind).max(6).optional(),
+  minRisk: z.number().int().min(0).max(5).optional(),
+  agentId: Id.optional(),
+  tenantId: Id.optional(),
+  amountMin: z.number().nonnegative().max(1e12).optional(),
+  amountMax: z.number().nonnegative().max(1e12).optional(),
+  text: z.string().max(200).optional(),
+})
+export type InboxFilter = z.infer<typeof InboxFilter>
+
+export const ApprovalListItem = strict({
+  id: Id,
+  tenantId: Id,
+  kind: ApprovalKind,
+  title: z.string(),
+  riskLevel: z.number().int(),
+  amount: Money.nullable(),
+  currency: Currency.nullable(),
+  counterparty: z.string().nullable(),
+  status: ApprovalStatus,
+  createdAt: Timestamp,
+  expiresAt: Timestamp.nullable(),
+  agentId: Id.nullable(),
+  agentName: z.string().nullable(),
+  policyFlags: z.array(z.string()),
+  requiredApprovals: z.number().int(),
+  approvalsSoFar: z.number().int(),
+  /** Set when the last queued decision on this item was refused: why, to show on the row. */
+  lastRefusal: Refusal.nullable(),
+  /** Why the server would refuse my approval, when the replica can already tell. */
+  preflight: Refusal.nullable(),
+})
+export type ApprovalListItem = z.infer<typeof ApprovalListItem>
+
+export const Page = <T extends z.ZodType>(item: T) =>
+  strict({ items: z.array(item), total: z.number().int().nonnegative() })
+
+const Paging = {
+  limit: z.number().int().min(1).max(500).default(100),
+  offset: z.number().int().min(0).max(10_000_000).default(0),
+}
+
+export const EvidenceRow = strict({
+  table: z.string(),
+  id: Id,
+  label: z.string(),
+  fields: z.record(z.string(), z.unknown()),
+})
+export const DecisionRecord = strict({
+  id: Id,
+  decision: DecisionKind,
+  actorId: Id,
+  actorName: z.string().nullable(),
+  onBehalfOf: Id.nullable(),
+  reason: z.string().nullable(),
+  createdAt: Timestamp,
+})
+export const AuditEntry = strict({
+  id: z.string(), // bigint as text
+  tenantId: Id,
+  occurredAt: Timestamp,
+  actorType: z.enum(['user', 'agent', 'system']),
+  actorId: z.string().nullable(),
+  action: z.string(),
+  entityType: z.string(),
+  entityId: z.string().nullable(),
+  beforeState: z.unknown(),
+  afterState: z.unknown(),
+  integrityHash: z.string(),
+})
+export const MessageRecord = strict({
+  id: Id,
+  fromType: z.enum(['user', 'agent']),
+  fromId: Id,
+  fromName: z.string().nullable(),
+  body: z.string(),
+  createdAt: Timestamp,
+  queued: z.boolean(),
+})
+export const AgentSummary = strict({
+  id: Id,
+  tenantId: Id,
+  name: z.string(),
+  role: z.string().nullable(),
+  kind: z.string(),
+  tier: z.number().int(),
+  autonomy: z.string(),
+  status: z.string(),
+  trustScore: z.number().nullable(),
+})
+
+export const ApprovalDetail = strict({
+  item: ApprovalListItem,
+  summary: z.string().nullable(),
+  payload: z.unknown(),
+  payloadHash: z.string(),
+  version: z.number().int(),
+  /** The tool's JSON schema for approve-with-edits, when the approval is a tool call with one. */
+  toolSchema: z.unknown().nullable(),
+  tool: strict({ app: z.string(), key: z.string() }).nullable(),
+  requestedByUserId: Id.nullable(),
+  agent: AgentSummary.nullable(),
+  evidence: z.array(EvidenceRow),
+  decisions: z.array(DecisionRecord),
+  audit: z.array(AuditEntry),
+  messages: z.array(MessageRecord),
+  changeset: strict({
+    id: Id,
+    title: z.string(),
+    status: z.string(),
+    patches: z.array(strict({ path: z.string(), diff: z.string() })),
+  }).nullable(),
+})
+export type ApprovalDetail = z.infer<typeof ApprovalDetail>
+
+// ───────────── intents and the local queue ─────────────
+
+export const IntentKind = z.enum([
+  'approval.decide',
+  'escalation.acknowledge',
+  'escalation.resolve',
+  'flag.review',
+  'changeset.review',
+  'snooze.set',
+  'message.send',
+])
+export type IntentKind = z.infer<typeof IntentKind>
+
+const Reason = z.string().trim().max(4000)
+
+/** Each intent's arguments, as sync_push receives them (snake_case: they go to the server unchanged). */
+export const IntentArgs = {
+  'approval.decide': strict({
+    approval_id: Id,
+    decision: DecisionKind,
+    version_seen: z.number().int().nonnegative(),
+    payload_hash_seen: z.string().max(200),
+    reason: Reason.optional(),
+    edited_payload: z.unknown().optional(),
+    on_behalf_of: Id.optional(),
+  }),
+  'escalation.acknowledge': strict({ escalation_id: Id }),
+  'escalation.resolve': strict({ escalation_id: Id, resolution: Reason.min(1) }),
+  'flag.review': strict({
+    flag_id: Id,
+    verdict: z.enum(['confirmed', 'false_positive']),
+    notes: Reason.optional(),
+  }),
+  'changeset.review': strict({
+    changeset_id: Id,
+    verdict: z.enum(['approved', 'rejected']),
+    comment: Reason.optional(),
+  }),
+  'snooze.set': strict({ approval_id: Id, until: Timestamp.nullable() }),
+  'message.send': strict({
+    body: z.string().trim().min(1).max(4000),
+    approval_id: Id.optional(),
+    task_id: Id.optional(),
+    to_agent_id: Id.optional(),
+  }),
+} as const satisfies Record<IntentKind, z.ZodType>
+
+export const NewIntent = z.discriminatedUnion(
+  'kind',
+  IntentKind.options.map((kind) => strict({ kind: z.literal(kind), args: IntentArgs[kind] })) as unknown as [
+    z.ZodObject,
+    ...z.ZodObject[],
+  ],
+)
+
+export const IntentState = z.enum(['held', 'queued', 'sending', 'applied', 'rejected', 'conflict'])
+
+export const Intent = strict({
+  clientMutationId: Id,
+  kind: IntentKind,
+  args: z.record(z.string(), z.unknown()),
+  state: IntentState,
+  createdAt: Timestamp,
+  holdUntil: Timestamp,
+  attempts: z.number().int(),
+  /** For rejected / conflict: the server's code and message, and what to do next. */
+  refusal: Refusal.nullable(),
+  /** A human label: "Approve · Refund 1,240.00 EUR to Contoso". */
+  label: z.string(),
+})
+export type Intent = z.infer<typeof Intent>
+
+// ───────────── the other views ─────────────
+
+export const Counts = strict({
+  inbox: z.number().int(),
+  queue: z.number().int(),
+  refused: z.number().int(),
+  escalations: z.number().int(),
+  flags: z.number().int(),
+  changesets: z.number().int(),
+  byTenant: z.record(z.string(), z.number().int()),
+})
+
+export const TenantSummary = strict({
+  id: Id,
+  name: z.string(),
+  slug: z.string(),
+  kind: z.string(),
+  parentTenantId: Id.nullable(),
+  memberRole: z.string().nullable(),
+})
+
+export const TenantScope = strict({ tenantId: Id.optional() })
+
+export const domainMethods = {
+  'tenants.list': { args: empty, result: z.array(TenantSummary) },
+  'inbox.list': {
+    args: strict({ filter: InboxFilter.default({}), ...Paging }),
+    result: Page(ApprovalListItem),
+  },
+  'inbox.counts': { args: TenantScope, result: Counts },
+  'approvals.detail': { args: strict({ id: Id }), result: ApprovalDetail },
+  'intents.create': { args: NewIntent, result: Intent },
+  'intents.undo': { args: strict({ clientMutationId: Id }), result: strict({ undone: z.boolean() }) },
+  /** Clears a rejected / conflict intent from the queue once the reviewer has read it. */
+  'intents.dismiss': { args: strict({ clientMutationId: Id }), result: strict({ dismissed: z.boolean() }) },
+  'queue.list': { args: empty, result: z.array(Intent) },
+  'history.list': { args: strict({ ...Paging }), result: Page(Intent) },
+} as const
+
+export const domainEvents = {
+  /** An intent changed state (sent, applied, refused): the toast and the Queue view follow it. */
+  'intent.changed': Intent,
+} as const
