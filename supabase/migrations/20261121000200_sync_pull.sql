@@ -1,0 +1,188 @@
+-- sync_pull: the change feed every console replica pulls from (design/sync.md, contract in
+-- src/shared/sync-protocol.ts). Reads as the caller, so RLS decides every row; cursors are kept per
+-- (tenant, table) on (sync_txid, sync_version); only rows whose writing transaction has finished
+-- come out, so a transaction that commits late never slips behind a cursor.
+--
+-- Tables without a tenant (profiles, role_permissions) stream under the scope '*'. A profile can
+-- become visible without changing (someone joins a tenant I see, or a tenant becomes visible to
+-- me). The first case restamps the profile (trigger below); for the second the client resets its
+-- '*' cursors whenever the `tenants` list of an answer differs from the replica's.
+
+-- A membership change makes the member's profile news for everyone who sees that tenant.
+create or replace function public.touch_member_profile() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  update public.profiles set updated_at = now() where id = new.user_id;
+  return null;
+end
+$$;
+revoke all on function public.touch_member_profile() from public, anon, authenticated, service_role;
+create trigger tenant_members_touch_profile after insert or update on public.tenant_members
+  for each row execute function public.touch_member_profile();
+
+-- The function is generated from the stream list so that every stream is the same static query
+-- (plans cached per session, one index range scan per visible tenant on
+-- (tenant_id, sync_txid, sync_version)) instead of dynamic SQL planned on every pull.
+do $generate$
+declare
+  -- Priority order: what the inbox needs first, history last. '*' marks tenant-less tables.
+  v_streams text[] := array[
+    'tenants', 'tenant_members', '*profiles', '*role_permissions',
+    'agents', 'tools', 'tasks', 'actions', 'approvals', 'review_snoozes', 'approval_delegations',
+    'approval_decisions', 'escalations', 'hallucination_flags', 'changesets', 'changeset_patches',
+    'orders', 'payments', 'refunds', 'payouts', 'payout_lines', 'disputes', 'journal_postings',
+    'messages', 'trust_ledger', 'cost_transactions', 'outbox', 'memory_entries', 'audit_log'];
+  v_stream text;
+  v_table text;
+  v_global boolean;
+  v_body text := '';
+  v_count text := '';
+begin
+  foreach v_stream in array v_streams loop
+    v_global := left(v_stream, 1) = '*';
+    v_table := ltrim(v_stream, '*');
+    v_body := v_body || format($stream$
+  -- %1$s
+  if v_budget > 0 or not v_has_more then
+    with cur as (
+      select s.tid, s.scope,
+             coalesce((p_cursors #>> array[s.scope, %1$L, 'txid'])::xid8, '0'::xid8) as txid,
+             coalesce((p_cursors #>> array[s.scope, %1$L, 'version'])::bigint, 0) as ver
+      from %2$s
+    ),
+    picked as (
+      select c.scope, r.rec, r.tx, r.ver
+      from cur c
+      cross join lateral (
+        select t as rec, t.sync_txid as tx, t.sync_version as ver
+        from public.%1$I t
+        where %3$s (t.sync_txid, t.sync_version) > (c.txid, c.ver)
+          and t.sync_txid < v_xmin
+        order by t.sync_txid, t.sync_version
+        limit v_budget + 1
+      ) r
+    ),
+    ranked as (select p.*, row_number() over (order by p.tx, p.ver) as rn from picked p),
+    taken as (select k.* from ranked k where k.rn <= v_budget)
+    select (select jsonb_agg(to_jsonb(x.rec) order by x.tx, x.ver) from taken x),
+           (select count(*)::int from taken),
+           exists (select 1 from ranked k where k.rn > v_budget),
+           (select jsonb_object_agg(m.scope, jsonb_build_object('txid', m.tx::text, 'version', m.ver))
+              from (select distinct on (x.scope) x.scope, x.tx, x.ver from taken x
+                    order by x.scope, x.tx desc, x.ver desc) m)
+      into v_rows, v_n, v_more, v_moved;
+    if v_n > 0 then
+      v_changes := v_changes || jsonb_build_object(%1$L, v_rows);
+      v_budget := v_budget - v_n;
+      select v_cursors || jsonb_object_agg(e.key, coalesce(v_cursors -> e.key, '{}'::jsonb) || jsonb_build_object(%1$L, e.value))
+        into v_cursors
+        from jsonb_each(v_moved) e;
+    end if;
+    v_has_more := v_has_more or v_more;
+  end if;
+$stream$,
+      v_table,
+      case when v_global then $s$(select null::uuid as tid, '*'::text as scope) s$s$
+           else $s$(select u.tid, u.tid::text as scope from unnest(v_tenants) as u(tid)) s$s$ end,
+      case when v_global then '' else 't.tenant_id = c.tid and' end);
+    v_count := v_count || format($count$
+    v_total := v_total + (select count(*) from public.%1$I t where %2$s t.sync_txid < v_xmin);$count$,
+      v_table,
+      case when v_global then '' else 't.tenant_id = any (v_tenants) and' end);
+  end loop;
+
+  execute format($function$
+create or replace function public.sync_pull(p_cursors jsonb default '{}'::jsonb, p_limit int default 2000)
+returns jsonb
+language plpgsql
+stable
+security invoker
+set search_path = ''
+as $body$
+declare
+  -- Every transaction still running, or yet to start, has a txid >= v_xmin: rows below it are final.
+  v_xmin xid8 := pg_snapshot_xmin(pg_current_snapshot());
+  v_limit int := least(greatest(coalesce(p_limit, 2000), 1), 20000);
+  v_budget int := v_limit;
+  v_cursors_in jsonb := coalesce(p_cursors, '{}'::jsonb);
+  v_fresh boolean;
+  v_tenants uuid[];
+  v_changes jsonb := '{}'::jsonb;
+  v_cursors jsonb := '{}'::jsonb;
+  v_has_more boolean := false;
+  v_priority jsonb;
+  v_total bigint := 0;
+  v_rows jsonb;
+  v_n int;
+  v_more boolean;
+  v_moved jsonb;
+begin
+  if auth.uid() is null then
+    -- anon (and service_role, which has no reviewer) replicate nothing.
+    return jsonb_build_object('tenants', '[]'::jsonb, 'changes', '{}'::jsonb, 'cursors', '{}'::jsonb, 'has_more', false);
+  end if;
+  if jsonb_typeof(v_cursors_in) <> 'object' then
+    raise exception 'p_cursors must be an object of {scope: {table: {txid, version}}}' using errcode = '22023';
+  end if;
+  p_cursors := v_cursors_in;
+  v_fresh := v_cursors_in = '{}'::jsonb;
+  v_tenants := public.visible_tenant_ids();
+
+  -- A fresh replica first gets the urgent pending approvals and what the inbox shows with them.
+  -- They do not move cursors; the streams below bring the same rows again in their turn.
+  if v_fresh then
+    with pa as (
+      select a.id, a.tenant_id, a.task_id, a.action_id, a.requested_by_agent_id,
+             row_number() over (order by a.expires_at asc nulls last, a.risk_level desc, a.created_at, a.id) as urgency
+      from public.approvals a
+      where a.tenant_id = any (v_tenants)
+        and a.status = 'pending' and a.deleted_at is null
+        and (a.expires_at is null or a.expires_at > now())
+      order by a.expires_at asc nulls last, a.risk_level desc, a.created_at, a.id
+      limit v_limit
+    ),
+    pact as (select x.* from public.actions x where x.id in (select pa.action_id from pa))
+    select jsonb_object_agg(p.tbl, p.rows) into v_priority
+    from (
+      select 'approvals' as tbl, (select jsonb_agg(to_jsonb(a) order by pa.urgency)
+                                  from pa join public.approvals a on a.id = pa.id) as rows
+      union all
+      select 'agents', (select jsonb_agg(to_jsonb(g)) from public.agents g
+                        where g.id in (select pa.requested_by_agent_id from pa))
+      union all
+      select 'tasks', (select jsonb_agg(to_jsonb(k)) from public.tasks k where k.id in (select pa.task_id from pa))
+      union all
+      select 'actions', (select jsonb_agg(to_jsonb(x)) from pact x)
+      union all
+      select 'tools', (select jsonb_agg(to_jsonb(o)) from public.tools o
+                       where exists (select 1 from pact x where o.tenant_id = x.tenant_id
+                                       and o.app = x.tool ->> 'app' and o.tool_key = x.tool ->> 'key'))
+      union all
+      select 'review_snoozes', (select jsonb_agg(to_jsonb(z)) from public.review_snoozes z
+                                where z.approval_id in (select pa.id from pa))
+    ) p
+    where p.rows is not null;
+    %1$s
+  end if;
+%2$s
+  return jsonb_build_object(
+           'tenants', to_jsonb(v_tenants),
+           'changes', v_changes,
+           'cursors', v_cursors,
+           'has_more', v_has_more)
+         || case when v_fresh then jsonb_build_object(
+           'priority', coalesce(v_priority, '{}'::jsonb),
+           'remaining_estimate',
+             greatest(v_total - (select coalesce(sum(jsonb_array_length(e.value)), 0) from jsonb_each(v_changes) e), 0))
+           else '{}'::jsonb end;
+end
+$body$;
+$function$, v_count, v_body);
+end
+$generate$;
+
+revoke all on function public.sync_pull(jsonb, int) from public;
+grant execute on function public.sync_pull(jsonb, int) to anon, authenticated, service_role;
