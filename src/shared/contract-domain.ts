@@ -184,13 +184,19 @@ export const IntentArgs = {
   }),
 } as const satisfies Record<IntentKind, z.ZodType>
 
-export const NewIntent = z.discriminatedUnion(
-  'kind',
-  IntentKind.options.map((kind) => strict({ kind: z.literal(kind), args: IntentArgs[kind] })) as unknown as [
-    z.ZodObject,
-    ...z.ZodObject[],
-  ],
-)
+const intentOf = <K extends IntentKind>(kind: K) => strict({ kind: z.literal(kind), args: IntentArgs[kind] })
+
+/** What the renderer asks to queue: one intent kind with its arguments. */
+export const NewIntent = z.discriminatedUnion('kind', [
+  intentOf('approval.decide'),
+  intentOf('escalation.acknowledge'),
+  intentOf('escalation.resolve'),
+  intentOf('flag.review'),
+  intentOf('changeset.review'),
+  intentOf('snooze.set'),
+  intentOf('message.send'),
+])
+export type NewIntent = z.infer<typeof NewIntent>
 
 export const IntentState = z.enum(['held', 'queued', 'sending', 'applied', 'rejected', 'conflict'])
 

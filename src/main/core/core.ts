@@ -1,0 +1,204 @@
+// The core's state: who is signed in, their replica and the sync engine working on it. Sign-in,
+// sign-out and start-up run one at a time, so a replica is never opened twice or swapped while in
+// use. A stored session opens the replica with no network at all (offline start).
+import type { EmitEvent, SessionState, Settings } from '../../shared/contract'
+import { ApiError } from '../../shared/errors'
+import { Auth, type SignedInUser } from './auth/auth'
+import type { SessionStore } from './auth/session-store'
+import { DEMO_PASSWORD, DEMO_USERS } from './demo-users'
+import { Replica } from './replica/replica'
+import type { TableSpec } from './replica/tables'
+import { coreStateFile, settingsFile, type JsonFile, type LastUser } from './settings'
+import { SyncEngine, type EngineOptions } from './sync/engine'
+import { StatusModel } from './sync/status'
+import * as queue from './queue/intents'
+
+export interface BackendOptions {
+  url: string
+  anonKey: string
+  isLocalStack: boolean
+}
+
+export type SyncTuning = Partial<
+  Pick<EngineOptions, 'pullLimit' | 'pushBatch' | 'focusedIntervalMs' | 'backgroundIntervalMs' | 'backoff' | 'onPhase' | 'random'>
+>
+
+export interface CoreOptions {
+  userDataDir: string
+  backend: BackendOptions
+  sessionStore: SessionStore
+  emit: EmitEvent
+  fetch?: typeof fetch
+  now?: () => number
+  /** Replicated tables; the server registry by default. */
+  tables: TableSpec[]
+  sync?: SyncTuning
+}
+
+export class CoreState {
+  readonly status: StatusModel
+  readonly now: () => number
+  auth!: Auth
+  replica: Replica | null = null
+  engine: SyncEngine | null = null
+  private sessionStatus: SessionState['status'] = 'signed_out'
+  private user: SignedInUser | null = null
+  private serial: Promise<unknown> = Promise.resolve()
+  private closed = false
+  private focused = true
+  readonly settings: JsonFile<Settings>
+  private readonly memory: ReturnType<typeof coreStateFile>
+
+  constructor(private readonly o: CoreOptions) {
+    this.now = o.now ?? Date.now
+    this.status = new StatusModel((s) => o.emit('sync.status', s))
+    this.settings = settingsFile(o.userDataDir)
+    this.memory = coreStateFile(o.userDataDir)
+  }
+
+  readonly emit: EmitEvent = (event, payload) => this.o.emit(event, payload)
+
+  emitData(tables: string[]): void {
+    this.o.emit('data.changed', { tables })
+  }
+
+  /** Runs session transitions one after another. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.serial.then(fn, fn)
+    this.serial = run.catch(() => {})
+    return run
+  }
+
+  async start(): Promise<void> {
+    await this.exclusive(async () => {
+      this.auth = await Auth.create(await this.backend(), this.o.sessionStore, this.o.fetch ?? fetch, this.now)
+      const stored = this.auth.storedUser()
+      const last = (await this.memory.read()).lastUser
+      if (stored) {
+        await this.openFor(stored)
+        this.sessionStatus = 'signed_in'
+      } else if (last) {
+        // The session was refused earlier: keep the replica (and its queue) readable, ask to sign in.
+        await this.openFor(last)
+        this.sessionStatus = 'sign_in_required'
+        this.engine?.pauseForSignIn()
+      }
+    })
+  }
+
+  private async backend() {
+    const s = await this.settings.read()
+    const url = s.supabaseUrl ?? this.o.backend.url
+    const anonKey = s.supabaseAnonKey ?? this.o.backend.anonKey
+    return { url, anonKey, isLocalStack: this.o.backend.isLocalStack && url === this.o.backend.url }
+  }
+
+  async session(): Promise<SessionState> {
+    const b = await this.backend()
+    return {
+      status: this.sessionStatus,
+      user: this.user,
+      backend: { url: b.url, isLocalStack: b.isLocalStack },
+      demoUsers: b.isLocalStack ? DEMO_USERS : [],
+      demoPassword: b.isLocalStack ? DEMO_PASSWORD : null,
+    }
+  }
+
+  private async emitSession(): Promise<void> {
+    this.o.emit('session.changed', await this.session())
+  }
+
+  async signIn(email: string, password: string): Promise<SessionState> {
+    return this.exclusive(async () => {
+      const res = await this.auth.signIn(email, password)
+      if (!res.ok) throw new ApiError(res.reason === 'invalid' ? 'invalid_credentials' : 'backend_unreachable')
+      if (this.replica && this.replica.userId !== res.user.id) await this.closeReplica()
+      if (!this.replica) await this.openFor(res.user)
+      this.user = res.user
+      this.sessionStatus = 'signed_in'
+      await this.memory.write({ lastUser: res.user })
+      this.engine?.resume()
+      const state = await this.session()
+      this.o.emit('session.changed', state)
+      return state
+    })
+  }
+
+  async signOut(force: boolean): Promise<SessionState> {
+    return this.exclusive(async () => {
+      if (this.replica && !force) {
+        const { depth } = await queue.queueSummary(this.replica.db, this.replica.userId)
+        if (depth > 0) throw new ApiError('queue_not_empty', undefined, { queued: depth })
+      }
+      await this.engine?.stop()
+      this.engine = null
+      const replica = this.replica
+      this.replica = null
+      await replica?.destroy()
+      await this.auth.signOut()
+      await this.memory.write({ lastUser: null })
+      this.user = null
+      this.sessionStatus = 'signed_out'
+      this.status.set({ state: 'offline', queueDepth: 0, oldestQueuedAt: null, initialSync: null, lastError: null, lastPullAt: null })
+      const state = await this.session()
+      this.o.emit('session.changed', state)
+      return state
+    })
+  }
+
+  /** The engine found the refresh token refused: keep everything, ask for sign-in. */
+  onSignInRequired(): void {
+    if (this.sessionStatus === 'sign_in_required') return
+    this.sessionStatus = 'sign_in_required'
+    void this.emitSession()
+  }
+
+  private async openFor(user: SignedInUser | LastUser): Promise<void> {
+    this.replica = await Replica.open(this.o.userDataDir, user.id, this.o.tables)
+    this.user = { id: user.id, email: user.email, fullName: user.fullName }
+    this.engine = new SyncEngine({
+      replica: this.replica,
+      auth: this.auth,
+      status: this.status,
+      emit: this.o.emit,
+      now: this.now,
+      onSignInRequired: () => this.onSignInRequired(),
+      ...this.o.sync,
+    })
+    this.engine.setFocused(this.focused)
+    if (this.closed) return
+    this.engine.start()
+  }
+
+  private async closeReplica(): Promise<void> {
+    await this.engine?.stop()
+    this.engine = null
+    await this.replica?.close()
+    this.replica = null
+  }
+
+  requireReplica(): Replica {
+    if (!this.replica || this.sessionStatus === 'signed_out') throw new ApiError('not_signed_in')
+    return this.replica
+  }
+
+  requireUser(): string {
+    return this.requireReplica().userId
+  }
+
+  setFocused(focused: boolean): void {
+    this.focused = focused
+    this.engine?.setFocused(focused)
+  }
+
+  wake(): void {
+    this.engine?.nudge()
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    await this.exclusive(async () => {
+      await this.closeReplica()
+    })
+  }
+}

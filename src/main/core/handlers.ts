@@ -1,0 +1,108 @@
+// One handler per contract method, each a thin step from validated arguments to the query layer,
+// the queue or the session. Expected failures are ApiErrors; dispatch() turns them into outcomes.
+import type { CoreHandlers, Settings } from '../../shared/contract'
+import type { CoreState } from './core'
+import { createIntent } from './queue/create'
+import * as queue from './queue/intents'
+import { counts } from './queries/counts'
+import { approvalDetail } from './queries/detail'
+import { listInbox } from './queries/inbox'
+import { listTenants } from './queries/tenants'
+
+export function buildHandlers(core: CoreState): CoreHandlers {
+  const now = () => new Date(core.now())
+  const changed = async (rows: queue.IntentRow[]) => {
+    for (const row of rows) emitIntent(core, row)
+    await core.engine?.intentsChanged()
+  }
+
+  return {
+    'session.get': () => core.session(),
+    'session.signIn': ({ email, password }) => core.signIn(email, password),
+    'session.signOut': ({ force }) => core.signOut(force ?? false),
+
+    'settings.get': () => core.settings.read(),
+    'settings.update': async (patch) => {
+      const next: Settings = { ...(await core.settings.read()), ...patch }
+      await core.settings.write(next)
+      return next
+    },
+
+    'sync.status': async () => core.status.get(),
+    'sync.setWorkOffline': async ({ offline }) => {
+      core.requireReplica()
+      core.engine?.setWorkOffline(offline)
+      return core.status.get()
+    },
+    'sync.now': async () => {
+      core.requireReplica()
+      core.engine?.nudge()
+      return core.status.get()
+    },
+
+    'tenants.list': async () => {
+      const r = core.requireReplica()
+      return listTenants(r.db, r.userId)
+    },
+    'inbox.list': async ({ filter, limit, offset }) => {
+      const r = core.requireReplica()
+      return listInbox(r.db, r.userId, now(), filter, limit, offset)
+    },
+    'inbox.counts': async ({ tenantId }) => {
+      const r = core.requireReplica()
+      return counts(r.db, r.userId, now(), tenantId)
+    },
+    'approvals.detail': async ({ id }) => {
+      const r = core.requireReplica()
+      return approvalDetail(r.db, r.userId, now(), id)
+    },
+
+    'intents.create': async (intent) => {
+      const r = core.requireReplica()
+      const { holdSeconds } = await core.settings.read()
+      const row = await createIntent(r.db, intent, {
+        userId: r.userId,
+        now: now(),
+        holdSeconds,
+      })
+      // The reviewer is told "queued" only once the intent would survive a power cut.
+      r.flush()
+      await changed([row])
+      return queue.toIntent(row)
+    },
+    'intents.undo': async ({ clientMutationId }) => {
+      const r = core.requireReplica()
+      const undone = await queue.undoIntent(r.db, r.userId, clientMutationId, now())
+      if (undone) {
+        r.flush()
+        core.emitData(['pending_mutations'])
+        await core.engine?.intentsChanged()
+      }
+      return { undone }
+    },
+    'intents.dismiss': async ({ clientMutationId }) => {
+      const r = core.requireReplica()
+      const dismissed = await queue.dismissIntent(r.db, r.userId, clientMutationId, now())
+      if (dismissed) {
+        const row = await queue.getIntent(r.db, r.userId, clientMutationId)
+        if (row) emitIntent(core, row)
+        core.emitData(['pending_mutations'])
+      }
+      return { dismissed }
+    },
+    'queue.list': async () => {
+      const r = core.requireReplica()
+      return (await queue.listQueue(r.db, r.userId)).map(queue.toIntent)
+    },
+    'history.list': async ({ limit, offset }) => {
+      const r = core.requireReplica()
+      const { rows, total } = await queue.listHistory(r.db, r.userId, limit, offset)
+      return { items: rows.map(queue.toIntent), total }
+    },
+  }
+}
+
+function emitIntent(core: CoreState, row: queue.IntentRow): void {
+  core.emit('intent.changed', queue.toIntent(row))
+  core.emitData(['pending_mutations'])
+}

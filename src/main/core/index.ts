@@ -1,0 +1,50 @@
+// The console's core, in plain Node (no Electron): replica, sync engine and auth behind the API
+// contract. The Electron main process and the web shell both create one and pass every call
+// through dispatch(); the shell also tells it about focus and wake-ups.
+import type { CoreHandlers, EmitEvent } from '../../shared/contract'
+import type { SessionStore } from './auth/session-store'
+import { CoreState, type BackendOptions, type SyncTuning } from './core'
+import { buildHandlers } from './handlers'
+import type { Replica } from './replica/replica'
+import { replicatedTables } from './replica/registry'
+import type { TableSpec } from './replica/tables'
+
+export { dispatch } from './dispatch'
+export { FileSessionStore, MemorySessionStore, type SessionStore } from './auth/session-store'
+export type { BackendOptions, SyncTuning } from './core'
+
+export interface CreateCoreOptions {
+  userDataDir: string
+  backend: BackendOptions
+  sessionStore: SessionStore
+  emit: EmitEvent
+  fetch?: typeof fetch
+  now?: () => number
+  /** Engine timings and hooks; the defaults suit the app. */
+  sync?: SyncTuning
+  /** Replicated tables; the server registry when omitted. */
+  tables?: TableSpec[]
+}
+
+export interface Core {
+  handlers: CoreHandlers
+  /** The window gained or lost focus: poll about every second while focused, slower otherwise. */
+  setFocused(focused: boolean): void
+  /** The network came back or the machine woke up: sync at once. */
+  wake(): void
+  close(): Promise<void>
+  /** For tests and the benchmark: the open replica, if any. */
+  replica(): Replica | null
+}
+
+export async function createCore(opts: CreateCoreOptions): Promise<Core> {
+  const state = new CoreState({ ...opts, tables: opts.tables ?? replicatedTables() })
+  await state.start()
+  return {
+    handlers: buildHandlers(state),
+    setFocused: (focused) => state.setFocused(focused),
+    wake: () => state.wake(),
+    close: () => state.close(),
+    replica: () => state.replica,
+  }
+}

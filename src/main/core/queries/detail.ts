@@ -1,0 +1,268 @@
+// The detail of one approval, all from the replica: what is asked (payload, tool and its schema),
+// who asks (agent with trust score), the evidence rows behind it, earlier decisions, the audit
+// trail, and the message thread including messages still queued locally.
+import type { PGliteInterface } from '@electric-sql/pglite'
+import type { ApprovalDetail } from '../../../shared/contract-domain'
+import { ApiError } from '../../../shared/errors'
+import { quoteIdent } from '../replica/tables'
+import { decorate, type InboxRow } from './inbox'
+import { loadReviewerContext } from './standing'
+
+/** Tables an approval's evidence may point at, with how to name a row of each. */
+const EVIDENCE_LABELS: Record<string, (r: Record<string, unknown>) => string> = {
+  orders: (r) => `Order ${str(r.source_id) ?? short(r.id)}`,
+  payments: (r) => `Payment ${str(r.source_id) ?? short(r.id)}`,
+  refunds: (r) => `Refund ${str(r.source_id) ?? short(r.id)}`,
+  payouts: (r) => `Payout ${str(r.source_id) ?? short(r.id)}`,
+  payout_lines: (r) => `Payout line ${str(r.source_id) ?? short(r.id)}`,
+  disputes: (r) => `Dispute ${str(r.source_id) ?? short(r.id)}`,
+  journal_postings: (r) => `Journal posting ${str(r.source_id) ?? short(r.id)}`,
+  tasks: (r) => `Task: ${str(r.title) ?? short(r.id)}`,
+  actions: (r) => `Action ${short(r.id)}`,
+  changesets: (r) => `Change set: ${str(r.title) ?? short(r.id)}`,
+}
+const HIDDEN_FIELDS = new Set(['sync_version', 'sync_txid', 'tenant_id', 'id'])
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v.length > 0 ? v : null
+}
+function short(v: unknown): string {
+  return typeof v === 'string' ? v.slice(0, 8) : '?'
+}
+
+interface ApprovalRow extends InboxRow {
+  summary: string | null
+  payload: unknown
+  payload_hash: string
+  version: number
+  action_id: string | null
+  evidence: unknown
+}
+
+export async function approvalDetail(db: PGliteInterface, userId: string, now: Date, id: string): Promise<ApprovalDetail> {
+  const res = await db.query<ApprovalRow>(
+    `select a.id, a.tenant_id, a.kind, a.title, a.risk_level, a.amount::text as amount, a.currency::text as currency,
+            a.counterparty, a.status, a.created_at, a.expires_at, a.requested_by_agent_id as agent_id, a.policy_flags,
+            a.required_approvals, a.requested_by_user_id, a.approver_ids,
+            a.summary, a.payload, a.payload_hash, a.version, a.action_id, a.evidence
+       from approvals a where a.id = $1 and a.deleted_at is null`,
+    [id],
+  )
+  const a = res.rows[0]
+  if (!a) throw new ApiError('not_found')
+  const ctx = await loadReviewerContext(db, userId, now)
+  const [item] = await decorate(db, ctx, [a])
+  const [tool, agent, evidence, decisions, audit, messages] = await Promise.all([
+    toolOf(db, a),
+    agentOf(db, a.agent_id),
+    evidenceOf(db, a.evidence),
+    decisionsOf(db, a.id),
+    auditOf(db, a.id),
+    messagesOf(db, userId, a.id),
+  ])
+  return {
+    item: item!,
+    summary: a.summary,
+    payload: a.payload,
+    payloadHash: a.payload_hash,
+    version: a.version,
+    toolSchema: tool?.schema ?? null,
+    tool: tool ? { app: tool.app, key: tool.key } : null,
+    requestedByUserId: a.requested_by_user_id,
+    agent,
+    evidence,
+    decisions,
+    audit,
+    messages,
+    changeset: await changesetOf(db, a),
+  }
+}
+
+async function toolOf(db: PGliteInterface, a: ApprovalRow) {
+  if (!a.action_id) return null
+  const res = await db.query<{ app: string; key: string; json_schema: unknown }>(
+    `select ac.tool->>'app' as app, ac.tool->>'key' as key, t.json_schema
+       from actions ac
+       left join tools t on t.tenant_id = ac.tenant_id and t.app = ac.tool->>'app' and t.tool_key = ac.tool->>'key'
+                        and t.deleted_at is null
+      where ac.id = $1`,
+    [a.action_id],
+  )
+  const row = res.rows[0]
+  return row ? { app: row.app, key: row.key, schema: row.json_schema ?? null } : null
+}
+
+export async function agentOf(db: PGliteInterface, agentId: string | null): Promise<ApprovalDetail['agent']> {
+  if (!agentId) return null
+  const res = await db.query<{
+    id: string
+    tenant_id: string
+    name: string
+    role: string | null
+    kind: string
+    tier: number
+    autonomy: string
+    status: string
+    score: string | null
+  }>(
+    `select g.id, g.tenant_id, g.name, g.role, g.kind, g.tier, g.autonomy, g.status,
+            (select l.score::text from trust_ledger l where l.agent_id = g.id and l.score is not null
+              order by l.day desc limit 1) as score
+       from agents g where g.id = $1`,
+    [agentId],
+  )
+  const g = res.rows[0]
+  if (!g) return null
+  return {
+    id: g.id,
+    tenantId: g.tenant_id,
+    name: g.name,
+    role: g.role,
+    kind: g.kind,
+    tier: g.tier,
+    autonomy: g.autonomy,
+    status: g.status,
+    trustScore: g.score === null ? null : Number(g.score),
+  }
+}
+
+async function evidenceOf(db: PGliteInterface, evidence: unknown): Promise<ApprovalDetail['evidence']> {
+  if (!Array.isArray(evidence)) return []
+  const out: ApprovalDetail['evidence'] = []
+  for (const ref of evidence.slice(0, 50)) {
+    if (!ref || typeof ref !== 'object') continue
+    const { table, id } = ref as { table?: unknown; id?: unknown }
+    if (typeof table !== 'string' || typeof id !== 'string' || !Object.hasOwn(EVIDENCE_LABELS, table)) continue
+    if (!/^[0-9a-f-]{36}$/i.test(id)) continue
+    const res = await db
+      .query<{ row: Record<string, unknown> }>(`select to_jsonb(t) as row from ${quoteIdent(table)} t where t.id = $1`, [id])
+      .catch(() => ({ rows: [] as { row: Record<string, unknown> }[] }))
+    const row = res.rows[0]?.row
+    if (!row || row.deleted_at) continue
+    const fields: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(row)) if (!HIDDEN_FIELDS.has(k)) fields[k] = v
+    out.push({ table, id, label: EVIDENCE_LABELS[table]!(row), fields })
+  }
+  return out
+}
+
+async function decisionsOf(db: PGliteInterface, approvalId: string): Promise<ApprovalDetail['decisions']> {
+  const res = await db.query<{
+    id: string
+    decision: ApprovalDetail['decisions'][number]['decision']
+    actor_id: string
+    actor_name: string | null
+    on_behalf_of: string | null
+    reason: string | null
+    created_at: Date
+  }>(
+    `select d.id, d.decision, d.actor_id, coalesce(p.full_name, p.email) as actor_name, d.on_behalf_of, d.reason, d.created_at
+       from approval_decisions d left join profiles p on p.id = d.actor_id
+      where d.approval_id = $1 order by d.created_at, d.id`,
+    [approvalId],
+  )
+  return res.rows.map((d) => ({
+    id: d.id,
+    decision: d.decision,
+    actorId: d.actor_id,
+    actorName: d.actor_name,
+    onBehalfOf: d.on_behalf_of,
+    reason: d.reason,
+    createdAt: d.created_at.toISOString(),
+  }))
+}
+
+async function auditOf(db: PGliteInterface, approvalId: string): Promise<ApprovalDetail['audit']> {
+  const res = await db.query<{
+    id: string
+    tenant_id: string
+    occurred_at: Date
+    actor_type: 'user' | 'agent' | 'system'
+    actor_id: string | null
+    action: string
+    entity_type: string
+    entity_id: string | null
+    before_state: unknown
+    after_state: unknown
+    integrity_hash: string
+  }>(
+    `select id::text as id, tenant_id, occurred_at, actor_type, actor_id::text as actor_id, action, entity_type, entity_id,
+            before_state, after_state, integrity_hash
+       from audit_log where entity_id = $1 order by occurred_at, id limit 200`,
+    [approvalId],
+  )
+  return res.rows.map((e) => ({
+    id: e.id,
+    tenantId: e.tenant_id,
+    occurredAt: e.occurred_at.toISOString(),
+    actorType: e.actor_type,
+    actorId: e.actor_id,
+    action: e.action,
+    entityType: e.entity_type,
+    entityId: e.entity_id,
+    beforeState: e.before_state,
+    afterState: e.after_state,
+    integrityHash: e.integrity_hash,
+  }))
+}
+
+async function messagesOf(db: PGliteInterface, userId: string, approvalId: string): Promise<ApprovalDetail['messages']> {
+  const res = await db.query<{
+    id: string
+    from_type: 'user' | 'agent'
+    from_id: string
+    from_name: string | null
+    body: string
+    created_at: Date
+    queued: boolean
+  }>(
+    `select m.id, case when m.from_user_id is not null then 'user' else 'agent' end as from_type,
+            coalesce(m.from_user_id, m.from_agent_id) as from_id,
+            coalesce(p.full_name, p.email, g.name) as from_name, m.body, m.created_at, false as queued
+       from messages m
+       left join profiles p on p.id = m.from_user_id
+       left join agents g on g.id = m.from_agent_id
+      where m.approval_id = $1
+        and (m.client_mutation_id is null or m.client_mutation_id not in (
+              select client_mutation_id from pending_mutations where user_id = $2 and kind = 'message.send'
+                and state in ('held', 'queued', 'sending')))
+     union all
+     select pm.client_mutation_id, 'user', pm.user_id, coalesce(p.full_name, p.email), pm.args->>'body', pm.created_at, true
+       from pending_mutations pm left join profiles p on p.id = pm.user_id
+      where pm.user_id = $2 and pm.kind = 'message.send' and pm.target_id = $1
+        and (pm.state in ('held', 'queued', 'sending')
+             or (pm.state = 'applied' and not exists (select 1 from messages m2 where m2.client_mutation_id = pm.client_mutation_id)))
+     order by created_at`,
+    [approvalId, userId],
+  )
+  return res.rows.map((m) => ({
+    id: m.id,
+    fromType: m.from_type,
+    fromId: m.from_id,
+    fromName: m.from_name,
+    body: m.body,
+    createdAt: m.created_at.toISOString(),
+    queued: m.queued,
+  }))
+}
+
+async function changesetOf(db: PGliteInterface, a: ApprovalRow): Promise<ApprovalDetail['changeset']> {
+  const payload = (a.payload ?? {}) as Record<string, unknown>
+  let id = typeof payload.changeset_id === 'string' ? payload.changeset_id : null
+  if (!id && Array.isArray(a.evidence)) {
+    const ref = (a.evidence as { table?: unknown; id?: unknown }[]).find((e) => e?.table === 'changesets')
+    id = typeof ref?.id === 'string' ? ref.id : null
+  }
+  if (!id || !/^[0-9a-f-]{36}$/i.test(id)) return null
+  const cs = await db.query<{ id: string; title: string; status: string }>(
+    `select id, title, status from changesets where id = $1 and deleted_at is null`,
+    [id],
+  )
+  const row = cs.rows[0]
+  if (!row) return null
+  const patches = await db.query<{ path: string; diff: string }>(
+    `select path, diff from changeset_patches where changeset_id = $1 and deleted_at is null order by position, path`,
+    [id],
+  )
+  return { ...row, patches: patches.rows }
+}

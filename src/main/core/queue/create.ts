@@ -1,0 +1,179 @@
+// Turns a reviewer's action into a queued intent: checks what the replica can already tell (the
+// item exists, nothing else of mine is on its way for it, the pre-flight rules), names it for the
+// Queue view, sets its hold window (longer for high risk), and writes it durably.
+import { randomUUID } from 'node:crypto'
+import type { PGliteInterface } from '@electric-sql/pglite'
+import type { NewIntent } from '../../../shared/contract-domain'
+import { ApiError, ERROR_MESSAGES } from '../../../shared/errors'
+import { loadReviewerContext, preflight } from '../queries/standing'
+import { insertIntent, type IntentRow } from './intents'
+
+export type CreateIntentInput = NewIntent
+
+export interface CreateOptions {
+  userId: string
+  now: Date
+  holdSeconds: number
+}
+
+const VERBS: Record<string, string> = {
+  approve: 'Approve',
+  approve_with_edits: 'Approve with edits',
+  reject: 'Reject',
+  escalate: 'Escalate',
+}
+
+interface Described {
+  targetId: string | null
+  label: string
+  riskLevel: number
+}
+
+export async function createIntent(db: PGliteInterface, input: CreateIntentInput, o: CreateOptions): Promise<IntentRow> {
+  const described = await describe(db, input, o)
+  const holdMs = o.holdSeconds * 1000 * (described.riskLevel >= 4 ? 2 : 1)
+  return insertIntent(db, {
+    clientMutationId: randomUUID(),
+    userId: o.userId,
+    kind: input.kind,
+    args: input.args,
+    targetId: described.targetId,
+    label: described.label,
+    createdAt: o.now,
+    holdUntil: new Date(o.now.getTime() + holdMs),
+  })
+}
+
+async function describe(db: PGliteInterface, input: CreateIntentInput, o: CreateOptions): Promise<Described> {
+  switch (input.kind) {
+    case 'approval.decide':
+      return describeDecision(db, input.args, o)
+    case 'snooze.set': {
+      const approval = await approvalRow(db, input.args.approval_id)
+      const until = input.args.until
+      const label = until ? `Snooze until ${new Date(until).toISOString().slice(0, 16).replace('T', ' ')}` : 'Unsnooze'
+      return { targetId: approval.id, label: `${label} · ${approval.title}`, riskLevel: 0 }
+    }
+    case 'message.send': {
+      const a = input.args
+      const preview = a.body.replace(/\s+/g, ' ').slice(0, 60)
+      return { targetId: a.approval_id ?? a.task_id ?? a.to_agent_id ?? null, label: `Message · ${preview}`, riskLevel: 0 }
+    }
+    case 'escalation.acknowledge':
+    case 'escalation.resolve': {
+      const row = await one<{ id: string; context: string; status: string }>(
+        db,
+        `select id, context, status from escalations where id = $1 and deleted_at is null`,
+        [input.args.escalation_id],
+      )
+      if (row.status === 'resolved') throw new ApiError('invalid_state')
+      const verb = input.kind === 'escalation.acknowledge' ? 'Acknowledge' : 'Resolve'
+      return { targetId: row.id, label: `${verb} · ${row.context.slice(0, 80)}`, riskLevel: 0 }
+    }
+    case 'flag.review': {
+      const row = await one<{ id: string; flagged_content: string | null }>(
+        db,
+        `select id, flagged_content from hallucination_flags where id = $1 and deleted_at is null`,
+        [input.args.flag_id],
+      )
+      const verb = input.args.verdict === 'confirmed' ? 'Confirm flag' : 'Mark false positive'
+      return { targetId: row.id, label: `${verb} · ${(row.flagged_content ?? '').slice(0, 60)}`, riskLevel: 0 }
+    }
+    case 'changeset.review': {
+      const row = await one<{ id: string; title: string }>(
+        db,
+        `select id, title from changesets where id = $1 and deleted_at is null`,
+        [input.args.changeset_id],
+      )
+      const verb = input.args.verdict === 'approved' ? 'Approve change set' : 'Reject change set'
+      return { targetId: row.id, label: `${verb} · ${row.title}`, riskLevel: 0 }
+    }
+  }
+}
+
+interface ApprovalForIntent {
+  id: string
+  tenant_id: string
+  title: string
+  risk_level: number
+  amount: string | null
+  currency: string | null
+  counterparty: string | null
+  status: string
+  expires_at: Date | null
+  requested_by_user_id: string | null
+  approver_ids: string[]
+}
+
+async function approvalRow(db: PGliteInterface, id: string): Promise<ApprovalForIntent> {
+  return one<ApprovalForIntent>(
+    db,
+    `select id, tenant_id, title, risk_level, amount::text as amount, currency::text as currency, counterparty, status,
+            expires_at, requested_by_user_id, approver_ids
+       from approvals where id = $1 and deleted_at is null`,
+    [id],
+  )
+}
+
+async function describeDecision(
+  db: PGliteInterface,
+  a: Extract<CreateIntentInput, { kind: 'approval.decide' }>['args'],
+  o: CreateOptions,
+): Promise<Described> {
+  const approval = await approvalRow(db, a.approval_id)
+  const active = await db.query(
+    `select 1 from pending_mutations where target_id = $1 and user_id = $2 and kind = 'approval.decide'
+        and state in ('held', 'queued', 'sending')`,
+    [approval.id, o.userId],
+  )
+  if (active.rows.length > 0) throw new ApiError('invalid_state', 'A decision on this request is already queued.')
+  const decision = a.decision
+  if (decision === 'reject' && approval.risk_level >= 4 && !a.reason?.trim()) {
+    throw new ApiError('reason_required')
+  }
+  const ctx = await loadReviewerContext(db, o.userId, o.now)
+  const mine = await db.query(`select 1 from approval_decisions where approval_id = $1 and actor_id = $2`, [
+    approval.id,
+    o.userId,
+  ])
+  const refusal = preflight(ctx, {
+    tenantId: approval.tenant_id,
+    riskLevel: approval.risk_level,
+    amount: approval.amount,
+    status: approval.status,
+    expiresAt: approval.expires_at,
+    requestedByUserId: approval.requested_by_user_id,
+    approverIds: approval.approver_ids ?? [],
+    decidedByMe: mine.rows.length > 0,
+  })
+  // Limits, risk ceilings and the approver list bind approvals; anyone who may decide may reject or escalate.
+  const approving = decision === 'approve' || decision === 'approve_with_edits'
+  const binding = ['already_decided', 'approval_expired', 'forbidden', 'self_approval', 'duplicate_approver']
+  if (refusal && (approving || binding.includes(refusal.code))) {
+    throw new ApiError(isKnown(refusal.code) ? refusal.code : 'forbidden', refusal.message)
+  }
+  const money = approval.amount && approval.currency ? ` ${formatMoney(approval.amount)} ${approval.currency}` : ''
+  const to = approval.counterparty ? ` to ${approval.counterparty}` : ''
+  return {
+    targetId: approval.id,
+    label: `${VERBS[decision] ?? decision} · ${approval.title}${money}${money ? to : ''}`,
+    riskLevel: approval.risk_level,
+  }
+}
+
+function isKnown(code: string): code is keyof typeof ERROR_MESSAGES {
+  return Object.hasOwn(ERROR_MESSAGES, code)
+}
+
+function formatMoney(amount: string): string {
+  const [int, frac = '00'] = amount.replace(/^-/, '').split('.')
+  const grouped = (int ?? '0').replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  return `${amount.startsWith('-') ? '-' : ''}${grouped}.${frac.padEnd(2, '0')}`
+}
+
+async function one<T>(db: PGliteInterface, sql: string, params: unknown[]): Promise<T> {
+  const res = await db.query<T>(sql, params)
+  const row = res.rows[0]
+  if (!row) throw new ApiError('not_found')
+  return row
+}

@@ -1,0 +1,214 @@
+// The durable local queue of intents (pending_mutations): a decision is written here, in the
+// replica's file, before the reviewer is told it is queued. States move held → queued → sending →
+// applied | rejected | conflict; undo deletes a held intent; nothing here edits a synced row.
+import type { PGliteInterface, Transaction } from '@electric-sql/pglite'
+import type { Intent, IntentKind } from '../../../shared/contract-domain'
+
+type Db = PGliteInterface | Transaction
+
+export const ACTIVE_STATES = ['held', 'queued', 'sending'] as const
+export const REFUSED_STATES = ['rejected', 'conflict'] as const
+
+export interface IntentRow {
+  client_mutation_id: string
+  seq: number
+  user_id: string
+  kind: IntentKind
+  args: Record<string, unknown>
+  target_id: string | null
+  label: string
+  state: Intent['state']
+  created_at: Date
+  hold_until: Date
+  attempts: number
+  next_attempt_at: Date | null
+  refusal_code: string | null
+  refusal_message: string | null
+  result: Record<string, unknown> | null
+  dismissed_at: Date | null
+}
+
+export interface NewIntentRow {
+  clientMutationId: string
+  userId: string
+  kind: IntentKind
+  args: Record<string, unknown>
+  targetId: string | null
+  label: string
+  createdAt: Date
+  holdUntil: Date
+}
+
+export function toIntent(row: IntentRow): Intent {
+  return {
+    clientMutationId: row.client_mutation_id,
+    kind: row.kind,
+    args: row.args,
+    state: row.state,
+    createdAt: row.created_at.toISOString(),
+    holdUntil: row.hold_until.toISOString(),
+    attempts: row.attempts,
+    refusal: row.refusal_code ? { code: row.refusal_code, message: row.refusal_message ?? row.refusal_code } : null,
+    label: row.label,
+  }
+}
+
+const COLUMNS = `client_mutation_id, seq, user_id, kind, args, target_id, label, state, created_at, hold_until,
+  attempts, next_attempt_at, refusal_code, refusal_message, result, dismissed_at`
+
+export async function insertIntent(db: Db, i: NewIntentRow): Promise<IntentRow> {
+  const state = i.holdUntil.getTime() > i.createdAt.getTime() ? 'held' : 'queued'
+  const res = await db.query<IntentRow>(
+    `insert into pending_mutations (client_mutation_id, user_id, kind, args, target_id, label, state, created_at, hold_until)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${COLUMNS}`,
+    [i.clientMutationId, i.userId, i.kind, JSON.stringify(i.args), i.targetId, i.label, state, i.createdAt, i.holdUntil],
+  )
+  return res.rows[0] as IntentRow
+}
+
+export async function getIntent(db: Db, userId: string, id: string): Promise<IntentRow | null> {
+  const res = await db.query<IntentRow>(
+    `select ${COLUMNS} from pending_mutations where client_mutation_id = $1 and user_id = $2`,
+    [id, userId],
+  )
+  return res.rows[0] ?? null
+}
+
+/** Undo: only while the intent is still inside its hold window; after that it may be on the wire. */
+export async function undoIntent(db: Db, userId: string, id: string, now: Date): Promise<boolean> {
+  const res = await db.query(
+    `delete from pending_mutations
+      where client_mutation_id = $1 and user_id = $2 and state = 'held' and hold_until > $3`,
+    [id, userId, now],
+  )
+  return (res.affectedRows ?? 0) > 0
+}
+
+export async function dismissIntent(db: Db, userId: string, id: string, now: Date): Promise<boolean> {
+  const res = await db.query(
+    `update pending_mutations set dismissed_at = $3
+      where client_mutation_id = $1 and user_id = $2 and state in ('rejected', 'conflict') and dismissed_at is null`,
+    [id, userId, now],
+  )
+  return (res.affectedRows ?? 0) > 0
+}
+
+/** Held intents whose window has passed become queued (eligible to send). */
+export async function releaseHeld(db: Db, userId: string, now: Date): Promise<IntentRow[]> {
+  const res = await db.query<IntentRow>(
+    `update pending_mutations set state = 'queued'
+      where user_id = $1 and state = 'held' and hold_until <= $2
+      returning ${COLUMNS}`,
+    [userId, now],
+  )
+  return res.rows
+}
+
+export async function nextHoldDeadline(db: Db, userId: string): Promise<Date | null> {
+  const res = await db.query<{ at: Date | null }>(
+    `select min(hold_until) as at from pending_mutations where user_id = $1 and state = 'held'`,
+    [userId],
+  )
+  return res.rows[0]?.at ?? null
+}
+
+/**
+ * The next batch to push: queued intents in the order they were made, skipping any whose target
+ * still has an earlier intent held (so two intents on one approval reach the server in order).
+ */
+export async function claimBatch(db: Db, userId: string, now: Date, limit: number): Promise<IntentRow[]> {
+  const res = await db.query<IntentRow>(
+    `update pending_mutations p set state = 'sending', attempts = attempts + 1, sent_at = $2
+      where client_mutation_id in (
+        select q.client_mutation_id from pending_mutations q
+         where q.user_id = $1 and q.state = 'queued'
+           and (q.next_attempt_at is null or q.next_attempt_at <= $2)
+           and not exists (
+             select 1 from pending_mutations e
+              where e.user_id = q.user_id and e.target_id = q.target_id and e.seq < q.seq and e.state = 'held')
+         order by q.seq
+         limit $3)
+      returning ${COLUMNS}`,
+    [userId, now, limit],
+  )
+  return res.rows.sort((a, b) => a.seq - b.seq)
+}
+
+/** A transient failure: back to queued, not before `retryAt`. */
+export async function requeue(db: Db, ids: string[], retryAt: Date, error: { code: string; message: string }) {
+  if (ids.length === 0) return [] as IntentRow[]
+  const res = await db.query<IntentRow>(
+    `update pending_mutations set state = 'queued', next_attempt_at = $2, last_error = $3
+      where client_mutation_id = any($1::uuid[]) and state = 'sending'
+      returning ${COLUMNS}`,
+    [ids, retryAt, JSON.stringify(error)],
+  )
+  return res.rows
+}
+
+export interface Resolution {
+  id: string
+  status: 'applied' | 'rejected' | 'conflict'
+  code: string | null
+  message: string | null
+  row: Record<string, unknown> | null
+}
+
+export async function resolve(db: Db, r: Resolution, now: Date): Promise<IntentRow | null> {
+  const res = await db.query<IntentRow>(
+    `update pending_mutations
+        set state = $2, refusal_code = $3, refusal_message = $4, result = $5, resolved_at = $6, last_error = null
+      where client_mutation_id = $1 and state = 'sending'
+      returning ${COLUMNS}`,
+    [r.id, r.status, r.status === 'applied' ? null : (r.code ?? 'refused'), r.message, JSON.stringify(r.row), now],
+  )
+  return res.rows[0] ?? null
+}
+
+/** After a crash mid-push nothing knows whether the server got it: send again (the ledger dedups). */
+export async function recoverInterrupted(db: Db, userId: string): Promise<number> {
+  const res = await db.query(`update pending_mutations set state = 'queued' where user_id = $1 and state = 'sending'`, [
+    userId,
+  ])
+  return res.affectedRows ?? 0
+}
+
+export async function queueSummary(db: Db, userId: string): Promise<{ depth: number; oldest: Date | null }> {
+  const res = await db.query<{ depth: number; oldest: Date | null }>(
+    `select count(*)::int as depth, min(created_at) as oldest from pending_mutations
+      where user_id = $1 and state in ('held', 'queued', 'sending')`,
+    [userId],
+  )
+  const row = res.rows[0]
+  return { depth: row?.depth ?? 0, oldest: row?.oldest ?? null }
+}
+
+export async function listQueue(db: Db, userId: string): Promise<IntentRow[]> {
+  const res = await db.query<IntentRow>(
+    `select ${COLUMNS} from pending_mutations
+      where user_id = $1
+        and (state in ('held', 'queued', 'sending') or (state in ('rejected', 'conflict') and dismissed_at is null))
+      order by seq`,
+    [userId],
+  )
+  return res.rows
+}
+
+export async function listHistory(db: Db, userId: string, limit: number, offset: number) {
+  const res = await db.query<IntentRow & { total: number }>(
+    `select ${COLUMNS}, count(*) over ()::int as total from pending_mutations
+      where user_id = $1 and state in ('applied', 'rejected', 'conflict')
+      order by seq desc limit $2 offset $3`,
+    [userId, limit, offset],
+  )
+  const total = res.rows[0]?.total ?? (offset > 0 ? await countHistory(db, userId) : 0)
+  return { rows: res.rows, total }
+}
+
+async function countHistory(db: Db, userId: string): Promise<number> {
+  const res = await db.query<{ n: number }>(
+    `select count(*)::int as n from pending_mutations where user_id = $1 and state in ('applied', 'rejected', 'conflict')`,
+    [userId],
+  )
+  return res.rows[0]?.n ?? 0
+}

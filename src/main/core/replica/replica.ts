@@ -1,0 +1,68 @@
+// One reviewer's replica: the PGlite database, the table specs it mirrors and whose it is. Opening
+// runs the local migrations and mirrors the registry; a replica never opens for another user.
+import { rm } from 'node:fs/promises'
+import type { ReplicaDb } from './open'
+import { flushWal, openReplicaDb, replicaDir } from './open'
+import { runLocalMigrations } from './migrations'
+import { mirrorTables } from './mirror'
+import type { TableSpec } from './tables'
+
+export class Replica {
+  readonly specs: Map<string, TableSpec>
+
+  private constructor(
+    readonly db: ReplicaDb,
+    readonly dir: string | null,
+    readonly userId: string,
+    specs: TableSpec[],
+  ) {
+    this.specs = new Map(specs.map((s) => [s.name, s]))
+  }
+
+  /** Opens (creating if needed) the replica of `userId`; `userDataDir` null = in memory (benchmarks). */
+  static async open(userDataDir: string | null, userId: string, specs: TableSpec[]): Promise<Replica> {
+    const dir = userDataDir ? replicaDir(userDataDir, userId) : null
+    const db = await openReplicaDb(dir)
+    try {
+      await runLocalMigrations(db)
+      const owner = await db.query<{ value: string }>(`select value #>> '{}' as value from replica_meta where key = 'user_id'`)
+      const existing = owner.rows[0]?.value
+      if (existing && existing !== userId) throw new Error('this replica belongs to another user')
+      if (!existing) {
+        await db.query(`insert into replica_meta (key, value) values ('user_id', $1)`, [JSON.stringify(userId)])
+      }
+      await mirrorTables(db, specs)
+      return new Replica(db, dir, userId, specs)
+    } catch (err) {
+      await db.close().catch(() => {})
+      throw err
+    }
+  }
+
+  async meta<T>(key: string): Promise<T | null> {
+    const res = await this.db.query<{ value: T }>('select value from replica_meta where key = $1', [key])
+    return res.rows[0]?.value ?? null
+  }
+
+  async setMeta(key: string, value: unknown): Promise<void> {
+    await this.db.query(
+      `insert into replica_meta (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value`,
+      [key, JSON.stringify(value)],
+    )
+  }
+
+  /** Makes the last commit survive a power cut, not just a killed process (see flushWal). */
+  flush(): void {
+    flushWal(this.dir)
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.closed) await this.db.close()
+  }
+
+  /** Closes and deletes the replica's files (sign-out). */
+  async destroy(): Promise<void> {
+    await this.close()
+    if (this.dir) await rm(this.dir, { recursive: true, force: true })
+  }
+}

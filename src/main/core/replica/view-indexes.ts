@@ -1,0 +1,112 @@
+// The replica's own indexes, chosen for the views it serves rather than for the server's workload:
+// the inbox's urgency order, its filters, text search (trigram GIN: substring search without a
+// scan), and the joins of the detail view. An index is only created when its columns exist.
+
+export interface LocalIndex {
+  name: string
+  columns: string[]
+  sql: string
+}
+
+/** The text an approval is searched by; the inbox query must use exactly this expression. */
+export const APPROVAL_SEARCH_EXPR = `lower(coalesce(title, '') || ' ' || coalesce(counterparty, '') || ' ' || coalesce(kind, ''))`
+
+const PENDING = `where status = 'pending' and deleted_at is null`
+
+export const LOCAL_INDEXES: Record<string, LocalIndex[]> = {
+  approvals: [
+    {
+      name: 'approvals_inbox_urgency_idx',
+      columns: ['status', 'deleted_at', 'risk_level', 'created_at'],
+      sql: `create index approvals_inbox_urgency_idx on approvals (risk_level desc, created_at, id) ${PENDING}`,
+    },
+    {
+      name: 'approvals_inbox_expiry_idx',
+      columns: ['status', 'deleted_at', 'expires_at'],
+      sql: `create index approvals_inbox_expiry_idx on approvals (expires_at, risk_level desc) ${PENDING}`,
+    },
+    {
+      name: 'approvals_inbox_tenant_idx',
+      columns: ['status', 'deleted_at', 'tenant_id', 'risk_level', 'created_at'],
+      sql: `create index approvals_inbox_tenant_idx on approvals (tenant_id, risk_level desc, created_at) ${PENDING}`,
+    },
+    {
+      name: 'approvals_agent_idx',
+      columns: ['requested_by_agent_id'],
+      sql: `create index approvals_agent_idx on approvals (requested_by_agent_id)`,
+    },
+    {
+      name: 'approvals_search_idx',
+      columns: ['title', 'counterparty', 'kind'],
+      sql: `create index approvals_search_idx on approvals using gin ((${APPROVAL_SEARCH_EXPR}) gin_trgm_ops)`,
+    },
+  ],
+  approval_decisions: [
+    {
+      name: 'approval_decisions_approval_idx',
+      columns: ['approval_id', 'actor_id'],
+      sql: `create index approval_decisions_approval_idx on approval_decisions (approval_id, actor_id)`,
+    },
+    {
+      name: 'approval_decisions_actor_idx',
+      columns: ['actor_id', 'created_at'],
+      sql: `create index approval_decisions_actor_idx on approval_decisions (actor_id, created_at)`,
+    },
+  ],
+  review_snoozes: [
+    {
+      name: 'review_snoozes_approval_idx',
+      columns: ['approval_id', 'user_id'],
+      sql: `create index review_snoozes_approval_idx on review_snoozes (approval_id, user_id)`,
+    },
+  ],
+  audit_log: [
+    {
+      name: 'audit_log_entity_idx',
+      columns: ['entity_id', 'occurred_at'],
+      sql: `create index audit_log_entity_idx on audit_log (entity_id, occurred_at)`,
+    },
+    {
+      name: 'audit_log_tenant_idx',
+      columns: ['tenant_id', 'id'],
+      sql: `create index audit_log_tenant_idx on audit_log (tenant_id, id)`,
+    },
+  ],
+  messages: [
+    {
+      name: 'messages_approval_idx',
+      columns: ['approval_id', 'created_at'],
+      sql: `create index messages_approval_idx on messages (approval_id, created_at)`,
+    },
+  ],
+  escalations: [
+    { name: 'escalations_status_idx', columns: ['status'], sql: `create index escalations_status_idx on escalations (status)` },
+  ],
+  hallucination_flags: [
+    {
+      name: 'hallucination_flags_status_idx',
+      columns: ['status'],
+      sql: `create index hallucination_flags_status_idx on hallucination_flags (status)`,
+    },
+  ],
+  changesets: [
+    { name: 'changesets_status_idx', columns: ['status'], sql: `create index changesets_status_idx on changesets (status)` },
+  ],
+  changeset_patches: [
+    {
+      name: 'changeset_patches_changeset_idx',
+      columns: ['changeset_id'],
+      sql: `create index changeset_patches_changeset_idx on changeset_patches (changeset_id)`,
+    },
+  ],
+  trust_ledger: [
+    { name: 'trust_ledger_agent_idx', columns: ['agent_id', 'day'], sql: `create index trust_ledger_agent_idx on trust_ledger (agent_id, day)` },
+  ],
+  tenant_members: [
+    { name: 'tenant_members_user_idx', columns: ['user_id'], sql: `create index tenant_members_user_idx on tenant_members (user_id)` },
+  ],
+}
+
+export function indexesFor(table: string, columns: Set<string>): LocalIndex[] {
+  return (LOCAL_INDEXES[table] ?? []).filter((ix) => ix.columns.every((c) => columns.has(c)))
+}

@@ -1,0 +1,386 @@
+// The sync engine: one loop that owns all network state. Each cycle releases intents whose hold
+// window passed, pushes queued intents in order and in batches, then pulls until caught up —
+// after every push, on a focused (fast) or background (slow) interval, and at once when nudged
+// (reconnect, wake, "sync now"). Transient failures back off with jitter; refusals and bad
+// answers are shown, never retried silently; every status change is emitted.
+import type { EmitEvent } from '../../../shared/contract'
+import { GLOBAL_SCOPE, type Cursors, type PushMutation } from '../../../shared/sync-protocol'
+import type { Auth } from '../auth/auth'
+import * as queue from '../queue/intents'
+import { applyPull } from '../replica/apply'
+import type { Replica } from '../replica/replica'
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff'
+import { callRpc, type RpcOutcome } from './rpc'
+import type { StatusModel } from './status'
+import { BadAnswer, parsePull, parsePush } from './validate'
+
+export interface EngineOptions {
+  replica: Replica
+  auth: Auth
+  status: StatusModel
+  emit: EmitEvent
+  now: () => number
+  /** The refresh token was refused (or the session belongs to someone else): ask for sign-in. */
+  onSignInRequired: (message: string) => void
+  pullLimit?: number
+  pushBatch?: number
+  focusedIntervalMs?: number
+  backgroundIntervalMs?: number
+  backoff?: BackoffPolicy
+  random?: () => number
+  /** Observes the engine's phases (tests use it to crash the process at chosen points). */
+  onPhase?: (phase: EnginePhase) => void
+}
+
+export type EnginePhase = 'pull-request' | 'pull-apply' | 'pull-applied' | 'push-claimed' | 'push-request' | 'push-resolved'
+
+/** A failure worth retrying later; `offline` when the server could not be reached at all. */
+class Transient extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly offline: boolean,
+  ) {
+    super(message)
+  }
+}
+class SignInRequired extends Error {}
+
+const IDLE_MS = 60_000
+
+export class SyncEngine {
+  private readonly o: Required<Omit<EngineOptions, 'onPhase'>> & Pick<EngineOptions, 'onPhase'>
+  private loopDone: Promise<void> | null = null
+  private stopped = false
+  private sleeping: { timer: NodeJS.Timeout; resolve: () => void } | null = null
+  private focused = true
+  private workOffline = false
+  private signInNeeded = false
+  private failures = 0
+  private retryAt = 0
+  private pullDueAt = 0
+  private pullRequested = true
+  private initialRows = 0
+  private initialExpected: number | null = null
+
+  constructor(opts: EngineOptions) {
+    this.o = {
+      pullLimit: 5000,
+      pushBatch: 200,
+      focusedIntervalMs: 800,
+      backgroundIntervalMs: 15_000,
+      backoff: DEFAULT_BACKOFF,
+      random: Math.random,
+      ...opts,
+    }
+  }
+
+  get replica(): Replica {
+    return this.o.replica
+  }
+
+  start(): void {
+    if (this.loopDone) return
+    this.loopDone = this.loop()
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    this.wake()
+    await this.loopDone
+  }
+
+  /** Pull (and push) now: "sync now", reconnect, the machine woke up. Clears any backoff. */
+  nudge(): void {
+    this.pullRequested = true
+    this.failures = 0
+    this.retryAt = 0
+    this.wake()
+  }
+
+  setFocused(focused: boolean): void {
+    const was = this.focused
+    this.focused = focused
+    if (focused && !was) this.nudge()
+  }
+
+  setWorkOffline(offline: boolean): void {
+    this.workOffline = offline
+    this.o.status.set({ workOffline: offline, ...(offline ? { state: 'offline' } : {}) })
+    if (!offline) this.nudge()
+    else this.wake()
+  }
+
+  /** Starts without network work until the reviewer signs in again (a refused session at start-up). */
+  pauseForSignIn(): void {
+    this.signInNeeded = true
+  }
+
+  /** The session is usable again (signed in anew): resume network work. */
+  resume(): void {
+    this.signInNeeded = false
+    this.nudge()
+  }
+
+  /** The queue changed locally (new intent, undo): recompute status and the next hold deadline. */
+  async intentsChanged(): Promise<void> {
+    await this.refreshQueueStatus()
+    this.wake()
+  }
+
+  private wake(): void {
+    const s = this.sleeping
+    if (!s) return
+    this.sleeping = null
+    clearTimeout(s.timer)
+    s.resolve()
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.sleeping = null
+        resolve()
+      }, Math.max(0, ms))
+      this.sleeping = { timer, resolve }
+    })
+  }
+
+  private async loop(): Promise<void> {
+    const { replica } = this.o
+    // A crash between "sending" and the answer leaves intents marked sending: send them again
+    // (the server's ledger returns the stored result for an id it already applied).
+    await queue.recoverInterrupted(replica.db, replica.userId)
+    const lastPull = await replica.meta<string>('last_pull_at')
+    this.o.status.set({ lastPullAt: lastPull })
+    await this.refreshQueueStatus()
+    while (!this.stopped) {
+      let delay: number
+      try {
+        delay = await this.cycle()
+      } catch (err) {
+        delay = this.onFailure(err)
+      }
+      if (this.stopped) break
+      await this.sleep(delay)
+    }
+  }
+
+  private async cycle(): Promise<number> {
+    const now = this.o.now()
+    await this.releaseHeld(now)
+    const holdDelay = await this.untilNextHold(now)
+    if (this.workOffline) {
+      this.o.status.set({ state: 'offline' })
+      return holdDelay
+    }
+    if (this.signInNeeded) return holdDelay
+    if (now < this.retryAt) return Math.min(this.retryAt - now, holdDelay)
+
+    const token = await this.o.auth.token()
+    if (!token.ok) {
+      if (token.reason === 'unreachable') throw new Transient('backend_unreachable', token.message, true)
+      throw new SignInRequired(token.message)
+    }
+    // Intents belong to the replica's owner; a session of anyone else never sends them.
+    if (token.user.id !== this.o.replica.userId) throw new SignInRequired('signed in as someone else')
+
+    const pushed = await this.pushDue()
+    if (pushed || this.pullRequested || this.o.now() >= this.pullDueAt) {
+      this.pullRequested = false
+      await this.pullAll()
+    }
+    this.failures = 0
+    this.o.status.set({ state: 'online', lastError: null })
+    const interval = this.focused ? this.o.focusedIntervalMs : this.o.backgroundIntervalMs
+    const jittered = interval * (0.9 + 0.2 * this.o.random())
+    this.pullDueAt = this.o.now() + jittered
+    return Math.min(jittered, await this.untilNextHold(this.o.now()))
+  }
+
+  private onFailure(err: unknown): number {
+    const at = new Date(this.o.now()).toISOString()
+    if (err instanceof SignInRequired) {
+      this.signInNeeded = true
+      this.o.status.set({ state: 'error', lastError: { code: 'sign_in_required', message: err.message, at } })
+      this.o.onSignInRequired(err.message)
+      return IDLE_MS
+    }
+    this.failures += 1
+    const delay = backoffDelay(this.failures, this.o.backoff, this.o.random)
+    this.retryAt = this.o.now() + delay
+    if (err instanceof Transient) {
+      this.o.status.set({
+        state: err.offline ? 'offline' : 'error',
+        initialSync: null,
+        lastError: { code: err.code, message: err.message, at },
+      })
+    } else {
+      const code = err instanceof BadAnswer ? 'malformed_answer' : 'internal'
+      const message = err instanceof Error ? err.message : String(err)
+      this.o.status.set({ state: 'error', initialSync: null, lastError: { code, message: message.slice(0, 500), at } })
+    }
+    return delay
+  }
+
+  // ───────────── the queue ─────────────
+
+  private async releaseHeld(now: number): Promise<void> {
+    const released = await queue.releaseHeld(this.o.replica.db, this.o.replica.userId, new Date(now))
+    if (released.length === 0) return
+    for (const row of released) this.o.emit('intent.changed', queue.toIntent(row))
+    await this.refreshQueueStatus()
+  }
+
+  private async untilNextHold(now: number): Promise<number> {
+    const next = await queue.nextHoldDeadline(this.o.replica.db, this.o.replica.userId)
+    return next ? Math.max(0, Math.min(IDLE_MS, next.getTime() - now)) : IDLE_MS
+  }
+
+  async refreshQueueStatus(): Promise<void> {
+    const { depth, oldest } = await queue.queueSummary(this.o.replica.db, this.o.replica.userId)
+    this.o.status.set({ queueDepth: depth, oldestQueuedAt: oldest ? oldest.toISOString() : null })
+  }
+
+  // ───────────── push ─────────────
+
+  private async pushDue(): Promise<boolean> {
+    const { replica, emit } = this.o
+    let pushedAny = false
+    for (;;) {
+      const batch = await queue.claimBatch(replica.db, replica.userId, new Date(this.o.now()), this.o.pushBatch)
+      if (batch.length === 0) break
+      this.o.onPhase?.('push-claimed')
+      for (const row of batch) emit('intent.changed', queue.toIntent(row))
+      this.o.status.set({ state: 'syncing' })
+      const mutations: PushMutation[] = batch.map((r) => ({
+        client_mutation_id: r.client_mutation_id,
+        kind: r.kind,
+        args: r.args,
+        client_created_at: r.created_at.toISOString(),
+      }))
+      const ids = batch.map((r) => r.client_mutation_id)
+      this.o.onPhase?.('push-request')
+      let results
+      try {
+        const outcome = await this.rpc('sync_push', { p_mutations: mutations })
+        results = parsePush(outcome, new Set(ids)).results
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err)
+        const back = await queue.requeue(replica.db, ids, new Date(this.o.now()), { code: 'push_failed', message })
+        for (const row of back) emit('intent.changed', queue.toIntent(row))
+        throw err
+      }
+      const changed: queue.IntentRow[] = []
+      await replica.db.transaction(async (tx) => {
+        const answered = new Set<string>()
+        for (const r of results) {
+          answered.add(r.client_mutation_id)
+          const row = await queue.resolve(
+            tx,
+            { id: r.client_mutation_id, status: r.status, code: r.code, message: r.message, row: r.row },
+            new Date(this.o.now()),
+          )
+          if (row) changed.push(row)
+        }
+        const missing = ids.filter((id) => !answered.has(id))
+        changed.push(
+          ...(await queue.requeue(tx, missing, new Date(this.o.now()), { code: 'no_answer', message: 'no result for this intent' })),
+        )
+      })
+      this.o.onPhase?.('push-resolved')
+      for (const row of changed) emit('intent.changed', queue.toIntent(row))
+      emit('data.changed', { tables: ['pending_mutations'] })
+      await this.refreshQueueStatus()
+      pushedAny = true
+    }
+    return pushedAny
+  }
+
+  // ───────────── pull ─────────────
+
+  private async loadCursors(): Promise<Cursors> {
+    const res = await this.o.replica.db.query<{ scope: string; table_name: string; txid: string; version: string }>(
+      'select scope, table_name, txid, version::text as version from sync_cursors',
+    )
+    const cursors: Cursors = {}
+    for (const c of res.rows) {
+      cursors[c.scope] ??= {}
+      cursors[c.scope]![c.table_name] = { txid: c.txid, version: Number(c.version) }
+    }
+    return cursors
+  }
+
+  private async pullAll(): Promise<void> {
+    const { replica, emit, status } = this.o
+    const fresh = !(await replica.meta<boolean>('initial_sync_done'))
+    if (fresh) status.set({ state: 'syncing', initialSync: { rows: this.initialRows, expected: null } })
+    let cursors = await this.loadCursors()
+    let tenants = (await replica.db.query<{ tenant_id: string }>('select tenant_id from sync_tenants')).rows.map((r) => r.tenant_id)
+    this.o.onPhase?.('pull-request')
+    // The next page is requested while this one is applied: the server's cursors are already
+    // known, and the network and the local write overlap.
+    let pending = this.requestPull(cursors)
+    for (;;) {
+      const data = await pending
+      const pull = parsePull(data, replica.specs)
+      if (pull.has_more) {
+        cursors = mergeCursors(cursors, pull.cursors, tenants, pull.tenants)
+        pending = this.requestPull(cursors)
+        // The in-flight page must never surface as an unhandled rejection if this apply fails.
+        pending.catch(() => {})
+      }
+      tenants = pull.tenants
+      this.o.onPhase?.('pull-apply')
+      const applied = await applyPull(replica.db, replica.specs, pull, new Date(this.o.now()))
+      this.o.onPhase?.('pull-applied')
+      if (applied.tables.length > 0) emit('data.changed', { tables: applied.tables })
+      if (fresh) {
+        this.initialRows += Object.values(pull.changes).reduce((n, rows) => n + rows.length, 0)
+        if (pull.remaining_estimate != null) this.initialExpected = this.initialRows + pull.remaining_estimate
+        status.set({ initialSync: { rows: this.initialRows, expected: this.initialExpected } })
+      }
+      if (!pull.has_more) break
+      if (!fresh) status.set({ state: 'syncing' })
+    }
+    if (fresh) {
+      await replica.setMeta('initial_sync_done', true)
+      status.set({ initialSync: null })
+    }
+    status.set({ lastPullAt: new Date(this.o.now()).toISOString() })
+  }
+
+  private async requestPull(cursors: Cursors): Promise<unknown> {
+    return this.rpc('sync_pull', { p_cursors: cursors, p_limit: this.o.pullLimit })
+  }
+
+  /** One RPC with the session's token; a 401 refreshes the token once and tries again. */
+  private async rpc(fn: string, args: Record<string, unknown>): Promise<unknown> {
+    let outcome: RpcOutcome = await callRpc(this.o.auth.data, fn, args)
+    if (!outcome.ok && outcome.kind === 'unauthorized') {
+      const token = await this.o.auth.token(true)
+      if (!token.ok) {
+        if (token.reason === 'unreachable') throw new Transient('backend_unreachable', token.message, true)
+        throw new SignInRequired(token.message)
+      }
+      // The refresh itself was accepted, so the session is good: a second 401 is the server's
+      // problem, shown and retried like any other failure.
+      outcome = await callRpc(this.o.auth.data, fn, args)
+    }
+    if (outcome.ok) return outcome.data
+    if (outcome.kind === 'malformed') throw new BadAnswer(`${fn}: ${outcome.message}`)
+    throw new Transient(outcome.code, `${fn}: ${outcome.message}`, outcome.kind === 'network')
+  }
+}
+
+function mergeCursors(prev: Cursors, next: Cursors, heldTenants: string[], tenants: string[]): Cursors {
+  const visible = new Set([...tenants, GLOBAL_SCOPE])
+  const out: Cursors = {}
+  for (const [scope, tables] of Object.entries(prev)) if (visible.has(scope)) out[scope] = { ...tables }
+  for (const [scope, tables] of Object.entries(next)) out[scope] = { ...(out[scope] ?? {}), ...tables }
+  // A changed tenant set restarts the tenant-less streams (as applyPull does in the replica).
+  const held = new Set(heldTenants)
+  const changed = held.size !== tenants.length || tenants.some((t) => !held.has(t))
+  if (changed && held.size > 0) delete out[GLOBAL_SCOPE]
+  return out
+}

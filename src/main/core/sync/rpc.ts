@@ -1,0 +1,28 @@
+// Calls the two sync RPCs through supabase-js and sorts every failure into what the engine does
+// about it: retry later (network, 5xx), refresh the token and retry (401), or stop and show it
+// (an answer that is not JSON, or a 4xx the client cannot fix by waiting).
+import type { SupabaseClient } from '@supabase/supabase-js'
+
+export type RpcFailureKind = 'network' | 'unauthorized' | 'server' | 'refused' | 'malformed'
+
+export type RpcOutcome = { ok: true; data: unknown } | { ok: false; kind: RpcFailureKind; status: number; code: string; message: string }
+
+const TIMEOUT_MS = 30_000
+
+export async function callRpc(client: SupabaseClient, fn: string, args: Record<string, unknown>, timeoutMs = TIMEOUT_MS): Promise<RpcOutcome> {
+  let res
+  try {
+    res = await client.rpc(fn, args).abortSignal(AbortSignal.timeout(timeoutMs))
+  } catch (err) {
+    return { ok: false, kind: 'network', status: 0, code: 'backend_unreachable', message: String((err as Error)?.message ?? err) }
+  }
+  const { data, error, status } = res
+  if (!error) return { ok: true, data }
+  const code = typeof error.code === 'string' && error.code ? error.code : `http_${status}`
+  const message = typeof error.message === 'string' ? error.message.slice(0, 500) : 'request failed'
+  if (status === 0) return { ok: false, kind: 'network', status, code: 'backend_unreachable', message }
+  if (status >= 200 && status < 300) return { ok: false, kind: 'malformed', status, code: 'malformed_answer', message: 'the server answered with something that is not JSON' }
+  if (status === 401) return { ok: false, kind: 'unauthorized', status, code, message }
+  if (status >= 500 || status === 408 || status === 429) return { ok: false, kind: 'server', status, code, message }
+  return { ok: false, kind: 'refused', status, code, message }
+}

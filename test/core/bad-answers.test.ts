@@ -1,0 +1,79 @@
+// A server answer that is truncated, an error, unauthorized, of the wrong shape, or carrying a row of
+// a tenant the user cannot see changes nothing in the replica and shows an error; the next good
+// pull brings the replica back to the server's view.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO } from '../support/db'
+import { createApproval, createMember, createTenant, type TenantRef, type UserRef } from '../support/fixtures'
+import { faultyFetch, type Fault } from './support/faulty-fetch'
+import { replicaDigest, replicaOf, serverDigest, settled, startCore, waitFor, type TestCore } from './support/harness'
+
+let tenant: TenantRef
+let elsewhere: TenantRef
+let reviewer: UserRef
+let t: TestCore
+const net = faultyFetch()
+
+beforeAll(async () => {
+  tenant = await createTenant({ name: 'Bad answers' })
+  elsewhere = await createTenant({ name: 'Bad answers elsewhere' })
+  reviewer = await createMember(tenant.id, 'finance', { label: 'bad-answers' })
+  for (let i = 0; i < 3; i++) await createApproval(tenant.id)
+  await createApproval(elsewhere.id, { title: 'Invisible approval' })
+  t = await startCore({ fetch: net.fetch })
+  await t.call('session.signIn', { email: reviewer.email, password: DEMO.password })
+  await settled(t)
+})
+
+afterAll(async () => {
+  await t?.close()
+})
+
+const injectInvisibleRow = (body: Record<string, unknown>) => {
+  const changes = (body.changes ?? {}) as Record<string, unknown[]>
+  const row = {
+    id: '99999999-9999-4999-8999-999999999999',
+    tenant_id: elsewhere.id,
+    kind: 'refund',
+    title: 'Smuggled',
+    status: 'pending',
+    sync_version: 1,
+    sync_txid: '1',
+  }
+  return { ...body, changes: { ...changes, approvals: [...(changes.approvals ?? []), row] } }
+}
+
+const cases: [string, Fault, number, string][] = [
+  ['a truncated JSON answer', { kind: 'truncate' }, 1, 'malformed_answer'],
+  ['a 500', { kind: 'status', status: 500 }, 1, 'XX000'],
+  ['401 even after a fresh token', { kind: 'status', status: 401, body: { code: 'PGRST301', message: 'JWT invalid' } }, 2, 'PGRST301'],
+  ['an answer of the wrong shape', { kind: 'rewrite', rewrite: (b) => ({ ...b, cursors: 'nope' }) }, 1, 'malformed_answer'],
+  ['a row of a tenant the user cannot see', { kind: 'rewrite', rewrite: injectInvisibleRow }, 1, 'malformed_answer'],
+]
+
+describe('a bad answer from sync_pull', () => {
+  it.each(cases)('%s leaves the replica untouched and shows an error; the next good pull recovers', async (_l, fault, times, code) => {
+    const db = replicaOf(t)
+    const before = await replicaDigest(db)
+    const cursorsBefore = (await db.query('select * from sync_cursors order by scope, table_name')).rows
+    // Something new on the server that the broken answer would have carried.
+    await createApproval(tenant.id, { title: `After ${code}` })
+    const injectedBefore = net.injected
+    net.fail('sync_pull', fault, times)
+    await t.call('sync.now', {})
+
+    const status = await waitFor(async () => {
+      const s = await t.call('sync.status', {})
+      return s.state === 'error' && net.injected === injectedBefore + times ? s : null
+    }, 10_000, 'the error status')
+    expect(status.lastError?.code).toBe(code)
+    expect(await replicaDigest(db)).toEqual(before)
+    expect((await db.query('select * from sync_cursors order by scope, table_name')).rows).toEqual(cursorsBefore)
+
+    await settled(t)
+    expect(await replicaDigest(db)).toEqual(await serverDigest(reviewer.id))
+    const s = await t.call('sync.status', {})
+    expect(s).toMatchObject({ state: 'online', lastError: null })
+    const smuggled = await db.query(`select 1 from approvals where tenant_id = $1`, [elsewhere.id])
+    expect(smuggled.rows).toHaveLength(0)
+  })
+})

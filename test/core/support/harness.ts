@@ -1,0 +1,135 @@
+// Runs the core against the test stack the way a shell would, and compares its replica with the
+// server: per-table row counts and checksums of the rows the user may see (RLS), computed the same
+// way on both sides (order-independent md5 over each row's JSON, in UTC).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { PGliteInterface } from '@electric-sql/pglite'
+import { inject } from 'vitest'
+import type { EventName, EventPayload, MethodArgs, MethodName, MethodResult } from '../../../src/shared/contract'
+import { TABLES } from '../../../src/shared/db'
+import { createCore, dispatch, MemorySessionStore, type Core, type SessionStore, type SyncTuning } from '../../../src/main/core/index'
+import { asUser } from '../../support/db'
+
+export interface RecordedEvent {
+  event: EventName
+  payload: unknown
+}
+
+export interface TestCore {
+  core: Core
+  dir: string
+  events: RecordedEvent[]
+  store: SessionStore
+  call<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M>>
+  close(opts?: { keepDir?: boolean }): Promise<void>
+}
+
+export function tempDir(label = 'core'): string {
+  return mkdtempSync(join(tmpdir(), `oc-${label}-`))
+}
+
+export async function startCore(
+  opts: { dir?: string; store?: SessionStore; fetch?: typeof fetch; now?: () => number; sync?: SyncTuning } = {},
+): Promise<TestCore> {
+  const stack = inject('stack')
+  const dir = opts.dir ?? tempDir()
+  const events: RecordedEvent[] = []
+  const store = opts.store ?? new MemorySessionStore()
+  const core = await createCore({
+    userDataDir: dir,
+    backend: { url: stack.apiUrl, anonKey: stack.anonKey, isLocalStack: true },
+    sessionStore: store,
+    emit: (event, payload) => events.push({ event, payload }),
+    fetch: opts.fetch,
+    now: opts.now,
+    sync: { focusedIntervalMs: 200, backoff: { baseMs: 50, maxMs: 400 }, ...opts.sync },
+  })
+  return {
+    core,
+    dir,
+    events,
+    store,
+    async call(method, args) {
+      const out = await dispatch(core.handlers, method, args)
+      if (!out.ok) throw Object.assign(new Error(`${method}: ${out.error.code} ${out.error.message}`), { code: out.error.code })
+      return out.value as MethodResult<typeof method>
+    },
+    async close(o = {}) {
+      await core.close()
+      if (!o.keepDir) rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Polls `check` until it returns a truthy value, or fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T> | T, timeoutMs = 15_000, what = 'condition'): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs
+  let last: unknown
+  for (;;) {
+    try {
+      const value = await check()
+      if (value) return value as NonNullable<T>
+    } catch (err) {
+      last = err
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`)
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+export function eventsOf<E extends EventName>(events: RecordedEvent[], name: E): EventPayload<E>[] {
+  return events.filter((e) => e.event === name).map((e) => e.payload as EventPayload<E>)
+}
+
+/** Waits until the core has finished a pull that started after this call. */
+export async function settled(t: TestCore, timeoutMs = 20_000): Promise<void> {
+  const since = new Date().toISOString()
+  await t.call('sync.now', {})
+  await waitFor(
+    async () => {
+      const s = await t.call('sync.status', {})
+      return s.lastPullAt !== null && s.lastPullAt >= since && s.state === 'online' && s.initialSync === null
+    },
+    timeoutMs,
+    'a completed pull',
+  )
+}
+
+export type TableDigest = Record<string, { rows: number; checksum: string }>
+
+const tableNames = Object.keys(TABLES)
+
+function digestSql(table: string): string {
+  return `select count(*)::int as rows, coalesce(md5(string_agg(h, '' order by h)), '') as checksum
+            from (select md5(to_jsonb(t)::text) as h from public.${table} t) x`
+}
+
+/** What the user may see on the server, table by table. */
+export async function serverDigest(userId: string): Promise<TableDigest> {
+  return asUser(userId, async (c) => {
+    await c.query(`set local timezone = 'UTC'`)
+    const out: TableDigest = {}
+    for (const t of tableNames) {
+      const r = await c.query<{ rows: number; checksum: string }>(digestSql(t))
+      out[t] = r.rows[0]!
+    }
+    return out
+  })
+}
+
+export async function replicaDigest(db: PGliteInterface): Promise<TableDigest> {
+  await db.exec(`set timezone = 'UTC'`)
+  const out: TableDigest = {}
+  for (const t of tableNames) {
+    const r = await db.query<{ rows: number; checksum: string }>(digestSql(t))
+    out[t] = r.rows[0]!
+  }
+  return out
+}
+
+export function replicaOf(t: TestCore): PGliteInterface {
+  const r = t.core.replica()
+  if (!r) throw new Error('no replica open')
+  return r.db
+}
