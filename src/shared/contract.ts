@@ -67,8 +67,20 @@ const baseMethods = {
   'sync.now': { args: empty, result: SyncStatus },
 } as const
 
+/** The views a reviewer can go to (console.md); the app menu, deep links and notifications name them. */
+export const ShellView = z.enum(['inbox', 'queue', 'escalations', 'flags', 'changesets', 'agents', 'audit', 'history'])
+export type ShellView = z.infer<typeof ShellView>
+
+/** Shell commands the renderer runs when the app menu asks for them. */
+export const ShellCommand = z.enum(['palette', 'shortcuts', 'search'])
+export type ShellCommand = z.infer<typeof ShellCommand>
+
 const baseEvents = {
   'sync.status': SyncStatus,
+  /** The shell asks the renderer to show a view, optionally focused on one approval (menu, deep link, notification). */
+  navigate: strict({ view: ShellView, approvalId: z.guid().nullable() }),
+  /** The app menu asks the renderer to open the palette, the shortcut overlay or search. */
+  command: strict({ command: ShellCommand }),
   'session.changed': SessionState,
   /** The replica changed (pull applied, intent queued or resolved): views re-read what they show. */
   'data.changed': strict({ tables: z.array(z.string()) }),

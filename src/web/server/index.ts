@@ -1,0 +1,73 @@
+// The web shell: the core running in this Node process (file session store, data in its own
+// folder) behind the loopback WebSocket bridge, serving the same renderer build as the desktop
+// app. For development and end-to-end tests only; the packaged app never contains it.
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { EmitEvent } from '@shared/contract'
+import { createCore, dispatch, FileSessionStore } from '../../main/core'
+import type { BackendConfig } from '../../main/backend'
+import { createWebShellServer, type WebShellServer } from './server'
+import { ensureRendererBuild } from './renderer-build'
+
+export const DEFAULT_PORT = 5174
+export const PROJECT_ROOT = fileURLToPath(new URL('../../..', import.meta.url))
+
+export interface WebShellOptions {
+  backend: BackendConfig
+  /** The core's data folder (replica, settings, session). */
+  dataDir: string
+  /** Default 5174; 0 picks a free port. */
+  port?: number
+  /** Serve this folder instead of building out/renderer. */
+  rendererDir?: string
+  log?(line: string): void
+}
+
+export interface WebShell {
+  /** Open this: the token rides in the fragment. */
+  url: string
+  origin: string
+  port: number
+  token: string
+  close(): Promise<void>
+}
+
+export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
+  const log = opts.log ?? (() => {})
+  const rendererDir = opts.rendererDir ?? (await ensureRendererBuild(PROJECT_ROOT, log))
+  await mkdir(opts.dataDir, { recursive: true })
+  let forward: EmitEvent = () => {}
+  const core = await createCore({
+    userDataDir: opts.dataDir,
+    backend: opts.backend,
+    sessionStore: new FileSessionStore(join(opts.dataDir, 'session.bin')),
+    emit: (event, payload) => forward(event, payload),
+  })
+  let server: WebShellServer
+  try {
+    server = await createWebShellServer({
+      port: opts.port ?? DEFAULT_PORT,
+      rendererDir,
+      dispatch: (method, args) => dispatch(core.handlers, method, args),
+      log,
+    })
+  } catch (err) {
+    await core.close()
+    throw err
+  }
+  forward = server.emit
+  const { url, origin, port, token } = server
+  let closing: Promise<void> | undefined
+  return {
+    url,
+    origin,
+    port,
+    token,
+    close: () =>
+      (closing ??= (async () => {
+        await server.close()
+        await core.close()
+      })()),
+  }
+}
