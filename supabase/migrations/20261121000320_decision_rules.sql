@@ -40,17 +40,28 @@ as $$
     'decision_reason', p_approval.decision_reason, 'escalation_count', p_approval.escalation_count)
 $$;
 
--- The agent's trust for the day: one more approved-as-is, edited or rejected request. The score
--- is the day's share of requests approved, an edit counting half, errors and complaints none.
-create or replace function public.push_bump_trust(p_tenant uuid, p_agent uuid, p_outcome text)
+-- The agents' trust for the day: approved-as-is, edited and rejected requests. The score is the
+-- day's share of requests approved, an edit counting half, errors and complaints none.
+-- Decisions report their trust event ({tenant_id, agent_id, outcome}) and sync_push applies a
+-- batch's events here at its end, in the same transaction: one row per agent and day, so writing it
+-- once per decision would rewrite the same row hundreds of times in a large batch.
+create or replace function public.push_bump_trust(p_events jsonb[])
 returns void
 language sql
 set search_path = ''
 as $$
   insert into public.trust_ledger as t (agent_id, day, tenant_id, approved_no_edit, edited, rejected, score)
-  values (p_agent, (now() at time zone 'UTC')::date, p_tenant,
-          (p_outcome = 'approved_no_edit')::int, (p_outcome = 'edited')::int, (p_outcome = 'rejected')::int,
-          case p_outcome when 'approved_no_edit' then 1 when 'edited' then 0.5 else 0 end)
+  select e.agent_id, (now() at time zone 'UTC')::date, e.tenant_id, e.approved_no_edit, e.edited, e.rejected,
+         round((e.approved_no_edit + 0.5 * e.edited) / (e.approved_no_edit + e.edited + e.rejected), 4)
+  from (
+    select (ev ->> 'agent_id')::uuid as agent_id, (ev ->> 'tenant_id')::uuid as tenant_id,
+           count(*) filter (where ev ->> 'outcome' = 'approved_no_edit')::int as approved_no_edit,
+           count(*) filter (where ev ->> 'outcome' = 'edited')::int as edited,
+           count(*) filter (where ev ->> 'outcome' = 'rejected')::int as rejected
+    from unnest(p_events) ev
+    group by 1, 2
+  ) e
+  order by e.agent_id -- a fixed lock order against concurrent pushes
   on conflict (agent_id, day) do update set
     approved_no_edit = t.approved_no_edit + excluded.approved_no_edit,
     edited = t.edited + excluded.edited,
@@ -144,6 +155,7 @@ declare
   v_decision_id uuid;
   v_escalation_id uuid;
   v_target uuid;
+  v_trust jsonb;       -- the agent's trust event, applied by sync_push at the end of the batch
 begin
   -- Arguments (IntentArgs['approval.decide']).
   perform public.push_args_only(p_args, array['approval_id', 'decision', 'version_seen', 'payload_hash_seen',
@@ -319,7 +331,7 @@ begin
       end if;
     end if;
     if a.requested_by_agent_id is not null then
-      perform public.push_bump_trust(a.tenant_id, a.requested_by_agent_id,
+      v_trust := jsonb_build_object('tenant_id', a.tenant_id, 'agent_id', a.requested_by_agent_id, 'outcome',
         case when v_outcome = 'rejected' then 'rejected' when v_was_edited then 'edited' else 'approved_no_edit' end);
     end if;
   end if;
@@ -361,12 +373,12 @@ begin
     jsonb_build_object('decision_id', v_decision_id, 'client_mutation_id', p_mutation_id, 'on_behalf_of', v_on_behalf,
                        'reason', v_reason, 'escalation_id', v_escalation_id));
 
-  return jsonb_build_object('tenant_id', a.tenant_id, 'row', to_jsonb(v_after));
+  return jsonb_build_object('tenant_id', a.tenant_id, 'row', to_jsonb(v_after), 'trust', v_trust);
 end
 $$;
 
 revoke all on function public.push_covering_delegation(public.approvals, uuid, uuid),
-  public.push_approval_state(public.approvals), public.push_bump_trust(uuid, uuid, text),
+  public.push_approval_state(public.approvals), public.push_bump_trust(jsonb[]),
   public.push_escalation_target(public.approvals, uuid), public.push_expire_approval(uuid),
   public.push_approval_decide(uuid, uuid, jsonb, timestamptz)
   from public, anon, authenticated;

@@ -13,9 +13,9 @@ as $$
                             'message', p_message, 'row', p_row)
 $$;
 
--- Runs one mutation whose exactly-once lock the caller already holds; returns its result.
-create or replace function public.push_one(p_uid uuid, p_mutation jsonb)
-returns jsonb
+-- Runs one mutation whose exactly-once lock the caller already holds: its result, and the trust
+-- counter it earned (applied by sync_push once per batch; see push_bump_trust).
+create or replace function public.push_one(p_uid uuid, p_mutation jsonb, out o_result jsonb, out o_trust jsonb)
 language plpgsql
 set search_path = ''
 as $$
@@ -33,10 +33,12 @@ begin
   select * into v_prior from public.sync_mutations where client_mutation_id = v_id;
   if found then
     if v_prior.user_id = p_uid then
-      return v_prior.result;
+      o_result := v_prior.result;
+    else
+      -- Someone else's id: refuse without revealing or touching their result.
+      o_result := public.push_result(v_id, 'rejected', 'forbidden', 'This change belongs to another reviewer.', null);
     end if;
-    -- Someone else's id: refuse without revealing or touching their result.
-    return public.push_result(v_id, 'rejected', 'forbidden', 'This change belongs to another reviewer.', null);
+    return;
   end if;
 
   begin
@@ -64,6 +66,7 @@ begin
       perform public.push_refuse('invalid_input', format('unknown kind %L', v_kind));
     end if;
     v_result := public.push_result(v_id, 'applied', null, null, v_out -> 'row');
+    o_trust := nullif(v_out -> 'trust', 'null'::jsonb);
   exception
     when sqlstate 'OC400' then
       get stacked diagnostics v_code = message_text, v_message = pg_exception_detail;
@@ -87,7 +90,7 @@ begin
   insert into public.sync_mutations (client_mutation_id, user_id, tenant_id, kind, args, status, result, client_created_at)
   values (v_id, p_uid, (v_out ->> 'tenant_id')::uuid, v_kind, coalesce(v_args, 'null'::jsonb),
           v_result ->> 'status', v_result, v_client_at);
-  return v_result;
+  o_result := v_result;
 end
 $$;
 
@@ -104,7 +107,11 @@ declare
   v_bad int;
   v_key bigint;
   v_m jsonb;
-  v_results jsonb := '[]'::jsonb;
+  v_result jsonb;
+  v_trust jsonb;
+  -- Arrays, not one growing jsonb: appending to a jsonb copies it, which is quadratic in the batch.
+  v_results jsonb[] := '{}';
+  v_trusts jsonb[] := '{}';
 begin
   if v_uid is null then
     raise exception 'sync_push needs a signed-in reviewer' using errcode = '42501';
@@ -139,9 +146,14 @@ begin
   end loop;
 
   for v_m in select m.value from jsonb_array_elements(p_mutations) with ordinality m(value, n) order by m.n loop
-    v_results := v_results || jsonb_build_array(public.push_one(v_uid, v_m));
+    select o.o_result, o.o_trust into v_result, v_trust from public.push_one(v_uid, v_m) o;
+    v_results := v_results || v_result;
+    if v_trust is not null then
+      v_trusts := v_trusts || v_trust;
+    end if;
   end loop;
-  return jsonb_build_object('results', v_results);
+  perform public.push_bump_trust(v_trusts);
+  return jsonb_build_object('results', to_jsonb(v_results));
 end
 $$;
 
