@@ -5,8 +5,9 @@
 -- escaped as JSON.stringify does (PostgreSQL's json escaping is the same set), numbers printed as
 -- JavaScript prints the double that JSON.parse makes of them.
 
--- A JSON number as JavaScript's Number.prototype.toString prints it (ECMA-262 Number::toString).
-create or replace function public.js_number_text(p_value numeric) returns text
+-- A JSON number as JavaScript's Number.prototype.toString prints it (ECMA-262 Number::toString),
+-- general case: shortest round-trip digits of the double, then JavaScript's choice of notation.
+create or replace function public.js_number_text_slow(p_value numeric) returns text
 language plpgsql
 immutable
 strict
@@ -62,6 +63,24 @@ begin
 end
 $$;
 
+-- The common case inline: up to 15 significant digits between 1e-6 and 1e21, JavaScript prints the
+-- plain decimal, which is the numeric's own text without trailing zeros (1240.50 → 1240.5).
+-- Plain SQL without a SET clause so the planner inlines it into canonical_json; it calls only
+-- pg_catalog built-ins (always searched first) and a schema-qualified function.
+create or replace function public.js_number_text(p_value numeric) returns text
+language sql
+immutable
+strict
+parallel safe
+as $$
+  select case
+    when abs(p_value) >= 0.000001 and abs(p_value) < 1e21
+         and length(rtrim(ltrim(replace(trim_scale(abs(p_value))::text, '.', ''), '0'), '0')) <= 15
+      then trim_scale(p_value)::text
+    else public.js_number_text_slow(p_value)
+  end
+$$;
+
 create or replace function public.canonical_json(p_value jsonb) returns text
 language plpgsql
 immutable
@@ -84,7 +103,12 @@ begin
       ), '') || '}';
     when 'array' then
       return '[' || coalesce((
-        select string_agg(public.canonical_json(e.value), ',' order by e.ord)
+        select string_agg(case jsonb_typeof(e.value)
+            when 'object' then public.canonical_json(e.value)
+            when 'array' then public.canonical_json(e.value)
+            when 'number' then public.js_number_text(e.value::numeric)
+            else e.value::text
+          end, ',' order by e.ord)
         from jsonb_array_elements(p_value) with ordinality as e(value, ord)
       ), '') || ']';
     when 'number' then
@@ -109,9 +133,9 @@ as $$
   select encode(sha256(convert_to(public.canonical_json(p_value), 'UTF8')), 'hex')
 $$;
 
-revoke all on function public.js_number_text(numeric), public.canonical_json(jsonb), public.canonical_hash(jsonb)
+revoke all on function public.js_number_text_slow(numeric), public.js_number_text(numeric), public.canonical_json(jsonb), public.canonical_hash(jsonb)
   from public, anon;
-grant execute on function public.js_number_text(numeric), public.canonical_json(jsonb), public.canonical_hash(jsonb)
+grant execute on function public.js_number_text_slow(numeric), public.js_number_text(numeric), public.canonical_json(jsonb), public.canonical_hash(jsonb)
   to authenticated, service_role;
 
 -- Migration-time helper for every replicated table the following migrations create: the sync

@@ -8,6 +8,10 @@
 -- me). The first case restamps the profile (trigger below); for the second the client resets its
 -- '*' cursors whenever the `tenants` list of an answer differs from the replica's.
 
+-- role_permissions was filled before its stamping trigger existed: stamp those rows now, or they
+-- would sit at (0, 0) forever. (A missing cursor also starts below (0, 0), at version -1.)
+update public.role_permissions set updated_at = now() where sync_txid = '0'::xid8;
+
 -- A membership change makes the member's profile news for everyone who sees that tenant.
 create or replace function public.touch_member_profile() returns trigger
 language plpgsql
@@ -40,17 +44,22 @@ declare
   v_global boolean;
   v_body text := '';
   v_count text := '';
+  v_probe text[] := '{}';
 begin
   foreach v_stream in array v_streams loop
     v_global := left(v_stream, 1) = '*';
     v_table := ltrim(v_stream, '*');
     v_body := v_body || format($stream$
   -- %1$s
-  if v_budget > 0 or not v_has_more then
-    with cur as (
+  if %1$L = any (v_dirty) and v_budget = 0 then
+    v_has_more := true; -- rows are waiting but this answer is full
+  elsif %1$L = any (v_dirty) then
+    -- Materialized: the cursors become plain values, so the comparison is leakproof and RLS lets it
+    -- be an index condition instead of a filter applied after the security qual.
+    with cur as materialized (
       select s.tid, s.scope,
              coalesce((p_cursors #>> array[s.scope, %1$L, 'txid'])::xid8, '0'::xid8) as txid,
-             coalesce((p_cursors #>> array[s.scope, %1$L, 'version'])::bigint, 0) as ver
+             coalesce((p_cursors #>> array[s.scope, %1$L, 'version'])::bigint, -1) as ver
       from %2$s
     ),
     picked as (
@@ -88,6 +97,21 @@ $stream$,
       case when v_global then $s$(select null::uuid as tid, '*'::text as scope) s$s$
            else $s$(select u.tid, u.tid::text as scope from unnest(v_tenants) as u(tid)) s$s$ end,
       case when v_global then '' else 't.tenant_id = c.tid and' end);
+    -- One branch per stream of the probe that finds which streams have rows after their cursors.
+    -- `offset 0` keeps the cursors a separate subquery, so they reach the index as plain values.
+    v_probe := v_probe || format($probe$
+      select %1$L where exists (
+        select 1
+        from (select s.tid,
+                     coalesce((p_cursors #>> array[s.scope, %1$L, 'txid'])::xid8, '0'::xid8) as txid,
+                     coalesce((p_cursors #>> array[s.scope, %1$L, 'version'])::bigint, -1) as ver
+              from %2$s offset 0) c
+        where exists (select 1 from public.%1$I t
+                      where %3$s (t.sync_txid, t.sync_version) > (c.txid, c.ver) and t.sync_txid < v_xmin))$probe$,
+      v_table,
+      case when v_global then $s$(select null::uuid as tid, '*'::text as scope) s$s$
+           else $s$(select u.tid, u.tid::text as scope from unnest(v_tenants) as u(tid)) s$s$ end,
+      case when v_global then '' else 't.tenant_id = c.tid and' end);
     v_count := v_count || format($count$
     v_total := v_total + (select count(*) from public.%1$I t where %2$s t.sync_txid < v_xmin);$count$,
       v_table,
@@ -101,6 +125,8 @@ language plpgsql
 stable
 security invoker
 set search_path = ''
+-- The same statements run on every pull: plan them once per session, not on every call.
+set plan_cache_mode = force_generic_plan
 as $body$
 declare
   -- Every transaction still running, or yet to start, has a txid >= v_xmin: rows below it are final.
@@ -119,6 +145,7 @@ declare
   v_n int;
   v_more boolean;
   v_moved jsonb;
+  v_dirty text[];
 begin
   if auth.uid() is null then
     -- anon (and service_role, which has no reviewer) replicate nothing.
@@ -167,6 +194,11 @@ begin
     where p.rows is not null;
     %1$s
   end if;
+
+  -- Which streams have rows after their cursors: one cheap statement, so an idle poll costs one
+  -- index probe per stream and tenant and nothing more.
+  select coalesce(array_agg(d.stream), '{}') into v_dirty from (%3$s
+  ) as d(stream);
 %2$s
   return jsonb_build_object(
            'tenants', to_jsonb(v_tenants),
@@ -180,7 +212,7 @@ begin
            else '{}'::jsonb end;
 end
 $body$;
-$function$, v_count, v_body);
+$function$, v_count, v_body, array_to_string(v_probe, E'\n      union all'));
 end
 $generate$;
 

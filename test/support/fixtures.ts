@@ -349,10 +349,16 @@ export interface ToolCallApproval {
  * The usual chain behind a tool-call approval: agent → task → action (calling a tool with a JSON
  * schema) → pending approval whose payload is the action's args. Options go to the approval.
  */
-export async function createToolCallApproval(
-  tenantId: string,
-  opts: ApprovalOptions & { args?: Record<string, unknown>; jsonSchema?: unknown; agentId?: string } = {},
-): Promise<ToolCallApproval> {
+export type ToolCallOptions = Omit<ApprovalOptions, 'agentId'> & {
+  /** The action's args; also the approval's payload unless `payload` is given. */
+  args?: Record<string, unknown>
+  /** The tool's argument schema; default REFUND_SCHEMA. */
+  jsonSchema?: unknown
+  /** An existing agent of the tenant; default a new one. */
+  agentId?: string
+}
+
+export async function createToolCallApproval(tenantId: string, opts: ToolCallOptions = {}): Promise<ToolCallApproval> {
   const db = opts.db
   const agent = opts.agentId ? { id: opts.agentId, name: '' } : await createAgent(tenantId, { db })
   const tool = await createTool(tenantId, { db, jsonSchema: opts.jsonSchema })
@@ -415,4 +421,142 @@ export async function deactivateMember(tenantId: string, userId: string, opts: D
     `update public.tenant_members set is_active = false where tenant_id = $1 and user_id = $2`,
     [tenantId, userId],
   )
+}
+
+export interface EveryRow extends ToolCallApproval {
+  evidence: FinanceEvidence
+  /** Primary keys of the rows made, by table (composite keys joined with '|'). */
+  keys: Record<string, string[]>
+}
+
+/**
+ * At least one row in every tenant-scoped replicated table of the tenant: a tool-call approval
+ * with its agent, tool, task and action, finance evidence, a decision, a delegation, snoozes for
+ * the given reviewers, an escalation, a flag, a change set with a patch, a message, a memory
+ * entry, trust and cost telemetry, an outbox envelope and an audit entry.
+ */
+export async function createEveryRow(
+  tenantId: string,
+  opts: Db & { reviewers: UserRef[]; approval?: ToolCallOptions },
+): Promise<EveryRow> {
+  const db = opts.db ?? admin()
+  const [first] = opts.reviewers
+  if (!first) throw new Error('createEveryRow needs at least one reviewer')
+  const evidence = await createFinanceEvidence(tenantId, { db })
+  const chain = await createToolCallApproval(tenantId, { ...opts.approval, db, evidence: evidence.pointers })
+  const { approval, agent, task, action } = chain
+  const insert = (sql: string, params: unknown[]) => one<{ key: string }>(db, sql, params).then((r) => r.key)
+  const keys: Record<string, string[]> = {}
+  const add = (table: string, key: string) => (keys[table] ??= []).push(key)
+  add(
+    'approval_decisions',
+    await insert(
+      `insert into public.approval_decisions (tenant_id, approval_id, decision, actor_id, reason, payload_hash_seen, version_seen)
+       values ($1, $2, 'escalate', $3, 'needs a second look', $4, $5) returning id::text as key`,
+      [tenantId, approval.id, first.id, approval.payload_hash, approval.version],
+    ),
+  )
+  const delegate = opts.reviewers[1] ?? (await createUser({ db, label: 'delegate' }))
+  add(
+    'approval_delegations',
+    await insert(
+      `insert into public.approval_delegations (tenant_id, delegator_id, delegate_id, risk_levels, ends_at, reason)
+       values ($1, $2, $3, '{0,1,2}', now() + interval '7 days', 'holiday') returning id::text as key`,
+      [tenantId, first.id, delegate.id],
+    ),
+  )
+  for (const reviewer of opts.reviewers) {
+    add(
+      'review_snoozes',
+      await insert(
+        `insert into public.review_snoozes (user_id, approval_id, tenant_id, until)
+         values ($1, $2, $3, now() + interval '1 hour') returning user_id || '|' || approval_id as key`,
+        [reviewer.id, approval.id, tenantId],
+      ),
+    )
+  }
+  add(
+    'escalations',
+    await insert(
+      `insert into public.escalations (tenant_id, from_agent_id, to_user_id, type, trigger, context, impact, recommendation,
+         related_task_id, approval_id)
+       values ($1, $2, $3, 'action_required', 'budget_request', 'Refund above the usual size', 'Customer churn', 'Approve',
+         $4, $5) returning id::text as key`,
+      [tenantId, agent.id, first.id, task.id, approval.id],
+    ),
+  )
+  add(
+    'hallucination_flags',
+    await insert(
+      `insert into public.hallucination_flags (tenant_id, agent_id, task_id, approval_id, detection_method, confidence_score,
+         flagged_content)
+       values ($1, $2, $3, $4, 'fact_check', 0.82, 'Order total quoted as 1,250.00') returning id::text as key`,
+      [tenantId, agent.id, task.id, approval.id],
+    ),
+  )
+  const changeset = await insert(
+    `insert into public.changesets (tenant_id, title, status, agent_id, task_id)
+     values ($1, 'Fix refund rounding', 'pending_review', $2, $3) returning id::text as key`,
+    [tenantId, agent.id, task.id],
+  )
+  add('changesets', changeset)
+  add(
+    'changeset_patches',
+    await insert(
+      `insert into public.changeset_patches (tenant_id, changeset_id, position, path, diff)
+       values ($1, $2, 0, 'src/refunds.js', E'--- a/src/refunds.js\\n+++ b/src/refunds.js\\n@@ -1 +1 @@\\n-round(x)\\n+round(x, 2)\\n')
+       returning id::text as key`,
+      [tenantId, changeset],
+    ),
+  )
+  add(
+    'messages',
+    await insert(
+      `insert into public.messages (tenant_id, from_agent_id, approval_id, body)
+       values ($1, $2, $3, 'The customer asked twice.') returning id::text as key`,
+      [tenantId, agent.id, approval.id],
+    ),
+  )
+  add(
+    'memory_entries',
+    await insert(
+      `insert into public.memory_entries (tenant_id, agent_id, type, summary, details, tags)
+       values ($1, $2, 'decision', 'Refunds over 100 need approval', '{"threshold": 100}', '{refunds}') returning id::text as key`,
+      [tenantId, agent.id],
+    ),
+  )
+  add(
+    'trust_ledger',
+    await insert(
+      `insert into public.trust_ledger (agent_id, day, tenant_id, approved_no_edit, edited, rejected, score)
+       values ($1, current_date, $2, 3, 1, 0, 0.75) returning agent_id || '|' || day as key`,
+      [agent.id, tenantId],
+    ),
+  )
+  add(
+    'cost_transactions',
+    await insert(
+      `insert into public.cost_transactions (tenant_id, agent_id, task_id, provider, model, input_tokens, output_tokens, cost_amount)
+       values ($1, $2, $3, 'openai', 'gpt-4o', 1200, 300, 0.004500) returning id::text as key`,
+      [tenantId, agent.id, task.id],
+    ),
+  )
+  add(
+    'outbox',
+    await insert(`insert into public.outbox (tenant_id, action_id) values ($1, $2) returning id::text as key`, [
+      tenantId,
+      action.id,
+    ]),
+  )
+  const audit = await createAuditEntry(tenantId, {
+    db,
+    actorType: 'agent',
+    actorId: agent.id,
+    action: 'approval.requested',
+    entityType: 'approval',
+    entityId: approval.id,
+    afterState: { status: 'pending', amount: 125.5 },
+  })
+  add('audit_log', audit.id)
+  return { ...chain, evidence, keys }
 }
