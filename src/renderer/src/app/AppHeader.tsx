@@ -1,0 +1,56 @@
+// The header: the views as tabs with their badges and keys, and the palette, help and settings.
+import { useCounts } from './counts-store'
+import { go, useRouter } from './router-store'
+import { openOverlay } from './overlay-store'
+import { VIEWS } from './views'
+import { useSession } from '../signin/session-store'
+import { bindingText } from '../keyboard/chords'
+
+export function AppHeader() {
+  const view = useRouter((s) => s.view)
+  const counts = useCounts((s) => s.counts)
+  const user = useSession((s) => s.session?.user)
+  return (
+    <header className="app-header">
+      <span className="brand">Operator Console</span>
+      <nav aria-label="Views">
+        <ul className="tabs">
+          {VIEWS.filter((v) => v.inNav).map((v) => {
+            const badge = counts && v.badge ? v.badge(counts) : null
+            return (
+              <li key={v.id}>
+                <button
+                  type="button"
+                  className="tab"
+                  aria-current={view === v.id ? 'page' : undefined}
+                  onClick={() => go(v.id)}
+                  title={`${v.title} (${bindingText(v.binding)})`}
+                  data-testid={`tab-${v.id}`}
+                >
+                  {v.title}
+                  {badge && badge.count > 0 && (
+                    <span className={`badge${badge.alert ? ' badge-alert' : ''}`}>
+                      {badge.count.toLocaleString()}
+                      {badge.alert && <span className="visually-hidden"> including refusals</span>}
+                    </span>
+                  )}
+                </button>
+              </li>
+            )
+          })}
+        </ul>
+      </nav>
+      <span className="header-spacer" />
+      <button type="button" className="ghost" onClick={() => openOverlay({ kind: 'palette' })} title="Command palette">
+        Commands <kbd>{bindingText('mod+k')}</kbd>
+      </button>
+      <button type="button" className="ghost" onClick={() => openOverlay({ kind: 'help' })} title="Keyboard shortcuts (?)">
+        <kbd>?</kbd>
+        <span className="visually-hidden">Keyboard shortcuts</span>
+      </button>
+      <button type="button" className="ghost" onClick={() => go('settings')} aria-current={view === 'settings' ? 'page' : undefined}>
+        {user?.fullName ?? user?.email ?? 'Settings'}
+      </button>
+    </header>
+  )
+}

@@ -1,0 +1,14 @@
+// Renders whichever overlay is open: the palette, the shortcut overlay, sign-out, or a decision dialog.
+import { useOverlay } from './overlay-store'
+import { CommandPalette } from '../palette/CommandPalette'
+import { HelpOverlay } from '../keyboard/HelpOverlay'
+import { SignOutDialog } from '../signin/SignOutDialog'
+import { DecisionDialogs } from '../decisions/DecisionDialogs'
+
+export function Overlays() {
+  const kind = useOverlay((s) => s.overlay?.kind)
+  if (kind === 'palette') return <CommandPalette />
+  if (kind === 'help') return <HelpOverlay />
+  if (kind === 'signout') return <SignOutDialog />
+  return <DecisionDialogs />
+}

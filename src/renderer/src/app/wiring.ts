@@ -1,0 +1,148 @@
+// Connects the core's events to the stores, and the stores to each other: a replica change re-reads
+// what is on screen, focus moves prefetch the next details, intents that come back refused say so.
+import type { EventPayload } from '../../../shared/contract'
+import { on } from './api'
+import { refreshCounts } from './counts-store'
+import { loadTenants } from './tenants-store'
+import { openOverlay } from './overlay-store'
+import { go, onViewChange, useRouter } from './router-store'
+import { VIEWS } from './views'
+import { ensureDetail, markAllStale, prefetchDetails } from '../detail/detail-store'
+import { disarm } from '../decisions/decide'
+import { focusApproval, refreshInbox, resetInbox, useInbox } from '../inbox/inbox-store'
+import { SEARCH_INPUT_ID } from '../inbox/FilterBar'
+import { refreshHistory } from '../history/history-store'
+import { applyIntentChange, refreshQueue } from '../queue/queue-store'
+import { setSession } from '../signin/session-store'
+import { loadSettings, updateSettings, useSettings } from '../settings/settings-store'
+import { loadSyncStatus, setSyncStatus } from '../statusbar/sync-store'
+import { announce } from '../ui/announce'
+import { formatMoney, kindLabel, riskLabel } from '../ui/format'
+import { showToast } from '../ui/toast-store'
+import { clearDetails } from '../detail/detail-store'
+
+const PREFETCH_AHEAD = 3
+const REFRESH_THROTTLE_MS = 120
+
+let refreshTimer: ReturnType<typeof setTimeout> | null = null
+let lastRefresh = 0
+
+/** Coalesces bursts of data.changed (a first sync sends many) into a few re-reads. */
+function scheduleRefresh(): void {
+  if (refreshTimer) return
+  const wait = Math.max(0, lastRefresh + REFRESH_THROTTLE_MS - performance.now())
+  refreshTimer = setTimeout(() => {
+    refreshTimer = null
+    lastRefresh = performance.now()
+    markAllStale()
+    refreshInbox()
+    void refreshCounts()
+    void refreshQueue()
+    const view = useRouter.getState().view
+    if (view === 'history') void refreshHistory()
+    const shown = useInbox.getState().pinnedId ?? useInbox.getState().focusedId
+    if (shown) ensureDetail(shown)
+  }, wait)
+}
+
+function onIntentChanged(intent: EventPayload<'intent.changed'>): void {
+  applyIntentChange(intent)
+  if ((intent.state === 'rejected' || intent.state === 'conflict') && intent.refusal) {
+    const approvalId = typeof intent.args['approval_id'] === 'string' ? intent.args['approval_id'] : null
+    showToast({
+      tone: 'error',
+      message: `${intent.state === 'conflict' ? 'Conflict' : 'Refused'}: ${intent.label}`,
+      detail: intent.refusal.message,
+      ms: 10_000,
+      action: approvalId
+        ? {
+            label: 'Open',
+            run: () => {
+              go('inbox')
+              focusApproval(approvalId)
+            },
+          }
+        : { label: 'Queue', run: () => go('queue') },
+    })
+  }
+}
+
+let announceTimer: ReturnType<typeof setTimeout> | null = null
+
+function announceFocus(): void {
+  if (announceTimer) clearTimeout(announceTimer)
+  // Holding j should not read every row it passes.
+  announceTimer = setTimeout(() => {
+    const s = useInbox.getState()
+    const item = s.rows[s.focusedIndex]
+    if (!item || useRouter.getState().view !== 'inbox') return
+    const money = item.amount !== null ? `, ${formatMoney(item.amount, item.currency)}` : ''
+    announce(
+      `${kindLabel(item.kind)}: ${item.title}${money}, risk ${item.riskLevel} ${riskLabel(item.riskLevel)}, ${s.focusedIndex + 1} of ${s.rows.length}`,
+    )
+  }, 150)
+}
+
+function watchFocus(): () => void {
+  return useInbox.subscribe((s, prev) => {
+    const shown = s.pinnedId ?? s.focusedId
+    const prevShown = prev.pinnedId ?? prev.focusedId
+    if (shown !== prevShown || s.rows !== prev.rows) {
+      if (shown) ensureDetail(shown)
+      const ahead: (string | undefined)[] = []
+      for (let i = 1; i <= PREFETCH_AHEAD; i++) ahead.push(s.rows[s.focusedIndex + i]?.id)
+      ahead.push(s.rows[s.focusedIndex - 1]?.id)
+      prefetchDetails(ahead)
+    }
+    if (shown !== prevShown) {
+      disarm()
+      announceFocus()
+    }
+  })
+}
+
+/** Everything that starts once a reviewer is signed in; returns the teardown. */
+export function startSignedIn(): () => void {
+  resetInbox()
+  clearDetails()
+  const lastView = useSettings.getState().settings?.lastView
+  go(lastView && VIEWS.some((v) => v.id === lastView) ? lastView : 'inbox')
+  refreshInbox()
+  void refreshCounts()
+  void loadTenants()
+  void loadSyncStatus()
+  void refreshQueue()
+  const offs = [
+    on('data.changed', (p) => {
+      if (p.tables.includes('tenants') || p.tables.includes('tenant_members')) void loadTenants()
+      scheduleRefresh()
+    }),
+    on('intent.changed', onIntentChanged),
+    watchFocus(),
+    onViewChange((view) => void updateSettings({ lastView: view })),
+  ]
+  return () => offs.forEach((off) => off())
+}
+
+/** Events that matter whether or not anyone is signed in. */
+export function startAlways(): () => void {
+  void loadSettings()
+  const offs = [
+    on('session.changed', setSession),
+    on('sync.status', setSyncStatus),
+    on('navigate', ({ view, approvalId }) => {
+      // Views issue 7 adds are not here yet: their deep links land in the inbox.
+      go(VIEWS.some((v) => v.id === view) ? view : 'inbox')
+      if (approvalId) focusApproval(approvalId)
+    }),
+    on('command', ({ command }) => {
+      if (command === 'palette') openOverlay({ kind: 'palette' })
+      else if (command === 'shortcuts') openOverlay({ kind: 'help' })
+      else {
+        go('inbox')
+        requestAnimationFrame(() => document.getElementById(SEARCH_INPUT_ID)?.focus())
+      }
+    }),
+  ]
+  return () => offs.forEach((off) => off())
+}

@@ -1,0 +1,219 @@
+// The decision commands behind the keys and the palette: approve (twice at risk ≥ 4), the dialog
+// openers for reject / edit / escalate / delegate / snooze / message, their submits, and bulk.
+import type { ApprovalDetail, ApprovalListItem, DecisionKind } from '../../../shared/contract-domain'
+import { call, errorMessage } from '../app/api'
+import { openOverlay } from '../app/overlay-store'
+import { cachedDetail } from '../detail/detail-store'
+import { focusedItem, useInbox } from '../inbox/inbox-store'
+import { announce } from '../ui/announce'
+import { riskLabel } from '../ui/format'
+import { showToast } from '../ui/toast-store'
+import { armApprove, commitDecision, disarm, isArmed, type NewIntent } from './decide'
+import { bulkApproveRefusal, CONFIRM_RISK, preflightRefusal, type DecisionAction, type Refusal } from './preflight'
+
+const ACTION_WORDS: Record<DecisionAction, string> = {
+  approve: 'approve',
+  approve_with_edits: 'approve with edits',
+  reject: 'reject',
+  escalate: 'escalate',
+  delegate: 'delegate',
+  snooze: 'snooze',
+  message: 'message about',
+}
+
+export function explainRefusal(refusal: Refusal, action: DecisionAction): void {
+  showToast({ tone: 'warning', message: `Cannot ${ACTION_WORDS[action]} this request`, detail: refusal.message, ms: 7000 })
+}
+
+/** The focused item when the action is allowed on it; otherwise explains why not and returns null. */
+function actionable(action: DecisionAction): ApprovalListItem | null {
+  const item = focusedItem()
+  if (!item) return null
+  const refusal = preflightRefusal(item, action)
+  if (refusal) {
+    explainRefusal(refusal, action)
+    return null
+  }
+  return item
+}
+
+function decideIntent(
+  item: ApprovalListItem,
+  detail: ApprovalDetail | null,
+  decision: DecisionKind,
+  extra: { reason?: string; edited_payload?: unknown } = {},
+): NewIntent {
+  if (!detail) throw new Error('The request could not be read.')
+  return {
+    kind: 'approval.decide',
+    args: {
+      approval_id: item.id,
+      decision,
+      version_seen: detail.version,
+      payload_hash_seen: detail.payloadHash,
+      ...(extra.reason ? { reason: extra.reason } : {}),
+      ...(extra.edited_payload !== undefined ? { edited_payload: extra.edited_payload } : {}),
+    },
+  }
+}
+
+export function approveFocused(event?: KeyboardEvent): void {
+  const item = actionable('approve')
+  if (!item) return
+  if (item.riskLevel >= CONFIRM_RISK && !isArmed(item.id)) {
+    armApprove(item.id)
+    announce(`Risk ${item.riskLevel}, ${riskLabel(item.riskLevel)}. Press A again to approve.`)
+    return
+  }
+  disarm()
+  commitDecision({
+    items: [item],
+    verb: 'Approved',
+    needsDetail: true,
+    event,
+    intent: (it, d) => decideIntent(it, d, 'approve'),
+  })
+}
+
+export function openReject(): void {
+  const item = actionable('reject')
+  if (item) openOverlay({ kind: 'reject', approvalIds: [item.id] })
+}
+
+export function submitReject(items: readonly ApprovalListItem[], reason: string): void {
+  commitDecision({
+    items,
+    verb: 'Rejected',
+    needsDetail: true,
+    intent: (it, d) => decideIntent(it, d, 'reject', { reason }),
+  })
+}
+
+export function openEdit(): void {
+  const item = actionable('approve_with_edits')
+  if (item) openOverlay({ kind: 'edit', approvalId: item.id })
+}
+
+export function submitEdit(item: ApprovalListItem, editedPayload: unknown, reason: string): void {
+  commitDecision({
+    items: [item],
+    verb: 'Approved with edits',
+    needsDetail: true,
+    intent: (it, d) => decideIntent(it, d, 'approve_with_edits', { edited_payload: editedPayload, reason }),
+  })
+}
+
+export function openEscalate(): void {
+  const item = actionable('escalate')
+  if (item) openOverlay({ kind: 'escalate', approvalId: item.id })
+}
+
+export function submitEscalate(item: ApprovalListItem, reason: string): void {
+  commitDecision({
+    items: [item],
+    verb: 'Escalated',
+    needsDetail: true,
+    intent: (it, d) => decideIntent(it, d, 'escalate', { reason }),
+  })
+}
+
+export function openDelegate(): void {
+  const item = actionable('delegate')
+  if (item) openOverlay({ kind: 'delegate', approvalId: item.id })
+}
+
+/**
+ * Hands the request to a colleague. The contract has no reassign intent yet, so a delegation is an
+ * escalation whose reason names the delegate; the server routes escalations to a person.
+ */
+export function submitDelegate(item: ApprovalListItem, delegate: string, note: string): void {
+  const reason = `Delegated to ${delegate}${note ? `: ${note}` : ''}`
+  commitDecision({
+    items: [item],
+    verb: `Delegated to ${delegate}`,
+    needsDetail: true,
+    intent: (it, d) => decideIntent(it, d, 'escalate', { reason }),
+  })
+}
+
+export function openSnooze(): void {
+  const { selection } = useInbox.getState()
+  if (selection.size > 0) {
+    openOverlay({ kind: 'snooze', approvalIds: [...selection.keys()] })
+    return
+  }
+  const item = focusedItem()
+  if (item) openOverlay({ kind: 'snooze', approvalIds: [item.id] })
+}
+
+export function submitSnooze(items: readonly ApprovalListItem[], until: Date, label: string): void {
+  commitDecision({
+    items,
+    verb: `Snoozed until ${label}`,
+    needsDetail: false,
+    intent: (it) => ({ kind: 'snooze.set', args: { approval_id: it.id, until: until.toISOString() } }),
+  })
+}
+
+export function openMessage(): void {
+  const item = focusedItem()
+  if (item) openOverlay({ kind: 'message', approvalId: item.id })
+}
+
+export async function submitMessage(item: ApprovalListItem, body: string): Promise<void> {
+  const agentId = item.agentId ?? cachedDetail(item.id)?.agent?.id
+  try {
+    await call('intents.create', {
+      kind: 'message.send',
+      args: { body, approval_id: item.id, ...(agentId ? { to_agent_id: agentId } : {}) },
+    })
+    showToast({ tone: 'success', message: `Message queued for ${item.agentName ?? 'the agent'}`, ms: 3000 })
+  } catch (err) {
+    showToast({ tone: 'error', message: `Message not queued: ${errorMessage(err)}`, ms: 7000 })
+  }
+}
+
+function selectedItems(): ApprovalListItem[] {
+  return [...useInbox.getState().selection.values()]
+}
+
+export function bulkApprove(event?: KeyboardEvent): void {
+  const items = selectedItems()
+  if (items.length === 0) {
+    showToast({ tone: 'info', message: 'Nothing selected', detail: 'Select items with X, Shift+J or Shift+K first.', ms: 4000 })
+    return
+  }
+  const refusal = bulkApproveRefusal(items)
+  if (refusal) {
+    showToast({ tone: 'error', message: refusal.message, ms: 8000 })
+    return
+  }
+  commitDecision({
+    items,
+    verb: `Approved ${items.length}`,
+    needsDetail: true,
+    event,
+    intent: (it, d) => decideIntent(it, d, 'approve'),
+  })
+}
+
+export function openBulkReject(): void {
+  const items = selectedItems()
+  if (items.length === 0) {
+    showToast({ tone: 'info', message: 'Nothing selected', detail: 'Select items with X, Shift+J or Shift+K first.', ms: 4000 })
+    return
+  }
+  const blocked = items.filter((i) => preflightRefusal(i, 'reject') !== null)
+  const first = blocked[0]
+  if (first) {
+    const why = preflightRefusal(first, 'reject')
+    showToast({
+      tone: 'error',
+      message: `Bulk reject refused: you cannot decide ${blocked.length} of ${items.length} selected.`,
+      detail: why?.message,
+      ms: 8000,
+    })
+    return
+  }
+  openOverlay({ kind: 'reject', approvalIds: items.map((i) => i.id) })
+}

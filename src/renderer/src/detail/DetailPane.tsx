@@ -1,0 +1,167 @@
+// The detail beside the list: everything a reviewer needs to decide the focused request, painted
+// from the prefetched copy in the same frame the focus arrives.
+import { useEffect, useLayoutEffect } from 'react'
+import type { ApprovalDetail, ApprovalListItem } from '../../../shared/contract-domain'
+import { useInbox } from '../inbox/inbox-store'
+import { useDecisions } from '../decisions/decide'
+import { noteItemPainted } from '../decisions/latency'
+import { CONFIRM_RISK, preflightRefusal } from '../decisions/preflight'
+import { useTenants } from '../app/tenants-store'
+import { Countdown } from '../ui/Countdown'
+import { Markdown } from '../ui/Markdown'
+import { RiskBadge } from '../ui/RiskBadge'
+import { formatMoney, humanize, kindLabel } from '../ui/format'
+import { ensureDetail, useDetails } from './detail-store'
+import { AuditSection, DecisionsSection, EvidenceSection, MessagesSection, PayloadSection } from './sections'
+import './detail.css'
+
+export function DetailPane({ id }: { id?: string }) {
+  const shownId = useInbox((s) => s.pinnedId ?? s.focusedId)
+  const listItem = useInbox((s) => (s.pinnedId ? undefined : s.rows[s.focusedIndex]))
+  const entry = useDetails((s) => (shownId ? s.entries.get(shownId) : undefined))
+  const detail = entry?.detail ?? null
+  const stale = entry?.stale ?? false
+
+  useEffect(() => {
+    if (shownId) ensureDetail(shownId)
+  }, [shownId, stale])
+
+  useLayoutEffect(() => {
+    if (detail) noteItemPainted()
+  }, [shownId, detail])
+
+  const item = listItem?.id === shownId ? listItem : (detail?.item ?? undefined)
+  return (
+    <section id={id} className="detail" aria-label="Request detail" tabIndex={-1} data-testid="detail">
+      {!shownId ? (
+        <div className="empty">
+          <p className="empty-title">Nothing to review</p>
+          <p className="muted">New requests appear here as they arrive.</p>
+        </div>
+      ) : (
+        <>
+          {item && <DetailHeader item={item} detail={detail} />}
+          {entry?.error && !detail && <p className="banner banner-error">{entry.error}</p>}
+          {detail ? <DetailBody detail={detail} /> : !entry?.error && <div className="skeleton" aria-busy="true" />}
+        </>
+      )}
+    </section>
+  )
+}
+
+function DetailHeader({ item, detail }: { item: ApprovalListItem; detail: ApprovalDetail | null }) {
+  const armed = useDecisions((s) => s.armed?.id === item.id)
+  const tenant = useTenants((s) => s.byId.get(item.tenantId))
+  const refusal = preflightRefusal(item, 'approve')
+  const agent = detail?.agent
+  return (
+    <header className="detail-header" data-approval-id={item.id}>
+      <div className="detail-kicker">
+        <span className="tag">{kindLabel(item.kind)}</span>
+        {tenant && <span className="muted">{tenant.name}</span>}
+        {item.status !== 'pending' && <span className="tag tag-status">{humanize(item.status)}</span>}
+      </div>
+      <h2 className="detail-title">{item.title}</h2>
+      <dl className="facts">
+        <div>
+          <dt>Risk</dt>
+          <dd>
+            <RiskBadge level={item.riskLevel} />
+          </dd>
+        </div>
+        {item.amount !== null && (
+          <div>
+            <dt>Amount</dt>
+            <dd className="amount">{formatMoney(item.amount, item.currency)}</dd>
+          </div>
+        )}
+        {item.counterparty && (
+          <div>
+            <dt>Counterparty</dt>
+            <dd>{item.counterparty}</dd>
+          </div>
+        )}
+        {item.expiresAt && (
+          <div>
+            <dt>Expiry</dt>
+            <dd>
+              <Countdown expiresAt={item.expiresAt} />
+            </dd>
+          </div>
+        )}
+        {item.requiredApprovals > 1 && (
+          <div>
+            <dt>Approvals</dt>
+            <dd>
+              {item.approvalsSoFar} of {item.requiredApprovals} (four-eyes)
+            </dd>
+          </div>
+        )}
+        <div className="fact-wide">
+          <dt>Agent</dt>
+          <dd>
+            {agent ? (
+              <>
+                {agent.name}
+                <span className="muted">
+                  {' '}
+                  · tier {agent.tier} · {agent.autonomy}
+                  {agent.trustScore !== null && <> · trust {formatTrust(agent.trustScore)}</>}
+                </span>
+              </>
+            ) : (
+              (item.agentName ?? <span className="muted">—</span>)
+            )}
+          </dd>
+        </div>
+      </dl>
+      {item.policyFlags.length > 0 && (
+        <div className="risk-reasons">
+          <span className="muted">Why risk {item.riskLevel}:</span>
+          <ul>
+            {item.policyFlags.map((f) => (
+              <li key={f} className="flag">
+                {humanize(f)}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {item.lastRefusal && (
+        <p className="banner banner-error" role="note">
+          <strong>Your last decision was refused:</strong> {item.lastRefusal.message} Decide again or leave it.
+        </p>
+      )}
+      {refusal && (
+        <p className="banner banner-warning" role="note" data-testid="preflight">
+          <strong>You cannot approve this:</strong> {refusal.message}
+        </p>
+      )}
+      {armed && (
+        <p className="banner banner-confirm" role="alert">
+          Risk {item.riskLevel}: press <kbd>A</kbd> again to approve, or move on to cancel.
+        </p>
+      )}
+      {!refusal && !armed && item.riskLevel >= CONFIRM_RISK && (
+        <p className="muted hint">High risk: approving takes two presses of A; rejecting needs a reason.</p>
+      )}
+    </header>
+  )
+}
+
+function formatTrust(score: number): string {
+  return score <= 1 ? `${Math.round(score * 100)}%` : score.toFixed(0)
+}
+
+function DetailBody({ detail }: { detail: ApprovalDetail }) {
+  return (
+    <div className="detail-body">
+      {detail.summary && <Markdown text={detail.summary} className="summary" />}
+      <PayloadSection detail={detail} />
+      <EvidenceSection detail={detail} />
+      <DecisionsSection detail={detail} />
+      <MessagesSection detail={detail} />
+      <AuditSection detail={detail} />
+    </div>
+  )
+}

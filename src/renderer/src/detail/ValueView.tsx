@@ -1,0 +1,95 @@
+// Any JSON value as something a reviewer can read: objects as labelled fields, lists of records
+// as tables, money in its currency — never a raw JSON dump.
+import { formatDateTime, formatMoney, humanize } from '../ui/format'
+import { currencyOf, isMoneyKey } from './money-fields'
+
+type Json = unknown
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+// Enum-like fields whose snake_case values read better as words ("pending_review" → "Pending review").
+const WORDY_KEYS = /(status|state|reason|type|kind|method)$/i
+
+function isRecord(v: Json): v is Record<string, Json> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function Scalar({ name, value, currency }: { name?: string; value: Json; currency: string | null }) {
+  if (value === null || value === undefined || value === '') return <span className="muted">—</span>
+  if (typeof value === 'boolean') return <span>{value ? 'Yes' : 'No'}</span>
+  if (name && isMoneyKey(name) && (typeof value === 'number' || typeof value === 'string') && !Number.isNaN(Number(value))) {
+    return <span className="num">{formatMoney(String(value), currency)}</span>
+  }
+  if (typeof value === 'number') return <span className="num">{value.toLocaleString()}</span>
+  const text = String(value)
+  if (ISO_TIME.test(text)) return <time dateTime={text}>{formatDateTime(text)}</time>
+  if (name && WORDY_KEYS.test(name) && /^[a-z]+(_[a-z]+)+$/.test(text)) return <span>{humanize(text)}</span>
+  if (UUID.test(text)) return <code className="id" title={text}>{text.slice(0, 8)}…</code>
+  return <span className="text-value">{text}</span>
+}
+
+export function RecordTable({ rows, currency }: { rows: Record<string, Json>[]; currency: string | null }) {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))]
+  return (
+    <div className="table-wrap">
+      <table className="data-table">
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c} scope="col" className={isMoneyKey(c) ? 'num' : undefined}>
+                {humanize(c)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r, i) => (
+            <tr key={i}>
+              {columns.map((c) => (
+                <td key={c} className={isMoneyKey(c) ? 'num' : undefined}>
+                  <ValueView name={c} value={r[c]} currency={currencyOf(r, currency)} depth={2} />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+export function ValueView({
+  name,
+  value,
+  currency,
+  depth = 0,
+}: {
+  name?: string
+  value: Json
+  currency: string | null
+  depth?: number
+}) {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return <span className="muted">none</span>
+    if (value.every(isRecord) && depth < 3) return <RecordTable rows={value} currency={currency} />
+    if (value.every((v) => !isRecord(v) && !Array.isArray(v))) return <span>{value.map(String).join(', ')}</span>
+    return <pre className="json">{JSON.stringify(value, null, 2)}</pre>
+  }
+  if (isRecord(value)) {
+    if (depth >= 3) return <pre className="json">{JSON.stringify(value, null, 2)}</pre>
+    const cur = currencyOf(value, currency)
+    return (
+      <dl className="fields">
+        {Object.entries(value).map(([k, v]) => (
+          <div key={k} className="field">
+            <dt>{humanize(k)}</dt>
+            <dd>
+              <ValueView name={k} value={v} currency={cur} depth={depth + 1} />
+            </dd>
+          </div>
+        ))}
+      </dl>
+    )
+  }
+  return <Scalar name={name} value={value} currency={currency} />
+}

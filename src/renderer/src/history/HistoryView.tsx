@@ -1,0 +1,56 @@
+// The History view: what I decided and what came of it (applied, refused, in conflict).
+import { useEffect } from 'react'
+import type { Intent } from '../../../shared/contract-domain'
+import { formatDateTime } from '../ui/format'
+import { loadMoreHistory, refreshHistory, useHistory } from './history-store'
+
+const OUTCOME: Record<Intent['state'], string> = {
+  held: '‖ Held',
+  queued: '… Queued',
+  sending: '↑ Sending',
+  applied: '✓ Applied',
+  rejected: '× Refused',
+  conflict: '⇄ Conflict',
+}
+
+export function HistoryView() {
+  const { items, total, loading, error } = useHistory()
+  useEffect(() => {
+    void refreshHistory()
+  }, [])
+  return (
+    <div className="page history-view">
+      <h1>History</h1>
+      {error && <p className="banner banner-error">{error}</p>}
+      <div className="table-wrap page-list" data-home-focus tabIndex={0} aria-label="My decisions" data-testid="history">
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Decision</th>
+              <th scope="col">Outcome</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((i) => (
+              <tr key={i.clientMutationId} data-list-item tabIndex={-1}>
+                <td>{formatDateTime(i.createdAt)}</td>
+                <td>{i.label}</td>
+                <td className={`outcome state-${i.state}`}>
+                  {OUTCOME[i.state]}
+                  {i.refusal && <div className="muted">{i.refusal.message}</div>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {items.length === 0 && !loading && <p className="muted">No decisions yet.</p>}
+      </div>
+      {items.length < total && (
+        <button type="button" onClick={() => void loadMoreHistory()} disabled={loading}>
+          Load more ({(total - items.length).toLocaleString()} older)
+        </button>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,129 @@
+// The inbox filters of console.md: kind, minimum risk, agent, tenant, amount range and text.
+// Text and amounts apply after a short pause in typing; Esc or Enter in a field returns to the list.
+import { useEffect, useMemo, useState, type KeyboardEvent } from 'react'
+import type { ApprovalKind } from '../../../shared/contract-domain'
+import { useTenants } from '../app/tenants-store'
+import { focusHome } from '../ui/focus'
+import { kindLabel, RISK_LABELS } from '../ui/format'
+import { setFilter, useInbox } from './inbox-store'
+
+const KINDS: ApprovalKind[] = ['tool_call', 'refund', 'payout', 'journal_posting', 'changeset', 'spend']
+export const SEARCH_INPUT_ID = 'inbox-search'
+
+function backToList(e: KeyboardEvent<HTMLElement>) {
+  if (e.key === 'Escape' || e.key === 'Enter') {
+    e.preventDefault()
+    focusHome()
+  }
+}
+
+function useDebounced<T>(value: T, ms: number, apply: (v: T) => void) {
+  useEffect(() => {
+    const t = setTimeout(() => apply(value), ms)
+    return () => clearTimeout(t)
+    // apply is a stable module function at every call site
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [value, ms])
+}
+
+function parseAmount(s: string): number | undefined {
+  const n = Number(s.replace(/[, ]/g, ''))
+  return s.trim() === '' || !Number.isFinite(n) || n < 0 ? undefined : n
+}
+
+export function FilterBar() {
+  const filter = useInbox((s) => s.filter)
+  const rows = useInbox((s) => s.rows)
+  const tenants = useTenants((s) => s.tenants)
+  const [text, setText] = useState(filter.text ?? '')
+  const [amountMin, setAmountMin] = useState(filter.amountMin?.toString() ?? '')
+  const [amountMax, setAmountMax] = useState(filter.amountMax?.toString() ?? '')
+
+  useDebounced(text, 150, (v) => v !== (useInbox.getState().filter.text ?? '') && setFilter({ text: v.trim() || undefined }))
+  useDebounced(`${amountMin}|${amountMax}`, 300, () => {
+    const f = useInbox.getState().filter
+    const min = parseAmount(amountMin)
+    const max = parseAmount(amountMax)
+    if (min !== f.amountMin || max !== f.amountMax) setFilter({ amountMin: min, amountMax: max })
+  })
+
+  // Agents seen in the loaded rows (forEach skips the sparse array's holes).
+  const agents = useMemo(() => {
+    const seen = new Map<string, string>()
+    rows.forEach((r) => {
+      if (r?.agentId && r.agentName) seen.set(r.agentId, r.agentName)
+    })
+    return [...seen].sort((a, b) => a[1].localeCompare(b[1]))
+  }, [rows])
+
+  const kinds = filter.kinds ?? []
+  const toggleKind = (k: ApprovalKind) =>
+    setFilter({ kinds: kinds.includes(k) ? kinds.filter((x) => x !== k) : [...kinds, k] })
+
+  return (
+    <div className="filters" role="search" aria-label="Inbox filters">
+      <input
+        id={SEARCH_INPUT_ID}
+        type="search"
+        className="search"
+        placeholder="Search   /"
+        aria-label="Search the inbox"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={backToList}
+      />
+      <div className="chips" role="group" aria-label="Kind">
+        {KINDS.map((k) => (
+          <button key={k} type="button" className="chip" aria-pressed={kinds.includes(k)} onClick={() => toggleKind(k)}>
+            {kinds.includes(k) && <span aria-hidden="true">✓ </span>}
+            {kindLabel(k)}
+          </button>
+        ))}
+      </div>
+      <label className="filter-field">
+        <span>Risk ≥</span>
+        <select
+          value={filter.minRisk ?? 0}
+          onChange={(e) => setFilter({ minRisk: Number(e.target.value) || undefined })}
+          onKeyDown={backToList}
+        >
+          {RISK_LABELS.map((label, level) => (
+            <option key={level} value={level}>
+              {level === 0 ? 'any' : `${level} ${label}`}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="filter-field">
+        <span>Agent</span>
+        <select value={filter.agentId ?? ''} onChange={(e) => setFilter({ agentId: e.target.value || undefined })} onKeyDown={backToList}>
+          <option value="">all</option>
+          {agents.map(([id, name]) => (
+            <option key={id} value={id}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {tenants.length > 1 && (
+        <label className="filter-field">
+          <span>Tenant</span>
+          <select value={filter.tenantId ?? ''} onChange={(e) => setFilter({ tenantId: e.target.value || undefined })} onKeyDown={backToList}>
+            <option value="">all</option>
+            {tenants.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <label className="filter-field amount">
+        <span>Amount</span>
+        <input inputMode="decimal" aria-label="Minimum amount" placeholder="min" value={amountMin} onChange={(e) => setAmountMin(e.target.value)} onKeyDown={backToList} />
+        <span aria-hidden="true">–</span>
+        <input inputMode="decimal" aria-label="Maximum amount" placeholder="max" value={amountMax} onChange={(e) => setAmountMax(e.target.value)} onKeyDown={backToList} />
+      </label>
+    </div>
+  )
+}

@@ -1,0 +1,23 @@
+// The renderer's entry: makes sure `window.api` exists (the preload sets it in Electron; in a
+// browser the web shell's bridge is installed first), then renders the console.
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { App } from './app/App'
+import './ui/tokens.css'
+import './ui/base.css'
+
+async function boot(): Promise<void> {
+  if (!(window as { api?: unknown }).api) {
+    const { installWebBridge } = await import('../../web/bridge/install')
+    installWebBridge()
+  }
+  const root = document.getElementById('root')
+  if (!root) throw new Error('index.html has no #root')
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  )
+}
+
+void boot()

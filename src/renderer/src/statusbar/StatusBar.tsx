@@ -1,0 +1,66 @@
+// The status bar: connectivity (online / offline / syncing / error, in words and an icon), last
+// good pull, queue depth and the oldest queued decision's age, the Work-offline switch, and a
+// progress bar while the first sync streams in.
+import { go } from '../app/router-store'
+import { formatAgo, formatDuration } from '../ui/format'
+import { useNow } from '../ui/use-now'
+import { setWorkOffline, syncNow, useSync } from './sync-store'
+
+const STATE = {
+  online: { icon: '●', label: 'Online' },
+  offline: { icon: '○', label: 'Offline' },
+  syncing: { icon: '↻', label: 'Syncing' },
+  error: { icon: '⚠', label: 'Error' },
+} as const
+
+export function StatusBar() {
+  const status = useSync((s) => s.status)
+  const now = useNow()
+  if (!status) return <footer className="statusbar" aria-label="Sync status" />
+  const s = STATE[status.state]
+  const oldest = status.oldestQueuedAt ? now - Date.parse(status.oldestQueuedAt) : null
+  const initial = status.initialSync
+  const pct = initial?.expected ? Math.min(100, Math.round((initial.rows / Math.max(1, initial.expected)) * 100)) : null
+  return (
+    <footer className="statusbar" aria-label="Sync status" data-testid="statusbar">
+      <span className={`conn conn-${status.state}`} data-testid="connectivity" data-state={status.state}>
+        <span aria-hidden="true">{s.icon} </span>
+        {s.label}
+        {status.workOffline && status.state === 'offline' && ' (by choice)'}
+      </span>
+      {status.state === 'error' && status.lastError && <span className="conn-error">{status.lastError.message}</span>}
+      <span title={status.lastPullAt ?? undefined}>Last sync {formatAgo(status.lastPullAt, now)}</span>
+      <button type="button" className="link" onClick={() => go('queue')} data-testid="queue-depth" data-depth={status.queueDepth}>
+        Queue {status.queueDepth}
+        {oldest !== null && status.queueDepth > 0 && ` · oldest ${formatDuration(oldest)}`}
+      </button>
+      {initial && (
+        <span className="initial-sync">
+          <span>First sync {initial.rows.toLocaleString()}{initial.expected ? ` of ${initial.expected.toLocaleString()}` : ''} rows</span>
+          <progress max={100} value={pct ?? undefined} aria-label="First sync progress">
+            {pct ?? ''}
+          </progress>
+        </span>
+      )}
+      <span className="statusbar-spacer" />
+      {!status.workOffline && status.state !== 'syncing' && (
+        <button type="button" className="link" onClick={() => void syncNow()}>
+          Sync now
+        </button>
+      )}
+      <button
+        type="button"
+        role="switch"
+        aria-checked={status.workOffline}
+        className="switch"
+        onClick={() => void setWorkOffline(!status.workOffline)}
+        data-testid="work-offline"
+      >
+        <span className="switch-track" aria-hidden="true">
+          <span className="switch-thumb" />
+        </span>
+        Work offline
+      </button>
+    </footer>
+  )
+}

@@ -1,0 +1,92 @@
+// Screenshots of the console for people to look at (not compared pixel for pixel): inbox, the
+// detail of a tool call, a journal posting and a change set, the queue and the offline state, in
+// light and dark. Along the way it checks that each detail shows its kind's readable form.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { chromiumUnavailable, launchChromium, startWebShell, type HarnessShell } from './harness'
+import { consoleErrors, goToApproval, openConsole, screenshot, setHoldSeconds, signIn, until, waitForInbox } from './helpers/console'
+import { createWorkspace, seedRefundCalls, seedShowcase, type Showcase, type Workspace } from './helpers/workspace'
+import { createAgent } from '../support/fixtures'
+
+const skip = chromiumUnavailable()
+
+describe.skipIf(skip)('console look and feel', () => {
+  let shell: HarnessShell
+  let browser: Browser
+  let ws: Workspace
+  let show: Showcase
+
+  beforeAll(async () => {
+    const stack = inject('stack')
+    ws = await createWorkspace('look')
+    show = await seedShowcase(ws.tenant, ws.reviewer)
+    const agent = await createAgent(ws.tenant.id, { name: 'Refund Desk' })
+    await seedRefundCalls(ws.tenant.id, 24, agent.id)
+    shell = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey })
+    browser = await launchChromium()
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await shell?.close()
+  })
+
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`shows inbox, details, queue and offline state (${scheme})`, async () => {
+      const { context, page } = await openConsole(browser, shell.url, { colorScheme: scheme })
+      try {
+        if (scheme === 'light') {
+          await page.getByLabel('Email').waitFor()
+          await screenshot(page, `signin-${scheme}`)
+        }
+        await signIn(page, ws.reviewer.email)
+        await waitForInbox(page, 25)
+        await setHoldSeconds(page, 30)
+        expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe(scheme)
+        await screenshot(page, `inbox-${scheme}`)
+
+        const open = (id: string) => goToApproval(page, id)
+
+        await open(show.toolCall.id)
+        await expect.poll(() => page.locator('.detail-section').first().innerText()).toContain('Order id')
+        await screenshot(page, `detail-tool-call-${scheme}`)
+
+        await open(show.journal.id)
+        await expect.poll(() => page.locator('table.journal').innerText()).toContain('Accrued liabilities')
+        expect(await page.locator('.balance').innerText()).toContain('Balanced')
+        await screenshot(page, `detail-journal-${scheme}`)
+
+        await open(show.changeset.id)
+        await expect.poll(() => page.locator('.diff').innerText()).toContain('+export const MAX_ATTEMPTS = 6')
+        await screenshot(page, `detail-changeset-${scheme}`)
+
+        await open(show.refund.id)
+        await expect.poll(() => page.locator('.evidence').innerText()).toMatch(/Orders/i)
+        await screenshot(page, `detail-refund-${scheme}`)
+
+        // Offline: decide two, see them queued.
+        await page.getByTestId('work-offline').click()
+        await until(() => page.getByTestId('connectivity').getAttribute('data-state').then((s) => s === 'offline'), 'offline state')
+        await page.locator('[data-testid="inbox-list"]').focus()
+        await page.keyboard.press('a')
+        await page.keyboard.press('j')
+        await page.keyboard.press('a')
+        await until(() => page.getByTestId('queue-depth').getAttribute('data-depth').then((d) => Number(d) >= 2), 'two queued decisions')
+        await screenshot(page, `offline-${scheme}`)
+        await page.keyboard.press('g')
+        await page.keyboard.press('q')
+        await page.getByTestId('queue').waitFor()
+        await until(() => page.getByTestId('queue-item').count().then((n) => n >= 2), 'queue items')
+        await screenshot(page, `queue-${scheme}`)
+        // Leave nothing queued for the next run of this test.
+        await page.getByTestId('work-offline').click()
+        expect(consoleErrors(page)).toEqual([])
+      } catch (err) {
+        await screenshot(page, `failure-look-${scheme}`)
+        throw err
+      } finally {
+        await context.close()
+      }
+    }, 120_000)
+  }
+})

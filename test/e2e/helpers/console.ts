@@ -1,0 +1,157 @@
+// Driving the console in Chromium: open the web shell, sign in, read what the page shows, wait for
+// conditions (never fixed sleeps), and keep screenshots as test artifacts.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+
+export const SCREENSHOT_DIR = join(process.cwd(), 'test-results', 'screenshots')
+
+export interface OpenOptions {
+  colorScheme?: 'light' | 'dark'
+  viewport?: { width: number; height: number }
+}
+
+/** A fresh browser context (its own storage) with the console loaded from the web shell. */
+export async function openConsole(browser: Browser, url: string, opts: OpenOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    colorScheme: opts.colorScheme ?? 'light',
+    viewport: opts.viewport ?? { width: 1440, height: 900 },
+    reducedMotion: 'reduce',
+  })
+  const page = await context.newPage()
+  const errors: string[] = []
+  page.on('pageerror', (err) => errors.push(err.message))
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text())
+  })
+  ;(page as Page & { consoleErrors?: string[] }).consoleErrors = errors
+  await page.goto(url)
+  return { context, page }
+}
+
+export function consoleErrors(page: Page): string[] {
+  return (page as Page & { consoleErrors?: string[] }).consoleErrors ?? []
+}
+
+/** Polls `check` until it returns a truthy value; fails with `what` and the last value at the deadline. */
+export async function until<T>(check: () => Promise<T> | T, what: string, timeoutMs = 20_000, everyMs = 100): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs
+  let last: T | undefined
+  let lastError: unknown
+  while (Date.now() < deadline) {
+    try {
+      last = await check()
+      if (last) return last as NonNullable<T>
+    } catch (err) {
+      lastError = err
+    }
+    await new Promise((r) => setTimeout(r, everyMs))
+  }
+  throw new Error(`Timed out waiting for ${what} (last: ${JSON.stringify(last)}${lastError ? `, error: ${String(lastError)}` : ''})`)
+}
+
+/**
+ * Signs in from the sign-in screen with the keyboard only, and waits for the workspace. The web
+ * shell's core keeps its session across browser contexts, so an already signed-in shell is fine.
+ */
+export async function signIn(page: Page, email: string, password = 'demo-password'): Promise<void> {
+  const screen = await until(
+    async () => ((await page.locator('.workspace').count()) > 0 ? 'workspace' : (await page.getByLabel('Email').count()) > 0 ? 'signin' : null),
+    'the sign-in screen or the workspace',
+    30_000,
+  )
+  if (screen === 'signin') {
+    await page.getByLabel('Email').fill(email)
+    await page.getByLabel('Password').fill(password)
+    await page.keyboard.press('Enter')
+  }
+  await page.locator('.workspace').waitFor({ timeout: 30_000 })
+}
+
+/** Waits until the inbox lists at least `min` rows (the total the list header counts). */
+export async function waitForInbox(page: Page, min: number, timeoutMs = 30_000): Promise<number> {
+  return until(
+    async () => {
+      const n = await page.evaluate(() => {
+        const list = document.querySelector('[data-testid="inbox-list"] [role="option"]')
+        return list ? Number(list.getAttribute('aria-setsize')) : 0
+      })
+      return n >= min ? n : 0
+    },
+    `an inbox of at least ${min} rows`,
+    timeoutMs,
+  )
+}
+
+/** The approval the detail pane shows (the focused row's). */
+export function shownApprovalId(page: Page): Promise<string | null> {
+  return page.evaluate(() => document.querySelector('.detail-header')?.getAttribute('data-approval-id') ?? null)
+}
+
+/** The approval of the row the listbox marks active. */
+export function focusedRowApprovalId(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const list = document.querySelector('[data-testid="inbox-list"]')
+    const active = list?.getAttribute('aria-activedescendant')
+    return active ? (document.getElementById(active)?.getAttribute('data-approval-id') ?? null) : null
+  })
+}
+
+/** Waits until the detail pane shows a loaded item other than `previous`, and returns its id. */
+export function nextShown(page: Page, previous: string | null): Promise<string> {
+  return until(async () => {
+    const id = await page.evaluate(() =>
+      document.querySelector('.detail-body') ? (document.querySelector('.detail-header')?.getAttribute('data-approval-id') ?? null) : null,
+    )
+    return id && id !== previous ? id : null
+  }, 'the next item in the detail pane')
+}
+
+/** Where the keyboard focus is: a short description for assertions. */
+export function activeElementInfo(page: Page): Promise<{ tag: string; testid: string | null; inApp: boolean }> {
+  return page.evaluate(() => {
+    const el = document.activeElement
+    return {
+      tag: el?.tagName.toLowerCase() ?? 'none',
+      testid: el?.getAttribute('data-testid') ?? null,
+      inApp: !!el && el !== document.body && !!document.getElementById('root')?.contains(el),
+    }
+  })
+}
+
+export async function setHoldSeconds(page: Page, seconds: number): Promise<void> {
+  await page.evaluate(async (s) => {
+    const api = (window as unknown as { api: { call(m: string, a: unknown): Promise<{ ok: boolean }> } }).api
+    const r = await api.call('settings.update', { holdSeconds: s })
+    if (!r.ok) throw new Error('settings.update failed')
+  }, seconds)
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true })
+  const path = join(SCREENSHOT_DIR, `${name}.png`)
+  await page.screenshot({ path })
+  return path
+}
+
+export async function toastTexts(page: Page): Promise<string[]> {
+  return page.locator('[data-testid="toast"]').allInnerTexts()
+}
+
+/** Walks the inbox with `j` from the top until the detail shows `id`. */
+export async function goToApproval(page: Page, id: string, maxSteps = 100): Promise<void> {
+  await page.locator('[data-testid="inbox-list"]').focus()
+  await page.keyboard.press('Home').catch(() => {})
+  for (let i = 0; i < maxSteps; i++) {
+    if ((await shownApprovalId(page)) === id && (await page.locator('.detail-body').count()) > 0) return
+    const before = await page.evaluate(() => document.querySelector('[data-testid="inbox-list"]')?.getAttribute('aria-activedescendant'))
+    await page.keyboard.press('j')
+    await until(
+      () => page.evaluate((b) => document.querySelector('[data-testid="inbox-list"]')?.getAttribute('aria-activedescendant') !== b, before),
+      'the focus to move',
+      5000,
+      20,
+    ).catch(() => null)
+  }
+  await until(async () => (await shownApprovalId(page)) === id && (await page.locator('.detail-body').count()) > 0, `approval ${id} in the detail`)
+}
