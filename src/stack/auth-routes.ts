@@ -1,0 +1,361 @@
+// The part of GoTrue (Supabase Auth) the console uses: password sign-in, rotating refresh tokens,
+// the current user and sign-out, with GoTrue's request, response and error shapes so that
+// @supabase/auth-js behaves exactly as against a hosted project.
+import { randomBytes } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import bcrypt from 'bcryptjs'
+import type pg from 'pg'
+import { signAccessToken, verifyJwt, type Claims } from './jwt'
+import { checkout } from './pg-checkout'
+import { bearerToken, parseJsonObject, readBody, sendEmpty, sendJson } from './http'
+
+export interface AuthContext {
+  /** A privileged pool: GoTrue owns the auth schema (supabase_auth_admin on hosted projects). */
+  pool: pg.Pool
+  jwtSecret: string
+  jwtExpirySeconds: number
+  /** The `iss` claim GoTrue puts in access tokens: `<API URL>/auth/v1`. */
+  issuer: string
+}
+
+interface UserRow {
+  id: string
+  aud: string | null
+  role: string | null
+  email: string | null
+  encrypted_password: string | null
+  email_confirmed_at: Date | null
+  last_sign_in_at: Date | null
+  raw_app_meta_data: Record<string, unknown> | null
+  raw_user_meta_data: Record<string, unknown> | null
+  banned_until: Date | null
+  created_at: Date | null
+  updated_at: Date | null
+}
+
+const USER_COLUMNS = `id, aud, role, email, encrypted_password, email_confirmed_at, last_sign_in_at,
+  raw_app_meta_data, raw_user_meta_data, banned_until, created_at, updated_at`
+
+/** GoTrue's error: `{ code, message }` for API version 2024-01-01 clients, `{ code, error_code, msg }` before. */
+class AuthError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorCode: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+const API_VERSION_HEADER = 'x-supabase-api-version'
+const API_VERSION_2024 = '2024-01-01'
+
+function sendAuthError(req: IncomingMessage, res: ServerResponse, err: AuthError): void {
+  const requested = req.headers[API_VERSION_HEADER]
+  const version =
+    typeof requested === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(requested) ? requested : undefined
+  if (version && version >= API_VERSION_2024) {
+    sendJson(
+      res,
+      err.status,
+      { code: err.errorCode, message: err.message },
+      { 'X-Supabase-Api-Version': API_VERSION_2024 },
+    )
+  } else {
+    sendJson(res, err.status, { code: err.status, error_code: err.errorCode, msg: err.message })
+  }
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null)
+
+/** The user object GoTrue returns (token responses and GET /user). */
+function userJson(u: UserRow) {
+  return {
+    id: u.id,
+    aud: u.aud ?? 'authenticated',
+    role: u.role ?? 'authenticated',
+    email: u.email ?? '',
+    email_confirmed_at: iso(u.email_confirmed_at),
+    phone: '',
+    confirmed_at: iso(u.email_confirmed_at),
+    last_sign_in_at: iso(u.last_sign_in_at),
+    app_metadata: u.raw_app_meta_data ?? {},
+    user_metadata: u.raw_user_meta_data ?? {},
+    identities: [],
+    created_at: iso(u.created_at),
+    updated_at: iso(u.updated_at),
+    is_anonymous: false,
+  }
+}
+
+function newRefreshToken(): string {
+  return randomBytes(12).toString('base64url')
+}
+
+async function tokenResponse(
+  ctx: AuthContext,
+  user: UserRow,
+  sessionId: string,
+  refreshToken: string,
+  authenticatedAt: number,
+) {
+  const { token, expiresAt } = await signAccessToken(ctx.jwtSecret, {
+    issuer: ctx.issuer,
+    userId: user.id,
+    email: user.email ?? '',
+    sessionId,
+    appMetadata: user.raw_app_meta_data ?? {},
+    userMetadata: user.raw_user_meta_data ?? {},
+    authenticatedAt,
+    expiresInSeconds: ctx.jwtExpirySeconds,
+  })
+  return {
+    access_token: token,
+    token_type: 'bearer',
+    expires_in: ctx.jwtExpirySeconds,
+    expires_at: expiresAt,
+    refresh_token: refreshToken,
+    user: userJson(user),
+  }
+}
+
+function refuseUnusable(user: UserRow): void {
+  if (user.banned_until && user.banned_until.getTime() > Date.now()) {
+    throw new AuthError(400, 'user_banned', 'User is banned')
+  }
+}
+
+async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const { client: c, release } = await checkout(pool)
+  let broken: Error | undefined
+  try {
+    await c.query('begin')
+    const out = await fn(c)
+    await c.query('commit')
+    return out
+  } catch (err) {
+    await c.query('rollback').catch((e: Error) => (broken = e))
+    throw err
+  } finally {
+    release(broken)
+  }
+}
+
+async function passwordGrant(ctx: AuthContext, body: Record<string, unknown>) {
+  const { email, password } = body
+  if (typeof email !== 'string' || email === '')
+    throw new AuthError(400, 'validation_failed', 'missing email or phone')
+  if (typeof password !== 'string')
+    throw new AuthError(400, 'invalid_credentials', 'Invalid login credentials')
+  const found = await ctx.pool.query<UserRow>(
+    `select ${USER_COLUMNS} from auth.users where lower(email) = lower($1)`,
+    [email.trim()],
+  )
+  const user = found.rows[0]
+  const matches = user?.encrypted_password ? await bcrypt.compare(password, user.encrypted_password) : false
+  if (!user || !matches) throw new AuthError(400, 'invalid_credentials', 'Invalid login credentials')
+  if (!user.email_confirmed_at) throw new AuthError(400, 'email_not_confirmed', 'Email not confirmed')
+  refuseUnusable(user)
+  const refreshToken = newRefreshToken()
+  const signedIn = await inTransaction(ctx.pool, async (c) => {
+    const session = await c.query<{ id: string }>(
+      'insert into auth.sessions (user_id) values ($1) returning id',
+      [user.id],
+    )
+    const sessionId = session.rows[0]!.id
+    await c.query('insert into auth.refresh_tokens (token, user_id, session_id) values ($1, $2, $3)', [
+      refreshToken,
+      user.id,
+      sessionId,
+    ])
+    const updated = await c.query<UserRow>(
+      `update auth.users set last_sign_in_at = now() where id = $1 returning ${USER_COLUMNS}`,
+      [user.id],
+    )
+    return { sessionId, user: updated.rows[0]! }
+  })
+  return tokenResponse(ctx, signedIn.user, signedIn.sessionId, refreshToken, Math.floor(Date.now() / 1000))
+}
+
+type RefreshOutcome =
+  | { ok: true; user: UserRow; sessionId: string; token: string; authenticatedAt: number }
+  | { ok: false; error: AuthError }
+
+/**
+ * Rotation as GoTrue does it: a refresh token is used once. Presenting a used one again is taken
+ * as theft (reuse detection) and revokes every token of its session; that revocation commits even
+ * though the request is refused.
+ */
+async function refreshGrant(ctx: AuthContext, body: Record<string, unknown>) {
+  const presented = body.refresh_token
+  if (typeof presented !== 'string' || presented === '') {
+    throw new AuthError(400, 'validation_failed', 'refresh_token required')
+  }
+  const outcome = await inTransaction<RefreshOutcome>(ctx.pool, async (c) => {
+    const found = await c.query<{
+      revoked: boolean
+      session_id: string
+      user_id: string
+      not_after: Date | null
+      session_created: Date
+    }>(
+      `select t.revoked, t.session_id, t.user_id, s.not_after, s.created_at as session_created
+         from auth.refresh_tokens t join auth.sessions s on s.id = t.session_id
+        where t.token = $1
+        for update of t`,
+      [presented],
+    )
+    const row = found.rows[0]
+    if (!row)
+      return {
+        ok: false,
+        error: new AuthError(
+          400,
+          'refresh_token_not_found',
+          'Invalid Refresh Token: Refresh Token Not Found',
+        ),
+      }
+    if (row.revoked) {
+      await c.query(
+        'update auth.refresh_tokens set revoked = true, updated_at = now() where session_id = $1 and not revoked',
+        [row.session_id],
+      )
+      return {
+        ok: false,
+        error: new AuthError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used'),
+      }
+    }
+    if (row.not_after && row.not_after.getTime() <= Date.now()) {
+      return {
+        ok: false,
+        error: new AuthError(400, 'session_expired', 'Invalid Refresh Token: Session Expired'),
+      }
+    }
+    const users = await c.query<UserRow>(`select ${USER_COLUMNS} from auth.users where id = $1`, [
+      row.user_id,
+    ])
+    const user = users.rows[0]
+    if (!user)
+      return {
+        ok: false,
+        error: new AuthError(
+          400,
+          'refresh_token_not_found',
+          'Invalid Refresh Token: Refresh Token Not Found',
+        ),
+      }
+    refuseUnusable(user)
+    const token = newRefreshToken()
+    await c.query('update auth.refresh_tokens set revoked = true, updated_at = now() where token = $1', [
+      presented,
+    ])
+    await c.query(
+      'insert into auth.refresh_tokens (token, user_id, session_id, parent) values ($1, $2, $3, $4)',
+      [token, user.id, row.session_id, presented],
+    )
+    await c.query('update auth.sessions set updated_at = now() where id = $1', [row.session_id])
+    return {
+      ok: true,
+      user,
+      sessionId: row.session_id,
+      token,
+      authenticatedAt: Math.floor(row.session_created.getTime() / 1000),
+    }
+  })
+  if (!outcome.ok) throw outcome.error
+  return tokenResponse(ctx, outcome.user, outcome.sessionId, outcome.token, outcome.authenticatedAt)
+}
+
+interface Authenticated {
+  claims: Claims
+  user: UserRow
+  sessionId: string | undefined
+}
+
+/** GoTrue's requireAuthentication: a valid access token whose user (and session) still exist. */
+async function authenticate(ctx: AuthContext, req: IncomingMessage): Promise<Authenticated> {
+  const token = bearerToken(req)
+  if (!token) throw new AuthError(401, 'no_authorization', 'This endpoint requires a valid Bearer token')
+  const verified = await verifyJwt(ctx.jwtSecret, token)
+  if (!verified.ok) {
+    throw new AuthError(
+      403,
+      'bad_jwt',
+      `invalid JWT: unable to parse or verify signature, ${verified.message}`,
+    )
+  }
+  const { claims } = verified
+  if (!claims.sub || !/^[0-9a-f-]{36}$/i.test(claims.sub)) {
+    throw new AuthError(403, 'bad_jwt', 'invalid claim: missing sub claim')
+  }
+  const sessionId = typeof claims.session_id === 'string' ? claims.session_id : undefined
+  if (sessionId) {
+    const session = await ctx.pool.query('select 1 from auth.sessions where id = $1 and user_id = $2', [
+      sessionId,
+      claims.sub,
+    ])
+    if (session.rowCount === 0) {
+      throw new AuthError(403, 'session_not_found', 'Session from session_id claim in JWT does not exist')
+    }
+  }
+  const users = await ctx.pool.query<UserRow>(`select ${USER_COLUMNS} from auth.users where id = $1`, [
+    claims.sub,
+  ])
+  const user = users.rows[0]
+  if (!user) throw new AuthError(403, 'user_not_found', 'User from sub claim in JWT does not exist')
+  return { claims, user, sessionId }
+}
+
+/** Sign-out deletes sessions (their refresh tokens go with them): scope global, local or others. */
+async function logout(ctx: AuthContext, who: Authenticated, scope: string): Promise<void> {
+  if (scope === 'global') {
+    await ctx.pool.query('delete from auth.sessions where user_id = $1', [who.user.id])
+  } else if (scope === 'local') {
+    if (who.sessionId) await ctx.pool.query('delete from auth.sessions where id = $1', [who.sessionId])
+  } else if (scope === 'others') {
+    await ctx.pool.query('delete from auth.sessions where user_id = $1 and id is distinct from $2', [
+      who.user.id,
+      who.sessionId ?? null,
+    ])
+  } else {
+    throw new AuthError(400, 'validation_failed', `Unsupported logout scope "${scope}"`)
+  }
+}
+
+async function route(ctx: AuthContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const path = url.pathname.replace(/^\/auth\/v1/, '').replace(/\/+$/, '')
+  if (path === '/token' && req.method === 'POST') {
+    const body = parseJsonObject(await readBody(req))
+    if (!body) throw new AuthError(400, 'bad_json', 'Could not parse request body as JSON')
+    const grant = url.searchParams.get('grant_type')
+    if (grant === 'password') return sendJson(res, 200, await passwordGrant(ctx, body))
+    if (grant === 'refresh_token') return sendJson(res, 200, await refreshGrant(ctx, body))
+    throw new AuthError(400, 'validation_failed', 'unsupported_grant_type')
+  }
+  if (path === '/user' && req.method === 'GET') {
+    const who = await authenticate(ctx, req)
+    return sendJson(res, 200, userJson(who.user))
+  }
+  if (path === '/logout' && req.method === 'POST') {
+    const who = await authenticate(ctx, req)
+    await logout(ctx, who, url.searchParams.get('scope') ?? 'global')
+    return sendEmpty(res, 204)
+  }
+  // Legacy HS256 projects publish no asymmetric keys; auth-js then verifies through GET /user.
+  if (path === '/.well-known/jwks.json' && req.method === 'GET') return sendJson(res, 200, { keys: [] })
+  throw new AuthError(404, 'not_found', `The local stack does not serve ${req.method} /auth/v1${path}`)
+}
+
+export async function handleAuth(
+  ctx: AuthContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  try {
+    await route(ctx, req, res, url)
+  } catch (err) {
+    if (err instanceof AuthError) return sendAuthError(req, res, err)
+    throw err
+  }
+}

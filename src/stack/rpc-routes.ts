@@ -1,0 +1,182 @@
+// PostgREST's RPC endpoint, `POST /rest/v1/rpc/<function>`: authenticate the JWT (or the anon
+// key), then in one transaction take the JWT's role and claims, call public.<function> with the
+// body as named arguments and return its JSON. Only RPC is served: this is not a general
+// PostgREST (no table routes, filters or GET calls), just the console's contract.
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type pg from 'pg'
+import { checkout, type Checkout } from './pg-checkout'
+import { callSql, resolve, usesBody, type FunctionCatalog, type FunctionSignature } from './functions'
+import { verifyJwt } from './jwt'
+import { bearerToken, parseJsonObject, readBody, sendEmpty, sendRawJson, sendJson } from './http'
+import { failure, fromDatabaseError, isDatabaseError, type PostgrestFailure } from './postgrest-errors'
+
+export interface RpcContext {
+  /** Connected as `authenticator`, which may only become anon, authenticated or service_role. */
+  pool: pg.Pool
+  catalog: FunctionCatalog
+  jwtSecret: string
+}
+
+const API_ROLES = new Set(['anon', 'authenticated', 'service_role'])
+/** What Supabase's PostgREST puts on the search_path of every request. */
+const SEARCH_PATH = 'public, extensions'
+
+function sendFailure(res: ServerResponse, f: PostgrestFailure): void {
+  sendJson(res, f.status, f.body, f.headers)
+}
+
+async function authenticate(
+  ctx: RpcContext,
+  req: IncomingMessage,
+  apiKey: string,
+): Promise<{ role: string; claims: Record<string, unknown> } | PostgrestFailure> {
+  const token = bearerToken(req) ?? apiKey
+  const verified = await verifyJwt(ctx.jwtSecret, token)
+  if (!verified.ok) {
+    const expired = verified.reason === 'expired'
+    const f = failure(401, expired ? 'PGRST303' : 'PGRST301', verified.message)
+    f.headers = {
+      'WWW-Authenticate': `Bearer error="invalid_token", error_description="${verified.message.replaceAll('"', "'")}"`,
+    }
+    return f
+  }
+  const role = verified.claims.role ?? 'anon'
+  if (!API_ROLES.has(role)) {
+    return failure(401, 'PGRST301', `JWT role "${role}" is not one of anon, authenticated, service_role`)
+  }
+  return { role, claims: verified.claims }
+}
+
+function describeArgs(fn: FunctionSignature): string {
+  return fn.params.map((p) => p.name).join(', ')
+}
+
+function notFound(name: string, keys: string[], nearest: FunctionSignature | undefined): PostgrestFailure {
+  const sorted = [...keys].sort()
+  const searched = sorted.length ? `with parameters ${sorted.join(', ')}` : 'without parameters'
+  return failure(
+    404,
+    'PGRST202',
+    `Could not find the function public.${name}(${sorted.join(', ')}) in the schema cache`,
+    `Searched for the function public.${name} ${searched} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
+    nearest ? `Perhaps you meant to call the function public.${name}(${describeArgs(nearest)})` : null,
+  )
+}
+
+type Call = { sql: string; param: string | undefined; returnsVoid: boolean }
+
+async function planCall(
+  ctx: RpcContext,
+  name: string,
+  body: Record<string, unknown>,
+  raw: string,
+): Promise<Call | PostgrestFailure> {
+  const keys = Object.keys(body)
+  const r = resolve(await ctx.catalog.overloads(name), keys)
+  if (r.kind === 'not-found') return notFound(name, keys, r.nearest)
+  if (r.kind === 'ambiguous') {
+    return failure(
+      300,
+      'PGRST203',
+      `Could not choose the best candidate function between: ${r.candidates.map((c) => `public.${name}(${describeArgs(c)})`).join(', ')}`,
+      null,
+      'Try renaming the parameters or the function itself in the database so function overloading can be resolved',
+    )
+  }
+  return {
+    sql: callSql(r),
+    param: usesBody(r) ? (raw.trim() === '' ? '{}' : raw) : undefined,
+    returnsVoid: r.fn.returnsVoid,
+  }
+}
+
+/** One transaction: role and claims local to it, the call, commit. The connection always goes back. */
+async function execute(
+  ctx: RpcContext,
+  req: IncomingMessage,
+  auth: { role: string; claims: Record<string, unknown> },
+  call: Call,
+  path: string,
+): Promise<{ ok: true; json: string | undefined } | PostgrestFailure> {
+  let borrowed: Checkout
+  try {
+    borrowed = await checkout(ctx.pool)
+  } catch (err) {
+    return failure(
+      504,
+      'PGRST003',
+      'Timed out acquiring connection from connection pool.',
+      (err as Error).message,
+    )
+  }
+  const { client } = borrowed
+  let broken: Error | undefined
+  try {
+    await client.query('begin')
+    await client.query(
+      `select set_config('search_path', $1, true), set_config('role', $2, true),
+              set_config('request.jwt.claims', $3, true), set_config('request.method', 'POST', true),
+              set_config('request.path', $4, true), set_config('request.headers', $5, true)`,
+      [SEARCH_PATH, auth.role, JSON.stringify(auth.claims), path, JSON.stringify(req.headers)],
+    )
+    const result = await client.query<{ body: string | null }>(
+      call.sql,
+      call.param === undefined ? [] : [call.param],
+    )
+    await client.query('commit')
+    return { ok: true, json: call.returnsVoid ? undefined : (result.rows[0]?.body ?? 'null') }
+  } catch (err) {
+    await client.query('rollback').catch((e: Error) => (broken = e))
+    if (!isDatabaseError(err)) {
+      broken ??= err as Error
+      return failure(
+        503,
+        'PGRST001',
+        'Database client error. Retrying the connection.',
+        (err as Error).message,
+      )
+    }
+    return fromDatabaseError(err, auth.role)
+  } finally {
+    borrowed.release(broken)
+  }
+}
+
+export async function handleRpc(
+  ctx: RpcContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  apiKey: string,
+): Promise<void> {
+  const match = /^\/rest\/v1\/rpc\/([^/]+)\/?$/.exec(url.pathname)
+  if (!match) {
+    return sendFailure(
+      res,
+      failure(
+        404,
+        'PGRST125',
+        'Invalid path specified in request URL',
+        'The local stack serves only POST /rest/v1/rpc/<function>.',
+      ),
+    )
+  }
+  if (req.method !== 'POST') {
+    return sendFailure(res, failure(405, 'PGRST101', 'The local stack calls functions with POST only'))
+  }
+  const name = decodeURIComponent(match[1]!)
+  const auth = await authenticate(ctx, req, apiKey)
+  if ('status' in auth) return sendFailure(res, auth)
+  const raw = (await readBody(req)).toString('utf8')
+  const body = parseJsonObject(raw)
+  if (!body) return sendFailure(res, failure(400, 'PGRST102', 'Empty or invalid json'))
+  const call = await planCall(ctx, name, body, raw)
+  if ('status' in call) return sendFailure(res, call)
+  const outcome = await execute(ctx, req, auth, call, url.pathname)
+  if (!('ok' in outcome)) {
+    if (outcome.body.code === '42883' || outcome.body.code === '42P13') ctx.catalog.forget(name)
+    return sendFailure(res, outcome)
+  }
+  if (outcome.json === undefined) return sendEmpty(res, 204)
+  sendRawJson(res, 200, outcome.json)
+}
