@@ -197,19 +197,38 @@ as $$
   select p_row - 'sync_version' - 'sync_txid'
 $$;
 
--- Appends the tenant's audit chain (the audit_log_chain trigger links and hashes the entry).
-create or replace function public.push_audit(
+-- An intent's audit entry, built inside the intent's sub-transaction and written by sync_push
+-- right after it (push_write_audit). The chain trigger locks and rewrites the tenant's chain head
+-- on every entry; done from inside a sub-transaction, each of those row locks is taken by a
+-- different subtransaction of the same transaction, which costs several times a plain append.
+create or replace function public.push_audit_entry(
   p_tenant uuid, p_actor uuid, p_action text, p_entity_type text, p_entity_id uuid,
   p_before jsonb, p_after jsonb, p_metadata jsonb default '{}'::jsonb
-) returns void
+) returns jsonb
+language sql
+immutable
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'tenant_id', p_tenant, 'actor_type', case when p_actor is null then 'system' else 'user' end,
+    'actor_id', p_actor, 'action', p_action, 'entity_type', p_entity_type, 'entity_id', p_entity_id::text,
+    'before_state', public.push_audit_state(p_before), 'after_state', public.push_audit_state(p_after),
+    'metadata', coalesce(p_metadata, '{}'::jsonb))
+$$;
+
+-- Appends an entry to its tenant's audit chain (the audit_log_chain trigger links and hashes it).
+create or replace function public.push_write_audit(p_entry jsonb)
+returns void
 language sql
 set search_path = ''
 as $$
   insert into public.audit_log (tenant_id, actor_type, actor_id, action, entity_type, entity_id,
                                 before_state, after_state, metadata)
-  values (p_tenant, case when p_actor is null then 'system' else 'user' end, p_actor, p_action, p_entity_type,
-          p_entity_id::text, public.push_audit_state(p_before), public.push_audit_state(p_after),
-          coalesce(p_metadata, '{}'::jsonb))
+  select e.tenant_id, e.actor_type, e.actor_id, e.action, e.entity_type, e.entity_id,
+         p_entry -> 'before_state', p_entry -> 'after_state', e.metadata
+  from jsonb_populate_record(null::public.audit_log, p_entry) e
 $$;
-revoke all on function public.push_audit_state(jsonb), public.push_audit(uuid, uuid, text, text, uuid, jsonb, jsonb, jsonb)
+
+revoke all on function public.push_audit_state(jsonb),
+  public.push_audit_entry(uuid, uuid, text, text, uuid, jsonb, jsonb, jsonb), public.push_write_audit(jsonb)
   from public, anon, authenticated;

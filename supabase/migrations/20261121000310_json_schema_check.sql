@@ -28,7 +28,7 @@ declare
   v_num numeric;
   v_len int;
 begin
-  if p_schema is null or p_schema = 'true'::jsonb or p_schema = '{}'::jsonb then
+  if p_schema is null or p_schema in ('null'::jsonb, 'true'::jsonb, '{}'::jsonb) then
     return v_errors;
   end if;
   if p_schema = 'false'::jsonb then

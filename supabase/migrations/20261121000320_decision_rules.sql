@@ -121,9 +121,9 @@ begin
   returning * into v_after;
   update public.actions set approval_state = 'expired'
   where id = v_after.action_id and approval_state = 'pending';
-  perform public.push_audit(v_after.tenant_id, null, 'approval.expired', 'approval', v_after.id,
-                            public.push_approval_state(v_before), public.push_approval_state(v_after),
-                            jsonb_build_object('expires_at', v_after.expires_at));
+  perform public.push_write_audit(public.push_audit_entry(v_after.tenant_id, null, 'approval.expired', 'approval',
+    v_after.id, public.push_approval_state(v_before), public.push_approval_state(v_after),
+    jsonb_build_object('expires_at', v_after.expires_at)));
 end
 $$;
 
@@ -156,6 +156,7 @@ declare
   v_escalation_id uuid;
   v_target uuid;
   v_trust jsonb;       -- the agent's trust event, applied by sync_push at the end of the batch
+  v_audit jsonb;       -- the audit entry, appended by sync_push once the decision is applied
 begin
   -- Arguments (IntentArgs['approval.decide']).
   perform public.push_args_only(p_args, array['approval_id', 'decision', 'version_seen', 'payload_hash_seen',
@@ -193,7 +194,8 @@ begin
     perform public.push_refuse('not_found');
   end if;
   -- Rule 4: the permission to decide at all.
-  if not public.has_permission(a.tenant_id, p_uid, 'approvals:decide') then
+  if not exists (select 1 from public.role_permissions rp
+                 where rp.role = v_member.role and rp.permission = 'approvals:decide') then
     perform public.push_refuse('forbidden', format('Your role (%s) may not decide approvals here.', v_member.role));
   end if;
 
@@ -367,13 +369,13 @@ begin
     array['approval', a.kind, v_decision],
     array_remove(array[a.id, a.action_id, a.task_id], null));
 
-  perform public.push_audit(a.tenant_id, p_uid, 'approval.' || v_decision, 'approval', a.id,
+  v_audit := public.push_audit_entry(a.tenant_id, p_uid, 'approval.' || v_decision, 'approval', a.id,
     public.push_approval_state(a) || case when v_edited is not null then jsonb_build_object('payload', a.payload) else '{}' end,
     public.push_approval_state(v_after) || case when v_edited is not null then jsonb_build_object('payload', v_after.payload) else '{}' end,
-    jsonb_build_object('decision_id', v_decision_id, 'client_mutation_id', p_mutation_id, 'on_behalf_of', v_on_behalf,
-                       'reason', v_reason, 'escalation_id', v_escalation_id));
+    jsonb_strip_nulls(jsonb_build_object('decision_id', v_decision_id, 'client_mutation_id', p_mutation_id,
+                      'on_behalf_of', v_on_behalf, 'reason', v_reason, 'escalation_id', v_escalation_id)));
 
-  return jsonb_build_object('tenant_id', a.tenant_id, 'row', to_jsonb(v_after), 'trust', v_trust);
+  return jsonb_build_object('tenant_id', a.tenant_id, 'row', to_jsonb(v_after), 'trust', v_trust, 'audit', v_audit);
 end
 $$;
 

@@ -1,7 +1,7 @@
 -- The reviewer intents besides decisions: acknowledging and resolving escalations, reviewing
 -- hallucination flags and change sets, snoozing an approval, messaging an agent. Each checks
 -- visibility (not_found), permission (forbidden) and state (invalid_state), then writes its row
--- and one audit entry. Each returns {tenant_id, row: the row after the change}.
+-- and one audit entry. Each returns {tenant_id, row: the row after the change, audit: the entry}.
 
 -- A change set raised by a person (not an agent) names them, so they cannot review their own change.
 alter table public.changesets add column if not exists author_user_id uuid references public.profiles (id) on delete restrict;
@@ -75,10 +75,10 @@ begin
   where id = e.id
   returning * into v_after;
 
-  perform public.push_audit(e.tenant_id, p_uid,
-    case p_to when 'acknowledged' then 'escalation.acknowledge' else 'escalation.resolve' end,
-    'escalation', e.id, to_jsonb(e), to_jsonb(v_after));
-  return jsonb_build_object('tenant_id', e.tenant_id, 'row', to_jsonb(v_after));
+  return jsonb_build_object('tenant_id', e.tenant_id, 'row', to_jsonb(v_after),
+    'audit', public.push_audit_entry(e.tenant_id, p_uid,
+      case p_to when 'acknowledged' then 'escalation.acknowledge' else 'escalation.resolve' end,
+      'escalation', e.id, to_jsonb(e), to_jsonb(v_after)));
 end
 $$;
 
@@ -125,8 +125,8 @@ begin
   where id = f.id
   returning * into v_after;
 
-  perform public.push_audit(f.tenant_id, p_uid, 'flag.review', 'hallucination_flag', f.id, to_jsonb(f), to_jsonb(v_after));
-  return jsonb_build_object('tenant_id', f.tenant_id, 'row', to_jsonb(v_after));
+  return jsonb_build_object('tenant_id', f.tenant_id, 'row', to_jsonb(v_after),
+    'audit', public.push_audit_entry(f.tenant_id, p_uid, 'flag.review', 'hallucination_flag', f.id, to_jsonb(f), to_jsonb(v_after)));
 end
 $$;
 
@@ -164,8 +164,8 @@ begin
   where id = c.id
   returning * into v_after;
 
-  perform public.push_audit(c.tenant_id, p_uid, 'changeset.review', 'changeset', c.id, to_jsonb(c), to_jsonb(v_after));
-  return jsonb_build_object('tenant_id', c.tenant_id, 'row', to_jsonb(v_after));
+  return jsonb_build_object('tenant_id', c.tenant_id, 'row', to_jsonb(v_after),
+    'audit', public.push_audit_entry(c.tenant_id, p_uid, 'changeset.review', 'changeset', c.id, to_jsonb(c), to_jsonb(v_after)));
 end
 $$;
 
@@ -202,9 +202,9 @@ begin
   on conflict (user_id, approval_id) do update set until = excluded.until
   returning * into v_after;
 
-  perform public.push_audit(v_tenant, p_uid, 'snooze.set', 'approval', v_approval_id,
-    to_jsonb(v_before), to_jsonb(v_after));
-  return jsonb_build_object('tenant_id', v_tenant, 'row', to_jsonb(v_after));
+  return jsonb_build_object('tenant_id', v_tenant, 'row', to_jsonb(v_after),
+    'audit', public.push_audit_entry(v_tenant, p_uid, 'snooze.set', 'approval', v_approval_id,
+      case when v_before.user_id is not null then to_jsonb(v_before) end, to_jsonb(v_after)));
 end
 $$;
 
@@ -266,8 +266,8 @@ begin
   values (v_tenant, p_uid, coalesce(v_to_agent, v_agent_of_subject), v_approval_id, v_task_id, v_body, p_mutation_id)
   returning * into v_after;
 
-  perform public.push_audit(v_tenant, p_uid, 'message.send', 'message', v_after.id, null, to_jsonb(v_after));
-  return jsonb_build_object('tenant_id', v_tenant, 'row', to_jsonb(v_after));
+  return jsonb_build_object('tenant_id', v_tenant, 'row', to_jsonb(v_after),
+    'audit', public.push_audit_entry(v_tenant, p_uid, 'message.send', 'message', v_after.id, null, to_jsonb(v_after)));
 end
 $$;
 

@@ -82,6 +82,9 @@ begin
       v_result := public.push_result(v_id, 'rejected', v_code, v_message, null);
   end;
 
+  if v_out ? 'audit' then
+    perform public.push_write_audit(v_out -> 'audit');
+  end if;
   -- Rule 1: an approval found expired becomes `expired`, and that must outlive the refusal.
   if v_code = 'approval_expired' then
     perform public.push_expire_approval((v_args ->> 'approval_id')::uuid);

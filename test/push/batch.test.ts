@@ -1,11 +1,42 @@
 // A full batch (500 decisions, the cap) is applied in one push well within a second, with every
 // decision's whole write set and the audit chain intact — the replay_1000_s bar depends on it.
+import { readFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { describe, expect, it } from 'vitest'
+import { PushResponse } from '../../src/shared/sync-protocol'
 import { admin } from '../support/db'
 import { createAgent, createMember, createTenant, createTool } from '../support/fixtures'
-import { auditChainBreak, mutation, push } from './support'
+import { auditChainBreak, mutation } from './support'
 
 const BATCH = 500
+
+/** CPU the database backend has used so far, from /proc (utime + stime, in clock ticks of 10 ms). */
+function backendCpuMs(pid: number): number {
+  // The command name (field 2) may contain spaces; the fields after its closing paren are fixed.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  const ticks = Number(fields[11]) + Number(fields[12]) // utime, stime (fields 14 and 15)
+  return ticks * 10
+}
+
+/** Pushes in one committed transaction as sync_push runs through the gateway, timing wall and CPU. */
+async function timedPush(userId: string, mutations: unknown[]) {
+  const c = await admin().connect()
+  try {
+    const pid: number = (await c.query('select pg_backend_pid() as pid')).rows[0].pid
+    await c.query('begin')
+    await c.query('set local role authenticated')
+    await c.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ sub: userId, role: 'authenticated' })])
+    const cpuBefore = backendCpuMs(pid)
+    const started = performance.now()
+    const { rows } = await c.query('select public.sync_push($1::jsonb) as r', [JSON.stringify(mutations)])
+    await c.query('commit')
+    const wallMs = performance.now() - started
+    const cpuMs = backendCpuMs(pid) - cpuBefore
+    return { results: PushResponse.parse(rows[0].r).results, wallMs, cpuMs }
+  } finally {
+    c.release()
+  }
+}
 
 describe('a batch of 500 decisions', () => {
   it('applies all of them, with their side effects, in well under a second', async () => {
@@ -38,10 +69,11 @@ describe('a batch of 500 decisions', () => {
       }),
     )
 
-    const started = performance.now()
-    const results = await push(reviewer.id, mutations)
-    const elapsedMs = performance.now() - started
-    console.info(`sync_push: ${BATCH} decisions in ${elapsedMs.toFixed(0)} ms (${((elapsedMs * 1000) / BATCH).toFixed(0)} µs each)`)
+    const { results, wallMs, cpuMs } = await timedPush(reviewer.id, mutations)
+    console.info(
+      `sync_push: ${BATCH} decisions in ${wallMs.toFixed(0)} ms wall, ${cpuMs} ms database CPU ` +
+        `(${((cpuMs * 1000) / BATCH).toFixed(0)} µs each; load average ${loadavg()[0]?.toFixed(1)})`,
+    )
 
     expect(results).toHaveLength(BATCH)
     expect(results.every((r, i) => r.status === 'applied' && r.client_mutation_id === mutations[i]?.client_mutation_id)).toBe(true)
@@ -54,7 +86,8 @@ describe('a batch of 500 decisions', () => {
     )
     expect(rows[0]).toEqual({ decisions: BATCH, outbox: BATCH * 0.9, audit: BATCH, trust: BATCH })
     expect(await auditChainBreak(tenant)).toBeNull()
-    // Generous against a loaded 2-core CI machine; the measured time is printed above.
-    expect(elapsedMs).toBeLessThan(1500)
+    // CPU time of the backend, not wall time: other test files share the two cores, so wall time
+    // says more about the machine's load than about sync_push.
+    expect(cpuMs).toBeLessThan(1000)
   })
 })

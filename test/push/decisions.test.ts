@@ -10,7 +10,7 @@ import {
   createToolCallApproval,
   type UserRef,
 } from '../support/fixtures'
-import { admin } from '../support/db'
+import { admin, DEMO } from '../support/db'
 import { auditChainBreak, decide, decideArgs, footprint, mutation, only, pushOne, seen } from './support'
 
 let tenant: string
@@ -175,6 +175,27 @@ describe('holding members', () => {
     const a = (await createApproval(subsidiary)).id
     expect(await decide(groupViewer.id, a, 'approve')).toMatchObject({ code: 'forbidden' })
     expect(await decide(groupManager.id, a, 'approve')).toMatchObject({ status: 'applied', row: { status: 'approved' } })
+  })
+
+  it('lets the seed’s group manager decide in both Northwind subsidiaries (rolled back: the seed stays as it is)', async () => {
+    const c = await admin().connect()
+    try {
+      await c.query('begin')
+      for (const subsidiary of [DEMO.tenants.retail, DEMO.tenants.payments]) {
+        const approval = await createApproval(subsidiary, { db: c, amount: '75000.00', currency: 'EUR', riskLevel: 5 })
+        await c.query('set local role authenticated')
+        await c.query(`select set_config('request.jwt.claims', $1, true)`, [
+          JSON.stringify({ sub: DEMO.users.manager.id, role: 'authenticated' }),
+        ])
+        const m = mutation('approval.decide', decideArgs(approval, 'approve'))
+        const { rows } = await c.query('select public.sync_push($1::jsonb) as r', [JSON.stringify([m])])
+        expect(rows[0].r.results).toMatchObject([{ status: 'applied', row: { status: 'approved', decided_by: DEMO.users.manager.id } }])
+        await c.query('reset role')
+      }
+    } finally {
+      await c.query('rollback')
+      c.release()
+    }
   })
 
   it('a direct membership in the subsidiary takes precedence over the holding role', async () => {
