@@ -53,24 +53,30 @@ const REFUND_TOOL_SCHEMA = {
   },
 } as const
 
+export interface SeededCall {
+  approval: ApprovalRow
+  args: { order_id: string; amount: number; currency: string; note: string }
+}
+
 /** `count` simple refund tool calls, risk 1–3, all decidable by a finance reviewer; distinct titles. */
-export async function seedRefundCalls(tenantId: string, count: number, agentId: string): Promise<ApprovalRow[]> {
-  const out: ApprovalRow[] = []
+export async function seedRefundCalls(tenantId: string, count: number, agentId: string, opts: { prefix?: string } = {}): Promise<SeededCall[]> {
+  const out: SeededCall[] = []
   for (let i = 0; i < count; i++) {
     const amount = 40 + ((i * 37) % 400)
+    const args = { order_id: `ord_${1000 + i}`, amount, currency: 'USD', note: 'Damaged on arrival' }
     const { approval } = await createToolCallApproval(tenantId, {
       agentId,
-      title: `Refund order #${1000 + i} to customer ${i + 1}`,
+      title: `${opts.prefix ?? 'Refund'} order #${1000 + i} to customer ${i + 1}`,
       riskLevel: 1 + (i % 3),
       amount: amount.toFixed(2),
       currency: 'USD',
       counterparty: `Customer ${i + 1}`,
       jsonSchema: REFUND_TOOL_SCHEMA,
-      args: { order_id: `ord_${1000 + i}`, amount, currency: 'USD', note: 'Damaged on arrival' },
+      args,
       // Staggered expiry keeps the urgency order stable and predictable.
       expiresAt: 86_400 + i * 60,
     })
-    out.push(approval)
+    out.push({ approval, args })
   }
   return out
 }

@@ -70,6 +70,8 @@ export function EditDialog({ item, detail, onClose }: { item: ApprovalListItem; 
   const [draft, setDraft] = useState<unknown>(() => structuredClone(original))
   const [jsonText, setJsonText] = useState(() => JSON.stringify(original, null, 2))
   const [jsonError, setJsonError] = useState<string | null>(null)
+  // What the reviewer typed, per field: "19." must stay "19." while the number is being written.
+  const [typed, setTyped] = useState<Record<string, string>>({})
   const [note, setNote] = useState('')
   const [attempted, setAttempted] = useState(false)
   const validate = useMemo(() => validatorFor(detail.toolSchema), [detail.toolSchema])
@@ -79,6 +81,7 @@ export function EditDialog({ item, detail, onClose }: { item: ApprovalListItem; 
 
   const setField = (spec: FieldSpec, raw: string) => {
     if (!isRecord(draft)) return
+    setTyped({ ...typed, [spec.key]: raw })
     setDraft({ ...draft, [spec.key]: toFieldValue(spec, raw) })
   }
   const onJson = (text: string) => {
@@ -94,7 +97,10 @@ export function EditDialog({ item, detail, onClose }: { item: ApprovalListItem; 
     if (mode === 'form') {
       setJsonText(JSON.stringify(draft, null, 2))
       setMode('json')
-    } else if (!jsonError) setMode('form')
+    } else if (!jsonError) {
+      setTyped({})
+      setMode('form')
+    }
   }
   const submit = () => {
     setAttempted(true)
@@ -139,7 +145,7 @@ export function EditDialog({ item, detail, onClose }: { item: ApprovalListItem; 
           <div className="editor-form">
             {fields.map((f, i) => {
               const value = draft[f.key]
-              const raw = value === undefined || value === null ? '' : String(value)
+              const raw = typed[f.key] ?? (value === undefined || value === null ? '' : String(value))
               const problem = problems.find((p) => p.path === f.key)
               return (
                 <label key={f.key} className={`field${problem ? ' field-invalid' : ''}`}>
