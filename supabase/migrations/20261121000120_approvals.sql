@@ -52,7 +52,7 @@ create index approvals_task_idx on public.approvals (task_id);
 create index approvals_action_idx on public.approvals (action_id);
 create index approvals_agent_idx on public.approvals (requested_by_agent_id);
 -- sync_pull's first-sync priority: the urgent pending items of a tenant.
-create index approvals_pending_urgency_idx on public.approvals (tenant_id, expires_at, risk_level desc, created_at)
+create index approvals_pending_urgency_idx on public.approvals (tenant_id, expires_at, risk_level desc, created_at, id)
   where status = 'pending' and deleted_at is null;
 
 -- payload_hash always matches payload, and a changed payload is a new version a reviewer must see.

@@ -76,7 +76,7 @@ begin
     ),
     ranked as (select p.*, row_number() over (order by p.tx, p.ver) as rn from picked p),
     taken as (select k.* from ranked k where k.rn <= v_budget)
-    select (select jsonb_agg(to_jsonb(x.rec) order by x.tx, x.ver) from taken x),
+    select (select json_agg(x.rec order by x.tx, x.ver) from taken x),
            (select count(*)::int from taken),
            exists (select 1 from ranked k where k.rn > v_budget),
            (select jsonb_object_agg(m.scope, jsonb_build_object('txid', m.tx::text, 'version', m.ver))
@@ -84,7 +84,9 @@ begin
                     order by x.scope, x.tx desc, x.ver desc) m)
       into v_rows, v_n, v_more, v_moved;
     if v_n > 0 then
-      v_changes := v_changes || jsonb_build_object(%1$L, v_rows);
+      v_tables := v_tables || %1$L::text;
+      v_pieces := v_pieces || v_rows;
+      v_returned := v_returned + v_n;
       v_budget := v_budget - v_n;
       select v_cursors || jsonb_object_agg(e.key, coalesce(v_cursors -> e.key, '{}'::jsonb) || jsonb_build_object(%1$L, e.value))
         into v_cursors
@@ -120,7 +122,7 @@ $stream$,
 
   execute format($function$
 create or replace function public.sync_pull(p_cursors jsonb default '{}'::jsonb, p_limit int default 2000)
-returns jsonb
+returns json
 language plpgsql
 stable
 security invoker
@@ -136,12 +138,16 @@ declare
   v_cursors_in jsonb := coalesce(p_cursors, '{}'::jsonb);
   v_fresh boolean;
   v_tenants uuid[];
-  v_changes jsonb := '{}'::jsonb;
+  -- Rows by table: table names and their json arrays. json, not jsonb, from here to the wire: rows
+  -- are printed once (row_to_json) instead of being built as jsonb and printed again.
+  v_tables text[] := '{}';
+  v_pieces json[] := '{}';
+  v_returned int := 0;
   v_cursors jsonb := '{}'::jsonb;
   v_has_more boolean := false;
-  v_priority jsonb;
+  v_priority json;
   v_total bigint := 0;
-  v_rows jsonb;
+  v_rows json;
   v_n int;
   v_more boolean;
   v_moved jsonb;
@@ -149,7 +155,7 @@ declare
 begin
   if auth.uid() is null then
     -- anon (and service_role, which has no reviewer) replicate nothing.
-    return jsonb_build_object('tenants', '[]'::jsonb, 'changes', '{}'::jsonb, 'cursors', '{}'::jsonb, 'has_more', false);
+    return json_build_object('tenants', '[]'::json, 'changes', '{}'::json, 'cursors', '{}'::json, 'has_more', false);
   end if;
   if jsonb_typeof(v_cursors_in) <> 'object' then
     raise exception 'p_cursors must be an object of {scope: {table: {txid, version}}}' using errcode = '22023';
@@ -161,34 +167,41 @@ begin
   -- A fresh replica first gets the urgent pending approvals and what the inbox shows with them.
   -- They do not move cursors; the streams below bring the same rows again in their turn.
   if v_fresh then
+    -- Per tenant, the first v_limit pending approvals straight off approvals_pending_urgency_idx;
+    -- then the most urgent v_limit of those.
     with pa as (
-      select a.id, a.tenant_id, a.task_id, a.action_id, a.requested_by_agent_id,
-             row_number() over (order by a.expires_at asc nulls last, a.risk_level desc, a.created_at, a.id) as urgency
-      from public.approvals a
-      where a.tenant_id = any (v_tenants)
-        and a.status = 'pending' and a.deleted_at is null
-        and (a.expires_at is null or a.expires_at > now())
-      order by a.expires_at asc nulls last, a.risk_level desc, a.created_at, a.id
+      select p.*
+      from unnest(v_tenants) as u(tid)
+      cross join lateral (
+        select a.id, a.tenant_id, a.task_id, a.action_id, a.requested_by_agent_id, a.expires_at, a.risk_level, a.created_at
+        from public.approvals a
+        where a.tenant_id = u.tid
+          and a.status = 'pending' and a.deleted_at is null
+          and (a.expires_at is null or a.expires_at > now())
+        order by a.expires_at asc nulls last, a.risk_level desc, a.created_at, a.id
+        limit v_limit
+      ) p
+      order by p.expires_at asc nulls last, p.risk_level desc, p.created_at, p.id
       limit v_limit
     ),
     pact as (select x.* from public.actions x where x.id in (select pa.action_id from pa))
-    select jsonb_object_agg(p.tbl, p.rows) into v_priority
+    select json_object_agg(p.tbl, p.rows) into v_priority
     from (
-      select 'approvals' as tbl, (select jsonb_agg(to_jsonb(a) order by pa.urgency)
+      select 'approvals' as tbl, (select json_agg(a order by pa.expires_at asc nulls last, pa.risk_level desc, pa.created_at, pa.id)
                                   from pa join public.approvals a on a.id = pa.id) as rows
       union all
-      select 'agents', (select jsonb_agg(to_jsonb(g)) from public.agents g
+      select 'agents', (select json_agg(g) from public.agents g
                         where g.id in (select pa.requested_by_agent_id from pa))
       union all
-      select 'tasks', (select jsonb_agg(to_jsonb(k)) from public.tasks k where k.id in (select pa.task_id from pa))
+      select 'tasks', (select json_agg(k) from public.tasks k where k.id in (select pa.task_id from pa))
       union all
-      select 'actions', (select jsonb_agg(to_jsonb(x)) from pact x)
+      select 'actions', (select json_agg(x) from pact x)
       union all
-      select 'tools', (select jsonb_agg(to_jsonb(o)) from public.tools o
+      select 'tools', (select json_agg(o) from public.tools o
                        where exists (select 1 from pact x where o.tenant_id = x.tenant_id
                                        and o.app = x.tool ->> 'app' and o.tool_key = x.tool ->> 'key'))
       union all
-      select 'review_snoozes', (select jsonb_agg(to_jsonb(z)) from public.review_snoozes z
+      select 'review_snoozes', (select json_agg(z) from public.review_snoozes z
                                 where z.approval_id in (select pa.id from pa))
     ) p
     where p.rows is not null;
@@ -200,16 +213,20 @@ begin
   select coalesce(array_agg(d.stream), '{}') into v_dirty from (%3$s
   ) as d(stream);
 %2$s
-  return jsonb_build_object(
-           'tenants', to_jsonb(v_tenants),
-           'changes', v_changes,
-           'cursors', v_cursors,
-           'has_more', v_has_more)
-         || case when v_fresh then jsonb_build_object(
-           'priority', coalesce(v_priority, '{}'::jsonb),
-           'remaining_estimate',
-             greatest(v_total - (select coalesce(sum(jsonb_array_length(e.value)), 0) from jsonb_each(v_changes) e), 0))
-           else '{}'::jsonb end;
+  if not v_fresh then
+    return json_build_object(
+      'tenants', to_json(v_tenants),
+      'changes', coalesce((select json_object_agg(u.tbl, u.rows) from unnest(v_tables, v_pieces) as u(tbl, rows)), '{}'::json),
+      'cursors', v_cursors,
+      'has_more', v_has_more);
+  end if;
+  return json_build_object(
+    'tenants', to_json(v_tenants),
+    'changes', coalesce((select json_object_agg(u.tbl, u.rows) from unnest(v_tables, v_pieces) as u(tbl, rows)), '{}'::json),
+    'cursors', v_cursors,
+    'has_more', v_has_more,
+    'priority', coalesce(v_priority, '{}'::json),
+    'remaining_estimate', greatest(v_total - v_returned, 0));
 end
 $body$;
 $function$, v_count, v_body, array_to_string(v_probe, E'\n      union all'));

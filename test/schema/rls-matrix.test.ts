@@ -13,7 +13,7 @@ import {
   type TenantRef,
   type UserRef,
 } from '../support/fixtures'
-import { pullOnce, Replica } from './pull'
+import { pullOnce, Replica, rowKey } from './pull'
 
 type Who = 'finance' | 'ops' | 'viewer' | 'manager' | 'outsider' | 'removed'
 
@@ -107,9 +107,9 @@ describe('RLS through sync_pull', () => {
 
     const stale = await pullOnce(users.removed.id, replica.cursors, 1000)
     expect(stale.tenants).toEqual([])
-    const leaked = Object.entries(stale.changes).flatMap(([table, rows]) =>
-      rows.filter((r) => table !== 'profiles' && table !== 'role_permissions').map((r) => `${table}:${String(r.id)}`),
-    )
+    const leaked = Object.entries(stale.changes)
+      .filter(([table]) => TABLES[table as keyof typeof TABLES].scope === 'tenant')
+      .flatMap(([table, rows]) => rows.map((r) => `${table}:${rowKey(table, r)}`))
     expect(leaked).toEqual([])
     replica.apply(stale)
     await expectReplicaMatches(replica, 'removed', [])
