@@ -34,9 +34,16 @@ async function answers(apiUrl: string, anonKey: string): Promise<boolean> {
   }
 }
 
-export async function ensureStack(
-  opts: { dataDir?: string; port?: number; log?: (line: string) => void } = {},
-): Promise<EnsuredStack> {
+export interface EnsureOptions {
+  dataDir?: string
+  port?: number
+  /** Told when a stack is started here (one line). */
+  log?: (line: string) => void
+  /** PostgreSQL's own log, which is long; off unless given. */
+  postgresLog?: (line: string) => void
+}
+
+export async function ensureStack(opts: EnsureOptions = {}): Promise<EnsuredStack> {
   const configured = process.env.SUPABASE_URL
   if (configured) {
     const anonKey = process.env.SUPABASE_ANON_KEY
@@ -48,11 +55,8 @@ export async function ensureStack(
   if (running?.apiUrl && running.anonKey && (await answers(running.apiUrl, running.anonKey))) {
     return { url: running.apiUrl, anonKey: running.anonKey, started: false, stop: async () => {} }
   }
-  const stack = await startStack({
-    dataDir,
-    port: opts.port ?? defaultStackPort(),
-    seed: true,
-    log: opts.log,
-  })
+  const port = opts.port ?? defaultStackPort()
+  opts.log?.(`Starting the local stack from ${dataDir} on port ${port || 'any free port'}…`)
+  const stack = await startStack({ dataDir, port, seed: true, log: opts.postgresLog })
   return { url: stack.apiUrl, anonKey: stack.anonKey, started: true, stack, stop: stack.stop }
 }

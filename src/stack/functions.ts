@@ -103,23 +103,26 @@ export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`
 }
 
+export type Callable = Extract<Resolution, { kind: 'named' | 'single-json' }>
+
 /**
  * One statement that calls the function with the body's values as named arguments and renders
  * the result as JSON text. Arguments go through jsonb_to_record, as PostgREST's do, so JSON values
- * convert to the parameter types with PostgreSQL's own rules.
+ * convert to the parameter types with PostgreSQL's own rules. `body` is the SQL for the request
+ * body's text (a parameter or an escaped literal).
  */
-export function callSql(r: Extract<Resolution, { kind: 'named' | 'single-json' }>): string {
+export function callSql(r: Callable, body = '$1'): string {
   const target = `public.${quoteIdent(r.fn.name)}`
   let call: string
   let from = ''
   if (r.kind === 'single-json') {
-    call = `${target}($1::${r.type})`
+    call = `${target}(${body}::${r.type})`
   } else {
     const byName = new Map(r.fn.params.map((p) => [p.name, p.type]))
     call = `${target}(${r.args.map((a) => `${quoteIdent(a)} => _args.${quoteIdent(a)}`).join(', ')})`
     if (r.args.length > 0) {
       const columns = r.args.map((a) => `${quoteIdent(a)} ${byName.get(a)!}`).join(', ')
-      from = ` from jsonb_to_record($1::jsonb) as _args(${columns})`
+      from = ` from jsonb_to_record(${body}::jsonb) as _args(${columns})`
     }
   }
   if (r.fn.returnsVoid) return `select ${call}${from}`
@@ -130,7 +133,7 @@ export function callSql(r: Extract<Resolution, { kind: 'named' | 'single-json' }
   return `select to_jsonb(${call})::text as body${from}`
 }
 
-/** Whether callSql's statement takes the request body as $1. */
-export function usesBody(r: Extract<Resolution, { kind: 'named' | 'single-json' }>): boolean {
+/** Whether callSql's statement reads the request body. */
+export function usesBody(r: Callable): boolean {
   return r.kind === 'single-json' || r.args.length > 0
 }
