@@ -59,7 +59,10 @@ export async function signIn(page: Page, email: string, password = 'demo-passwor
     async () => ((await page.locator('.workspace').count()) > 0 ? 'workspace' : (await page.getByLabel('Email').count()) > 0 ? 'signin' : null),
     'the sign-in screen or the workspace',
     30_000,
-  )
+  ).catch(async (err: unknown) => {
+    await screenshot(page, `failure-signin-${Date.now()}`)
+    throw new Error(`${String(err)}; page shows: ${(await page.locator('body').innerText()).slice(0, 300)}; errors: ${consoleErrors(page).join(' | ')}`)
+  })
   if (screen === 'signin') {
     await page.getByLabel('Email').fill(email)
     await page.getByLabel('Password').fill(password)

@@ -142,6 +142,14 @@ function DetailHeader({ item, detail }: { item: ApprovalListItem; detail: Approv
           Risk {item.riskLevel}: press <kbd>A</kbd> again to approve, or move on to cancel.
         </p>
       )}
+      {!refusal && item.requiredApprovals > 1 && (
+        <p className="banner banner-info" role="note" data-testid="four-eyes">
+          <strong>Four-eyes:</strong> {item.approvalsSoFar} of {item.requiredApprovals} approvals so far.{' '}
+          {item.approvalsSoFar + 1 >= item.requiredApprovals
+            ? 'Your approval completes it.'
+            : 'Your approval is recorded and the request waits for a second, different approver.'}
+        </p>
+      )}
       {!refusal && !armed && item.riskLevel >= CONFIRM_RISK && (
         <p className="muted hint">High risk: approving takes two presses of A; rejecting needs a reason.</p>
       )}

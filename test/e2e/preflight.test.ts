@@ -1,0 +1,157 @@
+// Safety before sending: when the replica already knows the server would refuse (own request, over
+// my limit, not a named approver), the console says why on the item and refuses the key press
+// without queueing anything; a four-eyes request says what my approval will do; bulk approve with
+// an item above the risk ceiling is refused with a message, and goes through once it is removed.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { admin } from '../support/db'
+import { createAgent, createApproval, createUser, type ApprovalRow } from '../support/fixtures'
+import { chromiumUnavailable, launchChromium, startWebShell, type HarnessShell } from './harness'
+import { goToApproval, openConsole, setHoldSeconds, shownApprovalId, signIn, until, waitForInbox } from './helpers/console'
+import { createWorkspace, type Workspace } from './helpers/workspace'
+
+const skip = chromiumUnavailable()
+
+async function queued(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const api = (window as unknown as { api: { call(m: string, a: unknown): Promise<{ ok: boolean; value?: unknown[] }> } }).api
+    const r = await api.call('queue.list', {})
+    return r.ok ? (r.value?.length ?? 0) : -1
+  })
+}
+
+async function lastToast(page: Page): Promise<string> {
+  return until(async () => (await page.locator('[data-testid="toast"]').allInnerTexts()).at(-1) ?? null, 'a toast')
+}
+
+describe.skipIf(skip)('pre-flight explanations and the bulk risk ceiling', () => {
+  let shell: HarnessShell
+  let browser: Browser
+  let ws: Workspace
+  const items: Record<string, ApprovalRow> = {}
+
+  beforeAll(async () => {
+    const stack = inject('stack')
+    // A finance reviewer who may approve up to 1,000.
+    ws = await createWorkspace('preflight', { approvalLimit: 1000 })
+    const agent = await createAgent(ws.tenant.id, { name: 'Payables Bot' })
+    const someoneElse = await createUser({ label: 'named-approver' })
+    const at = (minutes: number) => minutes * 60
+    const base = { agentId: agent.id, riskLevel: 2, amount: '120.00' }
+    items.own = await createApproval(ws.tenant.id, {
+      ...base,
+      agentId: null,
+      requestedByUserId: ws.reviewer.id,
+      title: 'Own request: reimburse my travel',
+      expiresAt: at(10),
+    })
+    items.overLimit = await createApproval(ws.tenant.id, { ...base, title: 'Over limit: pay the van lease', amount: '5000.00', expiresAt: at(11) })
+    items.notApprover = await createApproval(ws.tenant.id, {
+      ...base,
+      title: 'Named approvers only: settle the audit invoice',
+      approverIds: [someoneElse.id],
+      expiresAt: at(12),
+    })
+    items.fourEyes = await createApproval(ws.tenant.id, { ...base, title: 'Four-eyes: new supplier payout', requiredApprovals: 2, expiresAt: at(13) })
+    items.low1 = await createApproval(ws.tenant.id, { ...base, title: 'Bulk one: refund a late delivery', expiresAt: at(14) })
+    items.high = await createApproval(ws.tenant.id, { ...base, riskLevel: 4, title: 'Bulk risky: refund to a new card', expiresAt: at(15) })
+    items.low2 = await createApproval(ws.tenant.id, { ...base, title: 'Bulk two: refund a broken mug', expiresAt: at(16) })
+    shell = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey })
+    browser = await launchChromium()
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await shell?.close()
+  })
+
+  it('explains own request, over limit and named approvers before sending, and refuses to queue them', async () => {
+    const { context, page } = await openConsole(browser, shell.url)
+    try {
+      await signIn(page, ws.reviewer.email)
+      await waitForInbox(page, 7)
+      const cases: [ApprovalRow, RegExp][] = [
+        [items.own!, /cannot decide a request you raised yourself/i],
+        [items.overLimit!, /above your approval limit/i],
+        [items.notApprover!, /not one of the approvers named/i],
+      ]
+      for (const [approval, why] of cases) {
+        await goToApproval(page, approval.id)
+        // Said on the item before any key is pressed…
+        expect(await page.getByTestId('preflight').innerText()).toMatch(why)
+        expect(await page.locator(`[role="option"][data-approval-id="${approval.id}"]`).innerText()).toMatch(why)
+        // …and said again, instead of queueing, when the reviewer tries.
+        await page.keyboard.press('a')
+        expect(await lastToast(page)).toMatch(why)
+        expect(await shownApprovalId(page)).toBe(approval.id)
+        expect(await queued(page)).toBe(0)
+      }
+      // Rejecting one's own request is refused the same way; rejecting over one's limit is allowed.
+      await goToApproval(page, items.own!.id)
+      await page.keyboard.press('r')
+      expect(await lastToast(page)).toMatch(/cannot reject/i)
+      expect(await page.getByRole('dialog').count()).toBe(0)
+    } finally {
+      await context.close()
+    }
+  }, 120_000)
+
+  it('says what a four-eyes approval does, and the request stays pending for a second approver', async () => {
+    const { context, page } = await openConsole(browser, shell.url)
+    try {
+      await signIn(page, ws.reviewer.email)
+      await setHoldSeconds(page, 0)
+      await goToApproval(page, items.fourEyes!.id)
+      expect(await page.getByTestId('four-eyes').innerText()).toMatch(/0 of 2 approvals so far.*waits for a second, different approver/i)
+      await page.keyboard.press('a')
+      const decided = await until(async () => {
+        const { rows } = await admin().query<{ status: string; n: string }>(
+          `select a.status, (select count(*) from public.approval_decisions d where d.approval_id = a.id)::text as n
+             from public.approvals a where a.id = $1`,
+          [items.fourEyes!.id],
+        )
+        return rows[0]?.n === '1' ? rows[0] : null
+      }, 'the first of two approvals on the server')
+      expect(decided.status).toBe('pending')
+    } finally {
+      await context.close()
+    }
+  }, 120_000)
+
+  it('refuses bulk approve above the risk ceiling with a message, and approves once the risky item is out', async () => {
+    const { context, page } = await openConsole(browser, shell.url)
+    try {
+      await signIn(page, ws.reviewer.email)
+      await setHoldSeconds(page, 0)
+      await goToApproval(page, items.low1!.id)
+      await page.keyboard.press('x')
+      await page.keyboard.press('Shift+J') // extends over the risky one
+      await page.keyboard.press('Shift+J') // and the next
+      expect(await shownApprovalId(page)).toBe(items.low2!.id)
+      await until(async () => (await page.locator('[role="option"][aria-selected="true"]').count()) === 3, 'three selected rows')
+
+      await page.keyboard.press('Shift+A')
+      expect(await lastToast(page)).toMatch(/Bulk approve refused: 1 of 3 selected is risk 4 or higher/)
+      expect(await queued(page)).toBe(0)
+      expect(await page.locator('[role="option"][aria-selected="true"]').count()).toBe(3)
+
+      // Deselect the risky one and try again.
+      await page.keyboard.press('k')
+      expect(await shownApprovalId(page)).toBe(items.high!.id)
+      await page.keyboard.press('x')
+      await page.keyboard.press('Shift+A')
+      const rows = await until(async () => {
+        const { rows } = await admin().query<{ approval_id: string }>(
+          `select approval_id from public.approval_decisions where actor_id = $1 and decision = 'approve' and approval_id = any($2)`,
+          [ws.reviewer.id, [items.low1!.id, items.low2!.id, items.high!.id]],
+        )
+        return rows.length >= 2 ? rows : null
+      }, 'two bulk approvals on the server')
+      expect(rows.map((r) => r.approval_id).sort()).toEqual([items.low1!.id, items.low2!.id].sort())
+      // The risky one is still in the inbox, focused.
+      expect(await shownApprovalId(page)).toBe(items.high!.id)
+    } finally {
+      await context.close()
+    }
+  }, 120_000)
+})
