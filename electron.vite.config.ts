@@ -2,9 +2,28 @@
 // cannot be an ES module) and the React renderer, which the web shell serves too.
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
+import type { Plugin } from 'vite'
 import react from '@vitejs/plugin-react'
+import { contentSecurityPolicy } from './src/main/renderer-assets'
 
 const alias = { '@shared': resolve(import.meta.dirname, 'src/shared') }
+
+/**
+ * Writes the production CSP into the built index.html as well: both shells send it as a header,
+ * and the meta copy keeps the page locked down however it is opened (and lets electronegativity
+ * see it). frame-ancestors is header-only. Build only: the dev server needs its inline preamble.
+ */
+function cspMeta(): Plugin {
+  const policy = contentSecurityPolicy()
+    .split('; ')
+    .filter((d) => !d.startsWith('frame-ancestors'))
+    .join('; ')
+  return {
+    name: 'operator-console:csp-meta',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: policy }, injectTo: 'head-prepend' }],
+  }
+}
 
 export default defineConfig({
   main: {
@@ -25,11 +44,9 @@ export default defineConfig({
   renderer: {
     root: resolve(import.meta.dirname, 'src/renderer'),
     resolve: { alias },
-    plugins: [react()],
+    plugins: [react(), cspMeta()],
     build: {
       rolldownOptions: { input: { index: resolve(import.meta.dirname, 'src/renderer/index.html') } },
-      // Source maps would let a reader of the packaged app see the source; the app is not secret,
-      // but the maps are dead weight in the asar.
       sourcemap: false,
     },
   },

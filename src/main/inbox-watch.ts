@@ -1,7 +1,7 @@
 // Watches the inbox from the main process for the desktop niceties: the dock/taskbar badge with the
 // inbox count, and a system notification for a newly arrived risk-5 approval or one that expires
 // within the hour. Reads through the same validated calls the renderer uses; no Electron import.
-import type { CallOutcome, EmitEvent, MethodArgs, MethodName } from '@shared/contract'
+import type { CallOutcome, EmitEvent, MethodArgs, MethodName } from '../shared/contract'
 
 export type Call = <M extends MethodName>(method: M, args: MethodArgs<M>) => Promise<CallOutcome<M>>
 
@@ -36,7 +36,8 @@ const PAGE = 50
 export function createInboxWatch(opts: InboxWatchOptions): InboxWatch {
   const now = opts.now ?? Date.now
   const maxNotices = opts.maxNoticesPerRefresh ?? 3
-  // Risk-5 items present at sign-in are not "new"; they are taken as the baseline silently.
+  // Risk-5 items already there when the replica first caught up are not "new": everything seen
+  // until the first complete pull is taken as the baseline, silently.
   let baselined = false
   const seenRisk5 = new Set<string>()
   const warnedExpiring = new Set<string>()
@@ -56,6 +57,9 @@ export function createInboxWatch(opts: InboxWatchOptions): InboxWatch {
     if (!counts.ok) return []
     opts.setBadge(counts.value.inbox)
 
+    const status = await opts.call('sync.status', {})
+    const caughtUp = status.ok && status.value.initialSync === null && status.value.lastPullAt !== null
+
     const notices: ApprovalNotice[] = []
     const risky = await opts.call('inbox.list', { filter: { minRisk: 5 }, limit: PAGE })
     if (risky.ok) {
@@ -65,8 +69,8 @@ export function createInboxWatch(opts: InboxWatchOptions): InboxWatch {
         if (baselined) notices.push({ approvalId: item.id, title: 'New risk-5 request', body: item.title })
       }
     }
-    const urgent = await opts.call('inbox.list', { filter: {}, limit: PAGE })
-    if (urgent.ok) {
+    const urgent = caughtUp ? await opts.call('inbox.list', { filter: {}, limit: PAGE }) : null
+    if (urgent?.ok) {
       const t = now()
       for (const item of urgent.value.items) {
         const expires = item.expiresAt ? Date.parse(item.expiresAt) : NaN
@@ -76,7 +80,7 @@ export function createInboxWatch(opts: InboxWatchOptions): InboxWatch {
         notices.push({ approvalId: item.id, title: `Expires in ${minutes} min`, body: item.title })
       }
     }
-    baselined = risky.ok
+    baselined ||= caughtUp && risky.ok
     return notices
   }
 
@@ -126,7 +130,8 @@ export function createInboxWatch(opts: InboxWatchOptions): InboxWatch {
           opts.setBadge(0)
           return
         }
-      } else if (event !== 'data.changed') {
+      } else if (event !== 'data.changed' && !(event === 'sync.status' && !baselined)) {
+        // Until the first complete pull, status changes matter too: that is when the baseline is taken.
         return
       }
       schedule(opts.debounceMs ?? 500)

@@ -3,8 +3,8 @@
 // One channel rather than one per method: the sender check and the validation path exist once,
 // method names are checked by `dispatch` against the contract anyway, and the preload stays a
 // few lines that need no list of methods.
-import type { CallOutcome, EmitEvent, EventName, EventPayload, MethodName } from '@shared/contract'
-import { ApiError } from '@shared/errors'
+import type { CallOutcome, EmitEvent, EventName, EventPayload, MethodName } from '../shared/contract'
+import { ApiError } from '../shared/errors'
 import { CALL_CHANNEL, EVENT_CHANNEL } from '../preload/bridge'
 import type { SenderFrame } from './security'
 

@@ -2,7 +2,7 @@
 // window management behave natively) plus the console's own go-to commands, which ask the
 // renderer to switch view. A plain template, so it is built and checked without Electron.
 import type { MenuItemConstructorOptions } from 'electron'
-import type { ShellCommand, ShellView } from '@shared/contract'
+import type { ShellCommand, ShellView } from '../shared/contract'
 
 export interface MenuActions {
   navigate(view: ShellView): void

@@ -1,6 +1,6 @@
 // The preload's BridgeApi over IPC, built from the few ipcRenderer calls it needs so tests can
 // drive it with a fake. Type-only imports: a sandboxed preload can require nothing but `electron`.
-import type { BridgeApi, CallOutcome, EventName, EventPayload, MethodArgs, MethodName } from '@shared/contract'
+import type { BridgeApi, CallOutcome, EventName, EventPayload, MethodArgs, MethodName } from '../shared/contract'
 
 // Kept in step with src/main/ipc.ts (not imported: that module pulls in the error table at runtime).
 export const CALL_CHANNEL = 'api:call'

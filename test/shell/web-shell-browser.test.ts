@@ -35,6 +35,7 @@ describe.skipIf(!!noChromium)(`web shell in Chromium${noChromium ? ` — skipped
     page.on('pageerror', (err) => problems.push(err.message))
     await page.goto(shell.url)
     await expect.poll(() => page.url()).toBe(`${shell.origin}/`)
+    await page.waitForFunction(() => 'api' in window)
     const session = await page.evaluate(() => (window as unknown as { api: { call(m: string, a: object): Promise<unknown> } }).api.call('session.get', {}))
     expect(session).toMatchObject({ ok: true, value: { status: 'signed_out', backend: { isLocalStack: true } } })
 
@@ -53,6 +54,7 @@ describe.skipIf(!!noChromium)(`web shell in Chromium${noChromium ? ` — skipped
     const context = await browser.newContext()
     const page = await context.newPage()
     await page.goto(`${shell.origin}/`)
+    await page.waitForFunction(() => 'api' in window)
     const outcome = await page.evaluate(() => (window as unknown as { api: { call(m: string, a: object): Promise<unknown> } }).api.call('session.get', {}))
     expect(outcome).toMatchObject({ ok: false, error: { code: 'backend_unreachable', message: expect.stringContaining('npm run dev:web') } })
     await context.close()

@@ -2,8 +2,8 @@
 // core running in Node. Calls wait for the socket while it (re)connects; a call whose socket drops
 // before the answer gets a typed `backend_unreachable`, never a hang or a throw. The socket itself
 // comes from a factory, so the browser (WebSocket) and Node tests (`ws`) share this code.
-import type { BridgeApi, CallOutcome, EventName, EventPayload, MethodArgs, MethodName } from '@shared/contract'
-import { ERROR_MESSAGES, type ErrorCode } from '@shared/errors'
+import type { BridgeApi, CallOutcome, EventName, EventPayload, MethodArgs, MethodName } from '../../shared/contract'
+import { ERROR_MESSAGES, type ErrorCode } from '../../shared/errors'
 import { MAX_FRAME_BYTES, parseServerFrame } from './wire'
 
 export interface SocketHandlers {

@@ -1,7 +1,7 @@
 // Installs `window.api` in a plain browser tab served by the web shell (`npm run dev:web`): the
 // same BridgeApi the Electron preload exposes, over a WebSocket guarded by the shell's token. In
 // Electron the preload has already set `window.api`, and this does nothing.
-import type { BridgeApi } from '@shared/contract'
+import type { BridgeApi } from '../../shared/contract'
 import { createSocketBridge, type SocketFactory } from './client'
 import { BRIDGE_PATH, BRIDGE_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from './wire'
 

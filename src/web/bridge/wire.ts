@@ -1,7 +1,7 @@
 // The web shell's wire protocol over one WebSocket, shared by the Node server and the browser
 // bridge: calls `{ id, method, args }` answered by `{ id, outcome }`, and pushed events
 // `{ event, payload }`. Plain types and checks only, so both sides can import it.
-import type { CallOutcome, MethodName } from '@shared/contract'
+import type { CallOutcome, MethodName } from '../../shared/contract'
 
 export const BRIDGE_PATH = '/api'
 /** The subprotocol the bridge speaks; the token travels as a second offered subprotocol, so it

@@ -4,7 +4,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { EmitEvent } from '@shared/contract'
+import type { EmitEvent } from '../../shared/contract'
 import { createCore, dispatch, FileSessionStore } from '../../main/core'
 import type { BackendConfig } from '../../main/backend'
 import { createWebShellServer, type WebShellServer } from './server'
