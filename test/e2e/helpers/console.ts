@@ -107,7 +107,7 @@ export function nextShown(page: Page, previous: string | null): Promise<string> 
       document.querySelector('.detail-body') ? (document.querySelector('.detail-header')?.getAttribute('data-approval-id') ?? null) : null,
     )
     return id && id !== previous ? id : null
-  }, 'the next item in the detail pane')
+  }, 'the next item in the detail pane', 20_000, 20)
 }
 
 /** Where the keyboard focus is: a short description for assertions. */

@@ -1,0 +1,137 @@
+// The keyboard map: `?` lists every shortcut of console.md and agrees with the command palette
+// (both read the one registry); the palette runs commands; keys never fire while typing in a field;
+// a dialog keeps its keys from the page behind it and gives the focus back when it closes.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { createAgent } from '../support/fixtures'
+import { chromiumUnavailable, launchChromium, startWebShell, type HarnessShell } from './harness'
+import { activeElementInfo, openConsole, shownApprovalId, signIn, until, waitForInbox } from './helpers/console'
+import { createWorkspace, seedRefundCalls, type Workspace } from './helpers/workspace'
+
+/** The keyboard map of console.md, in the registry's spelling, for the views this build has. */
+const CONSOLE_MD_KEYS = [
+  'j', 'k', 'arrowdown', 'arrowup', 'enter', 'escape',
+  'a', 'e', 'r', 'shift+e', 'd', 's', 'm', 'z', 'mod+z',
+  'x', 'shift+j', 'shift+k', 'mod+a', 'shift+a', 'shift+r',
+  '/', 'mod+k', '?', 'g i', 'g q', 'g h',
+]
+
+const skip = chromiumUnavailable()
+
+async function queued(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const api = (window as unknown as { api: { call(m: string, a: unknown): Promise<{ ok: boolean; value?: unknown[] }> } }).api
+    const r = await api.call('queue.list', {})
+    return r.ok ? (r.value?.length ?? 0) : -1
+  })
+}
+
+describe.skipIf(skip)('keymap, palette and the ? overlay', () => {
+  let shell: HarnessShell
+  let browser: Browser
+  let ws: Workspace
+
+  beforeAll(async () => {
+    const stack = inject('stack')
+    ws = await createWorkspace('keymap')
+    const agent = await createAgent(ws.tenant.id, { name: 'Refund Desk' })
+    await seedRefundCalls(ws.tenant.id, 8, agent.id)
+    shell = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey })
+    browser = await launchChromium()
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await shell?.close()
+  })
+
+  it('lists every shortcut in the ? overlay, the same as the palette, and runs commands from the palette', async () => {
+    const { context, page } = await openConsole(browser, shell.url)
+    try {
+      await signIn(page, ws.reviewer.email)
+      await waitForInbox(page, 8)
+      await page.getByTestId('inbox-list').focus()
+
+      await page.keyboard.press('?')
+      const overlay = page.getByRole('dialog', { name: 'Keyboard shortcuts' })
+      await overlay.waitFor()
+      const rows = await overlay.locator('[data-command-id]').evaluateAll((els) =>
+        els.map((el) => ({ id: el.getAttribute('data-command-id') ?? '', keys: (el.getAttribute('data-keys') ?? '').split(',') })),
+      )
+      const overlayKeys = new Set(rows.flatMap((r) => r.keys))
+      for (const key of CONSOLE_MD_KEYS) expect(overlayKeys.has(key), `? overlay lists ${key}`).toBe(true)
+      await page.keyboard.press('Escape')
+      await overlay.waitFor({ state: 'detached' })
+      expect((await activeElementInfo(page)).testid).toBe('inbox-list')
+
+      // The palette offers the same commands, with the same keys.
+      await page.keyboard.press('Control+k')
+      const palette = page.getByRole('dialog', { name: 'Command palette' })
+      await palette.waitFor()
+      const paletteItems = await palette.locator('[data-command-id]').evaluateAll((els) => els.map((el) => el.getAttribute('data-command-id') ?? ''))
+      expect(paletteItems.length).toBeGreaterThan(10)
+      const overlayIds = new Set(rows.map((r) => r.id))
+      for (const id of paletteItems) {
+        const inOverlay = overlayIds.has(id)
+        // Palette-only commands (no key) are the only ones the overlay may leave out.
+        if (!inOverlay) expect(await palette.locator(`[data-command-id="${id}"] kbd`).count(), `${id} has no key`).toBe(0)
+      }
+
+      // Run a command from the palette: go to the queue.
+      await page.keyboard.type('go to queue')
+      await page.keyboard.press('Enter')
+      await page.getByTestId('queue').waitFor()
+      await page.keyboard.press('g')
+      await page.keyboard.press('i')
+      await page.getByTestId('inbox-list').waitFor()
+    } finally {
+      await context.close()
+    }
+  }, 120_000)
+
+  it('never fires shortcuts while typing, and a dialog keeps its keys from the page behind', async () => {
+    const { context, page } = await openConsole(browser, shell.url)
+    try {
+      await signIn(page, ws.reviewer.email)
+      await waitForInbox(page, 8)
+      await page.getByTestId('inbox-list').focus()
+      const first = await until(() => shownApprovalId(page), 'a shown item')
+
+      // `/` goes to search; typing "jar" there neither moves nor approves anything.
+      await page.keyboard.press('/')
+      await until(async () => (await page.evaluate(() => document.activeElement?.id)) === 'inbox-search', 'the search field focused')
+      await page.keyboard.type('jar')
+      expect(await page.inputValue('#inbox-search')).toBe('jar')
+      expect(await queued(page)).toBe(0)
+      await page.keyboard.press('Control+a')
+      await page.keyboard.press('Backspace')
+      await page.keyboard.press('Escape')
+      expect((await activeElementInfo(page)).testid).toBe('inbox-list')
+      await until(async () => (await shownApprovalId(page)) === first, 'the same item after clearing the search')
+
+      // The reject dialog takes j, k and a as text; the list behind does not move.
+      await page.keyboard.press('r')
+      const dialog = page.getByRole('dialog', { name: 'Reject' })
+      await dialog.waitFor()
+      await page.keyboard.type('jka')
+      expect(await dialog.locator('textarea').inputValue()).toBe('jka')
+      await page.keyboard.press('Tab')
+      await page.keyboard.press('j')
+      await page.keyboard.press('a')
+      expect(await shownApprovalId(page)).toBe(first)
+      expect(await queued(page)).toBe(0)
+      // Tab stays inside the dialog.
+      for (let i = 0; i < 6; i++) {
+        await page.keyboard.press('Tab')
+        expect(await page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'))).toBe(true)
+      }
+      await page.keyboard.press('Escape')
+      await dialog.waitFor({ state: 'detached' })
+      expect((await activeElementInfo(page)).testid).toBe('inbox-list')
+      expect(await shownApprovalId(page)).toBe(first)
+      expect(await queued(page)).toBe(0)
+    } finally {
+      await context.close()
+    }
+  }, 120_000)
+})
