@@ -352,22 +352,25 @@ begin
     end if;
   end if;
 
-  insert into public.memory_entries (tenant_id, agent_id, type, summary, details, importance, tags, related_ids)
-  values (
-    a.tenant_id, a.requested_by_agent_id, 'decision',
-    concat(case v_outcome
-             when 'approved' then case when v_was_edited then 'Approved with edits' else 'Approved' end
-             when 'rejected' then 'Rejected'
-             when 'escalated' then 'Escalated'
-             else format('Approved (%s of %s approvals)', v_approvals_before + 1, a.required_approvals)
-           end,
-           ': ', a.title, case when v_reason is not null then ' — ' || v_reason end),
-    jsonb_build_object('approval_id', a.id, 'decision', v_decision, 'outcome', v_outcome, 'actor_id', p_uid,
-                       'on_behalf_of', v_on_behalf, 'reason', v_reason, 'edited', v_decision = 'approve_with_edits',
-                       'version', v_after.version, 'escalation_id', v_escalation_id),
-    case when a.risk_level >= 4 then 'high' when a.risk_level >= 2 then 'medium' else 'low' end,
-    array['approval', a.kind, v_decision],
-    array_remove(array[a.id, a.action_id, a.task_id], null));
+  -- The requesting agent remembers what was decided and why (a person's request has no agent memory).
+  if a.requested_by_agent_id is not null then
+    insert into public.memory_entries (tenant_id, agent_id, type, summary, details, importance, tags, related_ids)
+    values (
+      a.tenant_id, a.requested_by_agent_id, 'decision',
+      concat(case v_outcome
+               when 'approved' then case when v_was_edited then 'Approved with edits' else 'Approved' end
+               when 'rejected' then 'Rejected'
+               when 'escalated' then 'Escalated'
+               else format('Approved (%s of %s approvals)', v_approvals_before + 1, a.required_approvals)
+             end,
+             ': ', a.title, case when v_reason is not null then ' — ' || v_reason end),
+      jsonb_build_object('approval_id', a.id, 'decision', v_decision, 'outcome', v_outcome, 'actor_id', p_uid,
+                         'on_behalf_of', v_on_behalf, 'reason', v_reason, 'edited', v_decision = 'approve_with_edits',
+                         'version', v_after.version, 'escalation_id', v_escalation_id),
+      case when a.risk_level >= 4 then 'high' when a.risk_level >= 2 then 'medium' else 'low' end,
+      array['approval', a.kind, v_decision],
+      array_remove(array[a.id, a.action_id, a.task_id], null));
+  end if;
 
   v_audit := public.push_audit_entry(a.tenant_id, p_uid, 'approval.' || v_decision, 'approval', a.id,
     public.push_approval_state(a) || case when v_edited is not null then jsonb_build_object('payload', a.payload) else '{}' end,

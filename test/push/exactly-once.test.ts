@@ -83,6 +83,14 @@ describe('exactly once', () => {
     expect(await footprint(m.args.approval_id as string)).toMatchObject({ decisions: 1 })
   })
 
+  it('lets two overlapping batches in opposite orders finish without a deadlock, each id applied once', async () => {
+    const ms = await Promise.all([approveMutation(), approveMutation(), approveMutation()])
+    const [forward, backward] = await Promise.all([push(approver.id, ms), push(approver.id, [...ms].reverse())])
+    expect(forward.map((r) => r.status)).toEqual(['applied', 'applied', 'applied'])
+    expect([...backward].reverse()).toEqual(forward)
+    for (const m of ms) expect(await footprint(m.args.approval_id as string)).toMatchObject({ decisions: 1 })
+  })
+
   it('returns the stored refusal on replay, even once the refusal no longer holds', async () => {
     const approval = await createApproval(tenant, { amount: '900.00' })
     await admin().query('update public.tenant_members set approval_limit = 100 where user_id = $1', [approver.id])
@@ -173,6 +181,20 @@ describe('who may call', () => {
     await expect(asUser(approver.id, (c) => c.query(`select public.effective_membership($1, $2)`, [tenant, approver.id]))).rejects.toThrow(
       /permission denied/,
     )
+  })
+
+  it('exposes sync_push alone: no helper behind it is callable through the API', async () => {
+    const { rows } = await admin().query(
+      `select p.proname as name,
+              has_function_privilege('authenticated', p.oid, 'execute') as authenticated,
+              has_function_privilege('anon', p.oid, 'execute') as anon
+       from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+       where n.nspname = 'public'
+         and (p.proname like 'push\\_%' or p.proname in ('sync_push', 'effective_membership', 'has_permission', 'json_schema_errors'))
+       order by 1`,
+    )
+    expect(rows.length).toBeGreaterThan(20)
+    expect(rows.filter((r) => r.authenticated || r.anon)).toEqual([{ name: 'sync_push', authenticated: true, anon: false }])
   })
 
   it('works through the gateway with supabase-js, as the console calls it', async () => {
