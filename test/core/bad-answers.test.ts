@@ -55,20 +55,22 @@ describe('a bad answer from sync_pull', () => {
     const db = replicaOf(t)
     const before = await replicaDigest(db)
     const cursorsBefore = (await db.query('select * from sync_cursors order by scope, table_name')).rows
-    // Something new on the server that the broken answer would have carried.
+    // Every answer is broken from now on, until cleared; then something new appears on the server
+    // that a broken answer would have carried.
+    net.fail('sync_pull', fault, Infinity)
     await createApproval(tenant.id, { title: `After ${code}` })
-    const injectedBefore = net.injected
-    net.fail('sync_pull', fault, times)
+    const injectedAfterWrite = net.injected
     await t.call('sync.now', {})
 
     const status = await waitFor(async () => {
       const s = await t.call('sync.status', {})
-      return s.state === 'error' && net.injected === injectedBefore + times ? s : null
+      return s.state === 'error' && net.injected >= injectedAfterWrite + times ? s : null
     }, 10_000, 'the error status')
     expect(status.lastError?.code).toBe(code)
     expect(await replicaDigest(db)).toEqual(before)
     expect((await db.query('select * from sync_cursors order by scope, table_name')).rows).toEqual(cursorsBefore)
 
+    net.clear()
     await settled(t)
     expect(await replicaDigest(db)).toEqual(await serverDigest(reviewer.id))
     const s = await t.call('sync.status', {})

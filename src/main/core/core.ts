@@ -7,6 +7,7 @@ import { Auth, type SignedInUser } from './auth/auth'
 import type { SessionStore } from './auth/session-store'
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users'
 import { Replica } from './replica/replica'
+import { prepareSpare } from './replica/spare'
 import type { TableSpec } from './replica/tables'
 import { coreStateFile, settingsFile, type JsonFile, type LastUser } from './settings'
 import { SyncEngine, type EngineOptions } from './sync/engine'
@@ -45,6 +46,8 @@ export class CoreState {
   private user: SignedInUser | null = null
   private serial: Promise<unknown> = Promise.resolve()
   private closed = false
+  /** The spare replica being built while nobody is signed in (see replica/spare.ts). */
+  private spare: Promise<void> | null = null
   private focused = true
   readonly settings: JsonFile<Settings>
   private readonly memory: ReturnType<typeof coreStateFile>
@@ -82,7 +85,15 @@ export class CoreState {
         await this.openFor(last)
         this.sessionStatus = 'sign_in_required'
         this.engine?.pauseForSignIn()
+      } else {
+        this.prepareSpare()
       }
+    })
+  }
+
+  private prepareSpare(): void {
+    this.spare = prepareSpare(this.o.userDataDir, this.o.tables).catch(() => {
+      // Only a head start: sign-in builds the replica from scratch if this failed.
     })
   }
 
@@ -112,6 +123,7 @@ export class CoreState {
     return this.exclusive(async () => {
       const res = await this.auth.signIn(email, password)
       if (!res.ok) throw new ApiError(res.reason === 'invalid' ? 'invalid_credentials' : 'backend_unreachable')
+      await this.spare
       if (this.replica && this.replica.userId !== res.user.id) await this.closeReplica()
       if (!this.replica) await this.openFor(res.user)
       this.user = res.user
@@ -139,6 +151,7 @@ export class CoreState {
       await this.memory.write({ lastUser: null })
       this.user = null
       this.sessionStatus = 'signed_out'
+      if (!this.closed) this.prepareSpare()
       this.status.set({ state: 'offline', queueDepth: 0, oldestQueuedAt: null, initialSync: null, lastError: null, lastPullAt: null })
       const state = await this.session()
       this.o.emit('session.changed', state)
@@ -166,6 +179,7 @@ export class CoreState {
       ...this.o.sync,
     })
     this.engine.setFocused(this.focused)
+    await this.engine.prime()
     if (this.closed) return
     this.engine.start()
   }
@@ -198,6 +212,7 @@ export class CoreState {
   async close(): Promise<void> {
     this.closed = true
     await this.exclusive(async () => {
+      await this.spare
       await this.closeReplica()
     })
   }

@@ -1,7 +1,8 @@
 // Runs the core against the test stack the way a shell would, and compares its replica with the
 // server: per-table row counts and checksums of the rows the user may see (RLS), computed the same
 // way on both sides (order-independent md5 over each row's JSON, in UTC).
-import { mkdtempSync, rmSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { PGliteInterface } from '@electric-sql/pglite'
@@ -10,6 +11,9 @@ import type { EventName, EventPayload, MethodArgs, MethodName, MethodResult } fr
 import { TABLES } from '../../../src/shared/db'
 import { createCore, dispatch, MemorySessionStore, type Core, type SessionStore, type SyncTuning } from '../../../src/main/core/index'
 import { asUser } from '../../support/db'
+import { copySpare, prepareSpare, spareReady } from '../../../src/main/core/replica/spare'
+import { tableSignature } from '../../../src/main/core/replica/mirror'
+import { replicatedTables } from '../../../src/main/core/replica/registry'
 
 export interface RecordedEvent {
   event: EventName
@@ -29,6 +33,29 @@ export function tempDir(label = 'core'): string {
   return mkdtempSync(join(tmpdir(), `oc-${label}-`))
 }
 
+// One spare replica shared by every test file (and kept between runs under the system temp folder,
+// keyed by the table specs), copied into each new user-data folder: initdb in WASM takes seconds,
+// and the app builds its spare before sign-in anyway.
+let template: Promise<string> | undefined
+function spareTemplate(): Promise<string> {
+  template ??= (async () => {
+    const specs = replicatedTables()
+    const key = createHash('sha256').update(specs.map(tableSignature).join()).digest('hex').slice(0, 16)
+    const shared = join(tmpdir(), `oc-core-spare-${key}`)
+    if (spareReady(shared)) return shared
+    const dir = tempDir('spare')
+    await prepareSpare(dir, specs)
+    try {
+      renameSync(dir, shared)
+    } catch {
+      // Another test file got there first: theirs is as good.
+      rmSync(dir, { recursive: true, force: true })
+    }
+    return spareReady(shared) ? shared : dir
+  })()
+  return template
+}
+
 export async function startCore(
   opts: { dir?: string; store?: SessionStore; fetch?: typeof fetch; now?: () => number; sync?: SyncTuning } = {},
 ): Promise<TestCore> {
@@ -36,6 +63,7 @@ export async function startCore(
   const dir = opts.dir ?? tempDir()
   const events: RecordedEvent[] = []
   const store = opts.store ?? new MemorySessionStore()
+  await copySpare(await spareTemplate(), dir)
   const core = await createCore({
     userDataDir: dir,
     backend: { url: stack.apiUrl, anonKey: stack.anonKey, isLocalStack: true },
@@ -82,18 +110,25 @@ export function eventsOf<E extends EventName>(events: RecordedEvent[], name: E):
   return events.filter((e) => e.event === name).map((e) => e.payload as EventPayload<E>)
 }
 
-/** Waits until the core has finished a pull that started after this call. */
-export async function settled(t: TestCore, timeoutMs = 20_000): Promise<void> {
-  const since = new Date().toISOString()
-  await t.call('sync.now', {})
-  await waitFor(
-    async () => {
-      const s = await t.call('sync.status', {})
-      return s.lastPullAt !== null && s.lastPullAt >= since && s.state === 'online' && s.initialSync === null
-    },
-    timeoutMs,
-    'a completed pull',
-  )
+/**
+ * Waits until the core has finished a pull that started after this call: one that may already have
+ * been under way does not count, so the next completed one after it is awaited as well.
+ */
+export async function settled(t: TestCore, timeoutMs = 30_000): Promise<void> {
+  let since = new Date(0).toISOString()
+  for (let round = 0; round < 2; round++) {
+    const floor = round === 0 ? new Date().toISOString() : since
+    await t.call('sync.now', {})
+    const s = await waitFor(
+      async () => {
+        const s = await t.call('sync.status', {})
+        return s.lastPullAt !== null && s.lastPullAt > floor && s.state === 'online' && s.initialSync === null ? s : null
+      },
+      timeoutMs,
+      'a completed pull',
+    )
+    since = s.lastPullAt!
+  }
 }
 
 export type TableDigest = Record<string, { rows: number; checksum: string }>

@@ -5,6 +5,7 @@ import type { ReplicaDb } from './open'
 import { flushWal, openReplicaDb, replicaDir } from './open'
 import { runLocalMigrations } from './migrations'
 import { mirrorTables } from './mirror'
+import { claimSpare } from './spare'
 import type { TableSpec } from './tables'
 
 export class Replica {
@@ -22,6 +23,7 @@ export class Replica {
   /** Opens (creating if needed) the replica of `userId`; `userDataDir` null = in memory (benchmarks). */
   static async open(userDataDir: string | null, userId: string, specs: TableSpec[]): Promise<Replica> {
     const dir = userDataDir ? replicaDir(userDataDir, userId) : null
+    if (userDataDir) await claimSpare(userDataDir, userId)
     const db = await openReplicaDb(dir)
     try {
       await runLocalMigrations(db)

@@ -4,6 +4,7 @@
 // (reconnect, wake, "sync now"). Transient failures back off with jitter; refusals and bad
 // answers are shown, never retried silently; every status change is emitted.
 import type { EmitEvent } from '../../../shared/contract'
+import { describeError } from '../../../shared/errors'
 import { GLOBAL_SCOPE, type Cursors, type PushMutation } from '../../../shared/sync-protocol'
 import type { Auth } from '../auth/auth'
 import * as queue from '../queue/intents'
@@ -146,14 +147,18 @@ export class SyncEngine {
     })
   }
 
-  private async loop(): Promise<void> {
+  /** Reads the queue and the last pull into the status before the first cycle (and before any call). */
+  async prime(): Promise<void> {
     const { replica } = this.o
     // A crash between "sending" and the answer leaves intents marked sending: send them again
     // (the server's ledger returns the stored result for an id it already applied).
     await queue.recoverInterrupted(replica.db, replica.userId)
     const lastPull = await replica.meta<string>('last_pull_at')
-    this.o.status.set({ lastPullAt: lastPull })
+    this.o.status.set({ lastPullAt: lastPull, lastError: null, initialSync: null })
     await this.refreshQueueStatus()
+  }
+
+  private async loop(): Promise<void> {
     while (!this.stopped) {
       let delay: number
       try {
@@ -278,7 +283,13 @@ export class SyncEngine {
           answered.add(r.client_mutation_id)
           const row = await queue.resolve(
             tx,
-            { id: r.client_mutation_id, status: r.status, code: r.code, message: r.message, row: r.row },
+            {
+              id: r.client_mutation_id,
+              status: r.status,
+              code: r.code,
+              message: r.status === 'applied' ? null : describeError(r.code ?? 'refused', r.message),
+              row: r.row,
+            },
             new Date(this.o.now()),
           )
           if (row) changed.push(row)

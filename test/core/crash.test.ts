@@ -1,0 +1,184 @@
+// Exactly once under crashes: a child process running the core is killed with SIGKILL at random
+// points of pull-apply and push (and while queuing), many times over one replica; after a final
+// clean run every queued decision is applied exactly once on the server and the replica equals the
+// server's view of the reviewer.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { openReplicaDb } from '../../src/main/core/replica/open'
+import { replicaDir } from '../../src/main/core/replica/open'
+import { admin, DEMO } from '../support/db'
+import { createAgent, createApproval, createAuditEntry, createMember, createTenant, type TenantRef, type UserRef } from '../support/fixtures'
+import { replicaDigest, serverDigest, tempDir } from './support/harness'
+
+const TRIALS = Number(process.env.CRASH_TRIALS ?? 50)
+const PHASES = ['pull-apply', 'pull-applied', 'push-claimed', 'push-request', 'push-resolved', 'queued'] as const
+const CHILD = join(import.meta.dirname, 'support/core-child.ts')
+
+let tenant: TenantRef
+let reviewer: UserRef
+let agentId: string
+const dir = tempDir('crash')
+
+beforeAll(async () => {
+  tenant = await createTenant({ name: 'Crash' })
+  reviewer = await createMember(tenant.id, 'finance', { label: 'crash' })
+  agentId = (await createAgent(tenant.id)).id
+})
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true })
+})
+
+interface Run {
+  child: ChildProcess
+  errors: string[]
+  queued: string[]
+  lines: string[]
+  done: Promise<number | null>
+  waitFor(match: (line: string) => boolean, timeoutMs: number): Promise<boolean>
+}
+
+function runChild(decisions: { approvalId: string; version: number; payloadHash: string }[]): Run {
+  const stack = inject('stack')
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+    env: {
+      ...process.env,
+      CORE_CHILD_CONFIG: JSON.stringify({
+        dir,
+        apiUrl: stack.apiUrl,
+        anonKey: stack.anonKey,
+        email: reviewer.email,
+        password: DEMO.password,
+        pullLimit: 40,
+        decisions,
+      }),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const queued: string[] = []
+  const lines: string[] = []
+  const waiters: { match: (l: string) => boolean; resolve: (hit: boolean) => void }[] = []
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    lines.push(line)
+    if (line.startsWith('QUEUED ')) queued.push(line.split(' ')[2]!)
+    for (const w of [...waiters]) {
+      if (w.match(line)) {
+        waiters.splice(waiters.indexOf(w), 1)
+        w.resolve(true)
+      }
+    }
+  })
+  const errors: string[] = []
+  child.stderr!.on('data', (d: Buffer) => errors.push(d.toString()))
+  const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return {
+    child,
+    errors,
+    queued,
+    lines,
+    done,
+    waitFor(match, timeoutMs) {
+      if (lines.some(match)) return Promise.resolve(true)
+      return new Promise((resolve) => {
+        const w = { match, resolve }
+        waiters.push(w)
+        setTimeout(() => {
+          const i = waiters.indexOf(w)
+          if (i >= 0) waiters.splice(i, 1)
+          resolve(false)
+        }, timeoutMs)
+        void done.then(() => resolve(false))
+      })
+    },
+  }
+}
+
+/** New work on the server for one trial: approvals to decide, and history to pull. */
+async function serverWork(n: number) {
+  const out: { approvalId: string; version: number; payloadHash: string }[] = []
+  for (let i = 0; i < n; i++) {
+    const a = await createApproval(tenant.id, { agentId, title: `Crash ${i}`, riskLevel: 1 })
+    out.push({ approvalId: a.id, version: a.version, payloadHash: a.payload_hash })
+  }
+  await admin().query(
+    `insert into public.audit_log (tenant_id, actor_type, action, entity_type, metadata)
+     select $1, 'system', 'crash.noise', 'noise', jsonb_build_object('n', g) from generate_series(1, 120) g`,
+    [tenant.id],
+  )
+  await createAuditEntry(tenant.id, { action: 'crash.trial' })
+  return out
+}
+
+describe('a core killed with SIGKILL at random points', () => {
+  it(`applies every queued decision exactly once and converges after ${TRIALS} crashes`, { timeout: 600_000 }, async () => {
+    const allQueued = new Set<string>()
+    const decided = new Set<string>()
+    const hits: Record<string, number> = {}
+    let pending: { approvalId: string; version: number; payloadHash: string }[] = []
+    for (let trial = 0; trial < TRIALS; trial++) {
+      pending = [...pending, ...(await serverWork(3))]
+      const run = runChild(pending)
+      const phase = PHASES[Math.floor(Math.random() * PHASES.length)]!
+      const marker = phase === 'queued' ? 'QUEUED ' : `PHASE ${phase}`
+      const hit = await run.waitFor((l) => l.startsWith(marker), 20_000)
+      if (process.env.CRASH_DEBUG) console.log(trial, phase, hit, run.lines.slice(0, 12).join(' | '), run.errors.join('').slice(0, 500))
+      if (hit) hits[phase] = (hits[phase] ?? 0) + 1
+      // A few milliseconds in: inside the transaction, the request, or between them.
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 15)))
+      run.child.kill('SIGKILL')
+      await run.done
+      const errors = run.lines.filter((l) => l.startsWith('ERROR'))
+      expect(errors, `trial ${trial}`).toEqual([])
+      for (const id of run.queued) allQueued.add(id)
+      for (const l of run.lines) if (l.startsWith('QUEUED ')) decided.add(l.split(' ')[1]!)
+      pending = pending.filter((d) => !decided.has(d.approvalId))
+    }
+    // The crashes must really have landed in the phases under test.
+    expect(Object.keys(hits).length).toBeGreaterThanOrEqual(4)
+
+    // A last clean run: queue what is left, drain, pull, exit.
+    const last = runChild(pending)
+    expect(await last.waitFor((l) => l === 'IDLE' || l.startsWith('ERROR'), 60_000)).toBe(true)
+    expect(last.lines.filter((l) => l.startsWith('ERROR'))).toEqual([])
+    last.child.kill('SIGTERM')
+    await last.done
+    for (const id of last.queued) allQueued.add(id)
+
+    // Exactly once on the server: every intent the child reported durable is in the ledger, applied;
+    // every approval has one decision of this reviewer; nothing else was applied in their name.
+    const ledger = await admin().query<{ client_mutation_id: string; status: string }>(
+      `select client_mutation_id::text, status from public.sync_mutations where user_id = $1`,
+      [reviewer.id],
+    )
+    const ledgerIds = new Set(ledger.rows.map((r) => r.client_mutation_id))
+    for (const id of allQueued) expect(ledgerIds.has(id), id).toBe(true)
+    expect(ledger.rows.every((r) => r.status === 'applied')).toBe(true)
+    const perApproval = await admin().query<{ approval_id: string; n: number }>(
+      `select approval_id::text, count(*)::int as n from public.approval_decisions where actor_id = $1 group by approval_id`,
+      [reviewer.id],
+    )
+    expect(perApproval.rows.every((r) => r.n === 1)).toBe(true)
+    const pendingLeft = await admin().query(
+      `select 1 from public.approvals where tenant_id = $1 and status = 'pending' and title like 'Crash %'`,
+      [tenant.id],
+    )
+    expect(pendingLeft.rows).toHaveLength(0)
+    expect(perApproval.rows.length).toBe(ledger.rows.length)
+
+    // And the replica, reopened after everything, equals the server view.
+    const db = await openReplicaDb(replicaDir(dir, reviewer.id))
+    try {
+      const history = await db.query<{ n: number }>(
+        `select count(*)::int as n from pending_mutations where user_id = $1 and state = 'applied'`,
+        [reviewer.id],
+      )
+      expect(history.rows[0]!.n).toBe(ledger.rows.length)
+      expect(await replicaDigest(db)).toEqual(await serverDigest(reviewer.id))
+    } finally {
+      await db.close()
+    }
+  })
+})
