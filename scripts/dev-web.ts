@@ -18,7 +18,11 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const dataDir = resolve(values.data ?? join(PROJECT_ROOT, '.web-shell'))
 const log = (line: string) => console.log(line)
 
-const stack = await ensureStack({ log })
+const stack = await ensureStack({ log }).catch((err: unknown) => {
+  console.error(`Could not start the local stack: ${err instanceof Error ? err.message : String(err)}
+Set STACK_PORT to use other ports, or SUPABASE_URL and SUPABASE_ANON_KEY to use a running Supabase.`)
+  process.exit(1)
+})
 const isLocalStack = !process.env.SUPABASE_URL
 if (stack.started) log(`Local stack started at ${stack.url}.`)
 else log(isLocalStack ? `Using the local stack already running at ${stack.url}.` : `Using Supabase at ${stack.url}.`)

@@ -25,7 +25,11 @@ or use the browser instead: npm run dev:web`)
 }
 
 const log = (line: string) => console.log(line)
-const stack = await ensureStack({ log })
+const stack = await ensureStack({ log }).catch((err: unknown) => {
+  console.error(`Could not start the local stack: ${err instanceof Error ? err.message : String(err)}
+Set STACK_PORT to use other ports, or SUPABASE_URL and SUPABASE_ANON_KEY to use a running Supabase.`)
+  process.exit(1)
+})
 const isLocalStack = !process.env.SUPABASE_URL
 log(`${stack.started ? 'Started' : 'Using'} ${isLocalStack ? 'the local stack' : 'Supabase'} at ${stack.url}.`)
 

@@ -168,7 +168,7 @@ function start(): void {
     })
   })
 
-  void app.whenReady().then(async () => {
+  app.whenReady().then(async () => {
     if (process.platform === 'win32') app.setAppUserModelId('com.operatorconsole.app')
     denyAllPermissions(session.defaultSession)
     serveRenderer(session.defaultSession.protocol, rendererDir)
@@ -181,6 +181,10 @@ function start(): void {
     powerMonitor.on('resume', () => core?.wake())
     powerMonitor.on('unlock-screen', () => core?.wake())
     await openWindow()
+  }).catch((err: unknown) => {
+    // Without a core there is nothing to show; say why instead of idling with no window.
+    dialog.showErrorBox('Operator Console could not start', err instanceof Error ? err.message : String(err))
+    app.exit(1)
   })
 }
 

@@ -102,7 +102,12 @@ export function hardenContents(contents: WebContents, policy: UrlPolicy, openExt
   const refuseUnlessOurs = (event: { preventDefault(): void }, url: string) => {
     if (!policy.isAllowedNavigation(url)) event.preventDefault()
   }
-  contents.on('will-navigate', refuseUnlessOurs)
+  contents.on('will-navigate', (event, url) => {
+    refuseUnlessOurs(event, url)
+    // A plain link to allow-listed documentation opens in the browser rather than doing nothing.
+    const external = policy.isAllowedNavigation(url) ? null : policy.externalUrl(url)
+    if (external) openExternal(external)
+  })
   contents.on('will-frame-navigate', (event) => refuseUnlessOurs(event, event.url))
   contents.on('will-redirect', refuseUnlessOurs)
   contents.on('will-attach-webview', (event) => event.preventDefault())

@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { createAppRequestHandler } from '../../src/main/app-request'
 import { contentSecurityPolicy, readAsset, resolveAssetPath } from '../../src/main/renderer-assets'
 
 const base = mkdtempSync(join(tmpdir(), 'oc-assets-'))
@@ -48,6 +49,36 @@ describe('renderer files', () => {
   it('resolves only inside root', () => {
     expect(resolveAssetPath(root, '/assets/app.js')).toBe(join(root, 'assets', 'app.js'))
     expect(resolveAssetPath(root, '/%2e%2e/%2e%2e/etc/passwd')).toBeNull()
+  })
+})
+
+describe('the app:// protocol handler', () => {
+  const handle = createAppRequestHandler(root)
+
+  it('serves the renderer with the CSP and security headers on every response', async () => {
+    const res = await handle(new Request('app://console/index.html'))
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('<title>console</title>')
+    expect(res.headers.get('content-security-policy')).toBe(contentSecurityPolicy())
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    const missing = await handle(new Request('app://console/assets/missing.js'))
+    expect(missing.status).toBe(404)
+    expect(missing.headers.get('content-security-policy')).toBe(contentSecurityPolicy())
+  })
+
+  it('refuses traversal, other hosts and anything but GET/HEAD', async () => {
+    // URL parsing already folds %2e%2e into the path; an encoded slash survives it to be refused here.
+    for (const url of ['app://console/%2e%2e/secret.txt', 'app://console/..%2fsecret.txt', 'app://console/assets/..%2f..%2fsecret.txt']) {
+      const outside = await handle(new Request(url))
+      expect(outside.status, url).not.toBe(200)
+      expect(await outside.text()).not.toContain('outside the renderer folder')
+    }
+    expect((await handle(new Request('app://console/..%2fsecret.txt'))).status).toBe(403)
+    expect((await handle(new Request('app://evil/index.html'))).status).toBe(404)
+    expect((await handle(new Request('app://console/index.html', { method: 'POST', body: 'x' }))).status).toBe(405)
+    const head = await handle(new Request('app://console/index.html', { method: 'HEAD' }))
+    expect(head.status).toBe(200)
+    expect(await head.text()).toBe('')
   })
 })
 

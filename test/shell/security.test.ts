@@ -162,6 +162,16 @@ describe('hardened WebContents', () => {
     expect(fire('will-navigate', 'app://console/index.html')).toBe(false)
   })
 
+  it('a plain link to an allow-listed https page opens in the browser; anything else goes nowhere', () => {
+    const { contents, fire } = fakeContents()
+    const opened: string[] = []
+    hardenContents(contents, policy, (url) => opened.push(url))
+    for (const url of ['https://github.com/docs', 'https://github.com@evil.com/', 'http://github.com/', 'file:///etc/passwd']) {
+      expect(fire('will-navigate', url)).toBe(true)
+    }
+    expect(opened).toEqual(['https://github.com/docs'])
+  })
+
   it('never attaches a webview', () => {
     const { contents, fire } = fakeContents()
     hardenContents(contents, policy, () => {})
