@@ -108,8 +108,11 @@ $stream$,
                      coalesce((p_cursors #>> array[s.scope, %1$L, 'txid'])::xid8, '0'::xid8) as txid,
                      coalesce((p_cursors #>> array[s.scope, %1$L, 'version'])::bigint, -1) as ver
               from %2$s offset 0) c
-        where exists (select 1 from public.%1$I t
-                      where %3$s (t.sync_txid, t.sync_version) > (c.txid, c.ver) and t.sync_txid < v_xmin))$probe$,
+        -- A scalar subquery in index order, not EXISTS (whose LIMIT the planner drops): it walks the
+        -- index to the first row after the cursor instead of collecting them all in a bitmap.
+        where (select true from public.%1$I t
+               where %3$s (t.sync_txid, t.sync_version) > (c.txid, c.ver) and t.sync_txid < v_xmin
+               order by t.sync_txid, t.sync_version limit 1))$probe$,
       v_table,
       case when v_global then $s$(select null::uuid as tid, '*'::text as scope) s$s$
            else $s$(select u.tid, u.tid::text as scope from unnest(v_tenants) as u(tid)) s$s$ end,
