@@ -12,7 +12,13 @@ export type StreamCursor = z.infer<typeof StreamCursor>
 
 /**
  * Cursors keyed by tenant id, then by table name. Tables without a tenant (profiles,
- * role_permissions) live under the key GLOBAL_SCOPE.
+ * role_permissions) live under the key GLOBAL_SCOPE. A missing cursor means "from the beginning".
+ * An answer carries only the cursors it moved; the client merges them into what it holds.
+ *
+ * When an answer's `tenants` differs from the replica's, the client, in the same local transaction:
+ * purges the rows and cursors of tenants no longer listed, drops every GLOBAL_SCOPE row and the
+ * GLOBAL_SCOPE cursors (a profile becomes visible through a tenant without changing itself), and
+ * ignores the answer's GLOBAL_SCOPE rows; then it pulls again at once, whatever `has_more` said.
  */
 export const Cursors = z.record(z.string(), z.record(z.string(), StreamCursor))
 export type Cursors = z.infer<typeof Cursors>
@@ -25,7 +31,12 @@ export type Row = z.infer<typeof Row>
 export const PullResponse = z.strictObject({
   /** Every tenant the caller may see now; anything else in the replica is purged. */
   tenants: z.array(z.guid()),
-  /** Rows by table, each table's rows in (sync_txid, sync_version) order. */
+  /**
+   * Rows by table, each table's rows in (sync_txid, sync_version) order (tenants interleaved).
+   * Tables come in priority order: tenants, tenant_members, profiles, role_permissions, agents,
+   * tools, tasks, actions, approvals, … history (messages, memory, audit) last. Soft-deleted rows
+   * (deleted_at set) are tombstones: the client keeps or hides them, never resurrects older copies.
+   */
   changes: z.record(z.string(), z.array(Row)),
   /**
    * Only on a fresh replica's first pulls (empty cursors): pending approvals and the rows they show,
@@ -35,7 +46,10 @@ export const PullResponse = z.strictObject({
   priority: z.record(z.string(), z.array(Row)).optional(),
   cursors: Cursors,
   has_more: z.boolean(),
-  /** Rows still to come for this caller, when cheap to estimate (first sync progress). */
+  /**
+   * Rows still to come after this answer. Sent only with the first pull (empty cursors), counted
+   * exactly then; first-sync progress = rows applied / (first answer's rows + this).
+   */
   remaining_estimate: z.number().int().nonnegative().nullable().optional(),
 })
 export type PullResponse = z.infer<typeof PullResponse>
