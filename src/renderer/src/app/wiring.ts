@@ -27,14 +27,20 @@ const REFRESH_THROTTLE_MS = 120
 let refreshTimer: ReturnType<typeof setTimeout> | null = null
 let lastRefresh = 0
 
+// Tables whose changes cannot alter an approval's detail (the queue is shown from the list's side).
+const QUEUE_ONLY = new Set(['pending_mutations'])
+let detailsTouched = false
+
 /** Coalesces bursts of data.changed (a first sync sends many) into a few re-reads. */
-function scheduleRefresh(): void {
+function scheduleRefresh(tables: readonly string[]): void {
+  if (tables.some((t) => !QUEUE_ONLY.has(t))) detailsTouched = true
   if (refreshTimer) return
   const wait = Math.max(0, lastRefresh + REFRESH_THROTTLE_MS - performance.now())
   refreshTimer = setTimeout(() => {
     refreshTimer = null
     lastRefresh = performance.now()
-    markAllStale()
+    if (detailsTouched) markAllStale()
+    detailsTouched = false
     refreshInbox()
     void refreshCounts()
     void refreshQueue()
@@ -115,7 +121,7 @@ export function startSignedIn(): () => void {
   const offs = [
     on('data.changed', (p) => {
       if (p.tables.includes('tenants') || p.tables.includes('tenant_members')) void loadTenants()
-      scheduleRefresh()
+      scheduleRefresh(p.tables)
     }),
     on('intent.changed', onIntentChanged),
     watchFocus(),

@@ -3,7 +3,7 @@
 import type { ApprovalDetail, ApprovalListItem, DecisionKind } from '../../../shared/contract-domain'
 import { call, errorMessage } from '../app/api'
 import { openOverlay } from '../app/overlay-store'
-import { cachedDetail } from '../detail/detail-store'
+import { cachedDetail, markStale } from '../detail/detail-store'
 import { focusedItem, useInbox } from '../inbox/inbox-store'
 import { announce } from '../ui/announce'
 import { riskLabel } from '../ui/format'
@@ -167,6 +167,7 @@ export async function submitMessage(item: ApprovalListItem, body: string): Promi
       kind: 'message.send',
       args: { body, approval_id: item.id, ...(agentId ? { to_agent_id: agentId } : {}) },
     })
+    markStale(item.id)
     showToast({ tone: 'success', message: `Message queued for ${item.agentName ?? 'the agent'}`, ms: 3000 })
   } catch (err) {
     showToast({ tone: 'error', message: `Message not queued: ${errorMessage(err)}`, ms: 7000 })

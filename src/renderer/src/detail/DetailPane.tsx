@@ -7,6 +7,7 @@ import { useDecisions } from '../decisions/decide'
 import { noteItemPainted } from '../decisions/latency'
 import { CONFIRM_RISK, preflightRefusal } from '../decisions/preflight'
 import { useTenants } from '../app/tenants-store'
+import { useSync } from '../statusbar/sync-store'
 import { Countdown } from '../ui/Countdown'
 import { Markdown } from '../ui/Markdown'
 import { RiskBadge } from '../ui/RiskBadge'
@@ -31,12 +32,20 @@ export function DetailPane({ id }: { id?: string }) {
   }, [shownId, detail])
 
   const item = listItem?.id === shownId ? listItem : (detail?.item ?? undefined)
+  const syncingFirst = useSync((s) => s.status?.initialSync != null)
+  const loading = useInbox((s) => s.status === 'loading') || syncingFirst
   return (
     <section id={id} className="detail" aria-label="Request detail" tabIndex={-1} data-testid="detail">
       {!shownId ? (
         <div className="empty">
-          <p className="empty-title">Nothing to review</p>
-          <p className="muted">New requests appear here as they arrive.</p>
+          {loading ? (
+            <p className="muted">Loading…</p>
+          ) : (
+            <>
+              <p className="empty-title">Nothing to review</p>
+              <p className="muted">New requests appear here as they arrive.</p>
+            </>
+          )}
         </div>
       ) : (
         <>

@@ -1,7 +1,7 @@
 // Any JSON value as something a reviewer can read: objects as labelled fields, lists of records
 // as tables, money in its currency — never a raw JSON dump.
 import { formatDateTime, formatMoney, humanize } from '../ui/format'
-import { currencyOf, isMoneyKey } from './money-fields'
+import { currencyOf, isMoneyKey, minorDigits, usesMinorUnits } from './money-fields'
 
 type Json = unknown
 
@@ -14,10 +14,18 @@ function isRecord(v: Json): v is Record<string, Json> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-function Scalar({ name, value, currency }: { name?: string; value: Json; currency: string | null }) {
+function Scalar({ name, value, currency, minor }: { name?: string; value: Json; currency: string | null; minor?: boolean }) {
   if (value === null || value === undefined || value === '') return <span className="muted">—</span>
   if (typeof value === 'boolean') return <span>{value ? 'Yes' : 'No'}</span>
   if (name && isMoneyKey(name) && (typeof value === 'number' || typeof value === 'string') && !Number.isNaN(Number(value))) {
+    if (minor && currency && Number.isInteger(Number(value))) {
+      const major = Number(value) / 10 ** minorDigits(currency)
+      return (
+        <span className="num">
+          {formatMoney(String(major), currency)} <span className="muted">({String(value)} in minor units)</span>
+        </span>
+      )
+    }
     return <span className="num">{formatMoney(String(value), currency)}</span>
   }
   if (typeof value === 'number') return <span className="num">{value.toLocaleString()}</span>
@@ -63,11 +71,14 @@ export function ValueView({
   value,
   currency,
   depth = 0,
+  minor = false,
 }: {
   name?: string
   value: Json
   currency: string | null
   depth?: number
+  /** Amounts here are in minor units (see usesMinorUnits). */
+  minor?: boolean
 }) {
   if (Array.isArray(value)) {
     if (value.length === 0) return <span className="muted">none</span>
@@ -78,18 +89,19 @@ export function ValueView({
   if (isRecord(value)) {
     if (depth >= 3) return <pre className="json">{JSON.stringify(value, null, 2)}</pre>
     const cur = currencyOf(value, currency)
+    const inMinor = minor || usesMinorUnits(value)
     return (
       <dl className="fields">
         {Object.entries(value).map(([k, v]) => (
           <div key={k} className="field">
             <dt>{humanize(k)}</dt>
             <dd>
-              <ValueView name={k} value={v} currency={cur} depth={depth + 1} />
+              <ValueView name={k} value={v} currency={cur} depth={depth + 1} minor={inMinor} />
             </dd>
           </div>
         ))}
       </dl>
     )
   }
-  return <Scalar name={name} value={value} currency={currency} />
+  return <Scalar name={name} value={value} currency={currency} minor={minor} />
 }

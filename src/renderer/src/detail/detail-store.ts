@@ -37,7 +37,10 @@ function fetchDetail(id: string): Promise<ApprovalDetail | null> {
   const existing = loading.get(id)
   if (existing) return existing
   const p = call('approvals.detail', { id })
-    .then((detail) => {
+    .then((fresh) => {
+      // An unchanged re-read keeps the object on screen, so the pane does not re-render.
+      const prev = useDetails.getState().entries.get(id)?.detail
+      const detail = prev && JSON.stringify(prev) === JSON.stringify(fresh) ? prev : fresh
       put(id, { detail, error: null, stale: false })
       return detail
     })
@@ -82,6 +85,12 @@ export function markAllStale(): void {
   const entries = new Map<string, DetailEntry>()
   for (const [id, e] of useDetails.getState().entries) entries.set(id, { ...e, stale: true })
   useDetails.setState({ entries })
+}
+
+/** One approval's detail is out of date (e.g. a message was queued on it): re-read it when shown. */
+export function markStale(id: string): void {
+  const entry = useDetails.getState().entries.get(id)
+  if (entry) put(id, { ...entry, stale: true })
 }
 
 export function clearDetails(): void {

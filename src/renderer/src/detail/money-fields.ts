@@ -8,7 +8,25 @@ export function isMoneyKey(key: string): boolean {
 /** The currency named by an object (`currency`, `currency_code`), if any. */
 export function currencyOf(obj: Record<string, unknown>, fallback: string | null): string | null {
   const c = obj['currency'] ?? obj['currency_code'] ?? obj['currencyCode']
-  return typeof c === 'string' && /^[A-Z]{3}$/.test(c) ? c : fallback
+  return typeof c === 'string' && /^[A-Za-z]{3}$/.test(c) ? c.toUpperCase() : fallback
+}
+
+/**
+ * Whether an object states its amounts in minor units. Payment APIs in Stripe's style spell the
+ * currency in lower case and send integer cents (`amount: 2030, currency: "usd"` is $20.30).
+ */
+export function usesMinorUnits(obj: Record<string, unknown>): boolean {
+  const c = obj['currency']
+  return typeof c === 'string' && /^[a-z]{3}$/.test(c)
+}
+
+/** Digits after the point in a currency (2 for USD, 0 for JPY). */
+export function minorDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+  } catch {
+    return 2
+  }
 }
 
 /** Decimal money as integer cents, for exact totals ("12.30" → 1230). */

@@ -33,7 +33,7 @@ function parseAmount(s: string): number | undefined {
 
 export function FilterBar() {
   const filter = useInbox((s) => s.filter)
-  const rows = useInbox((s) => s.rows)
+  const agentNames = useInbox((s) => s.agentNames)
   const tenants = useTenants((s) => s.tenants)
   const [text, setText] = useState(filter.text ?? '')
   const [amountMin, setAmountMin] = useState(filter.amountMin?.toString() ?? '')
@@ -47,14 +47,7 @@ export function FilterBar() {
     if (min !== f.amountMin || max !== f.amountMax) setFilter({ amountMin: min, amountMax: max })
   })
 
-  // Agents seen in the loaded rows (forEach skips the sparse array's holes).
-  const agents = useMemo(() => {
-    const seen = new Map<string, string>()
-    rows.forEach((r) => {
-      if (r?.agentId && r.agentName) seen.set(r.agentId, r.agentName)
-    })
-    return [...seen].sort((a, b) => a[1].localeCompare(b[1]))
-  }, [rows])
+  const agents = useMemo(() => [...agentNames].sort((a, b) => a[1].localeCompare(b[1])), [agentNames])
 
   const kinds = filter.kinds ?? []
   const toggleKind = (k: ApprovalKind) =>

@@ -22,6 +22,8 @@ interface InboxState {
   /** Shown in the detail pane instead of the focused row (an item opened from elsewhere). */
   pinnedId: string | null
   selection: ReadonlyMap<string, ApprovalListItem>
+  /** Agents seen in loaded rows (id → name), for the agent filter; grows, never shrinks. */
+  agentNames: ReadonlyMap<string, string>
 }
 
 export const useInbox = create<InboxState>(() => ({
@@ -33,6 +35,7 @@ export const useInbox = create<InboxState>(() => ({
   focusedId: null,
   pinnedId: null,
   selection: new Map(),
+  agentNames: new Map(),
 }))
 
 const get = useInbox.getState
@@ -53,6 +56,18 @@ export function indexOfId(rows: readonly Row[], id: string, hint = -1): number {
   if (hint >= 0 && rows[hint]?.id === id) return hint
   for (let i = 0; i < rows.length; i++) if (rows[i]?.id === id) return i
   return -1
+}
+
+/** The agent names map, replaced only when these items bring an agent not seen before. */
+function withAgents(known: ReadonlyMap<string, string>, items: readonly ApprovalListItem[]): ReadonlyMap<string, string> {
+  let next: Map<string, string> | null = null
+  for (const item of items) {
+    if (item.agentId && item.agentName && !known.has(item.agentId)) {
+      next ??= new Map(known)
+      next.set(item.agentId, item.agentName)
+    }
+  }
+  return next ?? known
 }
 
 function clamp(i: number, len: number): number {
@@ -95,11 +110,12 @@ async function doRefresh(): Promise<void> {
   }
   epoch++
   pagesLoading.clear()
-  const rows: Row[] = new Array<Row>(page.total)
-  page.items.forEach((item, i) => {
-    if (offset + i < rows.length) rows[offset + i] = item
-  })
   const current = get()
+  const rows: Row[] = new Array<Row>(page.total)
+  const before = loadedById(current.rows, offset, page.items.length)
+  page.items.forEach((item, i) => {
+    if (offset + i < rows.length) rows[offset + i] = sameOrFresh(before.get(item.id), item)
+  })
   let focusedIndex = current.focusedId ? indexOfId(rows, current.focusedId, current.focusedIndex) : -1
   if (focusedIndex < 0) focusedIndex = clamp(current.focusedIndex, rows.length)
   set({
@@ -109,8 +125,25 @@ async function doRefresh(): Promise<void> {
     focusedIndex,
     focusedId: rows[focusedIndex]?.id ?? null,
     selection: refreshSelection(current.selection, page.items),
+    agentNames: withAgents(current.agentNames, page.items),
   })
   ensureRange(visible.start, visible.end)
+}
+
+/** The loaded rows in a range, by id, so a refresh can keep the objects that did not change. */
+function loadedById(rows: readonly Row[], offset: number, count: number): Map<string, ApprovalListItem> {
+  const out = new Map<string, ApprovalListItem>()
+  // The window may have shifted by the rows removed or added since: look a page either side.
+  for (let i = Math.max(0, offset - PAGE_SIZE); i < Math.min(rows.length, offset + count + PAGE_SIZE); i++) {
+    const r = rows[i]
+    if (r) out.set(r.id, r)
+  }
+  return out
+}
+
+/** Keeps the old object when nothing in it changed, so memoised rows do not re-render. */
+export function sameOrFresh<T>(old: T | undefined, fresh: T): T {
+  return old !== undefined && JSON.stringify(old) === JSON.stringify(fresh) ? old : fresh
 }
 
 function refreshSelection(selection: ReadonlyMap<string, ApprovalListItem>, fresh: readonly ApprovalListItem[]) {
@@ -152,7 +185,7 @@ async function loadPage(page: number, filter: InboxFilter, startEpoch: number): 
       if (at < rows.length) rows[at] = item
     })
     const focusedId = s.focusedId ?? rows[s.focusedIndex]?.id ?? null
-    set({ rows, focusedId })
+    set({ rows, focusedId, agentNames: withAgents(s.agentNames, result.items) })
     if (result.total !== rows.length) refreshInbox()
   } catch {
     // Left unloaded: the row shows a placeholder and the next scroll or refresh asks again.
@@ -176,7 +209,7 @@ export function setFilter(patch: Partial<InboxFilter>): void {
 export function resetInbox(): void {
   epoch++
   pagesLoading.clear()
-  set({ filter: {}, rows: [], status: 'loading', error: null, focusedIndex: 0, focusedId: null, pinnedId: null, selection: new Map() })
+  set({ filter: {}, rows: [], status: 'loading', error: null, focusedIndex: 0, focusedId: null, pinnedId: null, selection: new Map(), agentNames: new Map() })
 }
 
 // ───────────── focus and selection ─────────────

@@ -57,25 +57,41 @@ function Table({ lines }: { lines: string[] }) {
   )
 }
 
-function block(text: string, key: number): ReactNode {
-  const lines = text.split('\n')
-  if (lines.length >= 2 && lines.every((l) => l.trim().startsWith('|')) && /^\s*\|?[\s:|-]+\|?\s*$/.test(lines[1] ?? '')) {
-    return <Table key={key} lines={lines} />
+type Run = { kind: 'table' | 'list' | 'para'; lines: string[] }
+
+const isTableLine = (l: string) => l.trim().startsWith('|')
+const isListLine = (l: string) => /^\s*[-*] /.test(l)
+
+/** Splits a block into runs of table rows, list items and plain lines. */
+function runs(lines: readonly string[]): Run[] {
+  const out: Run[] = []
+  for (const line of lines) {
+    const kind: Run['kind'] = isTableLine(line) ? 'table' : isListLine(line) ? 'list' : 'para'
+    const last = out[out.length - 1]
+    if (last && last.kind === kind) last.lines.push(line)
+    else out.push({ kind, lines: [line] })
   }
-  if (lines.every((l) => /^\s*[-*] /.test(l))) {
+  return out
+}
+
+function renderRun(run: Run, key: string): ReactNode {
+  if (run.kind === 'table' && run.lines.length >= 2 && /^\s*\|?[\s:|-]+\|?\s*$/.test(run.lines[1] ?? '')) {
+    return <Table key={key} lines={run.lines} />
+  }
+  if (run.kind === 'list') {
     return (
       <ul key={key}>
-        {lines.map((l, i) => (
+        {run.lines.map((l, i) => (
           <li key={i}>{inline(l.replace(/^\s*[-*] /, ''))}</li>
         ))}
       </ul>
     )
   }
-  const heading = /^(#{1,4})\s+(.*)$/.exec(lines[0] ?? '')
-  if (heading && lines.length === 1) return <h4 key={key}>{inline(heading[2] ?? '')}</h4>
+  const heading = /^(#{1,4})\s+(.*)$/.exec(run.lines[0] ?? '')
+  if (heading && run.lines.length === 1) return <h4 key={key}>{inline(heading[2] ?? '')}</h4>
   return (
     <p key={key}>
-      {lines.map((l, i) => (
+      {run.lines.map((l, i) => (
         <span key={i}>
           {i > 0 && <br />}
           {inline(l)}
@@ -83,6 +99,10 @@ function block(text: string, key: number): ReactNode {
       ))}
     </p>
   )
+}
+
+function block(text: string, key: number): ReactNode {
+  return runs(text.split('\n')).map((run, i) => renderRun(run, `${key}.${i}`))
 }
 
 export function Markdown({ text, className }: { text: string; className?: string }) {
