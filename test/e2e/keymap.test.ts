@@ -52,6 +52,13 @@ describe.skipIf(skip)('keymap, palette and the ? overlay', () => {
       await waitForInbox(page, 8)
       await page.getByTestId('inbox-list').focus()
 
+      // The focused row is announced: moving with j reads the next row's title out.
+      await page.keyboard.press('j')
+      const title = await page.locator('.detail-title').innerText()
+      await until(async () => (await page.getByTestId('live-region').innerText()).includes(title), 'the focused row announced')
+      expect(await page.getByTestId('live-region').innerText()).toMatch(/risk \d \w+, 2 of \d+/)
+      await page.keyboard.press('k')
+
       await page.keyboard.press('?')
       const overlay = page.getByRole('dialog', { name: 'Keyboard shortcuts' })
       await overlay.waitFor()

@@ -1,4 +1,5 @@
 // The header: the views as tabs with their badges and keys, and the palette, help and settings.
+import { useEffect } from 'react'
 import { useCounts } from './counts-store'
 import { go, useRouter } from './router-store'
 import { openOverlay } from './overlay-store'
@@ -10,6 +11,10 @@ export function AppHeader() {
   const view = useRouter((s) => s.view)
   const counts = useCounts((s) => s.counts)
   const user = useSession((s) => s.session?.user)
+  const inbox = counts?.inbox ?? 0
+  useEffect(() => {
+    document.title = inbox > 0 ? `(${inbox.toLocaleString()}) Operator Console` : 'Operator Console'
+  }, [inbox])
   return (
     <header className="app-header">
       <span className="brand">Operator Console</span>

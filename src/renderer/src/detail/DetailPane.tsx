@@ -33,7 +33,9 @@ export function DetailPane({ id }: { id?: string }) {
 
   const item = listItem?.id === shownId ? listItem : (detail?.item ?? undefined)
   const syncingFirst = useSync((s) => s.status?.initialSync != null)
-  const loading = useInbox((s) => s.status === 'loading') || syncingFirst
+  // A focused row whose page is still loading, the first load, or the first sync: not "empty".
+  const rowPending = useInbox((s) => s.pinnedId === null && s.focusedId === null && s.focusedIndex < s.rows.length)
+  const loading = useInbox((s) => s.status === 'loading') || syncingFirst || rowPending
   return (
     <section id={id} className="detail" aria-label="Request detail" tabIndex={-1} data-testid="detail">
       {!shownId ? (
