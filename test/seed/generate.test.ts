@@ -24,10 +24,11 @@ const TENANTS = {
 
 let db: FreshDatabase
 let summary: SeedSummary
+const NOW = Date.now()
 
 beforeAll(async () => {
   db = await freshDatabase('seed_gen')
-  summary = await generateDemoData(db.url, { approvals: 400, seed: 7 })
+  summary = await generateDemoData(db.url, { approvals: 400, seed: 7, now: NOW })
 }, 120_000)
 
 afterAll(async () => {
@@ -54,6 +55,21 @@ describe('generateDemoData', () => {
     }
     expect(summary.rows).toBeGreaterThan(summary.approvals * 8)
   })
+
+  it('writes the same data for the same seed', async () => {
+    const again = await freshDatabase('seed_again')
+    try {
+      const second = await generateDemoData(again.url, { approvals: 400, seed: 7, now: NOW })
+      expect(second.tables).toEqual(summary.tables)
+      const digest = `select md5(string_agg(concat_ws('|', id, title, amount, currency, risk_level, status, payload_hash,
+                        requested_by_user_id, approver_ids, expires_at), ',' order by id)) as d from public.approvals`
+      const first = await one<{ d: string }>(digest)
+      const other = (await again.pool.query<{ d: string }>(digest)).rows[0]
+      expect(other?.d).toBe(first.d)
+    } finally {
+      await again.drop()
+    }
+  }, 60_000)
 
   it('covers every approval kind, risk level 0–5, status and currency', async () => {
     const distinct = async (col: string) =>

@@ -22,7 +22,8 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined)
-    entries.sort(([a], [b]) => byCodePoint(a, b))
+    // UTF-16 order is code-point order unless a key holds a surrogate pair.
+    entries.sort(entries.some(([k]) => /[\uD800-\uDFFF]/.test(k)) ? ([a], [b]) => byCodePoint(a, b) : ([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
   }
   return JSON.stringify(value)

@@ -235,7 +235,7 @@ export function buildApproval(item: PlanItem, env: LifecycleEnv, demoIds: Set<st
   const final = status === 'pending' ? null : decisions[decisions.length - 1]
 
   // The approval's states as sync_push would have moved it: one version per decision (rule 7).
-  const finalHash = canonicalHash(payload)
+  const finalHash = payload === done.args ? originalHash : canonicalHash(payload)
   let state: ApprovalState = { status: 'pending', version: 1, payload_hash: originalHash, decided_by: null, decided_at: null, decision_reason: null, escalation_count: 0 }
   const states: ApprovalState[] = []
   decisions.forEach((d, i) => {

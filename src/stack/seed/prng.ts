@@ -12,6 +12,8 @@ function splitmix32(seed: number): () => number {
   }
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
 export class Rng {
   private a: number
   private b: number
@@ -106,13 +108,17 @@ export class Rng {
 
   /** A version-4 uuid drawn from this stream (deterministic, unlike crypto.randomUUID). */
   uuid(): string {
-    const h = (n: number) => n.toString(16).padStart(8, '0')
-    const a = h(this.u32())
-    const b = h(this.u32())
-    const c = h(this.u32())
-    const d = h(this.u32())
-    const variant = ((parseInt(c[0]!, 16) & 0x3) | 0x8).toString(16)
-    return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4)}${d}`
+    const a = this.u32()
+    const b = this.u32()
+    const c = this.u32()
+    const d = this.u32()
+    const h = HEX
+    return (
+      h[a >>> 24]! + h[(a >>> 16) & 255] + h[(a >>> 8) & 255] + h[a & 255] + '-' +
+      h[b >>> 24] + h[(b >>> 16) & 255] + '-' + h[((b >>> 8) & 15) | 64] + h[b & 255] + '-' +
+      h[((c >>> 24) & 63) | 128] + h[(c >>> 16) & 255] + '-' + h[(c >>> 8) & 255] + h[c & 255] +
+      h[d >>> 24] + h[(d >>> 16) & 255] + h[(d >>> 8) & 255] + h[d & 255]
+    )
   }
 
   /** Lower-case alphanumerics, as external ids (Stripe's `ch_…`, git shas) use. */

@@ -5,14 +5,12 @@ import type pg from 'pg'
 
 export type Row = Record<string, unknown>
 
-/** Rows per statement; large enough to amortise the round trip, small enough to keep JSON texts modest. */
+/** Rows per statement for single-table inserts; large enough to amortise the round trip. */
 const BATCH_ROWS = 4000
 
 export class TableWriter {
   private columns = new Map<string, Set<string>>()
   readonly counts = new Map<string, number>()
-  /** Milliseconds spent in each table's inserts, to see where a run's time goes. */
-  readonly millis = new Map<string, number>()
 
   constructor(private readonly client: pg.ClientBase) {}
 
@@ -30,17 +28,8 @@ export class TableWriter {
     }
   }
 
-  hasTable(table: string): boolean {
-    return this.columns.has(table)
-  }
-
-  hasColumn(table: string, column: string): boolean {
-    return this.columns.get(table)?.has(column) ?? false
-  }
-
-  /** Inserts rows in their given order (the audit chain depends on it). */
-  async insert(table: string, rows: readonly Row[]): Promise<void> {
-    if (rows.length === 0) return
+  /** `insert … select … from jsonb_populate_recordset($n)` for one table, keeping the rows' order. */
+  private insertSql(table: string, rows: readonly Row[], param: number): string {
     const known = this.columns.get(table)
     if (!known) throw new Error(`seed: table public.${table} does not exist`)
     const cols = new Set<string>()
@@ -48,19 +37,45 @@ export class TableWriter {
     const unknown = [...cols].filter((c) => !known.has(c))
     if (unknown.length) throw new Error(`seed: public.${table} has no column ${unknown.join(', ')}`)
     const list = [...cols].map((c) => `"${c}"`).join(', ')
-    const sql =
+    return (
       `insert into public."${table}" (${list}) select ${list} ` +
-      `from jsonb_populate_recordset(null::public."${table}", $1::jsonb) with ordinality as r order by r.ordinality`
-    const started = performance.now()
+      `from jsonb_populate_recordset(null::public."${table}", $${param}::jsonb) with ordinality as r order by r.ordinality`
+    )
+  }
+
+  private count(table: string, n: number): void {
+    this.counts.set(table, (this.counts.get(table) ?? 0) + n)
+  }
+
+  /** Inserts rows in their given order (the audit chain depends on it). */
+  async insert(table: string, rows: readonly Row[]): Promise<void> {
+    if (rows.length === 0) return
+    const sql = this.insertSql(table, rows, 1)
     for (let i = 0; i < rows.length; i += BATCH_ROWS) {
-      const batch = rows.slice(i, i + BATCH_ROWS)
       try {
-        await this.client.query(sql, [JSON.stringify(batch)])
+        await this.client.query(sql, [JSON.stringify(rows.slice(i, i + BATCH_ROWS))])
       } catch (err) {
         throw new Error(`seed: inserting into public.${table} failed: ${(err as Error).message}`, { cause: err })
       }
     }
-    this.counts.set(table, (this.counts.get(table) ?? 0) + rows.length)
-    this.millis.set(table, (this.millis.get(table) ?? 0) + performance.now() - started)
+    this.count(table, rows.length)
+  }
+
+  /**
+   * Inserts into several tables in one statement (one data-modifying CTE per table), so the server
+   * works through a whole chunk without waiting for the client between tables. Foreign keys are
+   * checked at the end of the statement, when every CTE's rows are in.
+   */
+  async insertAll(tables: readonly (readonly [table: string, rows: readonly Row[]])[]): Promise<void> {
+    const present = tables.filter(([, rows]) => rows.length > 0)
+    if (present.length === 0) return
+    const ctes = present.map(([table, rows], i) => `w${i} as (${this.insertSql(table, rows, i + 1)})`)
+    const sql = `with ${ctes.join(',\n')} select 1`
+    try {
+      await this.client.query(sql, present.map(([, rows]) => JSON.stringify(rows)))
+    } catch (err) {
+      throw new Error(`seed: inserting into ${present.map(([t]) => t).join(', ')} failed: ${(err as Error).message}`, { cause: err })
+    }
+    for (const [table, rows] of present) this.count(table, rows.length)
   }
 }
