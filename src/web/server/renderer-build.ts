@@ -1,9 +1,10 @@
 // Makes sure out/renderer holds a build of the current renderer sources before the web shell
 // serves it: the same files and the same CSP as the desktop app, rather than Vite's dev server,
 // whose inline scripts the production CSP rightly refuses. Concurrent starts (parallel test files)
-// build once: a lock directory serialises them.
+// build once: a lock directory serialises them. A rebuild never pulls files from under a shell
+// that is serving: it builds aside, adds the new hashed assets, then swaps index.html last.
 import { spawn } from 'node:child_process'
-import { mkdir, readdir, rm, stat } from 'node:fs/promises'
+import { cp, mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 
 /** Sources whose change makes the renderer build stale. */
@@ -34,9 +35,9 @@ export async function rendererIsFresh(projectRoot: string, outDir: string): Prom
   return Math.max(...sources) <= built
 }
 
-function runBuild(projectRoot: string): Promise<void> {
+function runBuild(projectRoot: string, outDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/web/server/build-renderer-cli.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/web/server/build-renderer-cli.ts', outDir], {
       cwd: projectRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
@@ -66,6 +67,19 @@ async function takeLock(lock: string, deadline: number): Promise<void> {
   }
 }
 
+/**
+ * Moves a finished build into place without a moment where the served folder is empty or half
+ * written: assets first (hashed names, so old pages keep theirs), index.html last, by rename.
+ */
+async function publish(staging: string, outDir: string): Promise<void> {
+  await mkdir(outDir, { recursive: true })
+  for (const entry of await readdir(staging)) {
+    if (entry !== 'index.html') await cp(join(staging, entry), join(outDir, entry), { recursive: true, force: true })
+  }
+  await rename(join(staging, 'index.html'), join(outDir, 'index.html'))
+  await rm(staging, { recursive: true, force: true })
+}
+
 /** Builds the renderer unless out/renderer is newer than every source; returns the folder. */
 export async function ensureRendererBuild(projectRoot: string, log: (line: string) => void = () => {}): Promise<string> {
   const outDir = join(projectRoot, 'out', 'renderer')
@@ -78,7 +92,9 @@ export async function ensureRendererBuild(projectRoot: string, log: (line: strin
     if (!(await rendererIsFresh(projectRoot, outDir))) {
       log('Building the renderer (out/renderer)…')
       const started = Date.now()
-      await runBuild(projectRoot)
+      const staging = join(projectRoot, 'out', '.renderer-next')
+      await runBuild(projectRoot, staging)
+      await publish(staging, outDir)
       log(`Renderer built in ${((Date.now() - started) / 1000).toFixed(1)} s.`)
     }
   } finally {
