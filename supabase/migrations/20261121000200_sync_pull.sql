@@ -132,6 +132,10 @@ security invoker
 set search_path = ''
 -- The same statements run on every pull: plan them once per session, not on every call.
 set plan_cache_mode = force_generic_plan
+-- Every statement here is written for an index (the sync index, the pending-urgency index, keys).
+-- While a table is small the planner would rather scan it whole, and a generic plan made then
+-- would keep doing so as the table grows; index range scans cost next to nothing when it is small.
+set enable_seqscan = off
 as $body$
 declare
   -- Every transaction still running, or yet to start, has a txid >= v_xmin: rows below it are final.

@@ -74,7 +74,12 @@ describe('sync_pull at volume', () => {
     expect(statements.map((s) => s.stream).sort()).toEqual([...TABLE_NAMES, 'probe'].sort())
     const findings: string[] = []
     await asUser(reviewer.id, async (c) => {
-      // The function runs its statements with generic plans (plan_cache_mode = force_generic_plan).
+      // Plan with the settings the function runs with (generic plans; see its SET clauses).
+      await c.query(
+        `select set_config(split_part(s, '=', 1), substr(s, strpos(s, '=') + 1), true)
+           from pg_proc p, unnest(p.proconfig) as s
+          where p.oid = 'public.sync_pull(jsonb,int)'::regprocedure and s not like 'search_path=%'`,
+      )
       for (const { stream, sql } of statements) {
         const { rows } = await c.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`explain (generic_plan, format json) ${sql}`)
         const plan = rows[0]?.['QUERY PLAN'][0].Plan as PlanNode
