@@ -41,12 +41,18 @@ export async function freshDatabase(label: string): Promise<FreshDatabase> {
 }
 
 /** Runs fn in one rolled-back transaction as the signed-in reviewer, as the gateway sets it up. */
-export async function asReviewer<T>(pool: pg.Pool, userId: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function asReviewer<T>(
+  pool: pg.Pool,
+  userId: string,
+  fn: (c: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const c = await pool.connect()
   try {
     await c.query('begin')
     await c.query('set local role authenticated')
-    await c.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ sub: userId, role: 'authenticated' })])
+    await c.query(`select set_config('request.jwt.claims', $1, true)`, [
+      JSON.stringify({ sub: userId, role: 'authenticated' }),
+    ])
     return await fn(c)
   } finally {
     await c.query('rollback').catch(() => {})

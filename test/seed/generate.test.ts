@@ -25,10 +25,11 @@ const TENANTS = {
 let db: FreshDatabase
 let summary: SeedSummary
 const NOW = Date.now()
+const APPROVALS = 400
 
 beforeAll(async () => {
   db = await freshDatabase('seed_gen')
-  summary = await generateDemoData(db.url, { approvals: 400, seed: 7, now: NOW })
+  summary = await generateDemoData(db.url, { approvals: APPROVALS, seed: 7, now: NOW })
 }, 120_000)
 
 afterAll(async () => {
@@ -47,7 +48,7 @@ async function one<T>(sql: string, params: unknown[] = []): Promise<T> {
 
 describe('generateDemoData', () => {
   it('reports what it wrote, and writes it', async () => {
-    expect(summary.approvals).toBe(400)
+    expect(summary.approvals).toBe(APPROVALS)
     for (const [table, n] of Object.entries(summary.tables)) {
       if (table === 'tools') continue // unique per tenant: counted as inserted
       const { count } = await one<{ count: string }>(`select count(*) from public."${table}"`)
@@ -59,7 +60,7 @@ describe('generateDemoData', () => {
   it('writes the same data for the same seed', async () => {
     const again = await freshDatabase('seed_again')
     try {
-      const second = await generateDemoData(again.url, { approvals: 400, seed: 7, now: NOW })
+      const second = await generateDemoData(again.url, { approvals: APPROVALS, seed: 7, now: NOW })
       expect(second.tables).toEqual(summary.tables)
       const digest = `select md5(string_agg(concat_ws('|', id, title, amount, currency, risk_level, status, payload_hash,
                         requested_by_user_id, approver_ids, expires_at), ',' order by id)) as d from public.approvals`
@@ -73,17 +74,35 @@ describe('generateDemoData', () => {
 
   it('covers every approval kind, risk level 0–5, status and currency', async () => {
     const distinct = async (col: string) =>
-      (await rows<{ v: string }>(`select distinct ${col}::text as v from public.approvals order by 1`)).map((r) => r.v)
-    expect(await distinct('kind')).toEqual(['changeset', 'journal_posting', 'payout', 'refund', 'spend', 'tool_call'])
+      (await rows<{ v: string }>(`select distinct ${col}::text as v from public.approvals order by 1`)).map(
+        (r) => r.v,
+      )
+    expect(await distinct('kind')).toEqual([
+      'changeset',
+      'journal_posting',
+      'payout',
+      'refund',
+      'spend',
+      'tool_call',
+    ])
     expect(await distinct('risk_level')).toEqual(['0', '1', '2', '3', '4', '5'])
-    expect(await distinct('status')).toEqual(['approved', 'cancelled', 'escalated', 'expired', 'pending', 'rejected'])
+    expect(await distinct('status')).toEqual([
+      'approved',
+      'cancelled',
+      'escalated',
+      'expired',
+      'pending',
+      'rejected',
+    ])
     expect(await distinct('currency')).toEqual(expect.arrayContaining(['EUR', 'GBP', 'USD']))
     const perTenant = await rows<{ tenant_id: string; n: string }>(
       `select tenant_id, count(*) as n from public.approvals group by 1`,
     )
     expect(perTenant.map((r) => r.tenant_id).sort()).toEqual(Object.values(TENANTS).sort())
     const flags = await rows<{ f: string }>(`select distinct unnest(policy_flags) as f from public.approvals`)
-    expect(flags.map((r) => r.f)).toEqual(expect.arrayContaining(['amount_above_p95', 'new_counterparty', 'currency_mismatch']))
+    expect(flags.map((r) => r.f)).toEqual(
+      expect.arrayContaining(['amount_above_p95', 'new_counterparty', 'currency_mismatch']),
+    )
   })
 
   it('points every evidence entry at a row that exists', async () => {
@@ -92,11 +111,23 @@ describe('generateDemoData', () => {
        from public.approvals a cross join lateral jsonb_array_elements(a.evidence) e group by 1`,
     )
     expect(refs.map((r) => r.t)).toEqual(
-      expect.arrayContaining(['tasks', 'orders', 'payments', 'refunds', 'payouts', 'payout_lines', 'journal_postings', 'changesets']),
+      expect.arrayContaining([
+        'tasks',
+        'orders',
+        'payments',
+        'refunds',
+        'payouts',
+        'payout_lines',
+        'journal_postings',
+        'changesets',
+      ]),
     )
     for (const { t, ids } of refs) {
       expect(t).toMatch(/^[a-z_]+$/)
-      const { count } = await one<{ count: string }>(`select count(*) from public."${t}" where id = any ($1::uuid[])`, [ids])
+      const { count } = await one<{ count: string }>(
+        `select count(*) from public."${t}" where id = any ($1::uuid[])`,
+        [ids],
+      )
       expect(Number(count), `evidence rows in ${t}`).toBe(ids.length)
     }
     // The kinds' own records: a refund shows its order and charge, a payout its payout, a change set its patches.
@@ -132,12 +163,16 @@ describe('generateDemoData', () => {
           or p.net_amount <> (select sum(l.amount) from public.payout_lines l where l.payout_id = p.id)`,
     )
     expect(badPayouts).toEqual([])
-    const orders = await rows(`select id from public.orders where total_amount <> subtotal - discount_amount + tax_amount`)
+    const orders = await rows(
+      `select id from public.orders where total_amount <> subtotal - discount_amount + tax_amount`,
+    )
     expect(orders).toEqual([])
   })
 
   it('balances every journal: posted lines net to zero, requested lines debit = credit = amount', async () => {
-    const posted = await rows(`select tran_id from public.journal_postings group by tran_id having sum(amount) <> 0`)
+    const posted = await rows(
+      `select tran_id from public.journal_postings group by tran_id having sum(amount) <> 0`,
+    )
     expect(posted).toEqual([])
     const requested = await rows<{ id: string; debit: string; credit: string; amount: string }>(
       `select a.id, sum((l ->> 'debit')::numeric) as debit, sum((l ->> 'credit')::numeric) as credit, a.amount
@@ -152,7 +187,13 @@ describe('generateDemoData', () => {
   })
 
   it('gives every tool call arguments that satisfy the tool’s JSON Schema (ajv and the server’s validator)', async () => {
-    const calls = await rows<{ tool_id: string; schema: object; payload: unknown; args: unknown; edited: unknown[] | null }>(
+    const calls = await rows<{
+      tool_id: string
+      schema: object
+      payload: unknown
+      args: unknown
+      edited: unknown[] | null
+    }>(
       `select t.id as tool_id, t.json_schema as schema, a.payload, ac.args,
               (select array_agg(d.edited_payload) from public.approval_decisions d
                where d.approval_id = a.id and d.edited_payload is not null) as edited
@@ -160,7 +201,7 @@ describe('generateDemoData', () => {
        join public.actions ac on ac.id = a.action_id
        join public.tools t on t.tenant_id = ac.tenant_id and t.app = ac.tool ->> 'app' and t.tool_key = ac.tool ->> 'key'`,
     )
-    expect(calls).toHaveLength(400)
+    expect(calls).toHaveLength(summary.approvals)
     const ajv = new Ajv({ allErrors: true })
     const compiled = new Map<string, ValidateFunction>()
     let edits = 0
@@ -184,7 +225,9 @@ describe('generateDemoData', () => {
   })
 
   it('writes change sets with real unified diffs', async () => {
-    const patches = await rows<{ path: string; diff: string }>(`select path, diff from public.changeset_patches`)
+    const patches = await rows<{ path: string; diff: string }>(
+      `select path, diff from public.changeset_patches`,
+    )
     expect(patches.length).toBeGreaterThan(0)
     for (const p of patches) {
       expect(p.diff).toContain(`--- a/${p.path}`)
@@ -293,14 +336,18 @@ describe('generateDemoData', () => {
     expect(Number(c.expired)).toBeGreaterThan(0)
     expect(Number(c.active)).toBeGreaterThan(0)
     expect(Number(c.ended)).toBeGreaterThan(0)
-    const escalations = await rows<{ type: string }>(`select distinct type from public.escalations order by 1`)
+    const escalations = await rows<{ type: string }>(
+      `select distinct type from public.escalations order by 1`,
+    )
     expect(escalations.map((e) => e.type)).toEqual(['action_required', 'awareness'])
     const pendingForDemo = await rows(
       `select 1 from public.escalations where status = 'pending' and to_user_id = any ($1::uuid[])`,
       [[DEMO.finance, DEMO.ops, DEMO.manager, DEMO.outsider]],
     )
     expect(pendingForDemo.length).toBeGreaterThan(0)
-    const methods = await rows<{ m: string }>(`select distinct detection_method as m from public.hallucination_flags`)
+    const methods = await rows<{ m: string }>(
+      `select distinct detection_method as m from public.hallucination_flags`,
+    )
     expect(methods.length).toBeGreaterThanOrEqual(2)
   })
 })
@@ -346,32 +393,53 @@ interface Verdict {
 /** Approves every pending item the reviewer sees through sync_push, in one rolled-back transaction. */
 async function approveAll(userId: string): Promise<Verdict[]> {
   return asReviewer(db.pool, userId, async (c) => {
-    const items = (await c.query(DECIDABLE, [userId])).rows as (Omit<Verdict, 'result'> & { version: number; payload_hash: string })[]
+    const items = (await c.query(DECIDABLE, [userId])).rows as (Omit<Verdict, 'result'> & {
+      version: number
+      payload_hash: string
+    })[]
     const mutations = items.map((i) => ({
       client_mutation_id: randomUUID(),
       kind: 'approval.decide',
       client_created_at: new Date().toISOString(),
-      args: { approval_id: i.id, decision: 'approve', version_seen: i.version, payload_hash_seen: i.payload_hash },
+      args: {
+        approval_id: i.id,
+        decision: 'approve',
+        version_seen: i.version,
+        payload_hash_seen: i.payload_hash,
+      },
     }))
-    const { rows: out } = await c.query(`select public.sync_push($1::jsonb) as r`, [JSON.stringify(mutations)])
+    const { rows: out } = await c.query(`select public.sync_push($1::jsonb) as r`, [
+      JSON.stringify(mutations),
+    ])
     const results = (out[0].r as { results: Verdict['result'][] }).results
-    return items.map((i, n) => ({ id: i.id, decidable: i.decidable, own: i.own, over_limit: i.over_limit, over_risk: i.over_risk, result: results[n]! }))
+    return items.map((i, n) => ({
+      id: i.id,
+      decidable: i.decidable,
+      own: i.own,
+      over_limit: i.over_limit,
+      over_risk: i.over_risk,
+      result: results[n]!,
+    }))
   })
 }
 
 describe('the generated inbox, as each demo reviewer meets it', () => {
   it('lets finance@ decide what the rules allow, and refuses her own requests and those above her limit', async () => {
     const verdicts = await approveAll(DEMO.finance)
-    for (const v of verdicts) expect(v.result.status === 'applied', `${v.id}: ${v.result.code}`).toBe(v.decidable)
+    for (const v of verdicts)
+      expect(v.result.status === 'applied', `${v.id}: ${v.result.code}`).toBe(v.decidable)
     expect(verdicts.filter((v) => v.decidable).length).toBeGreaterThanOrEqual(5)
     expect(verdicts.filter((v) => v.own).map((v) => v.result.code)).toContain('self_approval')
     expect(verdicts.filter((v) => v.over_limit && !v.own).map((v) => v.result.code)).toContain('over_limit')
-    expect(verdicts.map((v) => v.result.code)).toEqual(expect.arrayContaining(['approval_expired', 'not_an_approver']))
+    expect(verdicts.map((v) => v.result.code)).toEqual(
+      expect.arrayContaining(['approval_expired', 'not_an_approver']),
+    )
   })
 
   it('lets ops@ decide small, low-risk items and refuses those above 1,000 or risk 3', async () => {
     const verdicts = await approveAll(DEMO.ops)
-    for (const v of verdicts) expect(v.result.status === 'applied', `${v.id}: ${v.result.code}`).toBe(v.decidable)
+    for (const v of verdicts)
+      expect(v.result.status === 'applied', `${v.id}: ${v.result.code}`).toBe(v.decidable)
     expect(verdicts.filter((v) => v.decidable).length).toBeGreaterThanOrEqual(3)
     const codes = verdicts.map((v) => v.result.code)
     expect(codes).toEqual(expect.arrayContaining(['over_limit', 'risk_above_max', 'self_approval']))
@@ -379,16 +447,20 @@ describe('the generated inbox, as each demo reviewer meets it', () => {
 
   it('lets manager@ decide in the holding and both subsidiaries, and outsider@ only at Acme', async () => {
     const manager = await approveAll(DEMO.manager)
-    for (const v of manager) expect(v.result.status === 'applied', `${v.id}: ${v.result.code}`).toBe(v.decidable)
+    for (const v of manager)
+      expect(v.result.status === 'applied', `${v.id}: ${v.result.code}`).toBe(v.decidable)
     const managerTenants = await rows<{ tenant_id: string }>(
       `select distinct tenant_id from public.approvals where id = any ($1::uuid[])`,
       [manager.filter((v) => v.result.status === 'applied').map((v) => v.id)],
     )
-    expect(managerTenants.map((t) => t.tenant_id).sort()).toEqual([TENANTS.group, TENANTS.retail, TENANTS.payments].sort())
+    expect(managerTenants.map((t) => t.tenant_id).sort()).toEqual(
+      [TENANTS.group, TENANTS.retail, TENANTS.payments].sort(),
+    )
     expect(manager.filter((v) => v.own).map((v) => v.result.code)).toContain('self_approval')
 
     const outsider = await approveAll(DEMO.outsider)
-    for (const v of outsider) expect(v.result.status === 'applied', `${v.id}: ${v.result.code}`).toBe(v.decidable)
+    for (const v of outsider)
+      expect(v.result.status === 'applied', `${v.id}: ${v.result.code}`).toBe(v.decidable)
     expect(outsider.filter((v) => v.decidable).length).toBeGreaterThanOrEqual(3)
     expect(outsider.map((v) => v.result.code)).toContain('over_limit')
   })

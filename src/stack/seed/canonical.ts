@@ -23,7 +23,11 @@ export function canonicalJson(value: unknown): string {
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined)
     // UTF-16 order is code-point order unless a key holds a surrogate pair.
-    entries.sort(entries.some(([k]) => /[\uD800-\uDFFF]/.test(k)) ? ([a], [b]) => byCodePoint(a, b) : ([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    entries.sort(
+      entries.some(([k]) => /[\uD800-\uDFFF]/.test(k))
+        ? ([a], [b]) => byCodePoint(a, b)
+        : ([a], [b]) => (a < b ? -1 : a > b ? 1 : 0),
+    )
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
   }
   return JSON.stringify(value)

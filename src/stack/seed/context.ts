@@ -2,7 +2,15 @@
 // what the run adds before any approval: the demo reviewers' colleagues, each tenant's agents and
 // tools. Everything later refers to these ids.
 import type pg from 'pg'
-import { DAY, iso, type AgentInfo, type ApprovalKind, type Currency, type Reviewer, type TenantCtx } from './model'
+import {
+  DAY,
+  iso,
+  type AgentInfo,
+  type ApprovalKind,
+  type Currency,
+  type Reviewer,
+  type TenantCtx,
+} from './model'
 import type { Rng } from './prng'
 import { AGENT_PERSONAS, COLLEAGUES, DEMO_EMAILS, TENANT_PROFILES, type DemoRole } from './roster'
 import { TOOLS, type ToolName } from './tools'
@@ -41,7 +49,13 @@ async function ensureColleagues(client: pg.ClientBase): Promise<void> {
      on conflict do nothing`,
     [
       JSON.stringify(
-        COLLEAGUES.map((c) => ({ id: c.id, slug: c.tenantSlug, role: c.role, approval_limit: c.approvalLimit, max_risk: c.maxRisk })),
+        COLLEAGUES.map((c) => ({
+          id: c.id,
+          slug: c.tenantSlug,
+          role: c.role,
+          approval_limit: c.approvalLimit,
+          max_risk: c.maxRisk,
+        })),
       ),
     ],
   )
@@ -88,7 +102,12 @@ async function loadPeople(client: pg.ClientBase, tenantIds: string[]): Promise<M
   return out
 }
 
-function agentRows(rng: Rng, tenantId: string, slug: string, now: number): { rows: Row[]; agents: AgentInfo[] } {
+function agentRows(
+  rng: Rng,
+  tenantId: string,
+  slug: string,
+  now: number,
+): { rows: Row[]; agents: AgentInfo[] } {
   const roster = TENANT_PROFILES[slug]?.roster ?? []
   const personas = rng.sample(AGENT_PERSONAS, roster.length)
   const rows: Row[] = []
@@ -97,9 +116,11 @@ function agentRows(rng: Rng, tenantId: string, slug: string, now: number): { row
   const leads = new Map<string, string>()
   roster.forEach((spec, i) => {
     const id = rng.uuid()
-    const [provider, model] = spec.tier <= 2 ? rng.pick(LLM_MODELS.slice(0, 3)) : rng.pick(LLM_MODELS.slice(1))
+    const [provider, model] =
+      spec.tier <= 2 ? rng.pick(LLM_MODELS.slice(0, 3)) : rng.pick(LLM_MODELS.slice(1))
     const createdAt = now - (120 + rng.int(0, 60)) * DAY
-    const reportsTo = spec.tier === 1 ? null : (spec.tier >= 3 ? leads.get(spec.department) : undefined) ?? chief
+    const reportsTo =
+      spec.tier === 1 ? null : ((spec.tier >= 3 ? leads.get(spec.department) : undefined) ?? chief)
     rows.push({
       id,
       tenant_id: tenantId,
@@ -118,20 +139,44 @@ function agentRows(rng: Rng, tenantId: string, slug: string, now: number): { row
     })
     if (spec.tier === 1) chief = id
     if (spec.tier <= 2 && !leads.has(spec.department)) leads.set(spec.department, id)
-    agents.push({ id, name: personas[i] ?? `Agent ${i + 1}`, role: spec.role, kind: spec.kind, tier: spec.tier, autonomy: spec.autonomy, status: spec.status ?? 'active', createdAt, raises: spec.raises })
+    agents.push({
+      id,
+      name: personas[i] ?? `Agent ${i + 1}`,
+      role: spec.role,
+      kind: spec.kind,
+      tier: spec.tier,
+      autonomy: spec.autonomy,
+      status: spec.status ?? 'active',
+      createdAt,
+      raises: spec.raises,
+    })
   })
   return { rows, agents }
 }
 
-export async function loadContext(client: pg.ClientBase, writer: TableWriter, rng: Rng, now: number): Promise<SeedContext> {
+export async function loadContext(
+  client: pg.ClientBase,
+  writer: TableWriter,
+  rng: Rng,
+  now: number,
+): Promise<SeedContext> {
   await ensureColleagues(client)
   const slugs = Object.keys(TENANT_PROFILES)
-  const { rows: tenantRows } = await client.query<{ id: string; slug: string; name: string; kind: string; base_currency: string }>(
-    'select id, slug, name, kind, base_currency from public.tenants where slug = any ($1) order by slug',
-    [slugs],
+  const { rows: tenantRows } = await client.query<{
+    id: string
+    slug: string
+    name: string
+    kind: string
+    base_currency: string
+  }>('select id, slug, name, kind, base_currency from public.tenants where slug = any ($1) order by slug', [
+    slugs,
+  ])
+  if (tenantRows.length !== slugs.length)
+    throw new Error('seed: the demo tenants are missing; run on a stack seeded with supabase/seed.sql')
+  const people = await loadPeople(
+    client,
+    tenantRows.map((t) => t.id),
   )
-  if (tenantRows.length !== slugs.length) throw new Error('seed: the demo tenants are missing; run on a stack seeded with supabase/seed.sql')
-  const people = await loadPeople(client, tenantRows.map((t) => t.id))
 
   const agentInserts: Row[] = []
   const toolInserts: Row[] = []
@@ -140,9 +185,17 @@ export async function loadContext(client: pg.ClientBase, writer: TableWriter, rn
     agentInserts.push(...rows)
     for (const spec of Object.values(TOOLS)) {
       toolInserts.push({
-        tenant_id: t.id, app: spec.app, tool_key: spec.key, name: `${spec.app}.${spec.key}`, description: spec.description,
-        category: spec.category, json_schema: spec.json_schema, risk_default: spec.risk_default,
-        approval_default: spec.approval_default, write_allowed: spec.write_allowed, rate_bucket: spec.rate_bucket,
+        tenant_id: t.id,
+        app: spec.app,
+        tool_key: spec.key,
+        name: `${spec.app}.${spec.key}`,
+        description: spec.description,
+        category: spec.category,
+        json_schema: spec.json_schema,
+        risk_default: spec.risk_default,
+        approval_default: spec.approval_default,
+        write_allowed: spec.write_allowed,
+        rate_bucket: spec.rate_bucket,
       })
     }
     const raisers = new Map<ApprovalKind, AgentInfo[]>()
@@ -179,10 +232,14 @@ export async function loadContext(client: pg.ClientBase, writer: TableWriter, rn
     [JSON.stringify(toolInserts)],
   )
   writer.counts.set('tools', (writer.counts.get('tools') ?? 0) + (inserted.rowCount ?? 0))
-  const { rows: toolIds } = await client.query<{ id: string; tenant_id: string; app: string; tool_key: string }>(
-    'select id, tenant_id, app, tool_key from public.tools where tenant_id = any ($1::uuid[])',
-    [tenants.map((t) => t.id)],
-  )
+  const { rows: toolIds } = await client.query<{
+    id: string
+    tenant_id: string
+    app: string
+    tool_key: string
+  }>('select id, tenant_id, app, tool_key from public.tools where tenant_id = any ($1::uuid[])', [
+    tenants.map((t) => t.id),
+  ])
   const bySlug = new Map(tenants.map((t) => [t.slug, t]))
   for (const t of tenants) {
     for (const [name, spec] of Object.entries(TOOLS) as [ToolName, (typeof TOOLS)[ToolName]][]) {
@@ -201,7 +258,9 @@ export async function loadContext(client: pg.ClientBase, writer: TableWriter, rn
     if (!id) throw new Error(`seed: no profile for ${email}`)
     return id
   }
-  const demo = Object.fromEntries(Object.entries(DEMO_EMAILS).map(([role, email]) => [role, idOf(email)])) as Record<DemoRole, string>
+  const demo = Object.fromEntries(
+    Object.entries(DEMO_EMAILS).map(([role, email]) => [role, idOf(email)]),
+  ) as Record<DemoRole, string>
   const names = new Map<string, string>()
   for (const list of people.values()) for (const p of list) names.set(p.id, p.name)
   return { tenants, bySlug, demo, colleague: idOf, names }

@@ -53,16 +53,42 @@ define(['N/record', 'N/runtime', 'N/log'], (record, runtime, log) => {
 })
 `,
   edits: [
-    { intent: 'Raise the automatic refund limit', apply: (v, rng) => { v.limit = Number(v.limit) + rng.pick([250, 500]) } },
-    { intent: 'Lower the automatic refund limit', apply: (v) => { v.limit = Math.max(100, Number(v.limit) - 150) } },
-    { intent: 'Extend the refund window to 45 days', apply: (v) => { v.days = 45 } },
-    { intent: 'Log blocked refunds at error level', apply: (v) => { v.log = 'error' } },
+    {
+      intent: 'Raise the automatic refund limit',
+      apply: (v, rng) => {
+        v.limit = Number(v.limit) + rng.pick([250, 500])
+      },
+    },
+    {
+      intent: 'Lower the automatic refund limit',
+      apply: (v) => {
+        v.limit = Math.max(100, Number(v.limit) - 150)
+      },
+    },
+    {
+      intent: 'Extend the refund window to 45 days',
+      apply: (v) => {
+        v.days = 45
+      },
+    },
+    {
+      intent: 'Log blocked refunds at error level',
+      apply: (v) => {
+        v.log = 'error'
+      },
+    },
   ],
 }
 
 const payoutPolicy: Template = {
   path: 'config/payouts/policy.yaml',
-  defaults: (rng) => ({ instant: rng.pick([2000, 5000]), hold: 24, review: rng.pick([10000, 25000]), currency: 'EUR', velocity: 10 }),
+  defaults: (rng) => ({
+    instant: rng.pick([2000, 5000]),
+    hold: 24,
+    review: rng.pick([10000, 25000]),
+    currency: 'EUR',
+    velocity: 10,
+  }),
   render: (v) => `# Payout policy applied by the payout runner before it asks for approval.
 version: 3
 defaults:
@@ -80,10 +106,30 @@ beneficiaries:
   block_countries: [KP, IR, SY]
 `,
   edits: [
-    { intent: 'Raise the manual-review threshold', apply: (v) => { v.review = Number(v.review) * 2 } },
-    { intent: 'Shorten the new-account hold to 12 hours', apply: (v) => { v.hold = 12 } },
-    { intent: 'Allow bigger instant payouts', apply: (v) => { v.instant = Number(v.instant) + 3000 } },
-    { intent: 'Tighten payout velocity', apply: (v) => { v.velocity = 5 } },
+    {
+      intent: 'Raise the manual-review threshold',
+      apply: (v) => {
+        v.review = Number(v.review) * 2
+      },
+    },
+    {
+      intent: 'Shorten the new-account hold to 12 hours',
+      apply: (v) => {
+        v.hold = 12
+      },
+    },
+    {
+      intent: 'Allow bigger instant payouts',
+      apply: (v) => {
+        v.instant = Number(v.instant) + 3000
+      },
+    },
+    {
+      intent: 'Tighten payout velocity',
+      apply: (v) => {
+        v.velocity = 5
+      },
+    },
   ],
 }
 
@@ -105,9 +151,24 @@ const glMapping: Template = {
 }
 `,
   edits: [
-    { intent: 'Map dispute losses to 6165 Chargeback losses', apply: (v) => { v.disputes = '6165' } },
-    { intent: 'Book Stripe fees to 6155 Payment processing', apply: (v) => { v.fees = '6155' } },
-    { intent: 'Use 1095 as the Stripe clearing account', apply: (v) => { v.clearing = '1095' } },
+    {
+      intent: 'Map dispute losses to 6165 Chargeback losses',
+      apply: (v) => {
+        v.disputes = '6165'
+      },
+    },
+    {
+      intent: 'Book Stripe fees to 6155 Payment processing',
+      apply: (v) => {
+        v.fees = '6155'
+      },
+    },
+    {
+      intent: 'Use 1095 as the Stripe clearing account',
+      apply: (v) => {
+        v.clearing = '1095'
+      },
+    },
   ],
 }
 
@@ -130,9 +191,24 @@ export function shouldRetry(attempt: number, status: number): boolean {
 }
 `,
   edits: [
-    { intent: 'Retry outbox deliveries up to 8 times', apply: (v) => { v.max = 8 } },
-    { intent: 'Use equal jitter in outbox backoff', apply: (v) => { v.jitter = 'equal' } },
-    { intent: 'Cap outbox backoff at 5 minutes', apply: (v) => { v.cap = 300000 } },
+    {
+      intent: 'Retry outbox deliveries up to 8 times',
+      apply: (v) => {
+        v.max = 8
+      },
+    },
+    {
+      intent: 'Use equal jitter in outbox backoff',
+      apply: (v) => {
+        v.jitter = 'equal'
+      },
+    },
+    {
+      intent: 'Cap outbox backoff at 5 minutes',
+      apply: (v) => {
+        v.cap = 300000
+      },
+    },
   ],
 }
 
@@ -145,8 +221,19 @@ create index if not exists ${v.idx} on vendors (${v.col});
 update vendors set ${v.col} = ${v.terms} where ${v.col} is null;
 `,
   edits: [
-    { intent: 'Default vendor terms to net 45', apply: (v) => { v.terms = 45 } },
-    { intent: 'Rename the vendor terms column', apply: (v) => { v.col = 'net_terms_days'; v.idx = 'vendor_net_terms_idx' } },
+    {
+      intent: 'Default vendor terms to net 45',
+      apply: (v) => {
+        v.terms = 45
+      },
+    },
+    {
+      intent: 'Rename the vendor terms column',
+      apply: (v) => {
+        v.col = 'net_terms_days'
+        v.idx = 'vendor_net_terms_idx'
+      },
+    },
   ],
 }
 
@@ -174,7 +261,9 @@ export function buildDiffPool(rng: Rng, size: number): FileChange[] {
     const oldText = t.render(before)
     const newText = t.render(after)
     if (oldText === newText) continue
-    const diff = createTwoFilesPatch(`a/${t.path}`, `b/${t.path}`, oldText, newText, undefined, undefined, { context: 3 })
+    const diff = createTwoFilesPatch(`a/${t.path}`, `b/${t.path}`, oldText, newText, undefined, undefined, {
+      context: 3,
+    })
     pool.push({ path: t.path, diff, intent: edits.map((e) => e.intent).join('; '), ...countLines(diff) })
   }
   return pool

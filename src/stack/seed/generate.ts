@@ -59,7 +59,14 @@ function numberSeries(rng: Rng): (series: string) => number {
 }
 
 /** Colleagues, agents, tools and delegations, in one transaction; refuses a seed already written. */
-async function setUp(client: pg.Client, writer: TableWriter, rng: Rng, seed: number, now: number, audit: AuditBuffer) {
+async function setUp(
+  client: pg.Client,
+  writer: TableWriter,
+  rng: Rng,
+  seed: number,
+  now: number,
+  audit: AuditBuffer,
+) {
   try {
     const { ctx, delegations } = await inTransaction(client, async () => {
       const ctx = await loadContext(client, writer, rng.fork('context'), now)
@@ -71,7 +78,10 @@ async function setUp(client: pg.Client, writer: TableWriter, rng: Rng, seed: num
     return { ctx, delegations }
   } catch (err) {
     if ((err as { cause?: { code?: string } }).cause?.code === '23505') {
-      throw new Error(`seed: seed ${seed} was already generated into this database; use another --seed or a fresh stack`, { cause: err })
+      throw new Error(
+        `seed: seed ${seed} was already generated into this database; use another --seed or a fresh stack`,
+        { cause: err },
+      )
     }
     throw err
   }
@@ -90,7 +100,11 @@ interface Run {
  * Approvals in time order per lane, chunk by chunk: while one lane's chunk is written the other's is
  * generated. Returns the first pending approvals per tenant (for snoozes).
  */
-async function writeApprovals(run: Run, lanes: { lane: WriteLane; items: PlanItem[] }[], total: number): Promise<Map<string, string[]>> {
+async function writeApprovals(
+  run: Run,
+  lanes: { lane: WriteLane; items: PlanItem[] }[],
+  total: number,
+): Promise<Map<string, string[]>> {
   const pendingByTenant = new Map<string, string[]>()
   const chunks = Math.max(...lanes.map((l) => Math.ceil(l.items.length / CHUNK)))
   let generated = 0
@@ -115,7 +129,9 @@ async function writeApprovals(run: Run, lanes: { lane: WriteLane; items: PlanIte
       }
       generated += end - start
       // No later approval of this lane can produce an entry older than its own creation.
-      run.auditLane.queue(run.audit.release(end < items.length ? items[end]!.createdAt : Infinity, lane.tenantIds))
+      run.auditLane.queue(
+        run.audit.release(end < items.length ? items[end]!.createdAt : Infinity, lane.tenantIds),
+      )
       await lane.submit(sink)
     }
     run.log(`  ${generated}/${total} approvals generated`)
@@ -130,7 +146,9 @@ export async function generateDemoData(dbUrl: string, opts: SeedOptions): Promis
   const now = opts.now ?? Date.now()
   const log = opts.log ?? (() => {})
   const rng = new Rng(seed)
-  const clients = [0, 1, 2].map(() => new pg.Client({ connectionString: dbUrl, application_name: 'demo-seed' }))
+  const clients = [0, 1, 2].map(
+    () => new pg.Client({ connectionString: dbUrl, application_name: 'demo-seed' }),
+  )
   try {
     await Promise.all(clients.map((c) => c.connect()))
     const writers = clients.map((c) => new TableWriter(c))
@@ -141,8 +159,21 @@ export async function generateDemoData(dbUrl: string, opts: SeedOptions): Promis
     const audit = new AuditBuffer(now - AUDIT_DAYS * DAY)
     const { ctx, delegations } = await setUp(main, mainWriter, rng, seed, now, audit)
     const setupSink = new ChunkSink()
-    const build = { diffPool: buildDiffPool(rng.fork('diffs'), 160), knownCounterparties: new Set<string>(), nextNumber: numberSeries(rng.fork('numbers')) }
-    const env: LifecycleEnv = { rng: rng.fork('approvals'), now, delegations, sink: setupSink, audit, trust: new Map(), names: ctx.names, build }
+    const build = {
+      diffPool: buildDiffPool(rng.fork('diffs'), 160),
+      knownCounterparties: new Set<string>(),
+      nextNumber: numberSeries(rng.fork('numbers')),
+    }
+    const env: LifecycleEnv = {
+      rng: rng.fork('approvals'),
+      now,
+      delegations,
+      sink: setupSink,
+      audit,
+      trust: new Map(),
+      names: ctx.names,
+      build,
+    }
     standaloneRows(ctx, { ...env, rng: rng.fork('standalone') }, opts.approvals)
     await inTransaction(main, () => writeSink(mainWriter, setupSink))
 
@@ -166,9 +197,15 @@ export async function generateDemoData(dbUrl: string, opts: SeedOptions): Promis
     for (const item of plan) laneOf(item.tenant.slug).items.push(item)
     const auditLane = new AuditLane(auditWriter)
     // Counterparties already paid are tracked per tenant (the new_counterparty flag).
-    const builds = new Map(ctx.tenants.map((t) => [t.id, { ...build, knownCounterparties: new Set<string>() }]))
+    const builds = new Map(
+      ctx.tenants.map((t) => [t.id, { ...build, knownCounterparties: new Set<string>() }]),
+    )
     const demoIds = new Set(Object.values(ctx.demo))
-    const pendingByTenant = await writeApprovals({ env, builds, audit, auditLane, demoIds, log }, lanes, plan.length)
+    const pendingByTenant = await writeApprovals(
+      { env, builds, audit, auditLane, demoIds, log },
+      lanes,
+      plan.length,
+    )
 
     const tail = new ChunkSink()
     for (const row of trustRows(env.trust, rng.fork('trust'))) tail.add('trust_ledger', row)
@@ -181,7 +218,15 @@ export async function generateDemoData(dbUrl: string, opts: SeedOptions): Promis
     for (const w of writers) for (const [table, n] of w.counts) tables[table] = (tables[table] ?? 0) + n
     const rows = Object.values(tables).reduce((a, b) => a + b, 0)
     const elapsedMs = performance.now() - started
-    return { seed, approvals: tables.approvals ?? 0, pending, tables, rows, elapsedMs, rowsPerSecond: rows / (elapsedMs / 1000) }
+    return {
+      seed,
+      approvals: tables.approvals ?? 0,
+      pending,
+      tables,
+      rows,
+      elapsedMs,
+      rowsPerSecond: rows / (elapsedMs / 1000),
+    }
   } finally {
     await Promise.allSettled(clients.map((c) => c.end()))
   }

@@ -20,7 +20,8 @@ export async function inTransaction<T>(client: pg.ClientBase, fn: () => Promise<
 /** Writes a chunk's rows, parents before children, in one statement. */
 export async function writeSink(writer: TableWriter, sink: ChunkSink): Promise<void> {
   for (const table of sink.rows.keys()) {
-    if (!(TABLE_ORDER as readonly string[]).includes(table)) throw new Error(`seed: no write order for table ${table}`)
+    if (!(TABLE_ORDER as readonly string[]).includes(table))
+      throw new Error(`seed: no write order for table ${table}`)
   }
   await writer.insertAll(TABLE_ORDER.map((table) => [table, sink.rows.get(table) ?? []] as const))
 }

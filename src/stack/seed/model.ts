@@ -3,7 +3,14 @@
 import type { ToolName } from './tools'
 
 export type ApprovalKind = 'tool_call' | 'refund' | 'payout' | 'journal_posting' | 'changeset' | 'spend'
-export const APPROVAL_KINDS: readonly ApprovalKind[] = ['tool_call', 'refund', 'payout', 'journal_posting', 'changeset', 'spend']
+export const APPROVAL_KINDS: readonly ApprovalKind[] = [
+  'tool_call',
+  'refund',
+  'payout',
+  'journal_posting',
+  'changeset',
+  'spend',
+]
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'escalated' | 'expired' | 'cancelled'
 export type Currency = 'USD' | 'EUR' | 'GBP'
 

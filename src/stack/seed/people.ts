@@ -19,7 +19,9 @@ function ascii(s: string): string {
 export function customer(rng: Rng): Person {
   const first = rng.pick(FIRST_NAMES)
   const last = rng.pick(LAST_NAMES)
-  const local = rng.chance(0.5) ? `${ascii(first)}.${ascii(last)}` : `${ascii(first)[0]}${ascii(last)}${rng.int(1, 99)}`
+  const local = rng.chance(0.5)
+    ? `${ascii(first)}.${ascii(last)}`
+    : `${ascii(first)[0]}${ascii(last)}${rng.int(1, 99)}`
   return { name: `${first} ${last}`, email: `${local}@${rng.pick(EMAIL_DOMAINS)}` }
 }
 

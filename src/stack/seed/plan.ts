@@ -2,7 +2,15 @@
 // and which are history, when each was raised and expires, and the hand-placed pending items that
 // exercise every decision rule for each demo reviewer (own request, over limit, four-eyes, named
 // approvers, delegation, expiring within the hour, already expired).
-import { DAY, HOUR, MINUTE, type ApprovalKind, type ApprovalStatus, type Currency, type TenantCtx } from './model'
+import {
+  DAY,
+  HOUR,
+  MINUTE,
+  type ApprovalKind,
+  type ApprovalStatus,
+  type Currency,
+  type TenantCtx,
+} from './model'
 import type { Rng } from './prng'
 import { TENANT_PROFILES } from './roster'
 
@@ -47,16 +55,80 @@ export function scenarios(p: ScenarioPeople): Record<string, Scenario[]> {
     'northwind-retail': [
       { label: 'finance@ can decide', kind: 'refund', amount: 189.5, currency: 'USD', risk: 2 },
       { label: 'finance@ can decide', kind: 'tool_call', risk: 1 },
-      { label: 'requested by finance@', kind: 'spend', amount: 2400, currency: 'USD', requestedByUser: p.finance, risk: 2 },
-      { label: 'requested by finance@', kind: 'spend', amount: 780, currency: 'USD', requestedByUser: p.finance, risk: 1 },
+      {
+        label: 'requested by finance@',
+        kind: 'spend',
+        amount: 2400,
+        currency: 'USD',
+        requestedByUser: p.finance,
+        risk: 2,
+      },
+      {
+        label: 'requested by finance@',
+        kind: 'spend',
+        amount: 780,
+        currency: 'USD',
+        requestedByUser: p.finance,
+        risk: 1,
+      },
       { label: 'above finance@ limit', kind: 'journal_posting', amount: 84500, currency: 'USD', risk: 4 },
-      { label: 'above finance@ limit', kind: 'payout', amount: 120000, currency: 'USD', risk: 5, requiredApprovals: 2 },
-      { label: 'four-eyes, no approvals yet', kind: 'payout', amount: 18500, currency: 'USD', risk: 4, requiredApprovals: 2 },
-      { label: 'four-eyes, Rahul approved', kind: 'journal_posting', amount: 32000, currency: 'USD', risk: 3, requiredApprovals: 2, firstApprover: p.rahul },
-      { label: 'named approver: finance@', kind: 'refund', amount: 640, currency: 'USD', risk: 3, approverIds: [p.finance] },
-      { label: 'named approver: Rahul (delegated to finance@)', kind: 'refund', amount: 240, currency: 'USD', risk: 2, approverIds: [p.rahul] },
-      { label: 'named approver: Rahul (risk not delegated)', kind: 'payout', amount: 9000, currency: 'USD', risk: 4, approverIds: [p.rahul] },
-      { label: 'expires within the hour', kind: 'refund', amount: 96.4, currency: 'USD', risk: 2, expiresInMin: 25 },
+      {
+        label: 'above finance@ limit',
+        kind: 'payout',
+        amount: 120000,
+        currency: 'USD',
+        risk: 5,
+        requiredApprovals: 2,
+      },
+      {
+        label: 'four-eyes, no approvals yet',
+        kind: 'payout',
+        amount: 18500,
+        currency: 'USD',
+        risk: 4,
+        requiredApprovals: 2,
+      },
+      {
+        label: 'four-eyes, Rahul approved',
+        kind: 'journal_posting',
+        amount: 32000,
+        currency: 'USD',
+        risk: 3,
+        requiredApprovals: 2,
+        firstApprover: p.rahul,
+      },
+      {
+        label: 'named approver: finance@',
+        kind: 'refund',
+        amount: 640,
+        currency: 'USD',
+        risk: 3,
+        approverIds: [p.finance],
+      },
+      {
+        label: 'named approver: Rahul (delegated to finance@)',
+        kind: 'refund',
+        amount: 240,
+        currency: 'USD',
+        risk: 2,
+        approverIds: [p.rahul],
+      },
+      {
+        label: 'named approver: Rahul (risk not delegated)',
+        kind: 'payout',
+        amount: 9000,
+        currency: 'USD',
+        risk: 4,
+        approverIds: [p.rahul],
+      },
+      {
+        label: 'expires within the hour',
+        kind: 'refund',
+        amount: 96.4,
+        currency: 'USD',
+        risk: 2,
+        expiresInMin: 25,
+      },
       { label: 'expires within the hour', kind: 'tool_call', risk: 1, expiresInMin: 48 },
       { label: 'already expired', kind: 'refund', amount: 310, currency: 'USD', risk: 2, expiresInMin: -90 },
       { label: 'risk 0', kind: 'tool_call', risk: 0 },
@@ -68,34 +140,109 @@ export function scenarios(p: ScenarioPeople): Record<string, Scenario[]> {
       { label: 'ops@ can decide', kind: 'payout', amount: 640, currency: 'EUR', risk: 2, expiresInMin: 35 },
       { label: 'above ops@ limit', kind: 'payout', amount: 12400, currency: 'EUR', risk: 3 },
       { label: 'above ops@ risk ceiling', kind: 'refund', amount: 800, currency: 'EUR', risk: 4 },
-      { label: 'requested by ops@', kind: 'spend', amount: 450, currency: 'EUR', requestedByUser: p.ops, risk: 1 },
-      { label: 'four-eyes, no approvals yet', kind: 'payout', amount: 60000, currency: 'EUR', risk: 4, requiredApprovals: 2 },
-      { label: 'named approver: Lena (delegated to ops@)', kind: 'refund', amount: 300, currency: 'EUR', risk: 2, approverIds: [p.lena] },
+      {
+        label: 'requested by ops@',
+        kind: 'spend',
+        amount: 450,
+        currency: 'EUR',
+        requestedByUser: p.ops,
+        risk: 1,
+      },
+      {
+        label: 'four-eyes, no approvals yet',
+        kind: 'payout',
+        amount: 60000,
+        currency: 'EUR',
+        risk: 4,
+        requiredApprovals: 2,
+      },
+      {
+        label: 'named approver: Lena (delegated to ops@)',
+        kind: 'refund',
+        amount: 300,
+        currency: 'EUR',
+        risk: 2,
+        approverIds: [p.lena],
+      },
       { label: 'already expired', kind: 'payout', amount: 520, currency: 'EUR', risk: 2, expiresInMin: -240 },
-      { label: 'risk 5 journal', kind: 'journal_posting', amount: 1_250_000, currency: 'EUR', risk: 5, requiredApprovals: 2 },
+      {
+        label: 'risk 5 journal',
+        kind: 'journal_posting',
+        amount: 1_250_000,
+        currency: 'EUR',
+        risk: 5,
+        requiredApprovals: 2,
+      },
     ],
     'acme-logistics': [
       { label: 'outsider@ can decide', kind: 'payout', amount: 4200, currency: 'USD', risk: 3 },
       { label: 'outsider@ can decide', kind: 'spend', amount: 1850, currency: 'USD', risk: 2 },
       { label: 'above outsider@ limit', kind: 'payout', amount: 75000, currency: 'USD', risk: 4 },
-      { label: 'requested by outsider@', kind: 'spend', amount: 3200, currency: 'USD', requestedByUser: p.outsider, risk: 2 },
-      { label: 'four-eyes, Dana approved', kind: 'journal_posting', amount: 22000, currency: 'USD', risk: 3, requiredApprovals: 2, firstApprover: p.dana },
+      {
+        label: 'requested by outsider@',
+        kind: 'spend',
+        amount: 3200,
+        currency: 'USD',
+        requestedByUser: p.outsider,
+        risk: 2,
+      },
+      {
+        label: 'four-eyes, Dana approved',
+        kind: 'journal_posting',
+        amount: 22000,
+        currency: 'USD',
+        risk: 3,
+        requiredApprovals: 2,
+        firstApprover: p.dana,
+      },
       { label: 'expires within the hour', kind: 'tool_call', risk: 1, expiresInMin: 15 },
       { label: 'already expired', kind: 'spend', amount: 640, currency: 'USD', risk: 1, expiresInMin: -30 },
     ],
     'northwind-group': [
       { label: 'manager@ can decide', kind: 'journal_posting', amount: 250000, currency: 'USD', risk: 4 },
       { label: 'manager@ can decide', kind: 'tool_call', risk: 1 },
-      { label: 'requested by manager@', kind: 'spend', amount: 5600, currency: 'USD', requestedByUser: p.manager, risk: 2 },
-      { label: 'four-eyes, Helen approved', kind: 'payout', amount: 400000, currency: 'USD', risk: 5, requiredApprovals: 2, firstApprover: p.helen },
-      { label: 'expires within the hour', kind: 'journal_posting', amount: 12000, currency: 'USD', risk: 3, expiresInMin: 40 },
+      {
+        label: 'requested by manager@',
+        kind: 'spend',
+        amount: 5600,
+        currency: 'USD',
+        requestedByUser: p.manager,
+        risk: 2,
+      },
+      {
+        label: 'four-eyes, Helen approved',
+        kind: 'payout',
+        amount: 400000,
+        currency: 'USD',
+        risk: 5,
+        requiredApprovals: 2,
+        firstApprover: p.helen,
+      },
+      {
+        label: 'expires within the hour',
+        kind: 'journal_posting',
+        amount: 12000,
+        currency: 'USD',
+        risk: 3,
+        expiresInMin: 40,
+      },
     ],
   }
 }
 
-const TTLS: readonly (readonly [number, number])[] = [[4 * HOUR, 10], [24 * HOUR, 35], [48 * HOUR, 30], [72 * HOUR, 15], [7 * DAY, 10]]
+const TTLS: readonly (readonly [number, number])[] = [
+  [4 * HOUR, 10],
+  [24 * HOUR, 35],
+  [48 * HOUR, 30],
+  [72 * HOUR, 15],
+  [7 * DAY, 10],
+]
 const HISTORY_STATUS: readonly (readonly [ApprovalStatus, number])[] = [
-  ['approved', 72], ['rejected', 14], ['expired', 5], ['escalated', 4], ['cancelled', 5],
+  ['approved', 72],
+  ['rejected', 14],
+  ['expired', 5],
+  ['escalated', 4],
+  ['cancelled', 5],
 ]
 /** How far back the history reaches. */
 export const HISTORY_DAYS = 90
@@ -109,7 +256,13 @@ function ttlFor(rng: Rng, kind: ApprovalKind | undefined): number {
   return kind === 'changeset' ? 7 * DAY : rng.weighted(TTLS)
 }
 
-export function planApprovals(rng: Rng, tenants: TenantCtx[], total: number, now: number, people: ScenarioPeople): PlanItem[] {
+export function planApprovals(
+  rng: Rng,
+  tenants: TenantCtx[],
+  total: number,
+  now: number,
+  people: ScenarioPeople,
+): PlanItem[] {
   const items: PlanItem[] = []
   const byScenario = scenarios(people)
   const scenarioCount = tenants.reduce((n, t) => n + (byScenario[t.slug]?.length ?? 0), 0)
@@ -122,14 +275,26 @@ export function planApprovals(rng: Rng, tenants: TenantCtx[], total: number, now
       const ttl = ttlFor(rng, s.kind)
       const remaining = s.expiresInMin !== undefined ? s.expiresInMin * MINUTE : rng.int(3 * HOUR, ttl - HOUR)
       const expiresAt = now + remaining
-      items.push({ tenant: t, status: 'pending', createdAt: expiresAt - Math.max(ttl, remaining + HOUR), expiresAt, kind: s.kind, scenario: s })
+      items.push({
+        tenant: t,
+        status: 'pending',
+        createdAt: expiresAt - Math.max(ttl, remaining + HOUR),
+        expiresAt,
+        kind: s.kind,
+        scenario: s,
+      })
     }
   }
   for (let i = 0; i < pendingRandom; i++) {
     const tenant = rng.weighted(shares)
     const ttl = ttlFor(rng, undefined)
     const r = rng.next()
-    const remaining = r < 0.04 ? rng.int(5, 55) * MINUTE : r < 0.07 ? -rng.int(10, 360) * MINUTE : rng.int(HOUR, ttl - 5 * MINUTE)
+    const remaining =
+      r < 0.04
+        ? rng.int(5, 55) * MINUTE
+        : r < 0.07
+          ? -rng.int(10, 360) * MINUTE
+          : rng.int(HOUR, ttl - 5 * MINUTE)
     const createdAt = Math.min(now - MINUTE, now + remaining - ttl)
     items.push({ tenant, status: 'pending', createdAt, expiresAt: createdAt + ttl })
   }
@@ -153,4 +318,3 @@ export function planApprovals(rng: Rng, tenants: TenantCtx[], total: number, now
   items.sort((a, b) => a.createdAt - b.createdAt)
   return items
 }
-

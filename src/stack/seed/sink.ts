@@ -5,10 +5,27 @@ import type { Row } from './writer'
 
 /** Parents before children, so every batch satisfies the foreign keys as it lands. */
 export const TABLE_ORDER = [
-  'orders', 'payments', 'disputes', 'refunds', 'payouts', 'payout_lines', 'journal_postings',
-  'tasks', 'actions', 'changesets', 'changeset_patches', 'approvals', 'approval_decisions', 'outbox',
-  'escalations', 'hallucination_flags', 'messages', 'memory_entries', 'cost_transactions',
-  'review_snoozes', 'trust_ledger',
+  'orders',
+  'payments',
+  'disputes',
+  'refunds',
+  'payouts',
+  'payout_lines',
+  'journal_postings',
+  'tasks',
+  'actions',
+  'changesets',
+  'changeset_patches',
+  'approvals',
+  'approval_decisions',
+  'outbox',
+  'escalations',
+  'hallucination_flags',
+  'messages',
+  'memory_entries',
+  'cost_transactions',
+  'review_snoozes',
+  'trust_ledger',
 ] as const
 
 export class ChunkSink {

@@ -28,13 +28,26 @@ function object(properties: Record<string, unknown>, required: string[]): JsonSc
 
 const spec = (s: Omit<ToolSpec, 'json_schema'> & { schema: JsonSchema }): ToolSpec => {
   const { schema, ...rest } = s
-  return { ...rest, json_schema: { $schema: 'http://json-schema.org/draft-07/schema#', title: `${s.app}.${s.key}`, ...schema } }
+  return {
+    ...rest,
+    json_schema: {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      title: `${s.app}.${s.key}`,
+      ...schema,
+    },
+  }
 }
 
 export const TOOLS = {
   stripe_refund: spec({
-    app: 'stripe', key: 'refund', category: 'payments', risk_default: 2, approval_default: 'required',
-    write_allowed: true, rate_bucket: 'stripe-write', description: 'Refund all or part of a captured charge.',
+    app: 'stripe',
+    key: 'refund',
+    category: 'payments',
+    risk_default: 2,
+    approval_default: 'required',
+    write_allowed: true,
+    rate_bucket: 'stripe-write',
+    description: 'Refund all or part of a captured charge.',
     schema: object(
       {
         charge: { type: 'string', pattern: '^ch_[A-Za-z0-9]{14,32}$' },
@@ -47,8 +60,14 @@ export const TOOLS = {
     ),
   }),
   stripe_payout: spec({
-    app: 'stripe', key: 'payout', category: 'payments', risk_default: 3, approval_default: 'required',
-    write_allowed: true, rate_bucket: 'stripe-write', description: 'Send funds from the balance to a bank account.',
+    app: 'stripe',
+    key: 'payout',
+    category: 'payments',
+    risk_default: 3,
+    approval_default: 'required',
+    write_allowed: true,
+    rate_bucket: 'stripe-write',
+    description: 'Send funds from the balance to a bank account.',
     schema: object(
       {
         amount: minorUnits,
@@ -57,14 +76,22 @@ export const TOOLS = {
         method: { type: 'string', enum: ['standard', 'instant'] },
         description: { type: 'string', maxLength: 200 },
         statement_descriptor: { type: 'string', maxLength: 22 },
-        metadata: object({ payout_ref: { type: 'string' }, beneficiary: { type: 'string' } }, ['beneficiary']),
+        metadata: object({ payout_ref: { type: 'string' }, beneficiary: { type: 'string' } }, [
+          'beneficiary',
+        ]),
       },
       ['amount', 'currency', 'destination', 'method', 'metadata'],
     ),
   }),
   netsuite_journal_post: spec({
-    app: 'netsuite', key: 'journal_post', category: 'accounting', risk_default: 3, approval_default: 'required',
-    write_allowed: true, rate_bucket: 'netsuite', description: 'Post a balanced journal entry to the general ledger.',
+    app: 'netsuite',
+    key: 'journal_post',
+    category: 'accounting',
+    risk_default: 3,
+    approval_default: 'required',
+    write_allowed: true,
+    rate_bucket: 'netsuite',
+    description: 'Post a balanced journal entry to the general ledger.',
     schema: object(
       {
         subsidiary_id: { type: 'string', pattern: '^[0-9]{1,6}$' },
@@ -94,8 +121,14 @@ export const TOOLS = {
     ),
   }),
   github_open_pr: spec({
-    app: 'github', key: 'open_pr', category: 'engineering', risk_default: 2, approval_default: 'required',
-    write_allowed: true, rate_bucket: 'github', description: 'Open a pull request from a reviewed change set.',
+    app: 'github',
+    key: 'open_pr',
+    category: 'engineering',
+    risk_default: 2,
+    approval_default: 'required',
+    write_allowed: true,
+    rate_bucket: 'github',
+    description: 'Open a pull request from a reviewed change set.',
     schema: object(
       {
         repo: { type: 'string', pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$' },
@@ -110,8 +143,14 @@ export const TOOLS = {
     ),
   }),
   slack_post: spec({
-    app: 'slack', key: 'post', category: 'messaging', risk_default: 0, approval_default: 'auto',
-    write_allowed: true, rate_bucket: 'slack', description: 'Post a message to a channel.',
+    app: 'slack',
+    key: 'post',
+    category: 'messaging',
+    risk_default: 0,
+    approval_default: 'auto',
+    write_allowed: true,
+    rate_bucket: 'slack',
+    description: 'Post a message to a channel.',
     schema: object(
       {
         channel: { type: 'string', pattern: '^#[a-z0-9_-]{1,80}$' },
@@ -123,8 +162,14 @@ export const TOOLS = {
     ),
   }),
   hubspot_update_deal: spec({
-    app: 'hubspot', key: 'update_deal', category: 'crm', risk_default: 1, approval_default: 'required',
-    write_allowed: true, rate_bucket: 'hubspot', description: 'Change a deal’s stage, amount or close date.',
+    app: 'hubspot',
+    key: 'update_deal',
+    category: 'crm',
+    risk_default: 1,
+    approval_default: 'required',
+    write_allowed: true,
+    rate_bucket: 'hubspot',
+    description: 'Change a deal’s stage, amount or close date.',
     schema: object(
       {
         deal_id: { type: 'string', pattern: '^[0-9]{6,12}$' },
@@ -133,7 +178,18 @@ export const TOOLS = {
           additionalProperties: false,
           minProperties: 1,
           properties: {
-            dealstage: { type: 'string', enum: ['appointmentscheduled', 'qualifiedtobuy', 'presentationscheduled', 'decisionmakerboughtin', 'contractsent', 'closedwon', 'closedlost'] },
+            dealstage: {
+              type: 'string',
+              enum: [
+                'appointmentscheduled',
+                'qualifiedtobuy',
+                'presentationscheduled',
+                'decisionmakerboughtin',
+                'contractsent',
+                'closedwon',
+                'closedlost',
+              ],
+            },
             amount: { type: 'string', pattern: '^[0-9]+(\\.[0-9]{2})?$' },
             closedate: isoDate,
             dealname: { type: 'string', maxLength: 200 },
@@ -144,8 +200,14 @@ export const TOOLS = {
     ),
   }),
   gmail_send: spec({
-    app: 'gmail', key: 'send', category: 'messaging', risk_default: 1, approval_default: 'required',
-    write_allowed: true, rate_bucket: 'gmail', description: 'Send an email from the shared finance mailbox.',
+    app: 'gmail',
+    key: 'send',
+    category: 'messaging',
+    risk_default: 1,
+    approval_default: 'required',
+    write_allowed: true,
+    rate_bucket: 'gmail',
+    description: 'Send an email from the shared finance mailbox.',
     schema: object(
       {
         to: { type: 'array', minItems: 1, maxItems: 20, items: email },
@@ -157,8 +219,14 @@ export const TOOLS = {
     ),
   }),
   zendesk_update_ticket: spec({
-    app: 'zendesk', key: 'update_ticket', category: 'support', risk_default: 1, approval_default: 'auto',
-    write_allowed: true, rate_bucket: 'zendesk', description: 'Reply to and change the status of a support ticket.',
+    app: 'zendesk',
+    key: 'update_ticket',
+    category: 'support',
+    risk_default: 1,
+    approval_default: 'auto',
+    write_allowed: true,
+    rate_bucket: 'zendesk',
+    description: 'Reply to and change the status of a support ticket.',
     schema: object(
       {
         ticket_id: { type: 'integer', minimum: 1 },
@@ -170,8 +238,14 @@ export const TOOLS = {
     ),
   }),
   shopify_cancel_order: spec({
-    app: 'shopify', key: 'cancel_order', category: 'commerce', risk_default: 2, approval_default: 'required',
-    write_allowed: true, rate_bucket: 'shopify', description: 'Cancel an unfulfilled order.',
+    app: 'shopify',
+    key: 'cancel_order',
+    category: 'commerce',
+    risk_default: 2,
+    approval_default: 'required',
+    write_allowed: true,
+    rate_bucket: 'shopify',
+    description: 'Cancel an unfulfilled order.',
     schema: object(
       {
         order_id: { type: 'string', pattern: '^gid://shopify/Order/[0-9]+$' },
@@ -183,14 +257,23 @@ export const TOOLS = {
     ),
   }),
   ramp_create_purchase: spec({
-    app: 'ramp', key: 'create_purchase', category: 'procurement', risk_default: 2, approval_default: 'required',
-    write_allowed: true, rate_bucket: 'ramp', description: 'Buy from a vendor on a virtual card, against a budget.',
+    app: 'ramp',
+    key: 'create_purchase',
+    category: 'procurement',
+    risk_default: 2,
+    approval_default: 'required',
+    write_allowed: true,
+    rate_bucket: 'ramp',
+    description: 'Buy from a vendor on a virtual card, against a budget.',
     schema: object(
       {
         vendor: { type: 'string', minLength: 2, maxLength: 120 },
         amount: money,
         currency: CURRENCY,
-        category: { type: 'string', enum: ['software', 'cloud', 'hardware', 'travel', 'marketing', 'services'] },
+        category: {
+          type: 'string',
+          enum: ['software', 'cloud', 'hardware', 'travel', 'marketing', 'services'],
+        },
         justification: { type: 'string', minLength: 10, maxLength: 2000 },
         recurring: { type: 'string', enum: ['one_time', 'monthly', 'annual'] },
         budget_code: { type: 'string', pattern: '^[A-Z]{2,5}-[0-9]{2,4}$' },
@@ -199,8 +282,14 @@ export const TOOLS = {
     ),
   }),
   docusign_send_envelope: spec({
-    app: 'docusign', key: 'send_envelope', category: 'legal', risk_default: 3, approval_default: 'required',
-    write_allowed: true, rate_bucket: 'docusign', description: 'Send a contract for signature.',
+    app: 'docusign',
+    key: 'send_envelope',
+    category: 'legal',
+    risk_default: 3,
+    approval_default: 'required',
+    write_allowed: true,
+    rate_bucket: 'docusign',
+    description: 'Send a contract for signature.',
     schema: object(
       {
         template: { type: 'string', enum: ['msa', 'nda', 'order_form', 'dpa', 'sow'] },
@@ -213,8 +302,14 @@ export const TOOLS = {
     ),
   }),
   linear_create_issue: spec({
-    app: 'linear', key: 'create_issue', category: 'engineering', risk_default: 0, approval_default: 'auto',
-    write_allowed: true, rate_bucket: 'linear', description: 'File an issue for the engineering team.',
+    app: 'linear',
+    key: 'create_issue',
+    category: 'engineering',
+    risk_default: 0,
+    approval_default: 'auto',
+    write_allowed: true,
+    rate_bucket: 'linear',
+    description: 'File an issue for the engineering team.',
     schema: object(
       {
         team: { type: 'string', enum: ['FIN', 'OPS', 'ENG', 'DATA'] },
@@ -226,8 +321,14 @@ export const TOOLS = {
     ),
   }),
   netsuite_read_record: spec({
-    app: 'netsuite', key: 'read_record', category: 'accounting', risk_default: 0, approval_default: 'never',
-    write_allowed: false, rate_bucket: 'netsuite', description: 'Read a record (no side effects).',
+    app: 'netsuite',
+    key: 'read_record',
+    category: 'accounting',
+    risk_default: 0,
+    approval_default: 'never',
+    write_allowed: false,
+    rate_bucket: 'netsuite',
+    description: 'Read a record (no side effects).',
     schema: object(
       { record_type: { type: 'string' }, internal_id: { type: 'string', pattern: '^[0-9]+$' } },
       ['record_type', 'internal_id'],

@@ -2,52 +2,208 @@
 // finance or ops reviewer would recognise, so the generated inbox reads like a real one.
 
 export const FIRST_NAMES = [
-  'Amelia', 'Noah', 'Olivia', 'Liam', 'Sofia', 'Mateo', 'Hannah', 'Lucas', 'Chloe', 'Ethan', 'Isla', 'Arjun',
-  'Priya', 'Kenji', 'Yuki', 'Fatima', 'Omar', 'Lena', 'Jonas', 'Elena', 'Marco', 'Aisha', 'Daniel', 'Grace',
-  'Samuel', 'Ingrid', 'Pierre', 'Camille', 'Tomás', 'Lucía', 'Wei', 'Mei', 'Kwame', 'Ama', 'Sven', 'Freya',
-  'Diego', 'Valentina', 'Rohan', 'Ananya', 'Owen', 'Niamh', 'Hugo', 'Zoe', 'Ravi', 'Leila', 'Felix', 'Maya',
+  'Amelia',
+  'Noah',
+  'Olivia',
+  'Liam',
+  'Sofia',
+  'Mateo',
+  'Hannah',
+  'Lucas',
+  'Chloe',
+  'Ethan',
+  'Isla',
+  'Arjun',
+  'Priya',
+  'Kenji',
+  'Yuki',
+  'Fatima',
+  'Omar',
+  'Lena',
+  'Jonas',
+  'Elena',
+  'Marco',
+  'Aisha',
+  'Daniel',
+  'Grace',
+  'Samuel',
+  'Ingrid',
+  'Pierre',
+  'Camille',
+  'Tomás',
+  'Lucía',
+  'Wei',
+  'Mei',
+  'Kwame',
+  'Ama',
+  'Sven',
+  'Freya',
+  'Diego',
+  'Valentina',
+  'Rohan',
+  'Ananya',
+  'Owen',
+  'Niamh',
+  'Hugo',
+  'Zoe',
+  'Ravi',
+  'Leila',
+  'Felix',
+  'Maya',
 ] as const
 
 export const LAST_NAMES = [
-  'Smith', 'Garcia', 'Müller', 'Rossi', 'Nguyen', 'Okafor', 'Kowalski', 'Johansson', 'Dubois', 'Tanaka',
-  'Patel', 'Kim', 'Silva', 'Cohen', "O'Brien", 'Novak', 'Haddad', 'Fischer', 'Moreau', 'Santos', 'Ivanova',
-  'Mensah', 'Lindqvist', 'Bianchi', 'Chen', 'Murphy', 'Schmidt', 'Alvarez', 'Eriksen', 'Walsh', 'Sato',
+  'Smith',
+  'Garcia',
+  'Müller',
+  'Rossi',
+  'Nguyen',
+  'Okafor',
+  'Kowalski',
+  'Johansson',
+  'Dubois',
+  'Tanaka',
+  'Patel',
+  'Kim',
+  'Silva',
+  'Cohen',
+  "O'Brien",
+  'Novak',
+  'Haddad',
+  'Fischer',
+  'Moreau',
+  'Santos',
+  'Ivanova',
+  'Mensah',
+  'Lindqvist',
+  'Bianchi',
+  'Chen',
+  'Murphy',
+  'Schmidt',
+  'Alvarez',
+  'Eriksen',
+  'Walsh',
+  'Sato',
 ] as const
 
-export const EMAIL_DOMAINS = ['gmail.com', 'outlook.com', 'icloud.com', 'proton.me', 'yahoo.co.uk', 'gmx.de', 'hey.com'] as const
+export const EMAIL_DOMAINS = [
+  'gmail.com',
+  'outlook.com',
+  'icloud.com',
+  'proton.me',
+  'yahoo.co.uk',
+  'gmx.de',
+  'hey.com',
+] as const
 
 /** Companies paid by payouts and spend requests, or booked against in journals. */
 export const VENDORS = [
-  'Globex Freight Ltd', 'Initech Software', 'Umbrella Packaging Co', 'Stark Logistics GmbH', 'Wayne Print & Mail',
-  'Hooli Cloud Services', 'Vandelay Industries', 'Soylent Foods BV', 'Pied Piper Storage', 'Cyberdyne Hardware',
-  'Wonka Confectionery', 'Tyrell Robotics', 'Gringotts Treasury Services', 'Monarch Couriers', 'Blue Sun Energy',
-  'Oceanic Air Cargo', 'Dunder Mifflin Paper', 'Bluth Property Mgmt', 'Prestige Worldwide Events', 'Nakatomi Trading',
-  'Sterling Cooper Media', 'Massive Dynamic Labs', 'Aperture Workplace', 'Krusty Catering', 'Gekko & Co Advisory',
-  'Acme Fulfilment North', 'Northwind Traders', 'Contoso Analytics', 'Fabrikam Fixtures', 'Adventure Works Outfitters',
-  'Tailspin Toys', 'Woodgrove Bank', 'Litware Security', 'Proseware Telecom', 'Lamna Healthcare Benefits',
+  'Globex Freight Ltd',
+  'Initech Software',
+  'Umbrella Packaging Co',
+  'Stark Logistics GmbH',
+  'Wayne Print & Mail',
+  'Hooli Cloud Services',
+  'Vandelay Industries',
+  'Soylent Foods BV',
+  'Pied Piper Storage',
+  'Cyberdyne Hardware',
+  'Wonka Confectionery',
+  'Tyrell Robotics',
+  'Gringotts Treasury Services',
+  'Monarch Couriers',
+  'Blue Sun Energy',
+  'Oceanic Air Cargo',
+  'Dunder Mifflin Paper',
+  'Bluth Property Mgmt',
+  'Prestige Worldwide Events',
+  'Nakatomi Trading',
+  'Sterling Cooper Media',
+  'Massive Dynamic Labs',
+  'Aperture Workplace',
+  'Krusty Catering',
+  'Gekko & Co Advisory',
+  'Acme Fulfilment North',
+  'Northwind Traders',
+  'Contoso Analytics',
+  'Fabrikam Fixtures',
+  'Adventure Works Outfitters',
+  'Tailspin Toys',
+  'Woodgrove Bank',
+  'Litware Security',
+  'Proseware Telecom',
+  'Lamna Healthcare Benefits',
 ] as const
 
 /** Merchants whose card volume Northwind Payments settles. */
 export const MERCHANTS = [
-  'Café Lumière', 'Brightside Books', 'Kettle & Crumb', 'Harbor Surf Shop', 'Mosaic Home Goods', 'Pixel Forge Games',
-  'Alpine Gear Co', 'Verde Plant Studio', 'Little Lantern Toys', 'Copper Pot Kitchenware', 'Maison Fleurie',
-  'Atlas Cycles', 'Night Owl Records', 'Saltwater Apparel', 'Juniper Wellness', 'Ironbark Furniture', 'Bluebird Bakery',
-  'Quartz Audio', 'Pebble & Pine', 'Tandem Coffee Roasters', 'Gallery Nord', 'Riverstone Pharmacy', 'Fjord Outdoor',
+  'Café Lumière',
+  'Brightside Books',
+  'Kettle & Crumb',
+  'Harbor Surf Shop',
+  'Mosaic Home Goods',
+  'Pixel Forge Games',
+  'Alpine Gear Co',
+  'Verde Plant Studio',
+  'Little Lantern Toys',
+  'Copper Pot Kitchenware',
+  'Maison Fleurie',
+  'Atlas Cycles',
+  'Night Owl Records',
+  'Saltwater Apparel',
+  'Juniper Wellness',
+  'Ironbark Furniture',
+  'Bluebird Bakery',
+  'Quartz Audio',
+  'Pebble & Pine',
+  'Tandem Coffee Roasters',
+  'Gallery Nord',
+  'Riverstone Pharmacy',
+  'Fjord Outdoor',
 ] as const
 
 export const SAAS_VENDORS = [
-  ['Figma', 'design seats'], ['Datadog', 'APM hosts'], ['Snowflake', 'compute credits'], ['Notion', 'workspace seats'],
-  ['GitHub', 'Copilot Business seats'], ['AWS', 'a 1-year Savings Plan'], ['Google Cloud', 'committed use discount'],
-  ['Zendesk', 'agent licences'], ['HubSpot', 'Sales Hub seats'], ['Linear', 'workspace seats'], ['Okta', 'workforce identity'],
-  ['Vercel', 'Pro team seats'], ['Sentry', 'error event quota'], ['Twilio', 'messaging credits'], ['OpenAI', 'API credits'],
-  ['Anthropic', 'API credits'], ['DocuSign', 'envelope bundle'], ['Gong', 'recorder seats'],
+  ['Figma', 'design seats'],
+  ['Datadog', 'APM hosts'],
+  ['Snowflake', 'compute credits'],
+  ['Notion', 'workspace seats'],
+  ['GitHub', 'Copilot Business seats'],
+  ['AWS', 'a 1-year Savings Plan'],
+  ['Google Cloud', 'committed use discount'],
+  ['Zendesk', 'agent licences'],
+  ['HubSpot', 'Sales Hub seats'],
+  ['Linear', 'workspace seats'],
+  ['Okta', 'workforce identity'],
+  ['Vercel', 'Pro team seats'],
+  ['Sentry', 'error event quota'],
+  ['Twilio', 'messaging credits'],
+  ['OpenAI', 'API credits'],
+  ['Anthropic', 'API credits'],
+  ['DocuSign', 'envelope bundle'],
+  ['Gong', 'recorder seats'],
 ] as const
 
 export const PRODUCTS = [
-  'Merino crew jumper', 'Waxed canvas tote', 'Ceramic pour-over set', 'Trail running shoes', 'Linen duvet cover',
-  'Espresso grinder', 'Noise-cancelling headphones', 'Standing desk frame', 'Cast-iron skillet', 'Wool throw blanket',
-  'Rain shell jacket', 'Leather card wallet', 'Bamboo sheet set', 'Smart thermostat', 'Kids balance bike',
-  'Yoga mat (6 mm)', 'Insulated water bottle', 'Mechanical keyboard', 'Down parka', 'Cotton chinos',
+  'Merino crew jumper',
+  'Waxed canvas tote',
+  'Ceramic pour-over set',
+  'Trail running shoes',
+  'Linen duvet cover',
+  'Espresso grinder',
+  'Noise-cancelling headphones',
+  'Standing desk frame',
+  'Cast-iron skillet',
+  'Wool throw blanket',
+  'Rain shell jacket',
+  'Leather card wallet',
+  'Bamboo sheet set',
+  'Smart thermostat',
+  'Kids balance bike',
+  'Yoga mat (6 mm)',
+  'Insulated water bottle',
+  'Mechanical keyboard',
+  'Down parka',
+  'Cotton chinos',
 ] as const
 
 export const REFUND_REASONS = [
@@ -61,7 +217,14 @@ export const REFUND_REASONS = [
   ['requested_by_customer', 'Subscription renewed after cancellation request'],
 ] as const
 
-export const DISPUTE_REASONS = ['fraudulent', 'product_not_received', 'duplicate', 'subscription_canceled', 'credit_not_processed', 'product_unacceptable'] as const
+export const DISPUTE_REASONS = [
+  'fraudulent',
+  'product_not_received',
+  'duplicate',
+  'subscription_canceled',
+  'credit_not_processed',
+  'product_unacceptable',
+] as const
 
 /** Policy flags raised on an approval, with the reason a reviewer reads next to each. */
 export const POLICY_FLAGS = {
@@ -123,16 +286,38 @@ export const ESCALATE_REASONS = [
 
 /** Seed 003's escalation triggers, split by the type they usually come with. */
 export const ACTION_TRIGGERS = [
-  'TASK_BLOCKED', 'SCOPE_UNCLEAR', 'CONFLICTING_INSTRUCTIONS', 'RESOURCE_CONSTRAINT', 'CROSS_TEAM_DEPENDENCY',
-  'SCOPE_EXCEEDED', 'CROSS_DOMAIN_CONFLICT', 'IRREVERSIBLE_DECISION', 'BUDGET_REQUEST', 'EXTERNAL_COMMITMENT',
-  'MISSION_DRIFT', 'MATERIAL_RISK', 'TIMELINE_RISK',
+  'TASK_BLOCKED',
+  'SCOPE_UNCLEAR',
+  'CONFLICTING_INSTRUCTIONS',
+  'RESOURCE_CONSTRAINT',
+  'CROSS_TEAM_DEPENDENCY',
+  'SCOPE_EXCEEDED',
+  'CROSS_DOMAIN_CONFLICT',
+  'IRREVERSIBLE_DECISION',
+  'BUDGET_REQUEST',
+  'EXTERNAL_COMMITMENT',
+  'MISSION_DRIFT',
+  'MATERIAL_RISK',
+  'TIMELINE_RISK',
 ] as const
 export const AWARENESS_TRIGGERS = [
-  'PERFORMANCE_ISSUE', 'MILESTONE', 'OPPORTUNITY', 'TASK_COMPLETE', 'ANOMALY', 'QUALITY_ISSUE', 'WORKSTREAM_COMPLETE',
+  'PERFORMANCE_ISSUE',
+  'MILESTONE',
+  'OPPORTUNITY',
+  'TASK_COMPLETE',
+  'ANOMALY',
+  'QUALITY_ISSUE',
+  'WORKSTREAM_COMPLETE',
 ] as const
 export type EscalationTrigger = (typeof ACTION_TRIGGERS)[number] | (typeof AWARENESS_TRIGGERS)[number]
 
-export const HALLUCINATION_METHODS = ['confidence', 'fact_check', 'pattern', 'citation_check', 'consistency'] as const
+export const HALLUCINATION_METHODS = [
+  'confidence',
+  'fact_check',
+  'pattern',
+  'citation_check',
+  'consistency',
+] as const
 
 /** Claims an agent made that a detector flagged, by detection method. */
 export const FLAGGED_CONTENT: Record<(typeof HALLUCINATION_METHODS)[number], readonly string[]> = {
@@ -160,14 +345,28 @@ export const FLAGGED_CONTENT: Record<(typeof HALLUCINATION_METHODS)[number], rea
   ],
 }
 
-export const MEMORY_TYPES = ['DECISION', 'ACTION', 'ESCALATION', 'COMMUNICATION', 'PULSE', 'AUDIT', 'KNOWLEDGE'] as const
+export const MEMORY_TYPES = [
+  'DECISION',
+  'ACTION',
+  'ESCALATION',
+  'COMMUNICATION',
+  'PULSE',
+  'AUDIT',
+  'KNOWLEDGE',
+] as const
 
 export const KNOWLEDGE_NOTES = [
-  ['Freight invoices from Globex are billed in arrears; match to the previous month’s shipments.', ['freight', 'vendors']],
+  [
+    'Freight invoices from Globex are billed in arrears; match to the previous month’s shipments.',
+    ['freight', 'vendors'],
+  ],
   ['Refunds above 500 for first-time customers need a photo of the damage.', ['refunds', 'policy']],
   ['Payouts to new bank accounts wait 24h after the account is verified.', ['payouts', 'fraud']],
   ['Month-end accruals go to account 2100; reverse them on day 1 of the next period.', ['close', 'journals']],
-  ['The #ops-alerts channel is customer-visible through the shared Slack connect; keep it factual.', ['slack', 'tone']],
+  [
+    'The #ops-alerts channel is customer-visible through the shared Slack connect; keep it factual.',
+    ['slack', 'tone'],
+  ],
   ['Reviewers prefer partial refunds for late deliveries (20% goodwill).', ['refunds', 'preference']],
 ] as const
 
@@ -181,6 +380,22 @@ export const LLM_MODELS = [
   ['local', 'llama-3.1-8b-instruct', 0, 0],
 ] as const
 
-export const SLACK_CHANNELS = ['#finance-ops', '#ops-alerts', '#cs-escalations', '#month-end-close', '#payouts', '#eng-deploys', '#general'] as const
+export const SLACK_CHANNELS = [
+  '#finance-ops',
+  '#ops-alerts',
+  '#cs-escalations',
+  '#month-end-close',
+  '#payouts',
+  '#eng-deploys',
+  '#general',
+] as const
 
-export const DEAL_STAGES = ['appointmentscheduled', 'qualifiedtobuy', 'presentationscheduled', 'decisionmakerboughtin', 'contractsent', 'closedwon', 'closedlost'] as const
+export const DEAL_STAGES = [
+  'appointmentscheduled',
+  'qualifiedtobuy',
+  'presentationscheduled',
+  'decisionmakerboughtin',
+  'contractsent',
+  'closedwon',
+  'closedlost',
+] as const

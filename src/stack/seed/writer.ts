@@ -55,7 +55,9 @@ export class TableWriter {
       try {
         await this.client.query(sql, [JSON.stringify(rows.slice(i, i + BATCH_ROWS))])
       } catch (err) {
-        throw new Error(`seed: inserting into public.${table} failed: ${(err as Error).message}`, { cause: err })
+        throw new Error(`seed: inserting into public.${table} failed: ${(err as Error).message}`, {
+          cause: err,
+        })
       }
     }
     this.count(table, rows.length)
@@ -72,9 +74,15 @@ export class TableWriter {
     const ctes = present.map(([table, rows], i) => `w${i} as (${this.insertSql(table, rows, i + 1)})`)
     const sql = `with ${ctes.join(',\n')} select 1`
     try {
-      await this.client.query(sql, present.map(([, rows]) => JSON.stringify(rows)))
+      await this.client.query(
+        sql,
+        present.map(([, rows]) => JSON.stringify(rows)),
+      )
     } catch (err) {
-      throw new Error(`seed: inserting into ${present.map(([t]) => t).join(', ')} failed: ${(err as Error).message}`, { cause: err })
+      throw new Error(
+        `seed: inserting into ${present.map(([t]) => t).join(', ')} failed: ${(err as Error).message}`,
+        { cause: err },
+      )
     }
     for (const [table, rows] of present) this.count(table, rows.length)
   }
