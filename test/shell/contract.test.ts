@@ -143,6 +143,22 @@ describe.each([['ipc' as const], ['websocket' as const]])('the contract over %s'
     }
   })
 
+  it('a held approval leaves the inbox at once and comes back on undo', async () => {
+    const detail = await t().api.call('approvals.detail', { id: approvals.refund.id })
+    if (!detail.ok) throw new Error(detail.error.message)
+    const created = await t().api.call('intents.create', {
+      kind: 'approval.decide',
+      args: { approval_id: approvals.refund.id, decision: 'approve', version_seen: detail.value.version, payload_hash_seen: detail.value.payloadHash },
+    })
+    if (!created.ok) throw new Error(created.error.message)
+    expect(created.value).toMatchObject({ kind: 'approval.decide', state: 'held' })
+    const inbox = await t().api.call('inbox.list', {})
+    expect(inbox.ok && inbox.value.items.map((i) => i.id)).not.toContain(approvals.refund.id)
+    expect(await t().api.call('intents.undo', { clientMutationId: created.value.clientMutationId })).toEqual({ ok: true, value: { undone: true } })
+    const after = await t().api.call('inbox.list', {})
+    expect(after.ok && after.value.items.map((i) => i.id)).toContain(approvals.refund.id)
+  })
+
   it('an unsubscribed listener hears nothing more', async () => {
     let heard = 0
     const stop = t().api.on('data.changed', () => heard++)
