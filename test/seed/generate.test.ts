@@ -105,6 +105,37 @@ describe('generateDemoData', () => {
     )
   })
 
+  it('staffs every tenant with agents of every assistant type, tier and autonomy level', async () => {
+    const agents = await rows<{ kinds: string[]; tiers: number[]; autonomy: string[] }>(
+      `select array_agg(distinct kind order by kind) as kinds, array_agg(distinct tier order by tier) as tiers,
+              array_agg(distinct autonomy order by autonomy) as autonomy
+       from public.agents`,
+    )
+    expect(agents[0]).toEqual({
+      kinds: [
+        'company_compliance',
+        'company_customer',
+        'company_finance',
+        'company_marketing',
+        'company_operations',
+        'company_product',
+        'custom',
+        'executive_cos',
+        'shared_finance',
+        'shared_hr',
+        'shared_it',
+        'shared_legal',
+      ],
+      tiers: [1, 2, 3, 4, 5],
+      autonomy: ['A1', 'A2', 'A3'],
+    })
+    // Every approval was raised by an agent of its own tenant.
+    const foreign = await rows(
+      `select a.id from public.approvals a join public.agents g on g.id = a.requested_by_agent_id where g.tenant_id <> a.tenant_id`,
+    )
+    expect(foreign).toEqual([])
+  })
+
   it('points every evidence entry at a row that exists', async () => {
     const refs = await rows<{ t: string; ids: string[] }>(
       `select e ->> 'table' as t, array_agg(distinct e ->> 'id') as ids
