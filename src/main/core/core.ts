@@ -59,10 +59,14 @@ export class CoreState {
     this.memory = coreStateFile(o.userDataDir)
   }
 
-  readonly emit: EmitEvent = (event, payload) => this.o.emit(event, payload)
+  readonly emit: EmitEvent = (event, payload) => {
+    // A pull that changed who the reviewer is (roles, limits, delegations) refreshes their context.
+    if (event === 'data.changed') this.replica?.changed((payload as { tables: string[] }).tables)
+    this.o.emit(event, payload)
+  }
 
   emitData(tables: string[]): void {
-    this.o.emit('data.changed', { tables })
+    this.emit('data.changed', { tables })
   }
 
   /** Runs session transitions one after another. */
@@ -173,7 +177,7 @@ export class CoreState {
       replica: this.replica,
       auth: this.auth,
       status: this.status,
-      emit: this.o.emit,
+      emit: this.emit,
       now: this.now,
       onSignInRequired: () => this.onSignInRequired(),
       ...this.o.sync,

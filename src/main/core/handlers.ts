@@ -46,25 +46,23 @@ export function buildHandlers(core: CoreState): CoreHandlers {
     },
     'inbox.list': async ({ filter, limit, offset }) => {
       const r = core.requireReplica()
-      return listInbox(r.db, r.userId, now(), filter, limit, offset)
+      const at = now()
+      return listInbox(r.db, await r.reviewer.get(at), await r.exclusions.ids(at), filter, limit, offset)
     },
     'inbox.counts': async ({ tenantId }) => {
       const r = core.requireReplica()
-      return counts(r.db, r.userId, now(), tenantId)
+      const at = now()
+      return counts(r.db, await r.reviewer.get(at), await r.exclusions.ids(at), tenantId)
     },
     'approvals.detail': async ({ id }) => {
       const r = core.requireReplica()
-      return approvalDetail(r.db, r.userId, now(), id)
+      return approvalDetail(r.db, await r.reviewer.get(now()), id)
     },
 
     'intents.create': async (intent) => {
       const r = core.requireReplica()
       const { holdSeconds } = await core.settings.read()
-      const row = await createIntent(r.db, intent, {
-        userId: r.userId,
-        now: now(),
-        holdSeconds,
-      })
+      const row = await createIntent(r.db, intent, { reviewer: await r.reviewer.get(now()), holdSeconds })
       // The reviewer is told "queued" only once the intent would survive a power cut.
       r.flush()
       await changed([row])

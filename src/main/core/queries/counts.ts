@@ -3,13 +3,20 @@
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
 import type { Counts } from '../../../shared/contract-domain'
-import { inboxWhere, SqlParams } from './inbox'
+import { inboxWhere, liveAt, SqlParams } from './inbox'
+import type { ReviewerContext } from './standing'
 
-export async function counts(db: PGliteInterface, userId: string, now: Date, tenantId?: string): Promise<z.infer<typeof Counts>> {
+export async function counts(
+  db: PGliteInterface,
+  ctx: ReviewerContext,
+  hidden: string[],
+  tenantId?: string,
+): Promise<z.infer<typeof Counts>> {
+  const { userId, now } = ctx
   const p = new SqlParams()
-  const where = inboxWhere(p, userId, now, tenantId ? { tenantId } : {})
+  const where = inboxWhere(p, hidden, tenantId ? { tenantId } : {})
   const inbox = await db.query<{ tenant_id: string; n: number }>(
-    `select a.tenant_id, count(*)::int as n from approvals a where ${where} group by a.tenant_id`,
+    `select a.tenant_id, count(*)::int as n from approvals a where ${where} and ${liveAt(p, now)} group by a.tenant_id`,
     p.values,
   )
   const tenantFilter = tenantId ? 'and tenant_id = $2' : ''

@@ -5,8 +5,8 @@ import type { PGliteInterface } from '@electric-sql/pglite'
 import type { ApprovalDetail } from '../../../shared/contract-domain'
 import { ApiError } from '../../../shared/errors'
 import { quoteIdent } from '../replica/tables'
-import { decorate, type InboxRow } from './inbox'
-import { loadReviewerContext } from './standing'
+import { itemsById } from './inbox'
+import type { ReviewerContext } from './standing'
 
 /** Tables an approval's evidence may point at, with how to name a row of each. */
 const EVIDENCE_LABELS: Record<string, (r: Record<string, unknown>) => string> = {
@@ -30,7 +30,10 @@ function short(v: unknown): string {
   return typeof v === 'string' ? v.slice(0, 8) : '?'
 }
 
-interface ApprovalRow extends InboxRow {
+interface ApprovalRow {
+  id: string
+  agent_id: string | null
+  requested_by_user_id: string | null
   summary: string | null
   payload: unknown
   payload_hash: string
@@ -39,19 +42,17 @@ interface ApprovalRow extends InboxRow {
   evidence: unknown
 }
 
-export async function approvalDetail(db: PGliteInterface, userId: string, now: Date, id: string): Promise<ApprovalDetail> {
+export async function approvalDetail(db: PGliteInterface, ctx: ReviewerContext, id: string): Promise<ApprovalDetail> {
+  const userId = ctx.userId
   const res = await db.query<ApprovalRow>(
-    `select a.id, a.tenant_id, a.kind, a.title, a.risk_level, a.amount::text as amount, a.currency::text as currency,
-            a.counterparty, a.status, a.created_at, a.expires_at, a.requested_by_agent_id as agent_id, a.policy_flags,
-            a.required_approvals, a.requested_by_user_id, a.approver_ids,
+    `select a.id, a.requested_by_agent_id as agent_id, a.requested_by_user_id,
             a.summary, a.payload, a.payload_hash, a.version, a.action_id, a.evidence
        from approvals a where a.id = $1 and a.deleted_at is null`,
     [id],
   )
   const a = res.rows[0]
   if (!a) throw new ApiError('not_found')
-  const ctx = await loadReviewerContext(db, userId, now)
-  const [item] = await decorate(db, ctx, [a])
+  const [item] = await itemsById(db, ctx, [a.id])
   const [tool, agent, evidence, decisions, audit, messages] = await Promise.all([
     toolOf(db, a),
     agentOf(db, a.agent_id),

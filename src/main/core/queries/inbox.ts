@@ -6,7 +6,7 @@
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { ApprovalListItem, InboxFilter } from '../../../shared/contract-domain'
 import { APPROVAL_SEARCH_EXPR } from '../replica/view-indexes'
-import { loadReviewerContext, preflight, type ReviewerContext } from './standing'
+import { preflight, type ReviewerContext } from './standing'
 
 /** Items expiring within this window sort before everything else. */
 export const EXPIRING_SOON_MS = 4 * 60 * 60 * 1000
@@ -20,28 +20,13 @@ export class SqlParams {
 }
 
 /**
- * The inbox condition on `a` (approvals): pending, live, visible, not hidden by my snooze, not
- * already decided by me, and not carrying an intent of mine still on its way.
+ * The inbox condition on `a` (approvals): pending, not among the reviewer's exclusions (decided by
+ * them, decision on its way, snoozed: see hidden.ts), and the reviewer's filters. Expiry is left to
+ * the caller, which splits it into urgency buckets that each follow an index.
  */
-export function inboxWhere(p: SqlParams, userId: string, now: Date, filter: InboxFilter): string {
-  const me = p.add(userId)
-  const at = p.add(now)
-  const where = [
-    `a.status = 'pending'`,
-    `a.deleted_at is null`,
-    `(a.expires_at is null or a.expires_at > ${at})`,
-    `a.id not in (select d.approval_id from approval_decisions d where d.actor_id = ${me})`,
-    `not exists (select 1 from pending_mutations pm where pm.target_id = a.id and pm.user_id = ${me} and (
-        (pm.kind = 'approval.decide' and (pm.state in ('held', 'queued', 'sending')
-          or (pm.state = 'applied' and a.version <= (pm.args->>'version_seen')::int)))
-        or (pm.kind = 'snooze.set' and pm.state in ('held', 'queued', 'sending', 'applied')
-          and (pm.args->>'until')::timestamptz > ${at}
-          and (pm.state <> 'applied' or not exists (select 1 from review_snoozes s2
-                where s2.approval_id = a.id and s2.user_id = ${me} and s2.updated_at >= pm.created_at)))))`,
-    `a.id not in (select s.approval_id from review_snoozes s where s.user_id = ${me} and s.until > ${at}
-        and not exists (select 1 from pending_mutations pu where pu.target_id = s.approval_id and pu.user_id = ${me}
-          and pu.kind = 'snooze.set' and pu.state in ('held', 'queued', 'sending') and pu.args->>'until' is null))`,
-  ]
+export function inboxWhere(p: SqlParams, hidden: string[], filter: InboxFilter): string {
+  const where = [`a.status = 'pending'`, `a.deleted_at is null`]
+  if (hidden.length > 0) where.push(`a.id <> all(${p.add(hidden)}::uuid[])`)
   if (filter.kinds && filter.kinds.length > 0) where.push(`a.kind = any(${p.add(filter.kinds)}::text[])`)
   if (filter.minRisk !== undefined) where.push(`a.risk_level >= ${p.add(filter.minRisk)}`)
   if (filter.agentId) where.push(`a.requested_by_agent_id = ${p.add(filter.agentId)}`)
@@ -50,7 +35,7 @@ export function inboxWhere(p: SqlParams, userId: string, now: Date, filter: Inbo
   if (filter.amountMax !== undefined) where.push(`a.amount <= ${p.add(filter.amountMax)}`)
   const text = filter.text?.trim().toLowerCase()
   if (text) {
-    // Every word must appear somewhere; the trigram index answers each ilike without a scan.
+    // Every word must appear somewhere; the trigram index answers each like without a scan.
     for (const word of text.split(/\s+/).slice(0, 8)) {
       where.push(`${APPROVAL_SEARCH_EXPR} like ${p.add(`%${escapeLike(word)}%`)}`)
     }
@@ -58,11 +43,16 @@ export function inboxWhere(p: SqlParams, userId: string, now: Date, filter: Inbo
   return where.join('\n    and ')
 }
 
+/** Not yet expired: what "can be decided now" means for time. */
+export function liveAt(p: SqlParams, now: Date): string {
+  return `(a.expires_at is null or a.expires_at > ${p.add(now)})`
+}
+
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`)
 }
 
-interface InboxRow {
+interface ItemRow {
   id: string
   tenant_id: string
   kind: ApprovalListItem['kind']
@@ -80,11 +70,34 @@ interface InboxRow {
   required_approvals: number
   requested_by_user_id: string | null
   approver_ids: string[]
+  approvals_so_far: number
+  refusal_code: string | null
+  refusal_message: string | null
+  decided_by_me: boolean
 }
 
-const ITEM_COLUMNS = `a.id, a.tenant_id, a.kind, a.title, a.risk_level, a.amount::text as amount, a.currency::text as currency,
-  a.counterparty, a.status, a.created_at, a.expires_at, a.requested_by_agent_id as agent_id, a.policy_flags,
-  a.required_approvals, a.requested_by_user_id, a.approver_ids`
+/**
+ * Everything a list row shows, for the approvals named by `source` (a relation with `id`, and
+ * `ord` to keep its order): the approval, its agent, approvals so far, my last refusal on it.
+ */
+export function itemsSql(source: string, me: string): string {
+  return `select a.id, a.tenant_id, a.kind, a.title, a.risk_level, a.amount::text as amount, a.currency::text as currency,
+      a.counterparty, a.status, a.created_at, a.expires_at, a.requested_by_agent_id as agent_id, g.name as agent_name,
+      a.policy_flags, a.required_approvals, a.requested_by_user_id, a.approver_ids,
+      (select count(*) from approval_decisions d where d.approval_id = a.id
+          and d.decision in ('approve', 'approve_with_edits'))::int as approvals_so_far,
+      r.refusal_code, r.refusal_message,
+      exists (select 1 from approval_decisions d where d.approval_id = a.id and d.actor_id = ${me}) as decided_by_me
+    from ${source} src
+    join approvals a on a.id = src.id
+    left join agents g on g.id = a.requested_by_agent_id
+    left join lateral (
+      select pm.refusal_code, pm.refusal_message from pending_mutations pm
+       where pm.target_id = a.id and pm.user_id = ${me} and pm.kind = 'approval.decide'
+         and pm.state in ('rejected', 'conflict') and pm.dismissed_at is null
+       order by pm.seq desc limit 1) r on true
+    order by src.ord`
+}
 
 export interface InboxPage {
   items: ApprovalListItem[]
@@ -93,105 +106,82 @@ export interface InboxPage {
 
 export async function listInbox(
   db: PGliteInterface,
-  userId: string,
-  now: Date,
+  ctx: ReviewerContext,
+  hidden: string[],
   filter: InboxFilter,
   limit: number,
   offset: number,
-  ctx?: ReviewerContext,
 ): Promise<InboxPage> {
+  const { userId, now } = ctx
   const p = new SqlParams()
-  const where = inboxWhere(p, userId, now, filter)
-  const sharedParams = p.values.length
+  const where = inboxWhere(p, hidden, filter)
+  const at = p.add(now)
+  const shared = p.values.length
   const soon = p.add(new Date(now.getTime() + EXPIRING_SOON_MS))
   const upto = p.add(limit + offset)
   const lim = p.add(limit)
   const off = p.add(offset)
-  // Two buckets, each read in index order and cut at offset+limit, then merged.
-  const sql = `
-    select * from (
-      (select ${ITEM_COLUMNS}, 0 as bucket from approvals a
-        where ${where} and a.expires_at <= ${soon}
-        order by a.expires_at, a.risk_level desc limit ${upto})
-      union all
-      (select ${ITEM_COLUMNS}, 1 as bucket from approvals a
-        where ${where} and (a.expires_at is null or a.expires_at > ${soon})
-        order by a.risk_level desc, a.created_at, a.id limit ${upto})
-    ) page
-    order by bucket, case when bucket = 0 then expires_at end, risk_level desc, created_at, id
-    limit ${lim} offset ${off}`
-  const countSql = `select count(*)::int as n from approvals a where ${where}`
-  const [rows, count] = await Promise.all([
-    db.query<InboxRow>(sql, p.values),
-    db.query<{ n: number }>(countSql, p.values.slice(0, sharedParams)),
-  ])
-  const reviewer = ctx ?? (await loadReviewerContext(db, userId, now))
-  const items = await decorate(db, reviewer, rows.rows)
-  return { items, total: count.rows[0]?.n ?? 0 }
+  const me = p.add(userId)
+  // Two urgency buckets, each read in its index's order and cut at offset+limit, then merged; only
+  // the page's rows are then dressed with what the list shows.
+  const page = `(select id, row_number() over () as ord from (
+      select * from (
+        (select a.id, 0 as bucket, a.expires_at, a.risk_level, a.created_at from approvals a
+          where ${where} and a.expires_at > ${at} and a.expires_at <= ${soon}
+          order by a.expires_at, a.risk_level desc limit ${upto})
+        union all
+        (select a.id, 1 as bucket, a.expires_at, a.risk_level, a.created_at from approvals a
+          where ${where} and (a.expires_at is null or a.expires_at > ${soon})
+          order by a.risk_level desc, a.created_at, a.id limit ${upto})
+      ) u
+      order by bucket, case when bucket = 0 then expires_at end, risk_level desc, created_at, id
+      limit ${lim} offset ${off}) ordered)`
+  const rows = await db.query<ItemRow>(itemsSql(page, me), p.values)
+  const count = await db.query<{ n: number }>(
+    `select count(*)::int as n from approvals a where ${where} and (a.expires_at is null or a.expires_at > ${at})`,
+    p.values.slice(0, shared),
+  )
+  return { items: rows.rows.map((r) => toItem(ctx, r)), total: count.rows[0]?.n ?? 0 }
 }
 
-/** Adds what a list row shows beyond the approval itself: agent, approvals so far, refusals, pre-flight. */
-export async function decorate(db: PGliteInterface, ctx: ReviewerContext, rows: InboxRow[]): Promise<ApprovalListItem[]> {
-  if (rows.length === 0) return []
-  const ids = rows.map((r) => r.id)
-  const [agents, approvals, refusals, mine] = await Promise.all([
-    db.query<{ id: string; name: string }>(`select id, name from agents where id = any($1::uuid[])`, [
-      [...new Set(rows.map((r) => r.agent_id).filter((x): x is string => x !== null))],
-    ]),
-    db.query<{ approval_id: string; n: number }>(
-      `select approval_id, count(*)::int as n from approval_decisions
-        where approval_id = any($1::uuid[]) and decision in ('approve', 'approve_with_edits')
-        group by approval_id`,
-      [ids],
-    ),
-    db.query<{ target_id: string; refusal_code: string; refusal_message: string | null }>(
-      `select distinct on (target_id) target_id, refusal_code, refusal_message from pending_mutations
-        where target_id = any($1::uuid[]) and user_id = $2 and kind = 'approval.decide'
-          and state in ('rejected', 'conflict') and dismissed_at is null
-        order by target_id, seq desc`,
-      [ids, ctx.userId],
-    ),
-    db.query<{ approval_id: string }>(
-      `select distinct approval_id from approval_decisions where approval_id = any($1::uuid[]) and actor_id = $2`,
-      [ids, ctx.userId],
-    ),
-  ])
-  const agentName = new Map(agents.rows.map((a) => [a.id, a.name]))
-  const soFar = new Map(approvals.rows.map((a) => [a.approval_id, a.n]))
-  const refusal = new Map(refusals.rows.map((r) => [r.target_id, r]))
-  const decidedByMe = new Set(mine.rows.map((r) => r.approval_id))
-  return rows.map((r) => {
-    const refused = refusal.get(r.id)
-    return {
-      id: r.id,
+/** List rows for the given approvals (any status), in the given order: the detail view's header. */
+export async function itemsById(db: PGliteInterface, ctx: ReviewerContext, ids: string[]): Promise<ApprovalListItem[]> {
+  if (ids.length === 0) return []
+  const rows = await db.query<ItemRow>(
+    itemsSql(`(select id, ord from unnest($1::uuid[]) with ordinality as x(id, ord))`, '$2'),
+    [ids, ctx.userId],
+  )
+  return rows.rows.map((r) => toItem(ctx, r))
+}
+
+function toItem(ctx: ReviewerContext, r: ItemRow): ApprovalListItem {
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    kind: r.kind,
+    title: r.title,
+    riskLevel: r.risk_level,
+    amount: r.amount,
+    currency: r.currency,
+    counterparty: r.counterparty,
+    status: r.status,
+    createdAt: r.created_at.toISOString(),
+    expiresAt: r.expires_at ? r.expires_at.toISOString() : null,
+    agentId: r.agent_id,
+    agentName: r.agent_name,
+    policyFlags: r.policy_flags ?? [],
+    requiredApprovals: r.required_approvals,
+    approvalsSoFar: r.approvals_so_far,
+    lastRefusal: r.refusal_code ? { code: r.refusal_code, message: r.refusal_message ?? r.refusal_code } : null,
+    preflight: preflight(ctx, {
       tenantId: r.tenant_id,
-      kind: r.kind,
-      title: r.title,
       riskLevel: r.risk_level,
       amount: r.amount,
-      currency: r.currency,
-      counterparty: r.counterparty,
       status: r.status,
-      createdAt: r.created_at.toISOString(),
-      expiresAt: r.expires_at ? r.expires_at.toISOString() : null,
-      agentId: r.agent_id,
-      agentName: r.agent_id ? (agentName.get(r.agent_id) ?? null) : null,
-      policyFlags: r.policy_flags ?? [],
-      requiredApprovals: r.required_approvals,
-      approvalsSoFar: soFar.get(r.id) ?? 0,
-      lastRefusal: refused ? { code: refused.refusal_code, message: refused.refusal_message ?? refused.refusal_code } : null,
-      preflight: preflight(ctx, {
-        tenantId: r.tenant_id,
-        riskLevel: r.risk_level,
-        amount: r.amount,
-        status: r.status,
-        expiresAt: r.expires_at,
-        requestedByUserId: r.requested_by_user_id,
-        approverIds: r.approver_ids ?? [],
-        decidedByMe: decidedByMe.has(r.id),
-      }),
-    }
-  })
+      expiresAt: r.expires_at,
+      requestedByUserId: r.requested_by_user_id,
+      approverIds: r.approver_ids ?? [],
+      decidedByMe: r.decided_by_me,
+    }),
+  }
 }
-
-export type { InboxRow }

@@ -107,3 +107,33 @@ export function preflight(ctx: ReviewerContext, a: PreflightSubject): { code: st
   }
   return null
 }
+
+/** Tables whose change can change a reviewer's standing. */
+export const STANDING_TABLES = new Set(['tenants', 'tenant_members', 'role_permissions', 'approval_delegations'])
+
+/**
+ * The reviewer's context, read once and kept until a pull changes one of STANDING_TABLES (or a
+ * minute passes, for delegations that start or end with time): every list row needs it.
+ */
+export class ReviewerContextCache {
+  private cached: { ctx: ReviewerContext; version: number; at: number } | null = null
+  private version = 0
+
+  constructor(
+    private readonly db: PGliteInterface,
+    private readonly userId: string,
+  ) {}
+
+  invalidate(tables?: string[]): void {
+    if (!tables || tables.some((t) => STANDING_TABLES.has(t))) this.version += 1
+  }
+
+  async get(now: Date): Promise<ReviewerContext> {
+    const c = this.cached
+    if (c && c.version === this.version && Math.abs(now.getTime() - c.at) < 60_000) return { ...c.ctx, now }
+    const version = this.version
+    const ctx = await loadReviewerContext(this.db, this.userId, now)
+    this.cached = { ctx, version, at: now.getTime() }
+    return ctx
+  }
+}

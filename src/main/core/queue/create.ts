@@ -5,14 +5,13 @@ import { randomUUID } from 'node:crypto'
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { NewIntent } from '../../../shared/contract-domain'
 import { ApiError, ERROR_MESSAGES } from '../../../shared/errors'
-import { loadReviewerContext, preflight } from '../queries/standing'
+import { preflight, type ReviewerContext } from '../queries/standing'
 import { insertIntent, type IntentRow } from './intents'
 
 export type CreateIntentInput = NewIntent
 
 export interface CreateOptions {
-  userId: string
-  now: Date
+  reviewer: ReviewerContext
   holdSeconds: number
 }
 
@@ -32,15 +31,16 @@ interface Described {
 export async function createIntent(db: PGliteInterface, input: CreateIntentInput, o: CreateOptions): Promise<IntentRow> {
   const described = await describe(db, input, o)
   const holdMs = o.holdSeconds * 1000 * (described.riskLevel >= 4 ? 2 : 1)
+  const now = o.reviewer.now
   return insertIntent(db, {
     clientMutationId: randomUUID(),
-    userId: o.userId,
+    userId: o.reviewer.userId,
     kind: input.kind,
     args: input.args,
     targetId: described.targetId,
     label: described.label,
-    createdAt: o.now,
-    holdUntil: new Date(o.now.getTime() + holdMs),
+    createdAt: now,
+    holdUntil: new Date(now.getTime() + holdMs),
   })
 }
 
@@ -105,14 +105,11 @@ interface ApprovalForIntent {
   approver_ids: string[]
 }
 
+const APPROVAL_COLUMNS = `a.id, a.tenant_id, a.title, a.risk_level, a.amount::text as amount, a.currency::text as currency,
+  a.counterparty, a.status, a.expires_at, a.requested_by_user_id, a.approver_ids`
+
 async function approvalRow(db: PGliteInterface, id: string): Promise<ApprovalForIntent> {
-  return one<ApprovalForIntent>(
-    db,
-    `select id, tenant_id, title, risk_level, amount::text as amount, currency::text as currency, counterparty, status,
-            expires_at, requested_by_user_id, approver_ids
-       from approvals where id = $1 and deleted_at is null`,
-    [id],
-  )
+  return one<ApprovalForIntent>(db, `select ${APPROVAL_COLUMNS} from approvals a where a.id = $1 and a.deleted_at is null`, [id])
 }
 
 async function describeDecision(
@@ -120,23 +117,21 @@ async function describeDecision(
   a: Extract<CreateIntentInput, { kind: 'approval.decide' }>['args'],
   o: CreateOptions,
 ): Promise<Described> {
-  const approval = await approvalRow(db, a.approval_id)
-  const active = await db.query(
-    `select 1 from pending_mutations where target_id = $1 and user_id = $2 and kind = 'approval.decide'
-        and state in ('held', 'queued', 'sending')`,
-    [approval.id, o.userId],
+  const approval = await one<ApprovalForIntent & { active: boolean; decided_by_me: boolean }>(
+    db,
+    `select ${APPROVAL_COLUMNS},
+            exists (select 1 from pending_mutations p where p.target_id = a.id and p.user_id = $2
+                      and p.kind = 'approval.decide' and p.state in ('held', 'queued', 'sending')) as active,
+            exists (select 1 from approval_decisions d where d.approval_id = a.id and d.actor_id = $2) as decided_by_me
+       from approvals a where a.id = $1 and a.deleted_at is null`,
+    [a.approval_id, o.reviewer.userId],
   )
-  if (active.rows.length > 0) throw new ApiError('invalid_state', 'A decision on this request is already queued.')
+  if (approval.active) throw new ApiError('invalid_state', 'A decision on this request is already queued.')
   const decision = a.decision
   if (decision === 'reject' && approval.risk_level >= 4 && !a.reason?.trim()) {
     throw new ApiError('reason_required')
   }
-  const ctx = await loadReviewerContext(db, o.userId, o.now)
-  const mine = await db.query(`select 1 from approval_decisions where approval_id = $1 and actor_id = $2`, [
-    approval.id,
-    o.userId,
-  ])
-  const refusal = preflight(ctx, {
+  const refusal = preflight(o.reviewer, {
     tenantId: approval.tenant_id,
     riskLevel: approval.risk_level,
     amount: approval.amount,
@@ -144,7 +139,7 @@ async function describeDecision(
     expiresAt: approval.expires_at,
     requestedByUserId: approval.requested_by_user_id,
     approverIds: approval.approver_ids ?? [],
-    decidedByMe: mine.rows.length > 0,
+    decidedByMe: approval.decided_by_me,
   })
   // Limits, risk ceilings and the approver list bind approvals; anyone who may decide may reject or escalate.
   const approving = decision === 'approve' || decision === 'approve_with_edits'

@@ -8,6 +8,7 @@ import { quoteIdent, type TableSpec } from './tables'
 
 export interface ApplyResult {
   rows: number
+  perTable: Record<string, number>
   purgedTenants: string[]
   tables: string[]
 }
@@ -41,6 +42,7 @@ async function upsertRows(tx: Transaction, spec: TableSpec, rows: Row[]): Promis
 
 export async function applyPull(db: ReplicaDb, specs: Map<string, TableSpec>, pull: PullResponse, at: Date): Promise<ApplyResult> {
   let rows = 0
+  const perTable: Record<string, number> = {}
   const touched = new Set<string>()
   let purgedTenants: string[] = []
   await db.transaction(async (tx) => {
@@ -51,6 +53,7 @@ export async function applyPull(db: ReplicaDb, specs: Map<string, TableSpec>, pu
         if (!spec || tableRows.length === 0) continue
         await upsertRows(tx, spec, tableRows)
         rows += tableRows.length
+        perTable[table] = (perTable[table] ?? 0) + tableRows.length
         touched.add(table)
       }
     }
@@ -71,7 +74,7 @@ export async function applyPull(db: ReplicaDb, specs: Map<string, TableSpec>, pu
       [JSON.stringify(at.toISOString())],
     )
   })
-  return { rows, purgedTenants, tables: [...touched] }
+  return { rows, perTable, purgedTenants, tables: [...touched] }
 }
 
 async function purgeInvisibleTenants(

@@ -5,11 +5,17 @@ import type { ReplicaDb } from './open'
 import { flushWal, openReplicaDb, replicaDir } from './open'
 import { runLocalMigrations } from './migrations'
 import { mirrorTables } from './mirror'
+import { InboxExclusions } from '../queries/hidden'
+import { ReviewerContextCache } from '../queries/standing'
 import { claimSpare } from './spare'
 import type { TableSpec } from './tables'
 
 export class Replica {
   readonly specs: Map<string, TableSpec>
+  /** The owner's standing (roles, limits, delegations), kept between queries. */
+  readonly reviewer: ReviewerContextCache
+  /** The pending approvals the owner's inbox leaves out, kept between queries. */
+  readonly exclusions: InboxExclusions
 
   private constructor(
     readonly db: ReplicaDb,
@@ -18,6 +24,14 @@ export class Replica {
     specs: TableSpec[],
   ) {
     this.specs = new Map(specs.map((s) => [s.name, s]))
+    this.reviewer = new ReviewerContextCache(db, userId)
+    this.exclusions = new InboxExclusions(db, userId)
+  }
+
+  /** Rows of these tables changed: drop what was derived from them. */
+  changed(tables: string[]): void {
+    this.reviewer.invalidate(tables)
+    this.exclusions.invalidate(tables)
   }
 
   /** Opens (creating if needed) the replica of `userId`; `userDataDir` null = in memory (benchmarks). */

@@ -14,21 +14,27 @@ export const APPROVAL_SEARCH_EXPR = `lower(coalesce(title, '') || ' ' || coalesc
 const PENDING = `where status = 'pending' and deleted_at is null`
 
 export const LOCAL_INDEXES: Record<string, LocalIndex[]> = {
+  // The inbox's two urgency buckets and its tenant filter, each covering what the filters and the
+  // order read, so the first page and the counts come from the index alone (after VACUUM has set
+  // the visibility map) instead of random heap pages.
   approvals: [
     {
       name: 'approvals_inbox_urgency_idx',
-      columns: ['status', 'deleted_at', 'risk_level', 'created_at'],
-      sql: `create index approvals_inbox_urgency_idx on approvals (risk_level desc, created_at, id) ${PENDING}`,
+      columns: ['status', 'deleted_at', 'risk_level', 'created_at', 'expires_at', 'kind', 'tenant_id', 'requested_by_agent_id', 'amount'],
+      sql: `create index approvals_inbox_urgency_idx on approvals (risk_level desc, created_at, id)
+              include (expires_at, kind, tenant_id, requested_by_agent_id, amount) ${PENDING}`,
     },
     {
       name: 'approvals_inbox_expiry_idx',
-      columns: ['status', 'deleted_at', 'expires_at'],
-      sql: `create index approvals_inbox_expiry_idx on approvals (expires_at, risk_level desc) ${PENDING}`,
+      columns: ['status', 'deleted_at', 'risk_level', 'created_at', 'expires_at', 'kind', 'tenant_id', 'requested_by_agent_id', 'amount'],
+      sql: `create index approvals_inbox_expiry_idx on approvals (expires_at, risk_level desc)
+              include (id, created_at, kind, tenant_id, requested_by_agent_id, amount) ${PENDING}`,
     },
     {
       name: 'approvals_inbox_tenant_idx',
-      columns: ['status', 'deleted_at', 'tenant_id', 'risk_level', 'created_at'],
-      sql: `create index approvals_inbox_tenant_idx on approvals (tenant_id, risk_level desc, created_at) ${PENDING}`,
+      columns: ['status', 'deleted_at', 'risk_level', 'created_at', 'expires_at', 'kind', 'tenant_id', 'requested_by_agent_id', 'amount'],
+      sql: `create index approvals_inbox_tenant_idx on approvals (tenant_id, risk_level desc, created_at, id)
+              include (expires_at, kind, requested_by_agent_id, amount) ${PENDING}`,
     },
     {
       name: 'approvals_agent_idx',
@@ -37,8 +43,9 @@ export const LOCAL_INDEXES: Record<string, LocalIndex[]> = {
     },
     {
       name: 'approvals_search_idx',
-      columns: ['title', 'counterparty', 'kind'],
-      sql: `create index approvals_search_idx on approvals using gin ((${APPROVAL_SEARCH_EXPR}) gin_trgm_ops)`,
+      // Only what the inbox can show: a small index, quick to keep up while history streams in.
+      columns: ['title', 'counterparty', 'kind', 'status', 'deleted_at'],
+      sql: `create index approvals_search_idx on approvals using gin ((${APPROVAL_SEARCH_EXPR}) gin_trgm_ops) ${PENDING}`,
     },
   ],
   approval_decisions: [

@@ -9,6 +9,7 @@ import { GLOBAL_SCOPE, type Cursors, type PushMutation } from '../../../shared/s
 import type { Auth } from '../auth/auth'
 import * as queue from '../queue/intents'
 import { applyPull } from '../replica/apply'
+import { quoteIdent } from '../replica/tables'
 import type { Replica } from '../replica/replica'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff'
 import { callRpc, type RpcOutcome } from './rpc'
@@ -24,6 +25,8 @@ export interface EngineOptions {
   /** The refresh token was refused (or the session belongs to someone else): ask for sign-in. */
   onSignInRequired: (message: string) => void
   pullLimit?: number
+  /** Limit of a fresh replica's first pull: small, so the first inbox page is readable at once. */
+  firstPullLimit?: number
   pushBatch?: number
   focusedIntervalMs?: number
   backgroundIntervalMs?: number
@@ -62,11 +65,15 @@ export class SyncEngine {
   private pullDueAt = 0
   private pullRequested = true
   private initialRows = 0
+  /** Rows applied per table since its statistics were last refreshed (PGlite has no autovacuum). */
+  private unanalyzed = new Map<string, number>()
+  private unvacuumed = new Set<string>()
   private initialExpected: number | null = null
 
   constructor(opts: EngineOptions) {
     this.o = {
       pullLimit: 5000,
+      firstPullLimit: 200,
       pushBatch: 200,
       focusedIntervalMs: 800,
       backgroundIntervalMs: 15_000,
@@ -331,13 +338,13 @@ export class SyncEngine {
     this.o.onPhase?.('pull-request')
     // The next page is requested while this one is applied: the server's cursors are already
     // known, and the network and the local write overlap.
-    let pending = this.requestPull(cursors)
+    let pending = this.requestPull(cursors, fresh && Object.keys(cursors).length === 0 ? this.o.firstPullLimit : this.o.pullLimit)
     for (;;) {
       const data = await pending
       const pull = parsePull(data, replica.specs)
       if (pull.has_more) {
         cursors = mergeCursors(cursors, pull.cursors, tenants, pull.tenants)
-        pending = this.requestPull(cursors)
+        pending = this.requestPull(cursors, this.o.pullLimit)
         // The in-flight page must never surface as an unhandled rejection if this apply fails.
         pending.catch(() => {})
       }
@@ -346,6 +353,10 @@ export class SyncEngine {
       const applied = await applyPull(replica.db, replica.specs, pull, new Date(this.o.now()))
       this.o.onPhase?.('pull-applied')
       if (applied.tables.length > 0) emit('data.changed', { tables: applied.tables })
+      for (const [table, n] of Object.entries(applied.perTable)) this.unanalyzed.set(table, (this.unanalyzed.get(table) ?? 0) + n)
+      // The planner needs statistics to pick the inbox's indexes: refresh them early in a first
+      // sync, at its end, and whenever a table has taken many rows since.
+      if (fresh && this.initialRows === 0) await this.analyze(true)
       if (fresh) {
         this.initialRows += Object.values(pull.changes).reduce((n, rows) => n + rows.length, 0)
         if (pull.remaining_estimate != null) this.initialExpected = this.initialRows + pull.remaining_estimate
@@ -354,15 +365,39 @@ export class SyncEngine {
       if (!pull.has_more) break
       if (!fresh) status.set({ state: 'syncing' })
     }
+    await this.analyze(fresh)
     if (fresh) {
       await replica.setMeta('initial_sync_done', true)
       status.set({ initialSync: null })
     }
     status.set({ lastPullAt: new Date(this.o.now()).toISOString() })
+    await this.vacuum()
   }
 
-  private async requestPull(cursors: Cursors): Promise<unknown> {
-    return this.rpc('sync_pull', { p_cursors: cursors, p_limit: this.o.pullLimit })
+  /**
+   * PGlite runs no autovacuum: the engine refreshes statistics (so the planner picks the inbox's
+   * indexes) for tables that took many rows since — or all of them at the end of a first sync —
+   * and leaves them to vacuum() afterwards.
+   */
+  private async analyze(all: boolean): Promise<void> {
+    for (const [table, n] of this.unanalyzed) {
+      if (!all && n < 2000) continue
+      await this.o.replica.db.exec(`analyze ${quoteIdent(table)}`)
+      this.unanalyzed.delete(table)
+      this.unvacuumed.add(table)
+    }
+  }
+
+  /** Sets the visibility map, so the inbox's covering indexes answer without heap reads; once the replica is complete. */
+  private async vacuum(): Promise<void> {
+    for (const table of this.unvacuumed) {
+      await this.o.replica.db.exec(`vacuum ${quoteIdent(table)}`)
+      this.unvacuumed.delete(table)
+    }
+  }
+
+  private async requestPull(cursors: Cursors, limit: number): Promise<unknown> {
+    return this.rpc('sync_pull', { p_cursors: cursors, p_limit: limit })
   }
 
   /** One RPC with the session's token; a 401 refreshes the token once and tries again. */

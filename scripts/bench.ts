@@ -1,0 +1,97 @@
+// `npm run bench [-- --json FILE] [--approvals N] [--quick]`: measures what the core owns in
+// quality-bars.md against its own local stack seeded with generated data, prints a table with
+// each bar and ✓/✗, and merges the numbers into a JSON file (default bench-results.json).
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { prepareSpare } from '../src/main/core/replica/spare'
+import { replicatedTables } from '../src/main/core/replica/registry'
+import { measureInitialSync } from './bench/initial-sync'
+import { measureQueries } from './bench/queries'
+import { measurePropagation } from './bench/propagation'
+import { measureReplay } from './bench/replay'
+import { measureServerLoad } from './bench/server-load'
+import { measureWarmStart } from './bench/warm-start'
+import { BARS, passes, table, writeResults, type Results } from './bench/report'
+import { startSeededStack } from './bench/stack'
+import { round } from './bench/stats'
+
+const USAGE = `usage: npm run bench -- [--json FILE] [--approvals N] [--quick] [--only a,b]
+  --json FILE     where to merge the results (default bench-results.json)
+  --approvals N   approvals to generate (default 100000; --quick: 5000)
+  --quick         a smaller, faster run: fewer rows, samples and simulated consoles`
+
+const DEMO_PASSWORD = 'demo-password'
+/** The holding manager sees every Northwind tenant: the largest replica among the demo reviewers. */
+const BENCH_USER = { email: 'manager@demo.test', password: DEMO_PASSWORD }
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      json: { type: 'string', default: 'bench-results.json' },
+      approvals: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  })
+  if (values.help) {
+    console.log(USAGE)
+    return
+  }
+  const quick = values.quick ?? false
+  const approvals = Number(values.approvals ?? (quick ? 5000 : 100_000))
+  if (!Number.isInteger(approvals) || approvals < 1) throw new Error('--approvals must be a positive whole number')
+  const log = (line: string) => console.error(line)
+  const results: Results = { 'bench.approvals': approvals, 'bench.quick': quick ? 1 : 0 }
+
+  const { stack, root, seed } = await startSeededStack(approvals, log)
+  results['seed.rows'] = seed.rows
+  try {
+    const backend = { apiUrl: stack.apiUrl, anonKey: stack.anonKey }
+    const spareFrom = join(root, 'spare')
+    await prepareSpare(spareFrom, replicatedTables())
+
+    log('initial sync (fresh replica, sign-in to complete)')
+    const dir = join(root, 'console')
+    const sync = await measureInitialSync(dir, spareFrom, backend, BENCH_USER, log)
+    results['initial_sync.rows'] = sync.rows
+    results['initial_sync.seconds'] = round(sync.seconds)
+    results['initial_sync.rows_per_s'] = Math.round(sync.rowsPerSecond)
+    results['initial_sync.raw_load_rows_per_s'] = Math.round(sync.rawRowsPerSecond)
+    results['initial_sync.ratio_to_raw_load'] = round(sync.rowsPerSecond / sync.rawRowsPerSecond, 3)
+    results['pending_first_ms'] = Math.round(sync.pendingFirstMs)
+
+    log('local queries (inbox, search, counts, enqueue)')
+    Object.assign(results, await measureQueries(sync.bench, { samples: quick ? 60 : 200 }))
+
+    log('propagation (server change until visible in the running console)')
+    Object.assign(results, await measurePropagation(sync.bench, stack.dbUrl, { samples: quick ? 15 : 40 }))
+
+    log('replay of 1,000 decisions made offline')
+    Object.assign(results, await measureReplay(sync.bench, { decisions: 1000 }))
+    await sync.bench.core.close()
+
+    log('warm start and memory (a new process opening the replica)')
+    Object.assign(results, await measureWarmStart(dir, backend, { samples: quick ? 3 : 5 }))
+
+    log('server load (simulated consoles polling plus decisions)')
+    Object.assign(
+      results,
+      await measureServerLoad(backend, stack.dbUrl, { clients: 200, seconds: quick ? 10 : 30, decisionsPerSecond: 20 }, log),
+    )
+  } finally {
+    await stack.stop()
+    if (!values.keep) rmSync(root, { recursive: true, force: true })
+  }
+
+  console.log(table(results))
+  writeResults(values.json!, results)
+  const missed = BARS.filter((b) => !passes(b, results[b.key])).map((b) => b.key)
+  console.log(missed.length ? `\n${missed.length} bar(s) missed: ${missed.join(', ')}` : '\nevery bar met')
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err))
+  process.exit(1)
+})

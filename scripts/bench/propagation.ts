@@ -1,0 +1,39 @@
+// propagation_p50_ms / propagation_p95_ms: a row changed on the server until the running console's
+// replica holds the change, with the console's own polling (focused window) and nothing to nudge it.
+// Changes are spread at random over the polling interval so the samples see every phase of it.
+import pg from 'pg'
+import type { BenchCore } from './consoles'
+import { median, p95, round } from './stats'
+import type { Results } from './report'
+
+export async function measurePropagation(bench: BenchCore, dbUrl: string, opts: { samples: number }): Promise<Results> {
+  const db = bench.core.replica()!.db
+  const target = (await db.query<{ id: string }>(`select id from approvals where status = 'pending' order by id limit 1`)).rows[0]
+  if (!target) throw new Error('bench: no approval to change')
+  const server = new pg.Client({ connectionString: dbUrl })
+  await server.connect()
+  const samples: number[] = []
+  try {
+    for (let i = 0; i < opts.samples; i++) {
+      await new Promise((r) => setTimeout(r, Math.random() * 1000))
+      const marker = `Propagation probe ${i} ${Math.random().toString(36).slice(2, 8)}`
+      await server.query('update public.approvals set summary = $1 where id = $2', [marker, target.id])
+      const t0 = performance.now()
+      for (;;) {
+        const row = await db.query<{ summary: string }>('select summary from approvals where id = $1', [target.id])
+        if (row.rows[0]?.summary === marker) break
+        if (performance.now() - t0 > 30_000) throw new Error('bench: a server change never reached the replica')
+        await new Promise((r) => setTimeout(r, 5))
+      }
+      samples.push(performance.now() - t0)
+    }
+  } finally {
+    await server.end()
+  }
+  return {
+    propagation_p50_ms: Math.round(median(samples)),
+    propagation_p95_ms: Math.round(p95(samples)),
+    'propagation.samples': samples.length,
+    'propagation.max_ms': round(Math.max(...samples), 0),
+  }
+}

@@ -1,0 +1,94 @@
+// inbox_query_p95_ms, search_p95_ms, counts_p95_ms and enqueue_p95_ms: the local reads and the
+// durable write a reviewer waits on, through dispatch() as the shells call them, over many samples
+// with varied filters and words (so no answer is a repeat of the one before). The console works
+// offline meanwhile so that a pull landing in the middle does not time a network apply instead.
+import type { InboxFilter } from '../../src/shared/contract-domain'
+import type { BenchCore } from './consoles'
+import { median, p95, round, timeEach } from './stats'
+import type { Results } from './report'
+
+const KINDS = ['tool_call', 'refund', 'payout', 'journal_posting', 'changeset', 'spend'] as const
+
+export async function measureQueries(bench: BenchCore, opts: { samples: number }): Promise<Results> {
+  await bench.call('sync.setWorkOffline', { offline: true })
+  const db = bench.core.replica()!.db
+  const tenants = (await bench.call('tenants.list', {})).map((t) => t.id)
+  const agents = (await db.query<{ id: string }>(`select requested_by_agent_id as id from approvals
+      where status = 'pending' and requested_by_agent_id is not null group by 1 order by count(*) desc limit 20`)).rows.map((r) => r.id)
+  const pick = <T>(list: readonly T[], i: number) => list[i % list.length]!
+
+  const filters: InboxFilter[] = Array.from({ length: opts.samples }, (_, i) => {
+    switch (i % 6) {
+      case 0:
+        return {}
+      case 1:
+        return { kinds: [pick(KINDS, i)] }
+      case 2:
+        return { minRisk: i % 6 }
+      case 3:
+        return { tenantId: pick(tenants, i) }
+      case 4:
+        return agents.length ? { agentId: pick(agents, i) } : { minRisk: 3 }
+      default:
+        return { amountMin: 100 * (i % 10), amountMax: 100 * (i % 10) + 5000, kinds: [pick(KINDS, i)] }
+    }
+  })
+  // Warm the caches once, as a reviewer's first look does.
+  await bench.call('inbox.list', { filter: {}, limit: 50, offset: 0 })
+  const inbox = await timeEach(filters, (filter) => bench.call('inbox.list', { filter, limit: 50, offset: 0 }))
+
+  const words = await searchWords(db, opts.samples)
+  const search = await timeEach(words, (text) => bench.call('inbox.list', { filter: { text }, limit: 50, offset: 0 }))
+
+  const scopes = Array.from({ length: opts.samples }, (_, i) => (i % 3 === 0 ? {} : { tenantId: pick(tenants, i) }))
+  const counts = await timeEach(scopes, (scope) => bench.call('inbox.counts', scope))
+
+  // Decisions on distinct pending items the reviewer may approve, each undone afterwards.
+  const page = await bench.call('inbox.list', { filter: { minRisk: 0 }, limit: 500, offset: 0 })
+  const decidable = page.items.filter((i) => i.preflight === null).slice(0, Math.min(opts.samples, 200))
+  const details = new Map<string, { version: number; payloadHash: string }>()
+  for (const item of decidable) {
+    const d = await bench.call('approvals.detail', { id: item.id })
+    details.set(item.id, { version: d.version, payloadHash: d.payloadHash })
+  }
+  const made: string[] = []
+  const enqueue = await timeEach(decidable, async (item) => {
+    const d = details.get(item.id)!
+    const intent = await bench.call('intents.create', {
+      kind: 'approval.decide',
+      args: { approval_id: item.id, decision: 'approve', version_seen: d.version, payload_hash_seen: d.payloadHash },
+    })
+    made.push(intent.clientMutationId)
+  })
+  for (const id of made) await bench.call('intents.undo', { clientMutationId: id })
+  await bench.call('sync.setWorkOffline', { offline: false })
+
+  return {
+    inbox_query_p95_ms: round(p95(inbox)),
+    'inbox_query_p50_ms': round(median(inbox)),
+    search_p95_ms: round(p95(search)),
+    'search_p50_ms': round(median(search)),
+    counts_p95_ms: round(p95(counts)),
+    'counts_p50_ms': round(median(counts)),
+    enqueue_p95_ms: round(p95(enqueue)),
+    'enqueue_p50_ms': round(median(enqueue)),
+    'enqueue.samples': enqueue.length,
+  }
+}
+
+/** Words reviewers would type: fragments of real titles and counterparties in the replica. */
+async function searchWords(db: import('@electric-sql/pglite').PGliteInterface, n: number): Promise<string[]> {
+  const res = await db.query<{ w: string }>(
+    `select w from (
+       select distinct lower(regexp_split_to_table(coalesce(title, '') || ' ' || coalesce(counterparty, ''), '[^[:alnum:]]+')) as w
+         from (select title, counterparty from approvals order by id limit 2000) a) x
+      where length(w) >= 4 order by md5(w) limit $1`,
+    [n],
+  )
+  const words = res.rows.map((r) => r.w)
+  // Prefixes too: people search as they type.
+  return Array.from({ length: n }, (_, i) => {
+    const w = words[i % Math.max(1, words.length)] ?? 'refund'
+    return i % 3 === 0 ? w.slice(0, Math.max(3, Math.ceil(w.length / 2))) : w
+  })
+}

@@ -1,0 +1,30 @@
+// Runs in a fresh process for warm_start_ms and core_rss_mb: opens the existing replica with the
+// stored session (createCore) until the first inbox page is read, works the usual views a little,
+// then reports its timings and resident memory as one JSON line on stdout.
+import { startBenchCore } from './consoles'
+
+const config = JSON.parse(process.env.BENCH_WARM_CONFIG ?? '{}') as { dir: string; apiUrl: string; anonKey: string }
+
+async function main() {
+  const t0 = performance.now()
+  const bench = await startBenchCore(config.dir, { apiUrl: config.apiUrl, anonKey: config.anonKey })
+  const page = await bench.call('inbox.list', { filter: {}, limit: 50, offset: 0 })
+  const warmMs = performance.now() - t0
+  if (page.items.length === 0) throw new Error('warm start: the inbox is empty')
+  // What a reviewer does in the first minute: counts, a few pages, a search, some details.
+  await bench.call('inbox.counts', {})
+  for (let offset = 50; offset <= 500; offset += 50) await bench.call('inbox.list', { filter: {}, limit: 50, offset })
+  await bench.call('inbox.list', { filter: { text: 'refund' }, limit: 50, offset: 0 })
+  for (const item of page.items.slice(0, 20)) await bench.call('approvals.detail', { id: item.id })
+  await bench.call('queue.list', {})
+  await bench.call('history.list', { limit: 100, offset: 0 })
+  await new Promise((r) => setTimeout(r, 2000))
+  const rssMb = process.memoryUsage().rss / 1024 / 1024
+  await bench.core.close()
+  process.stdout.write(`${JSON.stringify({ warmMs, sinceProcessStartMs: t0 + warmMs, rssMb })}\n`)
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`)
+  process.exit(1)
+})

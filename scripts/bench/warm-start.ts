@@ -1,0 +1,45 @@
+// warm_start_ms and core_rss_mb, each measured in a new process (as a relaunched app is): the
+// replica left by the initial sync is opened with its stored session until the first inbox page.
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { median, p95, round } from './stats'
+import type { Results } from './report'
+import type { Backend } from './consoles'
+
+interface WarmSample {
+  warmMs: number
+  sinceProcessStartMs: number
+  rssMb: number
+}
+
+function runChild(script: string, env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()))
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`bench child failed (${code}): ${err.slice(-2000)}`))))
+  })
+}
+
+export async function measureWarmStart(dir: string, backend: Backend, opts: { samples: number }): Promise<Results> {
+  const samples: WarmSample[] = []
+  for (let i = 0; i < opts.samples; i++) {
+    const out = await runChild(join(import.meta.dirname, 'warm-child.ts'), {
+      BENCH_WARM_CONFIG: JSON.stringify({ dir, apiUrl: backend.apiUrl, anonKey: backend.anonKey }),
+    })
+    samples.push(JSON.parse(out.trim().split('\n').at(-1)!) as WarmSample)
+  }
+  // The same runtime with nothing loaded, to show what of the memory is the core's own.
+  const baseline = JSON.parse(
+    (await runChild(join(import.meta.dirname, 'rss-baseline.ts'), {})).trim(),
+  ) as { rssMb: number }
+  return {
+    warm_start_ms: Math.round(median(samples.map((s) => s.warmMs))),
+    'warm_start.p95_ms': Math.round(p95(samples.map((s) => s.warmMs))),
+    'warm_start.from_process_start_ms': Math.round(median(samples.map((s) => s.sinceProcessStartMs))),
+    core_rss_mb: round(median(samples.map((s) => s.rssMb)), 1),
+    'core_rss.runtime_baseline_mb': round(baseline.rssMb, 1),
+  }
+}

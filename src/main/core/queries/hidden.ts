@@ -1,0 +1,60 @@
+// The pending approvals the inbox leaves out for its reviewer: those they already decided (a
+// four-eyes item waiting for someone else), those with a decision of theirs on its way, and those
+// they snoozed. A small set, derived from synced rows plus intents and kept until one of the tables
+// it reads changes (or a few seconds pass, for snoozes that run out), so every inbox query and
+// count is a plain scan of pending approvals minus this list.
+import type { PGliteInterface } from '@electric-sql/pglite'
+
+const SOURCES = new Set(['approvals', 'approval_decisions', 'review_snoozes', 'pending_mutations'])
+const TTL_MS = 15_000
+
+export class InboxExclusions {
+  private cached: { ids: string[]; version: number; at: number } | null = null
+  private version = 0
+
+  constructor(
+    private readonly db: PGliteInterface,
+    private readonly userId: string,
+  ) {}
+
+  invalidate(tables?: string[]): void {
+    if (!tables || tables.some((t) => SOURCES.has(t))) this.version += 1
+  }
+
+  async ids(now: Date): Promise<string[]> {
+    const c = this.cached
+    if (c && c.version === this.version && Math.abs(now.getTime() - c.at) < TTL_MS) return c.ids
+    const version = this.version
+    const res = await this.db.query<{ id: string }>(
+      `-- decided by me, still pending (four-eyes)
+       select d.approval_id as id from approval_decisions d
+         join approvals a on a.id = d.approval_id and a.status = 'pending' and a.deleted_at is null
+        where d.actor_id = $1
+       union
+       -- a decision of mine queued, on its way, or applied but not yet pulled back
+       select pm.target_id from pending_mutations pm
+         join approvals a on a.id = pm.target_id and a.status = 'pending'
+        where pm.user_id = $1 and pm.kind = 'approval.decide'
+          and (pm.state in ('held', 'queued', 'sending')
+               or (pm.state = 'applied' and a.version <= (pm.args->>'version_seen')::int))
+       union
+       -- snoozed by an intent not yet reflected in the synced snooze row
+       select pm.target_id from pending_mutations pm
+        where pm.user_id = $1 and pm.kind = 'snooze.set' and pm.state in ('held', 'queued', 'sending', 'applied')
+          and (pm.args->>'until')::timestamptz > $2
+          and (pm.state <> 'applied' or not exists (select 1 from review_snoozes s
+                 where s.approval_id = pm.target_id and s.user_id = $1 and s.updated_at >= pm.created_at))
+       union
+       -- snoozed on the server, unless an unsnooze of mine is on its way
+       select s.approval_id from review_snoozes s
+        where s.user_id = $1 and s.until > $2
+          and not exists (select 1 from pending_mutations pu where pu.target_id = s.approval_id and pu.user_id = $1
+                            and pu.kind = 'snooze.set' and pu.state in ('held', 'queued', 'sending')
+                            and pu.args->>'until' is null)`,
+      [this.userId, now],
+    )
+    const ids = res.rows.map((r) => r.id).filter((id): id is string => typeof id === 'string')
+    this.cached = { ids, version, at: now.getTime() }
+    return ids
+  }
+}
