@@ -118,14 +118,17 @@ async function writeApprovals(
       for (let j = start; j < end; j++) {
         const item = items[j]!
         env.build = run.builds.get(item.tenant.id)!
-        buildApproval(item, env, run.demoIds)
+        const id = buildApproval(item, env, run.demoIds)
         if (item.status === 'pending') {
           const list = pendingByTenant.get(item.tenant.id) ?? []
-          if (list.length < 3) list.push(sink.rows.get('approvals')!.at(-1)!.id as string)
+          if (list.length < 3) list.push(id)
           pendingByTenant.set(item.tenant.id, list)
         }
-        // Let the other lane's and the audit's queries go out while this chunk is generated.
-        if ((j & 63) === 63) await yieldToIo()
+        if ((j & 63) === 63) {
+          sink.flush()
+          // Let the other lane's and the audit's queries go out while this chunk is generated.
+          await yieldToIo()
+        }
       }
       generated += end - start
       // No later approval of this lane can produce an entry older than its own creation.

@@ -2,7 +2,7 @@
 // take one chunk at a time, one transaction per chunk, while the next chunk is being generated;
 // and an audit lane that appends each tenant's chain entries in order on its own connection.
 import type pg from 'pg'
-import { ChunkSink, TABLE_ORDER } from './sink'
+import type { ChunkSink } from './sink'
 import type { Row, TableWriter } from './writer'
 
 export async function inTransaction<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<T> {
@@ -18,12 +18,8 @@ export async function inTransaction<T>(client: pg.ClientBase, fn: () => Promise<
 }
 
 /** Writes a chunk's rows, parents before children, in one statement. */
-export async function writeSink(writer: TableWriter, sink: ChunkSink): Promise<void> {
-  for (const table of sink.rows.keys()) {
-    if (!(TABLE_ORDER as readonly string[]).includes(table))
-      throw new Error(`seed: no write order for table ${table}`)
-  }
-  await writer.insertAll(TABLE_ORDER.map((table) => [table, sink.rows.get(table) ?? []] as const))
+export function writeSink(writer: TableWriter, sink: ChunkSink): Promise<void> {
+  return writer.insertAll(sink.batches())
 }
 
 /**

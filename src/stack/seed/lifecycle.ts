@@ -140,7 +140,8 @@ function requestRules(
   return { subject, required }
 }
 
-export function buildApproval(item: PlanItem, env: LifecycleEnv, demoIds: ReadonlySet<string>): void {
+/** Generates one approval and everything around it into env.sink; returns the approval's id. */
+export function buildApproval(item: PlanItem, env: LifecycleEnv, demoIds: ReadonlySet<string>): string {
   const { rng, now } = env
   const t = item.tenant
   const s = item.scenario
@@ -260,6 +261,7 @@ export function buildApproval(item: PlanItem, env: LifecycleEnv, demoIds: Readon
     )
   if (rng.chance(0.015))
     flagHallucination(env, t, agent.id, ids.task, ids.approval, item.createdAt, fate.status)
+  return ids.approval
 }
 
 /** Everything known about one request once its fate is settled. */

@@ -28,19 +28,58 @@ export const TABLE_ORDER = [
   'trust_ledger',
 ] as const
 
+/** One table's share of a chunk, serialised: a JSON array of rows and the columns they set. */
+export interface TableBatch {
+  table: string
+  json: string
+  columns: string[]
+  count: number
+}
+
+/**
+ * A chunk's rows by table. `flush()` serialises what was added so far into JSON fragments, so row
+ * objects die young instead of being carried (and copied by the garbage collector) until the
+ * chunk is written; only the fragment strings live on.
+ */
 export class ChunkSink {
-  readonly rows = new Map<string, Row[]>()
+  private pending = new Map<string, Row[]>()
+  private fragments = new Map<string, string[]>()
+  private columns = new Map<string, Set<string>>()
+  private counts = new Map<string, number>()
 
   add(table: string, row: Row): void {
-    let list = this.rows.get(table)
-    if (!list) this.rows.set(table, (list = []))
+    let list = this.pending.get(table)
+    if (!list) this.pending.set(table, (list = []))
     list.push(row)
   }
 
-  get size(): number {
-    let n = 0
-    for (const list of this.rows.values()) n += list.length
-    return n
+  flush(): void {
+    for (const [table, rows] of this.pending) {
+      if (rows.length === 0) continue
+      let cols = this.columns.get(table)
+      if (!cols) this.columns.set(table, (cols = new Set()))
+      for (const row of rows) for (const k in row) cols.add(k)
+      const list = this.fragments.get(table) ?? []
+      list.push(JSON.stringify(rows).slice(1, -1))
+      this.fragments.set(table, list)
+      this.counts.set(table, (this.counts.get(table) ?? 0) + rows.length)
+    }
+    this.pending.clear()
+  }
+
+  /** Everything added, per table, in foreign-key order; refuses a table without a place in it. */
+  batches(): TableBatch[] {
+    this.flush()
+    for (const table of this.fragments.keys()) {
+      if (!(TABLE_ORDER as readonly string[]).includes(table))
+        throw new Error(`seed: no write order for table ${table}`)
+    }
+    return TABLE_ORDER.filter((t) => this.fragments.has(t)).map((table) => ({
+      table,
+      json: `[${this.fragments.get(table)!.join(',')}]`,
+      columns: [...this.columns.get(table)!],
+      count: this.counts.get(table)!,
+    }))
   }
 }
 

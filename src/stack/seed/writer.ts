@@ -2,6 +2,7 @@
 // `jsonb_populate_recordset`, with the column list checked against the live schema so a renamed
 // column fails loudly instead of being dropped. Triggers (sync stamping, audit chain) stay on.
 import type pg from 'pg'
+import type { TableBatch } from './sink'
 
 export type Row = Record<string, unknown>
 
@@ -29,14 +30,12 @@ export class TableWriter {
   }
 
   /** `insert … select … from jsonb_populate_recordset($n)` for one table, keeping the rows' order. */
-  private insertSql(table: string, rows: readonly Row[], param: number): string {
+  private insertSql(table: string, columns: readonly string[], param: number): string {
     const known = this.columns.get(table)
     if (!known) throw new Error(`seed: table public.${table} does not exist`)
-    const cols = new Set<string>()
-    for (const row of rows) for (const k of Object.keys(row)) cols.add(k)
-    const unknown = [...cols].filter((c) => !known.has(c))
+    const unknown = columns.filter((c) => !known.has(c))
     if (unknown.length) throw new Error(`seed: public.${table} has no column ${unknown.join(', ')}`)
-    const list = [...cols].map((c) => `"${c}"`).join(', ')
+    const list = columns.map((c) => `"${c}"`).join(', ')
     return (
       `insert into public."${table}" (${list}) select ${list} ` +
       `from jsonb_populate_recordset(null::public."${table}", $${param}::jsonb) with ordinality as r order by r.ordinality`
@@ -47,10 +46,12 @@ export class TableWriter {
     this.counts.set(table, (this.counts.get(table) ?? 0) + n)
   }
 
-  /** Inserts rows in their given order (the audit chain depends on it). */
+  /** Inserts rows in their given order (the audit chain depends on it), a few thousand per statement. */
   async insert(table: string, rows: readonly Row[]): Promise<void> {
     if (rows.length === 0) return
-    const sql = this.insertSql(table, rows, 1)
+    const columns = new Set<string>()
+    for (const row of rows) for (const k in row) columns.add(k)
+    const sql = this.insertSql(table, [...columns], 1)
     for (let i = 0; i < rows.length; i += BATCH_ROWS) {
       try {
         await this.client.query(sql, [JSON.stringify(rows.slice(i, i + BATCH_ROWS))])
@@ -68,22 +69,18 @@ export class TableWriter {
    * works through a whole chunk without waiting for the client between tables. Foreign keys are
    * checked at the end of the statement, when every CTE's rows are in.
    */
-  async insertAll(tables: readonly (readonly [table: string, rows: readonly Row[]])[]): Promise<void> {
-    const present = tables.filter(([, rows]) => rows.length > 0)
-    if (present.length === 0) return
-    const ctes = present.map(([table, rows], i) => `w${i} as (${this.insertSql(table, rows, i + 1)})`)
-    const sql = `with ${ctes.join(',\n')} select 1`
+  async insertAll(batches: readonly TableBatch[]): Promise<void> {
+    if (batches.length === 0) return
+    const ctes = batches.map((b, i) => `w${i} as (${this.insertSql(b.table, b.columns, i + 1)})`)
     try {
       await this.client.query(
-        sql,
-        present.map(([, rows]) => JSON.stringify(rows)),
+        `with ${ctes.join(',\n')} select 1`,
+        batches.map((b) => b.json),
       )
     } catch (err) {
-      throw new Error(
-        `seed: inserting into ${present.map(([t]) => t).join(', ')} failed: ${(err as Error).message}`,
-        { cause: err },
-      )
+      const tables = batches.map((b) => b.table).join(', ')
+      throw new Error(`seed: inserting into ${tables} failed: ${(err as Error).message}`, { cause: err })
     }
-    for (const [table, rows] of present) this.count(table, rows.length)
+    for (const b of batches) this.count(b.table, b.count)
   }
 }
