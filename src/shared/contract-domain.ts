@@ -238,6 +238,103 @@ export const TenantSummary = strict({
 
 export const TenantScope = strict({ tenantId: Id.optional() })
 
+/** My intent on a row of the other views: on its way (state), or refused (refusal) until dismissed. */
+const IntentMark = {
+  pendingIntent: IntentState.nullable(),
+  lastRefusal: Refusal.nullable(),
+}
+
+export const EscalationItem = strict({
+  id: Id,
+  tenantId: Id,
+  type: z.enum(['awareness', 'action_required']),
+  trigger: z.string(),
+  context: z.string(),
+  impact: z.string(),
+  recommendation: z.string().nullable(),
+  status: z.enum(['pending', 'acknowledged', 'resolved']),
+  fromAgentId: Id,
+  fromAgentName: z.string().nullable(),
+  toUserId: Id.nullable(),
+  toAgentId: Id.nullable(),
+  approvalId: Id.nullable(),
+  relatedTaskId: Id.nullable(),
+  createdAt: Timestamp,
+  acknowledgedAt: Timestamp.nullable(),
+  resolvedAt: Timestamp.nullable(),
+  resolution: z.string().nullable(),
+  ...IntentMark,
+})
+export type EscalationItem = z.infer<typeof EscalationItem>
+
+export const FlagItem = strict({
+  id: Id,
+  tenantId: Id,
+  agentId: Id,
+  agentName: z.string().nullable(),
+  taskId: Id.nullable(),
+  approvalId: Id.nullable(),
+  detectionMethod: z.string(),
+  confidenceScore: z.number().nullable(),
+  flaggedContent: z.string().nullable(),
+  status: z.enum(['pending', 'reviewed', 'false_positive', 'confirmed']),
+  reviewedAt: Timestamp.nullable(),
+  notes: z.string().nullable(),
+  createdAt: Timestamp,
+  ...IntentMark,
+})
+export type FlagItem = z.infer<typeof FlagItem>
+
+export const ChangesetItem = strict({
+  id: Id,
+  tenantId: Id,
+  title: z.string(),
+  description: z.string().nullable(),
+  status: z.enum(['draft', 'pending_review', 'approved', 'rejected', 'applied']),
+  agentId: Id.nullable(),
+  agentName: z.string().nullable(),
+  patchCount: z.number().int(),
+  createdAt: Timestamp,
+  reviewedAt: Timestamp.nullable(),
+  reviewComment: z.string().nullable(),
+  ...IntentMark,
+})
+export type ChangesetItem = z.infer<typeof ChangesetItem>
+
+export const ChangesetDetail = strict({
+  item: ChangesetItem,
+  patches: z.array(strict({ path: z.string(), diff: z.string() })),
+})
+
+/** An agent with its trust over the last 30 days and its spend against budget. */
+export const AgentListItem = strict({
+  agent: AgentSummary,
+  approvedNoEdit: z.number().int(),
+  edited: z.number().int(),
+  rejected: z.number().int(),
+  costToday: z.string(),
+  costLast30Days: z.string(),
+  maxCostPerDay: Money.nullable(),
+})
+
+export const TrustDay = strict({
+  day: z.string(), // YYYY-MM-DD
+  approvedNoEdit: z.number().int(),
+  edited: z.number().int(),
+  rejected: z.number().int(),
+  errors: z.number().int(),
+  complaints: z.number().int(),
+  score: z.number().nullable(),
+})
+
+export const AuditVerdict = strict({
+  tenantId: Id,
+  entries: z.number().int(),
+  ok: z.boolean(),
+  /** The first entry that does not verify, and why: its link to the one before, or its own content. */
+  brokenAt: strict({ id: z.string(), reason: z.enum(['prev_hash', 'integrity_hash']) }).nullable(),
+})
+
 export const domainMethods = {
   'tenants.list': { args: empty, result: z.array(TenantSummary) },
   'inbox.list': {
@@ -252,6 +349,27 @@ export const domainMethods = {
   'intents.dismiss': { args: strict({ clientMutationId: Id }), result: strict({ dismissed: z.boolean() }) },
   'queue.list': { args: empty, result: z.array(Intent) },
   'history.list': { args: strict({ ...Paging }), result: Page(Intent) },
+  'escalations.list': {
+    args: strict({ status: z.enum(['open', 'resolved', 'all']).default('open'), ...TenantScope.shape, ...Paging }),
+    result: Page(EscalationItem),
+  },
+  'flags.list': {
+    args: strict({ status: z.enum(['pending', 'reviewed', 'all']).default('pending'), ...TenantScope.shape, ...Paging }),
+    result: Page(FlagItem),
+  },
+  'changesets.list': {
+    args: strict({ status: z.enum(['pending_review', 'all']).default('pending_review'), ...TenantScope.shape, ...Paging }),
+    result: Page(ChangesetItem),
+  },
+  'changesets.detail': { args: strict({ id: Id }), result: ChangesetDetail },
+  'agents.list': { args: TenantScope, result: z.array(AgentListItem) },
+  'agents.trust': { args: strict({ agentId: Id, days: z.number().int().min(1).max(365).default(30) }), result: z.array(TrustDay) },
+  'audit.list': {
+    args: strict({ ...TenantScope.shape, entityId: z.string().max(100).optional(), ...Paging }),
+    result: Page(AuditEntry),
+  },
+  /** Recomputes a tenant's audit hash chain from the replica and names the first entry that breaks it. */
+  'audit.verify': { args: strict({ tenantId: Id }), result: AuditVerdict },
 } as const
 
 export const domainEvents = {

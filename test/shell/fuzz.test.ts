@@ -40,6 +40,14 @@ const VALID: { [M in MethodName]: MethodArgs<M> } = {
   'intents.dismiss': { clientMutationId: ID },
   'queue.list': {},
   'history.list': { limit: 10, offset: 0 },
+  'escalations.list': { status: 'open', tenantId: ID, limit: 10, offset: 0 },
+  'flags.list': { status: 'pending', limit: 10, offset: 0 },
+  'changesets.list': { status: 'pending_review', limit: 10, offset: 0 },
+  'changesets.detail': { id: ID },
+  'agents.list': { tenantId: ID },
+  'agents.trust': { agentId: ID, days: 30 },
+  'audit.list': { tenantId: ID, entityId: 'x', limit: 10, offset: 0 },
+  'audit.verify': { tenantId: ID },
 }
 
 function prng(seed: number) {

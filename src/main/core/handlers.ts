@@ -8,6 +8,8 @@ import { counts } from './queries/counts'
 import { approvalDetail } from './queries/detail'
 import { listInbox } from './queries/inbox'
 import { listTenants } from './queries/tenants'
+import { agentTrust, listAgents, listAudit, verifyAudit } from './queries/agents'
+import { changesetDetail, listChangesets, listEscalations, listFlags } from './queries/reviews'
 
 export function buildHandlers(core: CoreState): CoreHandlers {
   const now = () => new Date(core.now())
@@ -97,6 +99,27 @@ export function buildHandlers(core: CoreState): CoreHandlers {
       const { rows, total } = await queue.listHistory(r.db, r.userId, limit, offset)
       return { items: rows.map(queue.toIntent), total }
     },
+
+    'escalations.list': async (args) => {
+      const r = core.requireReplica()
+      return listEscalations(r.db, r.userId, args)
+    },
+    'flags.list': async (args) => {
+      const r = core.requireReplica()
+      return listFlags(r.db, r.userId, args)
+    },
+    'changesets.list': async (args) => {
+      const r = core.requireReplica()
+      return listChangesets(r.db, r.userId, args)
+    },
+    'changesets.detail': async ({ id }) => {
+      const r = core.requireReplica()
+      return changesetDetail(r.db, r.userId, id)
+    },
+    'agents.list': async ({ tenantId }) => listAgents(core.requireReplica().db, now(), tenantId),
+    'agents.trust': async ({ agentId, days }) => agentTrust(core.requireReplica().db, now(), agentId, days),
+    'audit.list': async (args) => listAudit(core.requireReplica().db, args),
+    'audit.verify': async ({ tenantId }) => verifyAudit(core.requireReplica().db, tenantId),
   }
 }
 
