@@ -370,6 +370,12 @@ describe('generateDemoData', () => {
     const escalations = await rows<{ type: string }>(
       `select distinct type from public.escalations order by 1`,
     )
+    // Agent-to-agent escalations go up the hierarchy.
+    const sideways = await rows(
+      `select e.id from public.escalations e join public.agents f on f.id = e.from_agent_id
+       join public.agents t on t.id = e.to_agent_id where t.tier >= f.tier`,
+    )
+    expect(sideways).toEqual([])
     expect(escalations.map((e) => e.type)).toEqual(['action_required', 'awareness'])
     const pendingForDemo = await rows(
       `select 1 from public.escalations where status = 'pending' and to_user_id = any ($1::uuid[])`,

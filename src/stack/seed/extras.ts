@@ -191,16 +191,16 @@ export function standaloneRows(ctx: SeedContext, env: LifecycleEnv, total: numbe
       const trigger = actionRequired
         ? rng.pick(ACTION_TRIGGERS).toLowerCase()
         : rng.pick(AWARENESS_TRIGGERS).toLowerCase()
-      const toUser = actionRequired || rng.chance(0.4)
+      // Awareness goes up the agent hierarchy when there is someone above; everything else to a person.
+      const above = active.filter((a) => a.tier < from.tier)
+      const toUser = actionRequired || above.length === 0 || rng.chance(0.4)
       const demoTargets = t.deciders.filter((p) => demo.has(p.id))
       const target = toUser
         ? demoTargets.length && rng.chance(0.7)
           ? rng.pick(demoTargets)
           : rng.pick(t.deciders)
         : null
-      const toAgent = toUser
-        ? null
-        : rng.pick(active.filter((a) => a.tier < from.tier).concat(active.filter((a) => a.tier === 1)))
+      const toAgent = toUser ? null : rng.pick(above)
       const recent = age < 3 * DAY
       const state = recent
         ? rng.weighted([

@@ -122,21 +122,24 @@ function requestRules(
   const { rng } = env
   const t = item.tenant
   const s = item.scenario
-  const requesterUserId =
-    s?.requestedByUser ?? (kind === 'spend' && rng.chance(0.08) ? rng.pick(t.deciders).id : null)
-  const subject: DecisionSubject = {
-    tenantId: t.id,
-    risk,
-    amount,
-    requesterUserId,
-    approverIds: s?.approverIds ?? [],
+  if (s) {
+    // A scenario item exercises exactly the rules it names, nothing drawn at random on top.
+    const subject = {
+      tenantId: t.id,
+      risk,
+      amount,
+      requesterUserId: s.requestedByUser ?? null,
+      approverIds: s.approverIds ?? [],
+    }
+    return { subject, required: s.requiredApprovals ?? 1 }
   }
-  if (!s?.approverIds && rng.chance(0.08)) {
+  const requesterUserId = kind === 'spend' && rng.chance(0.08) ? rng.pick(t.deciders).id : null
+  const subject: DecisionSubject = { tenantId: t.id, risk, amount, requesterUserId, approverIds: [] }
+  if (rng.chance(0.08)) {
     const able = authorities(t.deciders, subject, item.createdAt, env.delegations).map((a) => a.reviewer.id)
     if (able.length > 0) subject.approverIds = rng.sample(able, rng.int(1, 2))
   }
-  const required: 1 | 2 =
-    s?.requiredApprovals ?? ((risk >= 4 && rng.chance(0.5)) || (amountUsd ?? 0) >= 100000 ? 2 : 1)
+  const required: 1 | 2 = (risk >= 4 && rng.chance(0.5)) || (amountUsd ?? 0) >= 100000 ? 2 : 1
   return { subject, required }
 }
 
