@@ -3,7 +3,7 @@
 import type { Session } from '@supabase/supabase-js'
 import { describe, expect, it } from 'vitest'
 import { createUser, supabaseClient } from '../../src/stack/fixtures'
-import { DEMO } from '../support/db'
+import { admin, DEMO } from '../support/db'
 import { raw, stack, token, nowSeconds } from './support'
 
 const CLI_ANON_KEY =
@@ -67,6 +67,19 @@ describe('password sign-in', () => {
         message: 'Invalid login credentials',
       })
     }
+  })
+
+  it('takes a changed password at once, even right after a sign-in with the old one', async () => {
+    const user = await createUser(stack().dbUrl)
+    const signIn = (password: string) =>
+      supabaseClient(stack()).auth.signInWithPassword({ email: user.email, password })
+    expect((await signIn(user.password)).error).toBeNull()
+    await admin().query(
+      `update auth.users set encrypted_password = extensions.crypt('a-new-password', extensions.gen_salt('bf', 4)) where id = $1`,
+      [user.id],
+    )
+    expect((await signIn(user.password)).error).toMatchObject({ code: 'invalid_credentials' })
+    expect((await signIn('a-new-password')).error).toBeNull()
   })
 
   it('answers clients without an API version in GoTrue legacy shape {code, error_code, msg}', async () => {
