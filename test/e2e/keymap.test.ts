@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { createAgent } from '../support/fixtures'
 import { chromiumUnavailable, launchChromium, startWebShell, type HarnessShell } from './harness'
-import { activeElementInfo, openConsole, shownApprovalId, signIn, until, waitForInbox } from './helpers/console'
+import { activeElementInfo, nextShown, openConsole, shownApprovalId, signIn, until, waitForInbox } from './helpers/console'
 import { createWorkspace, seedRefundCalls, type Workspace } from './helpers/workspace'
 
 /** The keyboard map of console.md, in the registry's spelling, for the views this build has. */
@@ -53,7 +53,9 @@ describe.skipIf(skip)('keymap, palette and the ? overlay', () => {
       await page.getByTestId('inbox-list').focus()
 
       // The focused row is announced: moving with j reads the next row's title out.
+      const top = await until(() => shownApprovalId(page), 'a shown item')
       await page.keyboard.press('j')
+      await nextShown(page, top)
       const title = await page.locator('.detail-title').innerText()
       await until(async () => (await page.getByTestId('live-region').innerText()).includes(title), 'the focused row announced')
       expect(await page.getByTestId('live-region').innerText()).toMatch(/risk \d \w+, 2 of \d+/)

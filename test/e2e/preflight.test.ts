@@ -1,7 +1,8 @@
 // Safety before sending: when the replica already knows the server would refuse (own request, over
 // my limit, not a named approver), the console says why on the item and refuses the key press
 // without queueing anything; a four-eyes request says what my approval will do; bulk approve with
-// an item above the risk ceiling is refused with a message, and goes through once it is removed.
+// an item above the risk ceiling is refused with a message, and goes through once it is removed;
+// at risk 4 a reject needs a reason and an approve a second press.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { admin } from '../support/db'
@@ -150,6 +151,27 @@ describe.skipIf(skip)('pre-flight explanations and the bulk risk ceiling', () =>
       expect(rows.map((r) => r.approval_id).sort()).toEqual([items.low1!.id, items.low2!.id].sort())
       // The risky one is still in the inbox, focused.
       expect(await shownApprovalId(page)).toBe(items.high!.id)
+
+      // Risk 4: rejecting needs a reason; approving takes a second press, the first one asks.
+      await page.keyboard.press('r')
+      const reject = page.getByRole('dialog', { name: 'Reject' })
+      await reject.waitFor()
+      await page.keyboard.press('Control+Enter')
+      expect(await reject.getByRole('alert').innerText()).toMatch(/reason is required/i)
+      await page.keyboard.press('Escape')
+      await reject.waitFor({ state: 'detached' })
+      await page.keyboard.press('a')
+      expect(await page.locator('.banner-confirm').innerText()).toMatch(/press A again/i)
+      expect(await shownApprovalId(page)).toBe(items.high!.id)
+      expect(await queued(page)).toBe(0)
+      await page.keyboard.press('a')
+      await until(async () => {
+        const { rows } = await admin().query(`select 1 from public.approval_decisions where actor_id = $1 and approval_id = $2`, [
+          ws.reviewer.id,
+          items.high!.id,
+        ])
+        return rows.length === 1
+      }, 'the risk-4 approval on the server after the second press')
     } finally {
       await context.close()
     }

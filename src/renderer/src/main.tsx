@@ -1,10 +1,11 @@
 // The renderer's entry: makes sure `window.api` exists (the preload sets it in Electron; in a
 // browser the web shell's bridge is installed first), then renders the console.
+// The base styles come first so each feature's own CSS, imported by its components, refines them.
+import './ui/tokens.css'
+import './ui/base.css'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app/App'
-import './ui/tokens.css'
-import './ui/base.css'
 
 async function boot(): Promise<void> {
   if (!(window as { api?: unknown }).api) {

@@ -141,20 +141,19 @@ export async function toastTexts(page: Page): Promise<string[]> {
   return page.locator('[data-testid="toast"]').allInnerTexts()
 }
 
-/** Walks the inbox with `j` from the top until the detail shows `id`. */
-export async function goToApproval(page: Page, id: string, maxSteps = 100): Promise<void> {
-  await page.locator('[data-testid="inbox-list"]').focus()
-  await page.keyboard.press('Home').catch(() => {})
+/** Walks the inbox with `j` from the top until the detail shows `id`; fails at the end of the list. */
+export async function goToApproval(page: Page, id: string, maxSteps = 200): Promise<void> {
+  const list = page.locator('[data-testid="inbox-list"]')
+  await list.focus()
+  const active = () => page.evaluate(() => document.querySelector('[data-testid="inbox-list"]')?.getAttribute('aria-activedescendant') ?? null)
+  await page.keyboard.press('Home')
+  await until(async () => (await active()) === 'inbox-row-0', 'the first row focused', 5000, 20)
   for (let i = 0; i < maxSteps; i++) {
-    if ((await shownApprovalId(page)) === id && (await page.locator('.detail-body').count()) > 0) return
-    const before = await page.evaluate(() => document.querySelector('[data-testid="inbox-list"]')?.getAttribute('aria-activedescendant'))
+    if ((await shownApprovalId(page)) === id) break
+    const before = await active()
     await page.keyboard.press('j')
-    await until(
-      () => page.evaluate((b) => document.querySelector('[data-testid="inbox-list"]')?.getAttribute('aria-activedescendant') !== b, before),
-      'the focus to move',
-      5000,
-      20,
-    ).catch(() => null)
+    const moved = await until(async () => (await active()) !== before, 'the focus to move', 3000, 20).catch(() => false)
+    if (!moved) throw new Error(`approval ${id} is not in the inbox (reached the end of the list)`)
   }
   await until(async () => (await shownApprovalId(page)) === id && (await page.locator('.detail-body').count()) > 0, `approval ${id} in the detail`)
 }

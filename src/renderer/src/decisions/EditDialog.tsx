@@ -30,13 +30,19 @@ function formFields(schema: unknown, value: unknown): FieldSpec[] | null {
   if (!isRecord(value)) return null
   const props = isRecord(schema) && isRecord(schema['properties']) ? schema['properties'] : null
   const required = isRecord(schema) && Array.isArray(schema['required']) ? (schema['required'] as unknown[]) : []
-  const keys = props ? Object.keys(props) : Object.keys(value)
+  // jsonb does not keep key order, so the schema's own order is lost: required fields first, in
+  // the order `required` lists them (arrays keep order), then the rest alphabetically.
+  const declared = props ? Object.keys(props) : Object.keys(value)
+  const keys = [
+    ...required.filter((k): k is string => typeof k === 'string' && declared.includes(k)),
+    ...declared.filter((k) => !required.includes(k)).sort(),
+  ]
   const fields: FieldSpec[] = []
   for (const key of keys) {
     const p = props && isRecord(props[key]) ? (props[key] as Record<string, unknown>) : {}
-    const declared = typeof p['type'] === 'string' ? p['type'] : null
+    const declaredType = typeof p['type'] === 'string' ? p['type'] : null
     const v = value[key]
-    const type = (declared ?? (typeof v === 'boolean' ? 'boolean' : typeof v === 'number' ? 'number' : typeof v === 'string' ? 'string' : null)) as Scalar | null
+    const type = (declaredType ?? (typeof v === 'boolean' ? 'boolean' : typeof v === 'number' ? 'number' : typeof v === 'string' ? 'string' : null)) as Scalar | null
     if (!type || !['string', 'number', 'integer', 'boolean'].includes(type)) continue
     fields.push({
       key,

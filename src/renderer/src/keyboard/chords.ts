@@ -48,6 +48,10 @@ const KEY_LABEL: Record<string, string> = {
   backspace: 'Backspace',
   delete: 'Delete',
   tab: 'Tab',
+  home: 'Home',
+  end: 'End',
+  pagedown: 'Page Down',
+  pageup: 'Page Up',
 }
 
 /** One chord as keycap labels: `mod+shift+k` → ['Ctrl', 'Shift', 'K'] (or ['⌘', '⇧', 'K'] on a Mac). */
