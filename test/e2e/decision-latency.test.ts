@@ -1,41 +1,15 @@
 // decision_to_next_item: from the decision key's timestamp until the next item's detail is on the
 // page, measured by the renderer with performance.measure over more than 100 approvals, written
 // into the bench JSON (bar: ≤ 16 ms, one frame). Along the way: the focus never leaves the list.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { createAgent } from '../support/fixtures'
 import { chromiumUnavailable, launchChromium, startWebShell, type HarnessShell } from './harness'
 import { activeElementInfo, nextShown, openConsole, setHoldSeconds, shownApprovalId, signIn, until, waitForInbox } from './helpers/console'
+import { mergeBench, percentile, round2 as round } from './helpers/bench'
 import { createWorkspace, seedRefundCalls, type Workspace } from './helpers/workspace'
 
 const DECISIONS = 110
-const BENCH_FILE = process.env.BENCH_JSON ?? join(process.cwd(), 'bench-results.json')
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const rank = Math.ceil((p / 100) * sorted.length) - 1
-  return sorted[Math.max(0, Math.min(sorted.length - 1, rank))] ?? Number.NaN
-}
-
-const round = (n: number) => Math.round(n * 100) / 100
-
-/** Merges keys into the bench JSON without losing what the core's benchmark wrote there. */
-function mergeBench(values: Record<string, number>): void {
-  let doc: Record<string, unknown> = {}
-  if (existsSync(BENCH_FILE)) {
-    try {
-      doc = JSON.parse(readFileSync(BENCH_FILE, 'utf8')) as Record<string, unknown>
-    } catch {
-      doc = {}
-    }
-  }
-  const tmp = `${BENCH_FILE}.${process.pid}.tmp`
-  writeFileSync(tmp, `${JSON.stringify({ ...doc, ...values }, null, 2)}\n`)
-  renameSync(tmp, BENCH_FILE)
-}
-
 const skip = chromiumUnavailable()
 
 describe.skipIf(skip)('decision to next item', () => {

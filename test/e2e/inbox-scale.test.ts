@@ -1,0 +1,122 @@
+// The inbox at 100,000 pending requests: the list keeps only the rows on screen in the DOM, moving
+// with j stays within a frame, End reaches the last request and shows its detail, and a decision
+// still paints the next item at once. The numbers go into the bench JSON as inbox_100k_*.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { admin } from '../support/db'
+import { createAgent } from '../support/fixtures'
+import { chromiumUnavailable, launchChromium, startWebShell, type HarnessShell } from './harness'
+import { mergeBench, percentile, round2 } from './helpers/bench'
+import { nextShown, openConsole, setHoldSeconds, shownApprovalId, signIn, until, waitForInbox } from './helpers/console'
+import { createWorkspace, type Workspace } from './helpers/workspace'
+
+const ROWS = 100_000
+const skip = chromiumUnavailable()
+
+describe.skipIf(skip)('inbox at 100k rows', () => {
+  let shell: HarnessShell
+  let browser: Browser
+  let ws: Workspace
+
+  beforeAll(async () => {
+    const stack = inject('stack')
+    ws = await createWorkspace('scale')
+    const agent = await createAgent(ws.tenant.id, { name: 'Bulk Bot' })
+    // One statement: the triggers (payload hash, sync stamps) run for every row as for any insert.
+    await admin().query(
+      `insert into public.approvals (tenant_id, kind, title, risk_level, amount, currency, counterparty, status,
+         requested_by_agent_id, payload, expires_at)
+       select $1, 'refund', 'Scale refund #' || g, g % 4, (g % 900 + 10)::numeric(14, 2), 'USD', 'Customer ' || g, 'pending', $2,
+         jsonb_build_object('order_id', 'o' || g, 'amount', g % 900 + 10, 'currency', 'USD'),
+         now() + interval '5 hours' + g * interval '1 minute'
+       from generate_series(1, $3::int) g`,
+      [ws.tenant.id, agent.id, ROWS],
+    )
+    shell = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey })
+    browser = await launchChromium()
+  }, 180_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await shell?.close()
+  })
+
+  it('lists 100k requests with a small DOM, moves and decides within a frame, reaches the end', async () => {
+    const { context, page } = await openConsole(browser, shell.url)
+    try {
+      await signIn(page, ws.reviewer.email)
+      await waitForInbox(page, ROWS, 180_000)
+      await setHoldSeconds(page, 5)
+      const list = page.getByTestId('inbox-list')
+      await list.focus()
+      await until(() => page.locator('.detail-body').count(), 'the first detail')
+
+      // Only the rows on screen (plus a few either side) exist in the DOM.
+      const domRows = await list.locator('[role="option"]').count()
+      expect(domRows).toBeLessThan(60)
+      expect(await list.locator('[role="option"]').first().getAttribute('aria-setsize')).toBe(String(ROWS))
+
+      // j: key timestamp until the next item's detail is in the DOM, measured in the page.
+      await page.evaluate(() => {
+        const w = window as unknown as { moveLatency: number[] }
+        w.moveLatency = []
+        let key: number | null = null
+        window.addEventListener('keydown', (e) => {
+          if (e.key === 'j') key = e.timeStamp
+        }, true)
+        const pane = document.querySelector('[data-testid="detail"]') as Node
+        new MutationObserver(() => {
+          if (key !== null && document.querySelector('.detail-body')) {
+            w.moveLatency.push(performance.now() - key)
+            key = null
+          }
+        }).observe(pane, { subtree: true, childList: true, attributes: true })
+      })
+      for (let i = 0; i < 100; i++) {
+        const before = await shownApprovalId(page)
+        await page.keyboard.press('j')
+        await nextShown(page, before)
+      }
+      const moves = await page.evaluate(() => (window as unknown as { moveLatency: number[] }).moveLatency)
+      expect(moves.length).toBeGreaterThanOrEqual(100)
+
+      // End: the last of 100,000, with its detail.
+      await page.keyboard.press('End')
+      await until(
+        () => page.evaluate((n) => document.querySelector('[data-testid="inbox-list"]')?.getAttribute('aria-activedescendant') === `inbox-row-${n - 1}` && !!document.querySelector('.detail-body'), ROWS),
+        'the last row focused with its detail',
+      )
+      expect(await page.locator('.detail-title').innerText()).toMatch(/^Scale refund #\d+$/)
+
+      // Decisions at the top of 100k rows.
+      await page.keyboard.press('Home')
+      await until(() => page.evaluate(() => document.querySelector('[data-testid="inbox-list"]')?.getAttribute('aria-activedescendant') === 'inbox-row-0'), 'the first row')
+      await page.evaluate(() => performance.clearMeasures())
+      for (let i = 0; i < 40; i++) {
+        const before = await shownApprovalId(page)
+        await page.keyboard.press('a')
+        await nextShown(page, before)
+      }
+      const decisions = await until(async () => {
+        const d = await page.evaluate(() => performance.getEntriesByName('decision_to_next_item').map((e) => e.duration))
+        return d.length >= 40 ? d : null
+      }, 'a measure per decision')
+      expect(await list.locator('[role="option"]').count()).toBeLessThan(60)
+
+      const result = {
+        inbox_100k_rows: ROWS,
+        inbox_100k_move_p95_ms: round2(percentile(moves, 95)),
+        inbox_100k_move_p50_ms: round2(percentile(moves, 50)),
+        inbox_100k_decision_to_next_item_p95_ms: round2(percentile(decisions, 95)),
+        inbox_100k_dom_rows: domRows,
+      }
+      mergeBench(result)
+      console.log(`inbox at 100k: ${JSON.stringify(result)}`)
+      // Smooth means within a frame for the typical move and no worse than two at the tail.
+      expect(result.inbox_100k_move_p50_ms).toBeLessThanOrEqual(16)
+      expect(result.inbox_100k_move_p95_ms).toBeLessThanOrEqual(33)
+    } finally {
+      await context.close()
+    }
+  }, 300_000)
+})
