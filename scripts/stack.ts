@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { DEFAULT_STACK_DIR, defaultStackPort } from '../src/stack/ensure'
 import { startStack, type Stack } from '../src/stack/index'
+import { watchLauncher } from '../src/stack/lifeline'
 
 export { ensureStack, type EnsuredStack } from '../src/stack/ensure'
 
@@ -69,6 +70,10 @@ async function main(): Promise<void> {
     for (const listener of process.listeners(signal)) process.off(signal, listener)
   }
 
+  // With the terminal or the launching npm gone, a write must not crash us before PostgreSQL stops.
+  process.stdout.on('error', () => {})
+  process.stderr.on('error', () => {})
+
   const stack: Stack = await startStack({
     port,
     dataDir,
@@ -88,11 +93,11 @@ async function main(): Promise<void> {
   console.log('Stack running; Ctrl-C stops it.')
 
   let stopping = false
-  const onSignal = (signal: NodeJS.Signals) => {
+  const stopOnce = (reason: string) => {
     // Ctrl-C reaches every process of the job, and tsx relays it once more: one stop is enough.
     if (stopping) return
     stopping = true
-    console.log(`${signal}: stopping the stack…`)
+    console.log(`${reason}: stopping the stack…`)
     stack.stop().then(
       () => {
         console.log('Stack stopped.')
@@ -104,7 +109,8 @@ async function main(): Promise<void> {
       },
     )
   }
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal)
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stopOnce)
+  watchLauncher(() => stopOnce('the command that started the stack has exited'))
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

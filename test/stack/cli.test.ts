@@ -69,7 +69,7 @@ describe('npm run stack', () => {
     const run = runStack(port)
     await eventually(
       () => run.output().includes('Stack running'),
-      `the stack to start; output so far:\n${run.output()}`,
+      () => `the stack to start; its output:\n${run.output()}`,
       60_000,
     )
     const lines = run.output().split('\n')
@@ -95,6 +95,15 @@ describe('npm run stack', () => {
     await eventually(() => processesOn(dataDir).length === 0, 'no process left on the data folder')
   }, 90_000)
 
+  it('stops when only the launching npx is killed (npm does not pass SIGTERM on through sh)', async () => {
+    const run = runStack(await freePortPair())
+    await eventually(() => run.output().includes('Stack running'), 'the stack to start', 60_000)
+    run.child.kill('SIGTERM')
+    await run.closed
+    expect(run.output()).toContain('Stack stopped.')
+    await eventually(() => processesOn(dataDir).length === 0, 'no process left on the data folder')
+  }, 90_000)
+
   it('refuses a second stack on the same folder while one runs', async () => {
     const first = runStack(await freePortPair())
     await eventually(() => first.output().includes('Stack running'), 'the first stack to start', 60_000)
@@ -110,8 +119,9 @@ describe('npm run stack', () => {
   it('recovers after a crash: the PostgreSQL a killed stack left behind is stopped on the next start', async () => {
     const crashed = runStack(await freePortPair())
     await eventually(() => crashed.output().includes('Stack running'), 'the stack to start', 60_000)
-    // SIGKILL only the Node processes, as a crash would: PostgreSQL survives them.
-    for (const p of processesOn(dataDir)) if (!p.cmd.includes('bin/postgres')) process.kill(p.pid, 'SIGKILL')
+    // SIGKILL the stack's own process, as a crash would: PostgreSQL survives it.
+    const record = JSON.parse(readFileSync(join(dataDir, 'stack.json'), 'utf8')) as { pid: number }
+    process.kill(record.pid, 'SIGKILL')
     await crashed.closed
     const orphan = postgresOn(dataDir)
     expect(orphan).toHaveLength(1)
@@ -119,7 +129,7 @@ describe('npm run stack', () => {
     const next = runStack(await freePortPair())
     await eventually(
       () => next.output().includes('Stack running'),
-      `the next stack to start:\n${next.output()}`,
+      () => `the next stack to start; its output:\n${next.output()}`,
       60_000,
     )
     const now = postgresOn(dataDir)

@@ -44,15 +44,16 @@ export function token(claims: Claims, secret = stack().jwtSecret): Promise<strin
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000)
 
-/** Polls until check() is true or the deadline passes (then fails with the message). */
+/** Polls until check() is true or the deadline passes (then fails with the message, read at that time). */
 export async function eventually(
   check: () => Promise<boolean> | boolean,
-  message: string,
+  message: string | (() => string),
   timeoutMs = 10_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${message}`)
+    if (Date.now() > deadline)
+      throw new Error(`timed out: ${typeof message === 'string' ? message : message()}`)
     await new Promise((r) => setTimeout(r, 50))
   }
 }
