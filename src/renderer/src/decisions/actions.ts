@@ -21,8 +21,12 @@ const ACTION_WORDS: Record<DecisionAction, string> = {
   message: 'message about',
 }
 
+// Refusals a reviewer can still route onwards: escalating authorizes nothing, so it stays open.
+const ESCALATE_INSTEAD = new Set(['over_limit', 'risk_above_max'])
+
 export function explainRefusal(refusal: Refusal, action: DecisionAction): void {
-  showToast({ tone: 'warning', message: `Cannot ${ACTION_WORDS[action]} this request`, detail: refusal.message, ms: 7000 })
+  const hint = ESCALATE_INSTEAD.has(refusal.code) ? ' Escalate it instead (Shift+E).' : ''
+  showToast({ tone: 'warning', message: `Cannot ${ACTION_WORDS[action]} this request`, detail: `${refusal.message}${hint}`, ms: 7000 })
 }
 
 /** The focused item when the action is allowed on it; otherwise explains why not and returns null. */

@@ -42,7 +42,7 @@ export function InboxView() {
               Inbox
             </h1>
             <span className="muted" aria-live="off">
-              {total > 0 ? `${focusedIndex + 1} of ${total.toLocaleString()}` : ''}
+              {total > 0 ? `${(focusedIndex + 1).toLocaleString()} of ${total.toLocaleString()}` : ''}
               {selected > 0 && ` · ${selected} selected`}
             </span>
           </div>
