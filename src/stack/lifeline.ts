@@ -30,10 +30,12 @@ function ancestors(depth: number): { pid: number; parent: number }[] {
 }
 
 /**
- * Calls onGone once when any of the first `depth` launching processes exits or is re-parented
- * (its own parent died). Checks once a second; does nothing where /proc does not exist.
+ * Calls onGone once when one of the first `depth` launching processes is re-parented (the process
+ * above it died). Two levels cover npm → sh → tsx → stack without tying the stack to the shell
+ * that ran npm (`nohup npm run stack &` survives its terminal). Checks once a second; does
+ * nothing where /proc does not exist.
  */
-export function watchLauncher(onGone: () => void, depth = 3): () => void {
+export function watchLauncher(onGone: () => void, depth = 2): () => void {
   if (!existsSync('/proc/self/stat')) return () => {}
   const chain = ancestors(depth)
   const timer = setInterval(() => {
