@@ -315,6 +315,14 @@ describe('generateDemoData', () => {
               and a.payload_hash <> (select payload_hash_seen from public.approval_decisions f where f.approval_id = a.id limit 1))`,
     )
     expect(versions).toEqual([])
+    // Every accepted decision left a memory entry with the requesting agent (rule 7).
+    const forgotten = await rows(
+      `select a.id from public.approvals a
+       where (select count(*) from public.approval_decisions d where d.approval_id = a.id)
+          <> (select count(*) from public.memory_entries m
+              where m.type = 'decision' and m.agent_id = a.requested_by_agent_id and m.details ->> 'approval_id' = a.id::text)`,
+    )
+    expect(forgotten).toEqual([])
     // Four-eyes: an approved item needs as many distinct approving principals as it requires.
     const fourEyes = await rows(
       `select a.id from public.approvals a

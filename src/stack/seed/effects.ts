@@ -35,6 +35,45 @@ export interface Decided {
   decidedAt: number
 }
 
+/** The agent's memory of one decision, worded as sync_push words it (interim four-eyes approvals too). */
+export function remember(
+  env: LifecycleEnv,
+  d: Omit<Decided, 'final' | 'status' | 'executed' | 'failed' | 'decidedAt'>,
+  decision: { auth: Authority; decision: string; reason: string | null },
+  outcome: ApprovalStatus,
+  at: number,
+  interim?: { count: number; required: number },
+): void {
+  const edited = decision.decision === 'approve_with_edits'
+  const headline = interim
+    ? `Approved (${interim.count} of ${interim.required} approvals)`
+    : ({
+        approved: edited ? 'Approved with edits' : 'Approved',
+        rejected: 'Rejected',
+        escalated: 'Escalated',
+      }[outcome as 'approved'] ?? outcome)
+  env.sink.add('memory_entries', {
+    id: env.rng.uuid(),
+    tenant_id: d.t.id,
+    agent_id: d.agentId,
+    type: 'decision',
+    summary: `${headline}: ${d.title}${decision.reason ? ` — ${decision.reason}` : ''}`,
+    details: {
+      approval_id: d.approvalId,
+      decision: decision.decision,
+      outcome,
+      actor_id: decision.auth.reviewer.id,
+      on_behalf_of: decision.auth.onBehalfOf,
+      reason: decision.reason,
+      edited,
+    },
+    importance: d.risk >= 4 ? 'high' : d.risk >= 2 ? 'medium' : 'low',
+    tags: ['approval', d.kind, decision.decision],
+    related_ids: [d.approvalId, d.actionId, d.taskId],
+    created_at: iso(at + 1000),
+  })
+}
+
 /** What sync_push does after an accepted decision: outbox, memory, trust ledger, audit. */
 export function afterDecision(env: LifecycleEnv, d: Decided): void {
   const { rng, sink, now } = env
@@ -87,32 +126,7 @@ export function afterDecision(env: LifecycleEnv, d: Decided): void {
       })
     }
   }
-  // The agent's memory of the decision, worded as sync_push words it.
-  const edited = d.final.decision === 'approve_with_edits'
-  const headline =
-    { approved: edited ? 'Approved with edits' : 'Approved', rejected: 'Rejected', escalated: 'Escalated' }[
-      d.status as 'approved'
-    ] ?? d.status
-  sink.add('memory_entries', {
-    id: rng.uuid(),
-    tenant_id: d.t.id,
-    agent_id: d.agentId,
-    type: 'decision',
-    summary: `${headline}: ${d.title}${d.final.reason ? ` — ${d.final.reason}` : ''}`,
-    details: {
-      approval_id: d.approvalId,
-      decision: d.final.decision,
-      outcome: d.status,
-      actor_id: d.final.auth.reviewer.id,
-      on_behalf_of: d.final.auth.onBehalfOf,
-      reason: d.final.reason,
-      edited,
-    },
-    importance: d.risk >= 4 ? 'high' : d.risk >= 2 ? 'medium' : 'low',
-    tags: ['approval', d.kind, d.final.decision],
-    related_ids: [d.approvalId, d.actionId, d.taskId],
-    created_at: iso(d.decidedAt + 1000),
-  })
+  remember(env, d, d.final, d.status, d.decidedAt)
   const day = iso(d.decidedAt).slice(0, 10)
   const key = `${d.agentId}|${day}`
   const tally = env.trust.get(key) ?? {

@@ -4,7 +4,7 @@
 import { canonicalHash } from './canonical'
 import { decideFate, initialState, statesAfter, type Fate } from './decide'
 import type { BuildEnv, Draft, Finished } from './draft'
-import { afterDecision, escalate, flagHallucination, thread } from './effects'
+import { afterDecision, escalate, flagHallucination, remember, thread } from './effects'
 import { authorities, type DecisionSubject, type Delegation } from './eligibility'
 import { changesetDraft } from './kind-changeset'
 import { journalDraft } from './kind-journal'
@@ -212,19 +212,27 @@ export function buildApproval(item: PlanItem, env: LifecycleEnv, demoIds: Readon
   writeWork(env, request)
   writeApproval(env, request)
 
+  // Interim approvals (the first of four eyes) are remembered too; the final decision below.
+  const about = {
+    t,
+    kind,
+    approvalId: ids.approval,
+    taskId: ids.task,
+    actionId: ids.action,
+    agentId: agent.id,
+    title: done.title,
+    risk,
+    amount: draft.amount,
+    currency: draft.currency,
+  }
+  const interim = fate.status === 'pending' ? fate.decisions : fate.decisions.slice(0, -1)
+  interim.forEach((d, i) =>
+    remember(env, about, d, 'pending', d.at, { count: i + 1, required: fate.required }),
+  )
   const final = fate.status === 'pending' ? undefined : fate.decisions[fate.decisions.length - 1]
   if (final && fate.decidedAt !== null) {
     afterDecision(env, {
-      t,
-      kind,
-      approvalId: ids.approval,
-      taskId: ids.task,
-      actionId: ids.action,
-      agentId: agent.id,
-      title: done.title,
-      risk,
-      amount: draft.amount,
-      currency: draft.currency,
+      ...about,
       final,
       status: fate.status,
       executed: fate.status === 'approved' && !failed,
