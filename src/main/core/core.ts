@@ -7,7 +7,7 @@ import { Auth, type SignedInUser } from './auth/auth'
 import type { SessionStore } from './auth/session-store'
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users'
 import { Replica } from './replica/replica'
-import { prepareSpare } from './replica/spare'
+import { openSpare, type OpenSpare } from './replica/spare'
 import type { TableSpec } from './replica/tables'
 import { coreStateFile, settingsFile, type JsonFile, type LastUser } from './settings'
 import { SyncEngine, type EngineOptions } from './sync/engine'
@@ -46,8 +46,8 @@ export class CoreState {
   private user: SignedInUser | null = null
   private serial: Promise<unknown> = Promise.resolve()
   private closed = false
-  /** The spare replica being built while nobody is signed in (see replica/spare.ts). */
-  private spare: Promise<void> | null = null
+  /** The spare replica built and opened while nobody is signed in (see replica/spare.ts). */
+  private spare: Promise<OpenSpare | null> | null = null
   private focused = true
   readonly settings: JsonFile<Settings>
   private readonly memory: ReturnType<typeof coreStateFile>
@@ -96,9 +96,14 @@ export class CoreState {
   }
 
   private prepareSpare(): void {
-    this.spare = prepareSpare(this.o.userDataDir, this.o.tables).catch(() => {
-      // Only a head start: sign-in builds the replica from scratch if this failed.
-    })
+    this.spare = openSpare(this.o.userDataDir, this.o.tables).catch(() => null) // only a head start: sign-in can build from scratch
+  }
+
+  /** Hands the open spare over (or closes it when it is not needed). */
+  private async takeSpare(): Promise<OpenSpare | null> {
+    const spare = await this.spare
+    this.spare = null
+    return spare
   }
 
   private async backend() {
@@ -127,9 +132,11 @@ export class CoreState {
     return this.exclusive(async () => {
       const res = await this.auth.signIn(email, password)
       if (!res.ok) throw new ApiError(res.reason === 'invalid' ? 'invalid_credentials' : 'backend_unreachable')
-      await this.spare
       if (this.replica && this.replica.userId !== res.user.id) await this.closeReplica()
-      if (!this.replica) await this.openFor(res.user)
+      const spare = await this.takeSpare()
+      if (!this.replica) await this.openFor(res.user, spare)
+      // A user with a replica already did not need the spare: close it (it stays built for next time).
+      if (spare && this.replica?.db !== spare.db) await spare.db.close()
       this.user = res.user
       this.sessionStatus = 'signed_in'
       await this.memory.write({ lastUser: res.user })
@@ -170,8 +177,8 @@ export class CoreState {
     void this.emitSession()
   }
 
-  private async openFor(user: SignedInUser | LastUser): Promise<void> {
-    this.replica = await Replica.open(this.o.userDataDir, user.id, this.o.tables)
+  private async openFor(user: SignedInUser | LastUser, spare: OpenSpare | null = null): Promise<void> {
+    this.replica = await Replica.open(this.o.userDataDir, user.id, this.o.tables, spare)
     this.user = { id: user.id, email: user.email, fullName: user.fullName }
     this.engine = new SyncEngine({
       replica: this.replica,
@@ -216,7 +223,8 @@ export class CoreState {
   async close(): Promise<void> {
     this.closed = true
     await this.exclusive(async () => {
-      await this.spare
+      const spare = await this.takeSpare()
+      await spare?.db.close()
       await this.closeReplica()
     })
   }

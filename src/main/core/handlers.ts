@@ -66,7 +66,7 @@ export function buildHandlers(core: CoreState): CoreHandlers {
       const { holdSeconds } = await core.settings.read()
       const row = await createIntent(r.db, intent, { reviewer: await r.reviewer.get(now()), holdSeconds })
       // The reviewer is told "queued" only once the intent would survive a power cut.
-      r.flush()
+      await r.flush()
       await changed([row])
       return queue.toIntent(row)
     },
@@ -74,7 +74,7 @@ export function buildHandlers(core: CoreState): CoreHandlers {
       const r = core.requireReplica()
       const undone = await queue.undoIntent(r.db, r.userId, clientMutationId, now())
       if (undone) {
-        r.flush()
+        await r.flush()
         core.emitData(['pending_mutations'])
         await core.engine?.intentsChanged()
       }

@@ -40,7 +40,7 @@ let template: Promise<string> | undefined
 function spareTemplate(): Promise<string> {
   template ??= (async () => {
     const specs = replicatedTables()
-    const key = createHash('sha256').update(specs.map(tableSignature).join()).digest('hex').slice(0, 16)
+    const key = createHash('sha256').update(`spare-v2 ${specs.map(tableSignature).join()}`).digest('hex').slice(0, 16)
     const shared = join(tmpdir(), `oc-core-spare-${key}`)
     if (spareReady(shared)) return shared
     const dir = tempDir('spare')

@@ -80,17 +80,22 @@ interface ItemRow {
  * Everything a list row shows, for the approvals named by `source` (a relation with `id`, and
  * `ord` to keep its order): the approval, its agent, approvals so far, my last refusal on it.
  */
-export function itemsSql(source: string, me: string): string {
-  return `select a.id, a.tenant_id, a.kind, a.title, a.risk_level, a.amount::text as amount, a.currency::text as currency,
+export function itemsSql(source: string, me: string, extra = ''): string {
+  return `with src as ${source}
+    select a.id, a.tenant_id, a.kind, a.title, a.risk_level, a.amount::text as amount, a.currency::text as currency,
       a.counterparty, a.status, a.created_at, a.expires_at, a.requested_by_agent_id as agent_id, g.name as agent_name,
       a.policy_flags, a.required_approvals, a.requested_by_user_id, a.approver_ids,
-      (select count(*) from approval_decisions d where d.approval_id = a.id
-          and d.decision in ('approve', 'approve_with_edits'))::int as approvals_so_far,
-      r.refusal_code, r.refusal_message,
-      exists (select 1 from approval_decisions d where d.approval_id = a.id and d.actor_id = ${me}) as decided_by_me
-    from ${source} src
+      coalesce(d.approvals, 0)::int as approvals_so_far, coalesce(d.mine, false) as decided_by_me,
+      r.refusal_code, r.refusal_message ${extra}
+    from src
     join approvals a on a.id = src.id
     left join agents g on g.id = a.requested_by_agent_id
+    -- One pass over the page's decisions instead of a subquery per row.
+    left join (
+      select x.approval_id, count(*) filter (where x.decision in ('approve', 'approve_with_edits')) as approvals,
+             bool_or(x.actor_id = ${me}) as mine
+        from approval_decisions x where x.approval_id in (select id from src)
+       group by x.approval_id) d on d.approval_id = a.id
     left join lateral (
       select pm.refusal_code, pm.refusal_message from pending_mutations pm
        where pm.target_id = a.id and pm.user_id = ${me} and pm.kind = 'approval.decide'
@@ -136,12 +141,20 @@ export async function listInbox(
       ) u
       order by bucket, case when bucket = 0 then expires_at end, risk_level desc, created_at, id
       limit ${lim} offset ${off}) ordered)`
-  const rows = await db.query<ItemRow>(itemsSql(page, me), p.values)
-  const count = await db.query<{ n: number }>(
-    `select count(*)::int as n from approvals a where ${where} and (a.expires_at is null or a.expires_at > ${at})`,
-    p.values.slice(0, shared),
-  )
-  return { items: rows.rows.map((r) => toItem(ctx, r)), total: count.rows[0]?.n ?? 0 }
+  // One round trip: the page's rows, each carrying the filter's total (a plain count over the
+  // covering index), computed once as an init plan.
+  const total = `, (select count(*) from approvals a where ${where} and (a.expires_at is null or a.expires_at > ${at}))::int as total`
+  const rows = await db.query<ItemRow & { total: number }>(itemsSql(page, me, total), p.values)
+  let count = rows.rows[0]?.total
+  if (count === undefined) {
+    // An empty page (past the end): the total still has to be told.
+    const res = await db.query<{ n: number }>(
+      `select count(*)::int as n from approvals a where ${where} and (a.expires_at is null or a.expires_at > ${at})`,
+      p.values.slice(0, shared),
+    )
+    count = res.rows[0]?.n ?? 0
+  }
+  return { items: rows.rows.map((r) => toItem(ctx, r)), total: count }
 }
 
 /** List rows for the given approvals (any status), in the given order: the detail view's header. */

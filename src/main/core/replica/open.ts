@@ -1,7 +1,7 @@
 // Opens one reviewer's replica: a PGlite database in <userDataDir>/replicas/<user id>/, with the
 // trigram extension for search, and a smaller buffer pool than PostgreSQL's default so the core's
 // memory stays modest (the OS page cache still holds the hot pages outside the WASM heap).
-import { mkdirSync, openSync, fdatasyncSync, closeSync, readdirSync } from 'node:fs'
+import { closeSync, fdatasyncSync, mkdirSync, openSync, realpathSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
@@ -14,7 +14,11 @@ export function replicaDir(userDataDir: string, userId: string): string {
 }
 
 export async function openReplicaDb(dataDir: string | null): Promise<ReplicaDb> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+    // A replica made from the spare is a link to it; PGlite's filesystem needs the real folder.
+    dataDir = realpathSync(dataDir)
+  }
   const options = {
     extensions: { pg_trgm },
     // 32 MB of shared buffers instead of 128 MB: PGlite allocates them inside the WASM heap up front.
@@ -30,25 +34,36 @@ export async function openReplicaDb(dataDir: string | null): Promise<ReplicaDb> 
 /**
  * PGlite's filesystem layer turns fsync into a no-op: committed pages reach the OS (so a killed
  * process loses nothing) but not necessarily the disk. For the one write a reviewer is promised is
- * durable — a queued decision — the core flushes the WAL files itself.
+ * durable — a queued decision — the core flushes the WAL segment the commit went to (and the next
+ * one, in case the commit record crossed into it).
  */
-export function flushWal(dataDir: string | null): void {
-  if (!dataDir) return
-  const walDir = join(dataDir, 'pg_wal')
-  let segments: string[]
-  try {
-    // Segments are recycled ahead of use, so the newest name is not always the one written: sync all
-    // (a handful of files; clean ones cost nothing).
-    segments = readdirSync(walDir).filter((f) => /^[0-9A-F]{24}$/.test(f))
-  } catch {
-    return
-  }
-  for (const segment of segments) {
-    const fd = openSync(join(walDir, segment), 'r+')
+export function flushWal(dataDir: string | null, segment: string): void {
+  if (!dataDir || !/^[0-9A-F]{24}$/.test(segment)) return
+  const next = nextSegment(segment)
+  for (const name of [segment, next]) {
+    let fd: number
+    try {
+      fd = openSync(join(dataDir, 'pg_wal', name), 'r+')
+    } catch {
+      continue // the next segment may not exist yet
+    }
     try {
       fdatasyncSync(fd)
     } finally {
       closeSync(fd)
     }
   }
+}
+
+/** The WAL file name after `segment` (timeline, then a 64-bit position split in two 32-bit halves). */
+function nextSegment(segment: string): string {
+  const timeline = segment.slice(0, 8)
+  let high = parseInt(segment.slice(8, 16), 16)
+  let low = parseInt(segment.slice(16, 24), 16) + 1
+  if (low > 0xff) {
+    low = 0
+    high += 1
+  }
+  const hex = (n: number) => n.toString(16).toUpperCase().padStart(8, '0')
+  return `${timeline}${hex(high)}${hex(low)}`
 }

@@ -1,13 +1,13 @@
 // One reviewer's replica: the PGlite database, the table specs it mirrors and whose it is. Opening
 // runs the local migrations and mirrors the registry; a replica never opens for another user.
-import { rm } from 'node:fs/promises'
+import { realpath, rm } from 'node:fs/promises'
 import type { ReplicaDb } from './open'
 import { flushWal, openReplicaDb, replicaDir } from './open'
 import { runLocalMigrations } from './migrations'
 import { mirrorTables } from './mirror'
 import { InboxExclusions } from '../queries/hidden'
 import { ReviewerContextCache } from '../queries/standing'
-import { claimSpare } from './spare'
+import { claimSpare, type OpenSpare } from './spare'
 import type { TableSpec } from './tables'
 
 export class Replica {
@@ -34,11 +34,20 @@ export class Replica {
     this.exclusions.invalidate(tables)
   }
 
-  /** Opens (creating if needed) the replica of `userId`; `userDataDir` null = in memory (benchmarks). */
-  static async open(userDataDir: string | null, userId: string, specs: TableSpec[]): Promise<Replica> {
+  /**
+   * Opens (creating if needed) the replica of `userId`; `userDataDir` null = in memory. A spare
+   * already open is adopted when the user has no replica yet (no second open); otherwise it is
+   * left alone for the caller to close.
+   */
+  static async open(userDataDir: string | null, userId: string, specs: TableSpec[], spare?: OpenSpare | null): Promise<Replica> {
     const dir = userDataDir ? replicaDir(userDataDir, userId) : null
-    if (userDataDir) await claimSpare(userDataDir, userId)
-    const db = await openReplicaDb(dir)
+    let db: ReplicaDb
+    if (userDataDir && spare && (await claimSpare(userDataDir, userId, spare.dir))) {
+      db = spare.db
+    } else {
+      if (userDataDir) await claimSpare(userDataDir, userId)
+      db = await openReplicaDb(dir)
+    }
     try {
       await runLocalMigrations(db)
       const owner = await db.query<{ value: string }>(`select value #>> '{}' as value from replica_meta where key = 'user_id'`)
@@ -68,17 +77,22 @@ export class Replica {
   }
 
   /** Makes the last commit survive a power cut, not just a killed process (see flushWal). */
-  flush(): void {
-    flushWal(this.dir)
+  async flush(): Promise<void> {
+    if (!this.dir) return
+    const res = await this.db.query<{ segment: string }>('select pg_walfile_name(pg_current_wal_lsn()) as segment')
+    flushWal(this.dir, res.rows[0]?.segment ?? '')
   }
 
   async close(): Promise<void> {
     if (!this.db.closed) await this.db.close()
   }
 
-  /** Closes and deletes the replica's files (sign-out). */
+  /** Closes and deletes the replica's files (sign-out): the folder, and the link to it if it was a spare. */
   async destroy(): Promise<void> {
     await this.close()
-    if (this.dir) await rm(this.dir, { recursive: true, force: true })
+    if (!this.dir) return
+    const real = await realpath(this.dir).catch(() => this.dir!)
+    await rm(real, { recursive: true, force: true })
+    await rm(this.dir, { recursive: true, force: true })
   }
 }

@@ -1,34 +1,58 @@
-// A spare, empty replica prepared while nobody is signed in: creating a PGlite database runs
-// initdb in WASM (seconds), so doing it while the reviewer types their password lets sign-in open
-// a fresh replica in a fraction of a second (the pending-first bar). Claiming it is a rename.
-import { existsSync } from 'node:fs'
-import { cp, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
+// A spare, empty replica prepared — and opened — while nobody is signed in: creating a PGlite
+// database runs initdb in WASM (seconds) and opening one takes a while too, so doing both while the
+// reviewer types their password lets sign-in hand over a ready database at once (the pending-first
+// bar). The spare lives in `replicas/.spare-<id>`; claiming it links `replicas/<user id>` to it.
+import { randomBytes } from 'node:crypto'
+import { existsSync, readdirSync } from 'node:fs'
+import { cp, mkdir, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runLocalMigrations } from './migrations'
 import { mirrorTables } from './mirror'
-import { openReplicaDb, replicaDir } from './open'
+import { openReplicaDb, replicaDir, type ReplicaDb } from './open'
 import type { TableSpec } from './tables'
 
-const SPARE = '.spare'
+const PREFIX = '.spare-'
 const READY = 'SPARE_READY'
 
-function spareDir(userDataDir: string): string {
-  return join(userDataDir, 'replicas', SPARE)
+function replicasDir(userDataDir: string): string {
+  return join(userDataDir, 'replicas')
+}
+
+/** The folder of a built, unclaimed spare, if there is one. */
+export function readySpare(userDataDir: string): string | null {
+  const root = replicasDir(userDataDir)
+  if (!existsSync(root)) return null
+  return findReady(root)
+}
+
+function findReady(root: string): string | null {
+  try {
+    // Synchronous on purpose: nothing can claim the same spare between the look and the answer.
+    const names = readdirSync(root)
+    for (const name of names) {
+      if (/^\.spare-[0-9a-f]{16}$/.test(name) && existsSync(join(root, name, READY))) return join(root, name)
+    }
+  } catch {
+    return null
+  }
+  return null
 }
 
 export function spareReady(userDataDir: string): boolean {
-  return existsSync(join(spareDir(userDataDir), READY))
+  return readySpare(userDataDir) !== null
 }
 
-/** Builds the spare once; a no-op when one is ready. Half-built spares from a crash are discarded. */
-export async function prepareSpare(userDataDir: string, specs: TableSpec[]): Promise<void> {
-  if (spareReady(userDataDir)) return
-  const root = join(userDataDir, 'replicas')
+/** Builds a spare once (a no-op when one is ready); half-built ones from a crash are discarded. */
+export async function prepareSpare(userDataDir: string, specs: TableSpec[]): Promise<string> {
+  const existing = readySpare(userDataDir)
+  if (existing) return existing
+  const root = replicasDir(userDataDir)
   await mkdir(root, { recursive: true, mode: 0o700 })
+  // Only half-built spares are litter: a claimed spare is somebody's replica behind their link.
   for (const name of await readdir(root)) {
-    if (name === SPARE || name.startsWith(`${SPARE}-building-`)) await rm(join(root, name), { recursive: true, force: true })
+    if (name.startsWith(`${PREFIX}building-`)) await rm(join(root, name), { recursive: true, force: true })
   }
-  const building = `${spareDir(userDataDir)}-building-${process.pid}`
+  const building = join(root, `${PREFIX}building-${process.pid}`)
   const db = await openReplicaDb(building)
   try {
     await runLocalMigrations(db)
@@ -37,22 +61,45 @@ export async function prepareSpare(userDataDir: string, specs: TableSpec[]): Pro
     await db.close()
   }
   await writeFile(join(building, READY), '')
-  await rename(building, spareDir(userDataDir))
+  const ready = join(root, `${PREFIX}${randomBytes(8).toString('hex')}`)
+  await rename(building, ready)
+  return ready
 }
 
-/** Turns the spare into `userId`'s replica when that user has none yet; false when there is no spare. */
-export async function claimSpare(userDataDir: string, userId: string): Promise<boolean> {
+/** A spare opened ahead of sign-in, ready to be handed to whoever signs in. */
+export interface OpenSpare {
+  dir: string
+  db: ReplicaDb
+}
+
+export async function openSpare(userDataDir: string, specs: TableSpec[]): Promise<OpenSpare> {
+  const dir = await prepareSpare(userDataDir, specs)
+  return { dir, db: await openReplicaDb(dir) }
+}
+
+/**
+ * Makes the spare `userId`'s replica when that user has none yet: `replicas/<user id>` becomes a
+ * link to it (a junction on Windows). False when the user already has a replica or there is no spare.
+ */
+export async function claimSpare(userDataDir: string, userId: string, spareDir?: string): Promise<boolean> {
   const target = replicaDir(userDataDir, userId)
-  if (existsSync(target) || !spareReady(userDataDir)) return false
-  await rm(join(spareDir(userDataDir), READY), { force: true })
-  await rename(spareDir(userDataDir), target)
+  const spare = spareDir ?? readySpare(userDataDir)
+  if (existsSync(target) || !spare || !existsSync(join(spare, READY))) return false
+  await rm(join(spare, READY), { force: true })
+  await symlink(spare, target, process.platform === 'win32' ? 'junction' : 'dir')
   return true
 }
 
 /** Copies a ready spare from one user-data folder to another (tests and the benchmark reuse one). */
 export async function copySpare(fromUserDataDir: string, toUserDataDir: string): Promise<boolean> {
-  if (!spareReady(fromUserDataDir) || spareReady(toUserDataDir)) return false
-  await mkdir(join(toUserDataDir, 'replicas'), { recursive: true, mode: 0o700 })
-  await cp(spareDir(fromUserDataDir), spareDir(toUserDataDir), { recursive: true })
+  const from = readySpare(fromUserDataDir)
+  if (!from || spareReady(toUserDataDir)) return false
+  await mkdir(replicasDir(toUserDataDir), { recursive: true, mode: 0o700 })
+  // A fresh name: the source's may be a claimed spare (somebody's replica) in the destination.
+  await cp(from, join(replicasDir(toUserDataDir), `${PREFIX}${randomBytes(8).toString('hex')}`), {
+    recursive: true,
+    errorOnExist: true,
+    force: false,
+  })
   return true
 }

@@ -37,6 +37,12 @@ export const LOCAL_INDEXES: Record<string, LocalIndex[]> = {
               include (expires_at, kind, requested_by_agent_id, amount) ${PENDING}`,
     },
     {
+      name: 'approvals_inbox_agent_idx',
+      columns: ['status', 'deleted_at', 'risk_level', 'created_at', 'expires_at', 'kind', 'tenant_id', 'requested_by_agent_id', 'amount'],
+      sql: `create index approvals_inbox_agent_idx on approvals (requested_by_agent_id, risk_level desc, created_at, id)
+              include (expires_at, kind, tenant_id, amount) ${PENDING}`,
+    },
+    {
       name: 'approvals_agent_idx',
       columns: ['requested_by_agent_id'],
       sql: `create index approvals_agent_idx on approvals (requested_by_agent_id)`,

@@ -51,6 +51,8 @@ class Transient extends Error {
 class SignInRequired extends Error {}
 
 const IDLE_MS = 60_000
+/** Rows a table takes before its statistics and visibility map are refreshed (no autovacuum here). */
+const ANALYZE_AFTER_ROWS = 500
 
 export class SyncEngine {
   private readonly o: Required<Omit<EngineOptions, 'onPhase'>> & Pick<EngineOptions, 'onPhase'>
@@ -381,7 +383,7 @@ export class SyncEngine {
    */
   private async analyze(all: boolean): Promise<void> {
     for (const [table, n] of this.unanalyzed) {
-      if (!all && n < 2000) continue
+      if (!all && n < ANALYZE_AFTER_ROWS) continue
       await this.o.replica.db.exec(`analyze ${quoteIdent(table)}`)
       this.unanalyzed.delete(table)
       this.unvacuumed.add(table)
