@@ -4,11 +4,13 @@
 import { admin } from '../../support/db'
 import {
   addMember,
+  createAction,
   createAgent,
   createApproval,
   createAuditEntry,
   createFinanceEvidence,
   createTenant,
+  createTool,
   createToolCallApproval,
   createUser,
   type ApprovalRow,
@@ -58,21 +60,28 @@ export interface SeededCall {
   args: { order_id: string; amount: number; currency: string; note: string }
 }
 
-/** `count` simple refund tool calls, risk 1–3, all decidable by a finance reviewer; distinct titles. */
+/**
+ * `count` simple refund tool calls, risk 1–3, all decidable by a finance reviewer; distinct titles.
+ * They share one tool (and its schema) so a test adds one row to `tools`, not one per approval.
+ */
 export async function seedRefundCalls(tenantId: string, count: number, agentId: string, opts: { prefix?: string } = {}): Promise<SeededCall[]> {
+  const tool = await createTool(tenantId, { jsonSchema: REFUND_TOOL_SCHEMA })
   const out: SeededCall[] = []
   for (let i = 0; i < count; i++) {
     const amount = 40 + ((i * 37) % 400)
     const args = { order_id: `ord_${1000 + i}`, amount, currency: 'USD', note: 'Damaged on arrival' }
-    const { approval } = await createToolCallApproval(tenantId, {
+    const riskLevel = 1 + (i % 3)
+    const action = await createAction(tenantId, { agentId, tool: { app: tool.app, key: tool.tool_key }, args, risk: riskLevel })
+    const approval = await createApproval(tenantId, {
+      kind: 'tool_call',
       agentId,
+      actionId: action.id,
       title: `${opts.prefix ?? 'Refund'} order #${1000 + i} to customer ${i + 1}`,
-      riskLevel: 1 + (i % 3),
+      riskLevel,
       amount: amount.toFixed(2),
       currency: 'USD',
       counterparty: `Customer ${i + 1}`,
-      jsonSchema: REFUND_TOOL_SCHEMA,
-      args,
+      payload: args,
       // Staggered expiry keeps the urgency order stable and predictable.
       expiresAt: 86_400 + i * 60,
     })
