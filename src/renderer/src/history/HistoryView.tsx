@@ -44,7 +44,7 @@ export function HistoryView() {
             ))}
           </tbody>
         </table>
-        {items.length === 0 && !loading && <p className="muted">No decisions yet.</p>}
+        {items.length === 0 && !loading && <p className="muted">No answered decisions yet. Decisions on their way are in the Queue.</p>}
       </div>
       {items.length < total && (
         <button type="button" onClick={() => void loadMoreHistory()} disabled={loading}>

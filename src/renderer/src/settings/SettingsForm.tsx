@@ -4,11 +4,13 @@ import { useState, type FormEvent } from 'react'
 import type { Settings } from '../../../shared/contract'
 import { showToast } from '../ui/toast-store'
 import { updateSettings, useSettings } from './settings-store'
+import { useSession } from '../signin/session-store'
 
 type Theme = Settings['theme']
 
 export function SettingsForm({ showBackend = true, showPreferences = true }: { showBackend?: boolean; showPreferences?: boolean }) {
   const settings = useSettings((s) => s.settings)
+  const backend = useSession((s) => s.session?.backend)
   const [url, setUrl] = useState(settings?.supabaseUrl ?? '')
   const [anonKey, setAnonKey] = useState(settings?.supabaseAnonKey ?? '')
   const [hold, setHold] = useState(String(settings?.holdSeconds ?? 5))
@@ -45,7 +47,10 @@ export function SettingsForm({ showBackend = true, showPreferences = true }: { s
             <span>Anon key</span>
             <input value={anonKey} onChange={(e) => setAnonKey(e.target.value)} autoComplete="off" spellCheck={false} />
           </label>
-          <p className="muted">Leave both empty to use the local stack.</p>
+          <p className="muted">
+            Now connected to <code>{backend?.url ?? '…'}</code>
+            {backend?.isLocalStack ? ' (the local stack)' : ''}. Leave both empty to use the local stack.
+          </p>
           <button type="submit">Save backend</button>
         </form>
       )}
