@@ -43,11 +43,6 @@ export function inboxWhere(p: SqlParams, hidden: string[], filter: InboxFilter):
   return where.join('\n    and ')
 }
 
-/** Not yet expired: what "can be decided now" means for time. */
-export function liveAt(p: SqlParams, now: Date): string {
-  return `(a.expires_at is null or a.expires_at > ${p.add(now)})`
-}
-
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`)
 }

@@ -21,11 +21,11 @@ export async function openReplicaDb(dataDir: string | null): Promise<ReplicaDb> 
   }
   const options = {
     extensions: { pg_trgm },
-    // 32 MB of shared buffers instead of 128 MB: PGlite allocates them inside the WASM heap up front.
+    // 24 MB of shared buffers instead of 128 MB: PGlite allocates them inside the WASM heap up front.
     // Pages come from the OS cache, never a spinning disk: random reads cost about what sequential ones do.
     startParams: [
       ...PGlite.defaultStartParams,
-      ...['-c', 'shared_buffers=32MB', '-c', 'work_mem=8MB', '-c', 'random_page_cost=1.1', '-c', 'effective_cache_size=512MB'],
+      ...['-c', 'shared_buffers=24MB', '-c', 'work_mem=8MB', '-c', 'random_page_cost=1.1', '-c', 'effective_cache_size=512MB'],
     ],
   }
   return dataDir ? PGlite.create(dataDir, options) : PGlite.create(options)

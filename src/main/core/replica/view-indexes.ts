@@ -92,18 +92,30 @@ export const LOCAL_INDEXES: Record<string, LocalIndex[]> = {
       sql: `create index messages_approval_idx on messages (approval_id, created_at)`,
     },
   ],
+  // What the badge counts and the views' default lists read: the open items only.
   escalations: [
-    { name: 'escalations_status_idx', columns: ['status'], sql: `create index escalations_status_idx on escalations (status)` },
+    {
+      name: 'escalations_open_idx',
+      columns: ['status', 'deleted_at', 'tenant_id', 'to_user_id', 'created_at'],
+      sql: `create index escalations_open_idx on escalations (tenant_id, to_user_id, created_at)
+              where status <> 'resolved' and deleted_at is null`,
+    },
   ],
   hallucination_flags: [
     {
-      name: 'hallucination_flags_status_idx',
-      columns: ['status'],
-      sql: `create index hallucination_flags_status_idx on hallucination_flags (status)`,
+      name: 'hallucination_flags_pending_idx',
+      columns: ['status', 'deleted_at', 'tenant_id', 'created_at'],
+      sql: `create index hallucination_flags_pending_idx on hallucination_flags (tenant_id, created_at)
+              where status = 'pending' and deleted_at is null`,
     },
   ],
   changesets: [
-    { name: 'changesets_status_idx', columns: ['status'], sql: `create index changesets_status_idx on changesets (status)` },
+    {
+      name: 'changesets_review_idx',
+      columns: ['status', 'deleted_at', 'tenant_id', 'created_at'],
+      sql: `create index changesets_review_idx on changesets (tenant_id, created_at)
+              where status = 'pending_review' and deleted_at is null`,
+    },
   ],
   changeset_patches: [
     {

@@ -77,7 +77,7 @@ export class SyncEngine {
       pullLimit: 5000,
       firstPullLimit: 200,
       pushBatch: 200,
-      focusedIntervalMs: 800,
+      focusedIntervalMs: 700,
       backgroundIntervalMs: 15_000,
       backoff: DEFAULT_BACKOFF,
       random: Math.random,
@@ -337,6 +337,7 @@ export class SyncEngine {
     if (fresh) status.set({ state: 'syncing', initialSync: { rows: this.initialRows, expected: null } })
     let cursors = await this.loadCursors()
     let tenants = (await replica.db.query<{ tenant_id: string }>('select tenant_id from sync_tenants')).rows.map((r) => r.tenant_id)
+    let pages = 0
     this.o.onPhase?.('pull-request')
     // The next page is requested while this one is applied: the server's cursors are already
     // known, and the network and the local write overlap.
@@ -356,9 +357,10 @@ export class SyncEngine {
       this.o.onPhase?.('pull-applied')
       if (applied.tables.length > 0) emit('data.changed', { tables: applied.tables })
       for (const [table, n] of Object.entries(applied.perTable)) this.unanalyzed.set(table, (this.unanalyzed.get(table) ?? 0) + n)
-      // The planner needs statistics to pick the inbox's indexes: refresh them early in a first
-      // sync, at its end, and whenever a table has taken many rows since.
-      if (fresh && this.initialRows === 0) await this.analyze(true)
+      // The planner needs statistics to pick the inbox's indexes: refreshed every few pages of a
+      // first sync (never before its first page: that one must reach the inbox at once), at its
+      // end, and whenever a table has taken many rows since.
+      if (fresh && ++pages % 10 === 0) await this.analyze(false)
       if (fresh) {
         this.initialRows += Object.values(pull.changes).reduce((n, rows) => n + rows.length, 0)
         if (pull.remaining_estimate != null) this.initialExpected = this.initialRows + pull.remaining_estimate
