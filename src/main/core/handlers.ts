@@ -8,7 +8,8 @@ import { counts } from './queries/counts'
 import { approvalDetail } from './queries/detail'
 import { listInbox } from './queries/inbox'
 import { listTenants } from './queries/tenants'
-import { agentTrust, listAgents, listAudit, verifyAudit } from './queries/agents'
+import { agentTrust, listAgents } from './queries/agents'
+import { listAudit, verifyAudit } from './queries/audit'
 import { changesetDetail, listChangesets, listEscalations, listFlags } from './queries/reviews'
 
 export function buildHandlers(core: CoreState): CoreHandlers {

@@ -1,9 +1,8 @@
 // The console's core, in plain Node (no Electron): replica, sync engine and auth behind the API
 // contract. The Electron main process and the web shell both create one and pass every call
 // through dispatch(); the shell also tells it about focus and wake-ups.
-import type { CoreHandlers, EmitEvent } from '../../shared/contract'
-import type { SessionStore } from './auth/session-store'
-import { CoreState, type BackendOptions, type SyncTuning } from './core'
+import type { CoreHandlers } from '../../shared/contract'
+import { CoreState, type CoreOptions } from './core'
 import { buildHandlers } from './handlers'
 import type { Replica } from './replica/replica'
 import { replicatedTables } from './replica/registry'
@@ -13,18 +12,8 @@ export { dispatch } from './dispatch'
 export { FileSessionStore, MemorySessionStore, type SessionStore } from './auth/session-store'
 export type { BackendOptions, SyncTuning } from './core'
 
-export interface CreateCoreOptions {
-  userDataDir: string
-  backend: BackendOptions
-  sessionStore: SessionStore
-  emit: EmitEvent
-  fetch?: typeof fetch
-  now?: () => number
-  /** Engine timings and hooks; the defaults suit the app. */
-  sync?: SyncTuning
-  /** Replicated tables; the server registry when omitted. */
-  tables?: TableSpec[]
-}
+/** What the shells pass: the core's own options, with the replicated tables defaulting to the registry. */
+export type CreateCoreOptions = Omit<CoreOptions, 'tables'> & { tables?: TableSpec[] }
 
 export interface Core {
   handlers: CoreHandlers

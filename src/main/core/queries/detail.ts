@@ -7,6 +7,7 @@ import { ApiError } from '../../../shared/errors'
 import { quoteIdent } from '../replica/tables'
 import { itemsById } from './inbox'
 import type { ReviewerContext } from './standing'
+import { AUDIT_COLUMNS, toAuditEntry, type AuditRow } from './audit'
 
 /** Tables an approval's evidence may point at, with how to name a row of each. */
 const EVIDENCE_LABELS: Record<string, (r: Record<string, unknown>) => string> = {
@@ -174,37 +175,11 @@ async function decisionsOf(db: PGliteInterface, approvalId: string): Promise<App
 }
 
 async function auditOf(db: PGliteInterface, approvalId: string): Promise<ApprovalDetail['audit']> {
-  const res = await db.query<{
-    id: string
-    tenant_id: string
-    occurred_at: Date
-    actor_type: 'user' | 'agent' | 'system'
-    actor_id: string | null
-    action: string
-    entity_type: string
-    entity_id: string | null
-    before_state: unknown
-    after_state: unknown
-    integrity_hash: string
-  }>(
-    `select id::text as id, tenant_id, occurred_at, actor_type, actor_id::text as actor_id, action, entity_type, entity_id,
-            before_state, after_state, integrity_hash
-       from audit_log where entity_id = $1 order by occurred_at, id limit 200`,
+  const res = await db.query<AuditRow>(
+    `select ${AUDIT_COLUMNS} from audit_log where entity_id = $1 order by occurred_at, id limit 200`,
     [approvalId],
   )
-  return res.rows.map((e) => ({
-    id: e.id,
-    tenantId: e.tenant_id,
-    occurredAt: e.occurred_at.toISOString(),
-    actorType: e.actor_type,
-    actorId: e.actor_id,
-    action: e.action,
-    entityType: e.entity_type,
-    entityId: e.entity_id,
-    beforeState: e.before_state,
-    afterState: e.after_state,
-    integrityHash: e.integrity_hash,
-  }))
+  return res.rows.map(toAuditEntry)
 }
 
 async function messagesOf(db: PGliteInterface, userId: string, approvalId: string): Promise<ApprovalDetail['messages']> {
