@@ -1,14 +1,15 @@
 // A journal posting's lines as a ledger table with exact debit / credit totals and whether they
 // balance (told in words, not only colour).
-import { formatMoney, humanize } from '../ui/format'
+import { formatMoney } from '../ui/format'
 import { currencyOf, fromCents, isMoneyKey, toCents } from './money-fields'
-import { ValueView } from './ValueView'
+import { RecordTable } from './ValueView'
 
 type Line = Record<string, unknown>
 
 const LEAD = ['account', 'account_code', 'account_name', 'description', 'memo']
 
-function findLines(payload: unknown): Line[] | null {
+/** The journal lines in a posting's payload (a list, or under lines / journal_lines / entries), or null. */
+export function journalLines(payload: unknown): Line[] | null {
   const isLine = (v: unknown): v is Line => typeof v === 'object' && v !== null && !Array.isArray(v)
   if (Array.isArray(payload) && payload.every(isLine)) return payload
   if (!isLine(payload)) return null
@@ -19,12 +20,8 @@ function findLines(payload: unknown): Line[] | null {
   return null
 }
 
-export function journalLines(payload: unknown): Line[] | null {
-  return findLines(payload)
-}
-
 export function JournalTable({ payload, currency }: { payload: unknown; currency: string | null }) {
-  const lines = findLines(payload)
+  const lines = journalLines(payload)
   if (!lines) return null
   const keys = [...new Set(lines.flatMap((l) => Object.keys(l)))]
   // Ledger order: account and words first, then the other attributes, debit and credit last.
@@ -35,48 +32,18 @@ export function JournalTable({ payload, currency }: { payload: unknown; currency
   const hasDebitCredit = keys.includes('debit') && keys.includes('credit')
   const debit = sum('debit')
   const credit = sum('credit')
+  const total = (c: string, i: number) =>
+    c === 'debit' ? formatMoney(fromCents(debit), cur) : c === 'credit' ? formatMoney(fromCents(credit), cur) : i === 0 ? 'Total' : ''
   return (
-    <div className="table-wrap">
-      <table className="data-table journal">
-        <caption className="visually-hidden">Journal lines</caption>
-        <thead>
-          <tr>
-            {columns.map((c) => (
-              <th key={c} scope="col" className={isMoneyKey(c) ? 'num' : undefined}>
-                {humanize(c)}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {lines.map((l, i) => (
-            <tr key={i}>
-              {columns.map((c) => (
-                <td key={c} className={isMoneyKey(c) ? 'num' : undefined}>
-                  <ValueView name={c} value={l[c]} currency={currencyOf(l, cur)} depth={2} />
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-        {hasDebitCredit && (
-          <tfoot>
-            <tr>
-              {columns.map((c, i) => (
-                <td key={c} className={isMoneyKey(c) ? 'num' : undefined}>
-                  {c === 'debit'
-                    ? formatMoney(fromCents(debit), cur)
-                    : c === 'credit'
-                      ? formatMoney(fromCents(credit), cur)
-                      : i === 0
-                        ? 'Total'
-                        : ''}
-                </td>
-              ))}
-            </tr>
-          </tfoot>
-        )}
-      </table>
+    <>
+      <RecordTable
+        rows={lines}
+        currency={cur}
+        columns={columns}
+        caption="Journal lines"
+        className="journal"
+        footer={hasDebitCredit ? total : undefined}
+      />
       {hasDebitCredit && (
         <p className={debit === credit ? 'balance ok' : 'balance off'}>
           {debit === credit
@@ -84,6 +51,6 @@ export function JournalTable({ payload, currency }: { payload: unknown; currency
             : `✗ Unbalanced by ${formatMoney(fromCents(Math.abs(debit - credit)), cur)}.`}
         </p>
       )}
-    </div>
+    </>
   )
 }

@@ -1,5 +1,6 @@
 // Any JSON value as something a reviewer can read: objects as labelled fields, lists of records
 // as tables, money in its currency — never a raw JSON dump.
+import type { ReactNode } from 'react'
 import { formatDateTime, formatMoney, humanize } from '../ui/format'
 import { currencyOf, isMoneyKey, minorDigits, usesMinorUnits } from './money-fields'
 
@@ -36,15 +37,32 @@ function Scalar({ name, value, currency, minor }: { name?: string; value: Json; 
   return <span className="text-value">{text}</span>
 }
 
-export function RecordTable({ rows, currency }: { rows: Record<string, Json>[]; currency: string | null }) {
-  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))]
+/** A list of records as a table: one column per key (or the given order), money right-aligned in its currency. */
+export function RecordTable({
+  rows,
+  currency,
+  columns = [...new Set(rows.flatMap((r) => Object.keys(r)))],
+  caption,
+  className,
+  footer,
+}: {
+  rows: Record<string, Json>[]
+  currency: string | null
+  columns?: string[]
+  caption?: string
+  className?: string
+  /** Rendered in a <tfoot> row under the body, one cell per column. */
+  footer?: (column: string, index: number) => ReactNode
+}) {
+  const numeric = (c: string) => (isMoneyKey(c) ? 'num' : undefined)
   return (
     <div className="table-wrap">
-      <table className="data-table">
+      <table className={className ? `data-table ${className}` : 'data-table'}>
+        {caption && <caption className="visually-hidden">{caption}</caption>}
         <thead>
           <tr>
             {columns.map((c) => (
-              <th key={c} scope="col" className={isMoneyKey(c) ? 'num' : undefined}>
+              <th key={c} scope="col" className={numeric(c)}>
                 {humanize(c)}
               </th>
             ))}
@@ -54,13 +72,24 @@ export function RecordTable({ rows, currency }: { rows: Record<string, Json>[]; 
           {rows.map((r, i) => (
             <tr key={i}>
               {columns.map((c) => (
-                <td key={c} className={isMoneyKey(c) ? 'num' : undefined}>
+                <td key={c} className={numeric(c)}>
                   <ValueView name={c} value={r[c]} currency={currencyOf(r, currency)} depth={2} />
                 </td>
               ))}
             </tr>
           ))}
         </tbody>
+        {footer && (
+          <tfoot>
+            <tr>
+              {columns.map((c, i) => (
+                <td key={c} className={numeric(c)}>
+                  {footer(c, i)}
+                </td>
+              ))}
+            </tr>
+          </tfoot>
+        )}
       </table>
     </div>
   )
