@@ -14,7 +14,9 @@ import {
   type Reviewer,
   type TenantCtx,
 } from './model'
+import type { AuditBuffer } from './sink'
 import { FLAGGED_CONTENT } from './vocab'
+import type { Row } from './writer'
 
 /** An approval at the moment its final decision was accepted. */
 export interface Decided {
@@ -198,11 +200,15 @@ export function escalate(env: LifecycleEnv, t: TenantCtx, e: Escalated, at: numb
       .filter(Boolean)
       .join(' · '),
     recommendation: e.reason,
-    status: state,
-    acknowledged_by: state !== 'pending' ? to.id : null,
-    acknowledged_at: state !== 'pending' ? iso(ackAt) : null,
-    resolved_by: state === 'resolved' ? to.id : null,
-    resolved_at: state === 'resolved' ? iso(resolvedAt) : null,
+    ...escalationHandling(env.audit, {
+      tenantId: t.id,
+      id,
+      handlerId: to.id,
+      state,
+      createdAt: at,
+      ackAt,
+      resolvedAt,
+    }),
     resolution:
       state === 'resolved'
         ? rng.pick([
@@ -214,32 +220,52 @@ export function escalate(env: LifecycleEnv, t: TenantCtx, e: Escalated, at: numb
     related_task_id: e.taskId,
     approval_id: e.approvalId,
     created_at: iso(at),
-    updated_at: iso(state === 'resolved' ? resolvedAt : state === 'acknowledged' ? ackAt : at),
   })
-  if (state !== 'pending')
-    env.audit.push({
-      tenantId: t.id,
-      at: ackAt,
+}
+
+export type EscalationState = 'pending' | 'acknowledged' | 'resolved'
+
+/**
+ * The handling columns of an escalation that reached `state`, and the acknowledge / resolve audit
+ * entries sync_push appends on the way there. The buffer sorts entries by time, so order of calls
+ * does not matter.
+ */
+export function escalationHandling(
+  audit: AuditBuffer,
+  e: {
+    tenantId: string
+    id: string
+    handlerId: string
+    state: EscalationState
+    createdAt: number
+    ackAt: number
+    resolvedAt: number
+  },
+): Row {
+  const acked = e.state !== 'pending'
+  const resolved = e.state === 'resolved'
+  const step = (at: number, action: string, before: EscalationState, after: EscalationState) =>
+    audit.push({
+      tenantId: e.tenantId,
+      at,
       actorType: 'user',
-      actorId: to.id,
-      action: 'escalation.acknowledge',
+      actorId: e.handlerId,
+      action,
       entityType: 'escalation',
-      entityId: id,
-      before: { status: 'pending' },
-      after: { status: 'acknowledged' },
+      entityId: e.id,
+      before: { status: before },
+      after: { status: after },
     })
-  if (state === 'resolved')
-    env.audit.push({
-      tenantId: t.id,
-      at: resolvedAt,
-      actorType: 'user',
-      actorId: to.id,
-      action: 'escalation.resolve',
-      entityType: 'escalation',
-      entityId: id,
-      before: { status: 'acknowledged' },
-      after: { status: 'resolved' },
-    })
+  if (acked) step(e.ackAt, 'escalation.acknowledge', 'pending', 'acknowledged')
+  if (resolved) step(e.resolvedAt, 'escalation.resolve', 'acknowledged', 'resolved')
+  return {
+    status: e.state,
+    acknowledged_by: acked ? e.handlerId : null,
+    acknowledged_at: acked ? iso(e.ackAt) : null,
+    resolved_by: resolved ? e.handlerId : null,
+    resolved_at: resolved ? iso(e.resolvedAt) : null,
+    updated_at: iso(resolved ? e.resolvedAt : acked ? e.ackAt : e.createdAt),
+  }
 }
 
 /** The thread on an approval: the agent explains, a reviewer asks, the agent answers. */

@@ -2,7 +2,7 @@
 // per subsidiary), escalations and hallucination flags raised outside approvals, agents' standing
 // knowledge, reviewers' snoozes, the trust ledger per agent and day, and the audit trail of each.
 import type { Delegation } from './eligibility'
-import { flagHallucination } from './effects'
+import { escalationHandling, flagHallucination } from './effects'
 import type { LifecycleEnv, TrustTally } from './lifecycle'
 import { DAY, HOUR, MINUTE, iso, type TenantCtx } from './model'
 import type { SeedContext } from './context'
@@ -228,11 +228,15 @@ export function standaloneRows(ctx: SeedContext, env: LifecycleEnv, total: numbe
         context,
         impact,
         recommendation,
-        status: state,
-        acknowledged_by: state !== 'pending' ? handler.id : null,
-        acknowledged_at: state !== 'pending' ? iso(ackAt) : null,
-        resolved_by: state === 'resolved' ? handler.id : null,
-        resolved_at: state === 'resolved' ? iso(resolvedAt) : null,
+        ...escalationHandling(env.audit, {
+          tenantId: t.id,
+          id,
+          handlerId: handler.id,
+          state,
+          createdAt: at,
+          ackAt,
+          resolvedAt,
+        }),
         resolution:
           state === 'resolved'
             ? rng.pick([
@@ -242,7 +246,6 @@ export function standaloneRows(ctx: SeedContext, env: LifecycleEnv, total: numbe
               ])
             : null,
         created_at: iso(at),
-        updated_at: iso(state === 'resolved' ? resolvedAt : state === 'acknowledged' ? ackAt : at),
       })
       env.audit.push({
         tenantId: t.id,
@@ -254,30 +257,6 @@ export function standaloneRows(ctx: SeedContext, env: LifecycleEnv, total: numbe
         entityId: id,
         after: { status: 'pending', trigger },
       })
-      if (state !== 'pending')
-        env.audit.push({
-          tenantId: t.id,
-          at: ackAt,
-          actorType: 'user',
-          actorId: handler.id,
-          action: 'escalation.acknowledge',
-          entityType: 'escalation',
-          entityId: id,
-          before: { status: 'pending' },
-          after: { status: 'acknowledged' },
-        })
-      if (state === 'resolved')
-        env.audit.push({
-          tenantId: t.id,
-          at: resolvedAt,
-          actorType: 'user',
-          actorId: handler.id,
-          action: 'escalation.resolve',
-          entityType: 'escalation',
-          entityId: id,
-          before: { status: 'acknowledged' },
-          after: { status: 'resolved' },
-        })
     }
     const flags = Math.round((4 + total * 0.003) * share)
     for (let i = 0; i < flags; i++) {
