@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     dataDir,
     fresh: values.fresh,
     seed: true,
+    demoContent: true,
     log: values.verbose
       ? (line) => process.stderr.write(line.endsWith('\n') ? line : line + '\n')
       : undefined,

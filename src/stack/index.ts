@@ -7,6 +7,7 @@ import { startGateway, type Gateway } from './gateway'
 import { apiKeys, LOCAL_JWT_SECRET } from './keys'
 import { claimStackDir, releaseStackDir, writeStackRecord } from './lock'
 import { freePortPair, portIsFree } from './ports'
+import { generateDemoContent } from './seed/generate'
 
 export interface StackOptions {
   /** Gateway port; PostgreSQL listens on port + 1. 0 or absent: a free pair is picked. */
@@ -17,6 +18,12 @@ export interface StackOptions {
   fresh?: boolean
   /** Load supabase/seed.sql when the database is new. */
   seed?: boolean
+  /**
+   * With seed, on a new database also generate a demo inbox (~300 approvals with their evidence,
+   * history and audit trail) so the dev console opens on work to do. Tests leave it off: they make
+   * their own rows and expect the demo tenants as seed.sql leaves them.
+   */
+  demoContent?: boolean
   /** Lifetime of access tokens (GoTrue's JWT expiry); default 3600. */
   jwtExpirySeconds?: number
   rpcPoolSize?: number
@@ -54,6 +61,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       seed: opts.seed,
       log: opts.log,
     })
+    if (opts.seed && opts.demoContent && db.created) await generateDemoContent(db.url, opts.log)
     const jwtSecret = LOCAL_JWT_SECRET
     const keys = await apiKeys(jwtSecret)
     gateway = await startGateway({
