@@ -135,7 +135,11 @@ set plan_cache_mode = force_generic_plan
 -- Every statement here is written for an index (the sync index, the pending-urgency index, keys).
 -- While a table is small the planner would rather scan it whole, and a generic plan made then
 -- would keep doing so as the table grows; index range scans cost next to nothing when it is small.
+-- Bitmap scans go too: on a small table the planner may bitmap-scan another index and apply the
+-- cursor as a filter, reading a tenant's whole table on every poll; a plain index scan on the sync
+-- index also returns rows already in (sync_txid, sync_version) order.
 set enable_seqscan = off
+set enable_bitmapscan = off
 as $body$
 declare
   -- Every transaction still running, or yet to start, has a txid >= v_xmin: rows below it are final.
