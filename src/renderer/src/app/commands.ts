@@ -192,6 +192,14 @@ const general: Command[] = [
   { id: 'session.signOut', title: 'Sign out…', section: 'General', keys: [], run: () => openOverlay({ kind: 'signout' }) },
 ]
 
+/** Each view's own commands, live only while that view is on screen (so `a` can mean "acknowledge" there). */
+const viewCommands: Command[] = VIEWS.flatMap((v) =>
+  (v.commands ?? []).map((c) => ({
+    ...c,
+    enabled: () => useRouter.getState().view === v.id && (c.enabled ? c.enabled() : true),
+  })),
+)
+
 export function registerAppCommands(): () => void {
-  return registerCommands([...navigate, ...decide, ...select, ...goTo, ...general])
+  return registerCommands([...navigate, ...decide, ...select, ...viewCommands, ...goTo, ...general])
 }

@@ -4,20 +4,28 @@ import { create } from 'zustand'
 
 export type ViewId = string
 
+/** What a view is asked to bring into focus when reached from elsewhere (an agent, an audit entity…). */
+export type ViewParams = Readonly<Record<string, string>>
+
 interface RouterState {
   view: ViewId
+  /** Set by `go(view, params)`: e.g. `{ agentId }` for the Agents view; empty when none. */
+  params: ViewParams
   /** In the inbox: whether the detail pane holds the keyboard focus (Enter) or the list does. */
   detailOpen: boolean
 }
 
-export const useRouter = create<RouterState>(() => ({ view: 'inbox', detailOpen: false }))
+const NO_PARAMS: ViewParams = Object.freeze({})
+
+export const useRouter = create<RouterState>(() => ({ view: 'inbox', params: NO_PARAMS, detailOpen: false }))
 
 const viewListeners = new Set<(view: ViewId) => void>()
 
-export function go(view: ViewId): void {
-  if (useRouter.getState().view === view) return
-  useRouter.setState({ view, detailOpen: false })
-  for (const l of viewListeners) l(view)
+export function go(view: ViewId, params?: ViewParams): void {
+  const state = useRouter.getState()
+  if (state.view === view && !params) return
+  useRouter.setState({ view, params: params ?? NO_PARAMS, detailOpen: false })
+  if (state.view !== view) for (const l of viewListeners) l(view)
 }
 
 /** Called whenever the view changes (settings persist the last view through it). */

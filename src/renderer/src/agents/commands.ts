@@ -1,0 +1,4 @@
+// The Agents view's commands. app/views.tsx registers them and enables them only while this view is on screen.
+import type { Command } from '../keyboard/registry'
+
+export const agentsCommands: Command[] = []

@@ -1,0 +1,8 @@
+// The Flags view (issue 7) — being built.
+export function FlagsView() {
+  return (
+    <div className="page">
+      <h1>Flags</h1>
+    </div>
+  )
+}
