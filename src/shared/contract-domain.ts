@@ -327,6 +327,30 @@ export const TrustDay = strict({
   score: z.number().nullable(),
 })
 
+/** The Audit view's filters; its CSV export takes the same ones, so the file holds what the screen shows. */
+export const AuditFilter = strict({
+  ...TenantScope.shape,
+  actorType: z.enum(['user', 'agent', 'system']).optional(),
+  actorId: z.string().max(100).optional(),
+  entityType: z.string().max(100).optional(),
+  entityId: z.string().max(100).optional(),
+  action: z.string().max(100).optional(),
+  /** occurred_at ≥ from and < to (ISO 8601). */
+  from: Timestamp.optional(),
+  to: Timestamp.optional(),
+})
+export type AuditFilter = z.infer<typeof AuditFilter>
+
+/** What an auditor can export: the audit log (filtered), my decision history, the segregation-of-duties report. */
+export const ExportRequest = z.discriminatedUnion('kind', [
+  strict({ kind: z.literal('audit'), filter: AuditFilter.default({}) }),
+  strict({ kind: z.literal('history') }),
+  strict({ kind: z.literal('sod'), ...TenantScope.shape }),
+])
+export type ExportRequest = z.infer<typeof ExportRequest>
+
+export const CsvFile = strict({ filename: z.string(), csv: z.string(), rows: z.number().int().nonnegative() })
+
 export const AuditVerdict = strict({
   tenantId: Id,
   entries: z.number().int(),
@@ -364,15 +388,16 @@ export const domainMethods = {
   'changesets.detail': { args: strict({ id: Id }), result: ChangesetDetail },
   'agents.list': { args: TenantScope, result: z.array(AgentListItem) },
   'agents.trust': { args: strict({ agentId: Id, days: z.number().int().min(1).max(365).default(30) }), result: z.array(TrustDay) },
-  'audit.list': {
-    args: strict({ ...TenantScope.shape, entityId: z.string().max(100).optional(), ...Paging }),
-    result: Page(AuditEntry),
-  },
+  'audit.list': { args: strict({ ...AuditFilter.shape, ...Paging }), result: Page(AuditEntry) },
   /** Recomputes a tenant's audit hash chain from the replica and names the first entry that breaks it. */
   'audit.verify': { args: strict({ tenantId: Id }), result: AuditVerdict },
+  /** Builds a CSV (RFC 4180) from the replica; the renderer saves it as a file. */
+  'exports.csv': { args: ExportRequest, result: CsvFile },
 } as const
 
 export const domainEvents = {
   /** An intent changed state (sent, applied, refused): the toast and the Queue view follow it. */
   'intent.changed': Intent,
+  /** While audit.verify runs: entries checked so far of the tenant's total, for the progress bar. */
+  'audit.verifyProgress': strict({ tenantId: Id, checked: z.number().int(), total: z.number().int() }),
 } as const

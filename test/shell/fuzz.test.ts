@@ -46,8 +46,9 @@ const VALID: { [M in MethodName]: MethodArgs<M> } = {
   'changesets.detail': { id: ID },
   'agents.list': { tenantId: ID },
   'agents.trust': { agentId: ID, days: 30 },
-  'audit.list': { tenantId: ID, entityId: 'x', limit: 10, offset: 0 },
+  'audit.list': { tenantId: ID, entityId: 'x', action: 'approval.decided', from: '2026-01-01T00:00:00Z', limit: 10, offset: 0 },
   'audit.verify': { tenantId: ID },
+  'exports.csv': { kind: 'audit', filter: { tenantId: ID, actorType: 'user' } },
 }
 
 function prng(seed: number) {

@@ -10,6 +10,7 @@ import { listInbox } from './queries/inbox'
 import { listTenants } from './queries/tenants'
 import { agentTrust, listAgents } from './queries/agents'
 import { listAudit, verifyAudit } from './queries/audit'
+import { ApiError } from '../../shared/errors'
 import { changesetDetail, listChangesets, listEscalations, listFlags } from './queries/reviews'
 
 export function buildHandlers(core: CoreState): CoreHandlers {
@@ -121,6 +122,10 @@ export function buildHandlers(core: CoreState): CoreHandlers {
     'agents.trust': async ({ agentId, days }) => agentTrust(core.requireReplica().db, now(), agentId, days),
     'audit.list': async (args) => listAudit(core.requireReplica().db, args),
     'audit.verify': async ({ tenantId }) => verifyAudit(core.requireReplica().db, tenantId),
+    'exports.csv': async () => {
+      core.requireReplica()
+      throw new ApiError('internal', 'CSV exports are being built (issue 7).')
+    },
   }
 }
 

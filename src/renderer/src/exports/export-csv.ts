@@ -1,0 +1,33 @@
+// Saves a CSV the core built from the replica (audit log, my decisions, segregation-of-duties report)
+// as a file: the core returns the text, the renderer hands it to the browser's download (in Electron,
+// the save dialog). Works offline like every other view.
+import type { ExportRequest } from '../../../shared/contract-domain'
+import { call, errorMessage } from '../app/api'
+import { showToast } from '../ui/toast-store'
+
+/** The last file saved, for tests and the toast: its name and row count. */
+export interface SavedCsv {
+  filename: string
+  rows: number
+}
+
+export async function exportCsv(request: ExportRequest): Promise<SavedCsv | null> {
+  try {
+    const file = await call('exports.csv', request)
+    const url = URL.createObjectURL(new Blob([file.csv], { type: 'text/csv;charset=utf-8' }))
+    const link = document.createElement('a')
+    link.href = url
+    link.download = file.filename
+    link.rel = 'noopener'
+    document.body.append(link)
+    link.click()
+    link.remove()
+    // The download has taken its copy once click() returns; the URL is not needed after this turn.
+    setTimeout(() => URL.revokeObjectURL(url), 0)
+    showToast({ tone: 'success', message: `Exported ${file.rows.toLocaleString()} rows to ${file.filename}` })
+    return { filename: file.filename, rows: file.rows }
+  } catch (err) {
+    showToast({ message: `Export failed: ${errorMessage(err)}`, tone: 'error' })
+    return null
+  }
+}
