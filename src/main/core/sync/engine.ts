@@ -66,11 +66,15 @@ export class SyncEngine {
   private retryAt = 0
   private pullDueAt = 0
   private pullRequested = true
-  private initialRows = 0
+  /**
+   * First-sync progress: rows applied so far and the server's estimate of the total. Kept in the
+   * replica's meta as well, so a first sync interrupted by a restart or a lost network resumes its
+   * bar where it was instead of starting over (or losing its total: only the first page has one).
+   */
+  private initial: { rows: number; expected: number | null } = { rows: 0, expected: null }
   /** Rows applied per table since its statistics were last refreshed (PGlite has no autovacuum). */
   private unanalyzed = new Map<string, number>()
   private unvacuumed = new Set<string>()
-  private initialExpected: number | null = null
 
   constructor(opts: EngineOptions) {
     this.o = {
@@ -163,7 +167,10 @@ export class SyncEngine {
     // (the server's ledger returns the stored result for an id it already applied).
     await queue.recoverInterrupted(replica.db, replica.userId)
     const lastPull = await replica.meta<string>('last_pull_at')
-    this.o.status.set({ lastPullAt: lastPull, lastError: null, initialSync: null })
+    const done = await replica.meta<boolean>('initial_sync_done')
+    if (!done) this.initial = (await replica.meta<typeof this.initial>('initial_sync_progress')) ?? this.initial
+    // An unfinished first sync shows its bar from the start, online or not.
+    this.o.status.set({ lastPullAt: lastPull, lastError: null, initialSync: done ? null : { ...this.initial } })
     await this.refreshQueueStatus()
   }
 
@@ -224,15 +231,12 @@ export class SyncEngine {
     const delay = backoffDelay(this.failures, this.o.backoff, this.o.random)
     this.retryAt = this.o.now() + delay
     if (err instanceof Transient) {
-      this.o.status.set({
-        state: err.offline ? 'offline' : 'error',
-        initialSync: null,
-        lastError: { code: err.code, message: err.message, at },
-      })
+      // An unfinished first sync keeps its bar: it resumes from its cursors on the next cycle.
+      this.o.status.set({ state: err.offline ? 'offline' : 'error', lastError: { code: err.code, message: err.message, at } })
     } else {
       const code = err instanceof BadAnswer ? 'malformed_answer' : 'internal'
       const message = err instanceof Error ? err.message : String(err)
-      this.o.status.set({ state: 'error', initialSync: null, lastError: { code, message: message.slice(0, 500), at } })
+      this.o.status.set({ state: 'error', lastError: { code, message: message.slice(0, 500), at } })
     }
     return delay
   }
@@ -334,7 +338,7 @@ export class SyncEngine {
   private async pullAll(): Promise<void> {
     const { replica, emit, status } = this.o
     const fresh = !(await replica.meta<boolean>('initial_sync_done'))
-    if (fresh) status.set({ state: 'syncing', initialSync: { rows: this.initialRows, expected: null } })
+    if (fresh) status.set({ state: 'syncing', initialSync: { ...this.initial } })
     let cursors = await this.loadCursors()
     let tenants = (await replica.db.query<{ tenant_id: string }>('select tenant_id from sync_tenants')).rows.map((r) => r.tenant_id)
     let pages = 0
@@ -362,9 +366,13 @@ export class SyncEngine {
       // end, and whenever a table has taken many rows since.
       if (fresh && ++pages % 10 === 0) await this.analyze(false)
       if (fresh) {
-        this.initialRows += Object.values(pull.changes).reduce((n, rows) => n + rows.length, 0)
-        if (pull.remaining_estimate != null) this.initialExpected = this.initialRows + pull.remaining_estimate
-        status.set({ initialSync: { rows: this.initialRows, expected: this.initialExpected } })
+        const rows = this.initial.rows + Object.values(pull.changes).reduce((n, r) => n + r.length, 0)
+        const estimate = pull.remaining_estimate != null ? rows + pull.remaining_estimate : this.initial.expected
+        // The total is an estimate taken on the first page; rows written since can pass it, and
+        // the bar must never run backwards, so it grows with what arrived instead.
+        this.initial = { rows, expected: estimate === null ? null : Math.max(estimate, rows) }
+        await replica.setMeta('initial_sync_progress', this.initial)
+        status.set({ initialSync: { ...this.initial } })
       }
       if (!pull.has_more) break
       if (!fresh) status.set({ state: 'syncing' })
