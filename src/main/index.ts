@@ -13,7 +13,7 @@ import { createInboxWatch, type InboxWatch } from './inbox-watch'
 import { bindIpc, createEventForwarder, fanOut, type Dispatch } from './ipc'
 import { buildMenuTemplate } from './menu'
 import { contentSecurityPolicy } from './renderer-assets'
-import { createSenderGuard, createUrlPolicy, denyAllPermissions, hardenContents } from './security'
+import { createSenderGuard, createUrlPolicy, denyAllPermissions, guardDownloads, hardenContents } from './security'
 import { SafeStorageSessionStore } from './session-store'
 import { createMainWindow, type MainWindow } from './window'
 import { backendFromEnv } from './backend'
@@ -171,6 +171,7 @@ function start(): void {
   app.whenReady().then(async () => {
     if (process.platform === 'win32') app.setAppUserModelId('com.operatorconsole.app')
     denyAllPermissions(session.defaultSession)
+    guardDownloads(session.defaultSession, policy)
     serveRenderer(session.defaultSession.protocol, rendererDir)
     installDevCsp()
     await startCore()

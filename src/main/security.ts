@@ -118,6 +118,31 @@ export function hardenContents(contents: WebContents, policy: UrlPolicy, openExt
   })
 }
 
+/** A `blob:` URL made by our own page (`blob:app://console/<uuid>`): the files the console saves itself. */
+export function isOwnBlobUrl(url: unknown, policy: UrlPolicy): boolean {
+  const u = parse(url)
+  // A blob URL's path is the URL of the page that made it.
+  return u !== null && u.protocol === 'blob:' && policy.isAllowedNavigation(u.pathname)
+}
+
+/**
+ * Downloads: only what the console itself saves (its CSV exports, from a blob: URL of our page),
+ * each through the save dialog so the reviewer picks where it goes; a download from anywhere else
+ * (a link a compromised page or a redirect starts) is cancelled.
+ */
+export function guardDownloads(session: Session, policy: UrlPolicy): void {
+  session.on('will-download', (event, item) => {
+    if (!isOwnBlobUrl(item.getURL(), policy)) {
+      event.preventDefault()
+      return
+    }
+    // No save path set: Electron asks where to save, starting from the file name the page gave.
+    if (item.getFilename().toLowerCase().endsWith('.csv')) {
+      item.setSaveDialogOptions({ title: 'Save export', filters: [{ name: 'CSV (comma-separated values)', extensions: ['csv'] }] })
+    }
+  })
+}
+
 /** The console needs no camera, microphone, notifications-from-page, geolocation or anything else. */
 export function denyAllPermissions(session: Session): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))

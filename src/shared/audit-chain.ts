@@ -138,6 +138,11 @@ export interface VerifyOptions {
   onProgress?: (verified: number, total: number) => void
   /** Hashes computed concurrently; the chain links are checked in order regardless. */
   batchSize?: number
+  /**
+   * Each tenant's last verified integrity_hash, when `rows` continue a chain already checked (a long
+   * chain verified page by page); updated in place as entries verify. Empty: chains start at genesis.
+   */
+  heads?: Map<string, string>
 }
 
 const byId = (a: AuditRowLike, b: AuditRowLike) => {
@@ -154,7 +159,7 @@ const byId = (a: AuditRowLike, b: AuditRowLike) => {
 export async function verifyAuditChain(rows: readonly AuditRowLike[], opts: VerifyOptions = {}): Promise<ChainVerdict> {
   const sorted = [...rows].sort(byId)
   const batchSize = Math.max(1, opts.batchSize ?? 256)
-  const heads = new Map<string, string>()
+  const heads = opts.heads ?? new Map<string, string>()
   let verified = 0
   for (let start = 0; start < sorted.length; start += batchSize) {
     const batch = sorted.slice(start, start + batchSize)

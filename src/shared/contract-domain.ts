@@ -244,6 +244,18 @@ const IntentMark = {
   lastRefusal: Refusal.nullable(),
 }
 
+/** A task as the review views show it beside an escalation or a flag. */
+export const TaskSummary = strict({
+  id: Id,
+  title: z.string(),
+  status: z.string(),
+  description: z.string().nullable(),
+  priority: z.number().int(),
+  dueAt: Timestamp.nullable(),
+  blockedReason: z.string().nullable(),
+})
+export type TaskSummary = z.infer<typeof TaskSummary>
+
 export const EscalationItem = strict({
   id: Id,
   tenantId: Id,
@@ -257,13 +269,23 @@ export const EscalationItem = strict({
   fromAgentName: z.string().nullable(),
   toUserId: Id.nullable(),
   toAgentId: Id.nullable(),
+  toAgentName: z.string().nullable(),
   approvalId: Id.nullable(),
+  approvalTitle: z.string().nullable(),
   relatedTaskId: Id.nullable(),
+  /** The related task, read with the row so it is one key away offline. */
+  task: TaskSummary.nullable(),
   createdAt: Timestamp,
   acknowledgedAt: Timestamp.nullable(),
+  acknowledgedByName: z.string().nullable(),
   resolvedAt: Timestamp.nullable(),
+  resolvedByName: z.string().nullable(),
   resolution: z.string().nullable(),
   ...IntentMark,
+  /** Why the server would refuse my acknowledging or resolving it (my role may not), when the replica can tell. */
+  preflight: Refusal.nullable(),
+  /** Which step my intent on its way takes, so a queued acknowledge still allows resolving. */
+  pendingKind: z.enum(['escalation.acknowledge', 'escalation.resolve']).nullable(),
 })
 export type EscalationItem = z.infer<typeof EscalationItem>
 
@@ -273,15 +295,22 @@ export const FlagItem = strict({
   agentId: Id,
   agentName: z.string().nullable(),
   taskId: Id.nullable(),
+  task: TaskSummary.nullable(),
   approvalId: Id.nullable(),
+  approvalTitle: z.string().nullable(),
   detectionMethod: z.string(),
   confidenceScore: z.number().nullable(),
   flaggedContent: z.string().nullable(),
   status: z.enum(['pending', 'reviewed', 'false_positive', 'confirmed']),
   reviewedAt: Timestamp.nullable(),
+  reviewedByName: z.string().nullable(),
   notes: z.string().nullable(),
   createdAt: Timestamp,
   ...IntentMark,
+  /** Why the server would refuse my review (my role may not review flags), when the replica can tell. */
+  preflight: Refusal.nullable(),
+  /** The verdict my review on its way gives. */
+  pendingVerdict: z.enum(['confirmed', 'false_positive']).nullable(),
 })
 export type FlagItem = z.infer<typeof FlagItem>
 
@@ -296,8 +325,13 @@ export const ChangesetItem = strict({
   patchCount: z.number().int(),
   createdAt: Timestamp,
   reviewedAt: Timestamp.nullable(),
+  reviewedByName: z.string().nullable(),
   reviewComment: z.string().nullable(),
+  /** Why the server would refuse my review (I wrote it, or my role may not review), when the replica can tell. */
+  preflight: Refusal.nullable(),
   ...IntentMark,
+  /** The verdict my review on its way gives, so its row reads "Approve · Queued". */
+  pendingVerdict: z.enum(['approved', 'rejected']).nullable(),
 })
 export type ChangesetItem = z.infer<typeof ChangesetItem>
 
@@ -327,6 +361,46 @@ export const TrustDay = strict({
   score: z.number().nullable(),
 })
 
+/** One day of an agent's record for the Agents view's charts: how its requests were decided, what it spent. */
+export const AgentDay = strict({
+  day: z.string(), // YYYY-MM-DD, UTC
+  approvedNoEdit: z.number().int(),
+  edited: z.number().int(),
+  rejected: z.number().int(),
+  score: z.number().nullable(),
+  /** Spend that day in the detail's costCurrency. */
+  cost: Money,
+})
+
+/** A request the agent raised, and how it was decided (the latest decision on it, if any). */
+export const AgentRequest = strict({
+  id: Id,
+  tenantId: Id,
+  kind: ApprovalKind,
+  title: z.string(),
+  riskLevel: z.number().int(),
+  amount: Money.nullable(),
+  currency: Currency.nullable(),
+  status: ApprovalStatus,
+  createdAt: Timestamp,
+  decision: DecisionKind.nullable(),
+  decidedByName: z.string().nullable(),
+  decidedAt: Timestamp.nullable(),
+  reason: z.string().nullable(),
+})
+
+export const AgentDetail = strict({
+  item: AgentListItem,
+  department: z.string().nullable(),
+  /** Every day of the window, oldest first, zero on days without activity. */
+  days: z.array(AgentDay),
+  /** The currency of the spend charted against max_cost_per_day; spend in any other is listed apart, never summed in. */
+  costCurrency: Currency,
+  otherCosts: z.array(strict({ currency: Currency, amount: Money })),
+  requests: z.array(AgentRequest),
+})
+export type AgentDetail = z.infer<typeof AgentDetail>
+
 /** The Audit view's filters; its CSV export takes the same ones, so the file holds what the screen shows. */
 export const AuditFilter = strict({
   ...TenantScope.shape,
@@ -351,8 +425,41 @@ export type ExportRequest = z.infer<typeof ExportRequest>
 
 export const CsvFile = strict({ filename: z.string(), csv: z.string(), rows: z.number().int().nonnegative() })
 
+/** An approving decision by the approval's requester, for them, or by their delegate at the time. */
+export const SodViolation = strict({
+  decisionId: Id,
+  approvalId: Id,
+  tenantId: Id,
+  tenantSlug: z.string().nullable(),
+  title: z.string(),
+  kind: ApprovalKind,
+  amount: Money.nullable(),
+  currency: Currency.nullable(),
+  requesterId: Id,
+  requesterName: z.string().nullable(),
+  decision: z.enum(['approve', 'approve_with_edits']),
+  decidedAt: Timestamp,
+  actorId: Id,
+  actorName: z.string().nullable(),
+  onBehalfOf: Id.nullable(),
+  onBehalfOfName: z.string().nullable(),
+  reason: z.string().nullable(),
+  rule: z.enum(['requester_approved', 'approved_for_requester', 'requester_delegate']),
+})
+
+/** The segregation-of-duties report: how many approvals with approving decisions were checked, and what broke the rule. */
+export const SodReport = strict({ checked: z.number().int().nonnegative(), violations: z.array(SodViolation) })
+
+/** What the Audit view's filters offer: the actions, entity types and actors in the (scoped) log. */
+export const AuditFacets = strict({
+  actions: z.array(z.string()),
+  entityTypes: z.array(z.string()),
+  actors: z.array(strict({ type: z.enum(['user', 'agent', 'system']), id: z.string(), name: z.string().nullable() })),
+})
+
 export const AuditVerdict = strict({
   tenantId: Id,
+  /** Entries verified: the whole chain when ok, else those before the broken one. */
   entries: z.number().int(),
   ok: z.boolean(),
   /** The first entry that does not verify, and why: its link to the one before, or its own content. */
@@ -388,11 +495,24 @@ export const domainMethods = {
   'changesets.detail': { args: strict({ id: Id }), result: ChangesetDetail },
   'agents.list': { args: TenantScope, result: z.array(AgentListItem) },
   'agents.trust': { args: strict({ agentId: Id, days: z.number().int().min(1).max(365).default(30) }), result: z.array(TrustDay) },
+  /** An agent with its trust and spend day by day and its recent requests with how they were decided. */
+  'agents.detail': {
+    args: strict({ agentId: Id, days: z.number().int().min(7).max(90).default(30), requests: z.number().int().min(1).max(100).default(20) }),
+    result: AgentDetail,
+  },
   'audit.list': { args: strict({ ...AuditFilter.shape, ...Paging }), result: Page(AuditEntry) },
+  'audit.facets': { args: TenantScope, result: AuditFacets },
+  /** Where an entry sits in the filtered log (offset, newest first), so the view can page to it; null when filtered out. */
+  'audit.locate': {
+    args: strict({ ...AuditFilter.shape, id: z.string().regex(/^\d{1,19}$/) }),
+    result: strict({ offset: z.number().int().nonnegative().nullable() }),
+  },
   /** Recomputes a tenant's audit hash chain from the replica and names the first entry that breaks it. */
   'audit.verify': { args: strict({ tenantId: Id }), result: AuditVerdict },
   /** Builds a CSV (RFC 4180) from the replica; the renderer saves it as a file. */
   'exports.csv': { args: ExportRequest, result: CsvFile },
+  /** The segregation-of-duties report from the replica, within the tenant scope. */
+  'reports.sod': { args: TenantScope, result: SodReport },
 } as const
 
 export const domainEvents = {

@@ -35,6 +35,8 @@ export const Settings = strict({
   /** Seconds a decision waits before it may be sent (undo window); risk ≥ 4 waits twice as long. */
   holdSeconds: z.number().int().min(0).max(60),
   lastView: z.string().max(40).nullable(),
+  /** The tenant the views are scoped to (a holding member's switcher); null for all. Ignored when not visible. */
+  tenantScope: z.guid().nullable(),
 })
 export type Settings = z.infer<typeof Settings>
 

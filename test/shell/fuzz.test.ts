@@ -46,9 +46,13 @@ const VALID: { [M in MethodName]: MethodArgs<M> } = {
   'changesets.detail': { id: ID },
   'agents.list': { tenantId: ID },
   'agents.trust': { agentId: ID, days: 30 },
+  'agents.detail': { agentId: ID, days: 30, requests: 20 },
   'audit.list': { tenantId: ID, entityId: 'x', action: 'approval.decided', from: '2026-01-01T00:00:00Z', limit: 10, offset: 0 },
+  'audit.facets': { tenantId: ID },
+  'audit.locate': { tenantId: ID, actorType: 'agent', id: '42' },
   'audit.verify': { tenantId: ID },
   'exports.csv': { kind: 'audit', filter: { tenantId: ID, actorType: 'user' } },
+  'reports.sod': { tenantId: ID },
 }
 
 function prng(seed: number) {

@@ -8,9 +8,10 @@ import { counts } from './queries/counts'
 import { approvalDetail } from './queries/detail'
 import { listInbox } from './queries/inbox'
 import { listTenants } from './queries/tenants'
-import { agentTrust, listAgents } from './queries/agents'
-import { listAudit, verifyAudit } from './queries/audit'
-import { ApiError } from '../../shared/errors'
+import { exportCsv } from './queries/exports'
+import { sodReport } from './queries/sod'
+import { agentDetail, agentTrust, listAgents } from './queries/agents'
+import { auditFacets, listAudit, locateAudit, verifyAudit } from './queries/audit'
 import { changesetDetail, listChangesets, listEscalations, listFlags } from './queries/reviews'
 
 export function buildHandlers(core: CoreState): CoreHandlers {
@@ -104,28 +105,33 @@ export function buildHandlers(core: CoreState): CoreHandlers {
 
     'escalations.list': async (args) => {
       const r = core.requireReplica()
-      return listEscalations(r.db, r.userId, args)
+      return listEscalations(r.db, await r.reviewer.get(now()), args)
     },
     'flags.list': async (args) => {
       const r = core.requireReplica()
-      return listFlags(r.db, r.userId, args)
+      return listFlags(r.db, await r.reviewer.get(now()), args)
     },
     'changesets.list': async (args) => {
       const r = core.requireReplica()
-      return listChangesets(r.db, r.userId, args)
+      return listChangesets(r.db, await r.reviewer.get(now()), args)
     },
     'changesets.detail': async ({ id }) => {
       const r = core.requireReplica()
-      return changesetDetail(r.db, r.userId, id)
+      return changesetDetail(r.db, await r.reviewer.get(now()), id)
     },
     'agents.list': async ({ tenantId }) => listAgents(core.requireReplica().db, now(), tenantId),
     'agents.trust': async ({ agentId, days }) => agentTrust(core.requireReplica().db, now(), agentId, days),
+    'agents.detail': async (args) => agentDetail(core.requireReplica().db, now(), args),
     'audit.list': async (args) => listAudit(core.requireReplica().db, args),
-    'audit.verify': async ({ tenantId }) => verifyAudit(core.requireReplica().db, tenantId),
-    'exports.csv': async () => {
-      core.requireReplica()
-      throw new ApiError('internal', 'CSV exports are being built (issue 7).')
+    'audit.facets': async ({ tenantId }) => auditFacets(core.requireReplica().db, tenantId),
+    'audit.locate': async (args) => locateAudit(core.requireReplica().db, args),
+    'audit.verify': async ({ tenantId }) =>
+      verifyAudit(core.requireReplica().db, tenantId, (checked, total) => core.emit('audit.verifyProgress', { tenantId, checked, total })),
+    'exports.csv': async (request) => {
+      const r = core.requireReplica()
+      return exportCsv(r.db, r.userId, request, now())
     },
+    'reports.sod': async ({ tenantId }) => sodReport(core.requireReplica().db, tenantId),
   }
 }
 

@@ -13,6 +13,7 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',
   holdSeconds: 5,
   lastView: null,
+  tenantScope: null,
 }
 
 /** What the core remembers about the last session, readable without a network or a token. */

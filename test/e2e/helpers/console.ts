@@ -83,7 +83,15 @@ export async function waitForInbox(page: Page, min: number, timeoutMs = 30_000):
     },
     `an inbox of at least ${min} rows`,
     timeoutMs,
-  )
+  ).catch(async (err: unknown) => {
+    // Say what the reviewer would have seen: the list's size, the status bar (sync state, first-sync progress).
+    await screenshot(page, `failure-inbox-${Date.now()}`)
+    const shown = await page.evaluate(() => ({
+      rows: document.querySelector('[data-testid="inbox-list"] [role="option"]')?.getAttribute('aria-setsize') ?? 'no list',
+      status: document.querySelector('[data-testid="statusbar"]')?.textContent ?? 'no status bar',
+    }))
+    throw new Error(`${String(err)}; inbox rows: ${shown.rows}; status bar: ${shown.status}`)
+  })
 }
 
 /** The approval the detail pane shows (the focused row's). */

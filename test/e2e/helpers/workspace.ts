@@ -162,7 +162,7 @@ export async function seedShowcase(tenant: TenantRef, reviewer: UserRef): Promis
   const patch = [
     '--- a/src/payouts/retry.ts',
     '+++ b/src/payouts/retry.ts',
-    '@@ -1,9 +1,12 @@',
+    '@@ -1,8 +1,10 @@',
     " import { sendPayout } from './client'",
     ' ',
     '-export const MAX_ATTEMPTS = 3',

@@ -1,17 +1,25 @@
 // The Agents view from the replica: each agent's trust (approved without edit / edited / rejected)
-// and spend against budget, and the trust ledger day by day.
+// and spend against budget, the trust ledger day by day, and one agent's detail — both day by day
+// for the charts, and its recent requests with how they were decided.
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
-import type { AgentListItem, TrustDay } from '../../../shared/contract-domain'
+import type { AgentDetail, AgentListItem, AgentRequest, TrustDay } from '../../../shared/contract-domain'
+import { ApiError } from '../../../shared/errors'
 import { SqlParams } from './inbox'
 
 const DAY_MS = 86_400_000
 
-export async function listAgents(db: PGliteInterface, now: Date, tenantId?: string): Promise<z.infer<typeof AgentListItem>[]> {
+export async function listAgents(
+  db: PGliteInterface,
+  now: Date,
+  tenantId?: string,
+  agentId?: string,
+): Promise<z.infer<typeof AgentListItem>[]> {
   const p = new SqlParams()
   const since = p.add(new Date(now.getTime() - 30 * DAY_MS).toISOString().slice(0, 10))
   const today = p.add(now.toISOString().slice(0, 10))
   const tenant = tenantId ? `and g.tenant_id = ${p.add(tenantId)}` : ''
+  const agent = agentId ? `and g.id = ${p.add(agentId)}` : ''
   const res = await db.query<{
     id: string
     tenant_id: string
@@ -40,7 +48,7 @@ export async function listAgents(db: PGliteInterface, now: Date, tenantId?: stri
        from agents g
        left join lateral (select sum(l.approved_no_edit) as approved_no_edit, sum(l.edited) as edited, sum(l.rejected) as rejected
                             from trust_ledger l where l.agent_id = g.id and l.day >= ${since}::date) t on true
-      where g.deleted_at is null ${tenant}
+      where g.deleted_at is null ${tenant} ${agent}
       order by g.name, g.id`,
     p.values,
   )
@@ -89,4 +97,110 @@ export async function agentTrust(db: PGliteInterface, now: Date, agentId: string
     complaints: d.complaints,
     score: d.score === null ? null : Number(d.score),
   }))
+}
+
+/** A day's spend in the most used currency, and the other currencies' totals kept apart. */
+function splitCosts(
+  rows: { day: string; currency: string; amount: string }[],
+): { currency: string; byDay: Map<string, string>; others: { currency: string; amount: string }[] } {
+  const totals = new Map<string, number>()
+  for (const r of rows) totals.set(r.currency, (totals.get(r.currency) ?? 0) + Number(r.amount))
+  // Model providers bill in USD, the cost_transactions default: the budget's currency when none was spent.
+  const currency = [...totals.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'USD'
+  const byDay = new Map(rows.filter((r) => r.currency === currency).map((r) => [r.day, r.amount]))
+  const others = [...totals.keys()]
+    .filter((c) => c !== currency)
+    .map((c) => ({ currency: c, amount: (totals.get(c) ?? 0).toFixed(2) }))
+  return { currency, byDay, others }
+}
+
+export async function agentDetail(
+  db: PGliteInterface,
+  now: Date,
+  o: { agentId: string; days: number; requests: number },
+): Promise<z.infer<typeof AgentDetail>> {
+  const [item] = await listAgents(db, now, undefined, o.agentId)
+  if (!item) throw new ApiError('not_found')
+  const first = new Date(now.getTime() - (o.days - 1) * DAY_MS).toISOString().slice(0, 10)
+  const last = now.toISOString().slice(0, 10)
+  const [agent, trust, costs, requests] = await Promise.all([
+    db.query<{ department: string | null }>('select department from agents where id = $1', [o.agentId]),
+    db.query<{ day: string; approved_no_edit: number; edited: number; rejected: number; score: string | null }>(
+      `select d.day::date::text as day, coalesce(l.approved_no_edit, 0) as approved_no_edit, coalesce(l.edited, 0) as edited,
+              coalesce(l.rejected, 0) as rejected, l.score::text as score
+         from generate_series($2::date, $3::date, interval '1 day') d(day)
+         left join trust_ledger l on l.agent_id = $1 and l.day = d.day::date
+        order by d.day`,
+      [o.agentId, first, last],
+    ),
+    // Days in UTC, as the server counts the trust ledger's days.
+    db.query<{ day: string; currency: string; amount: string }>(
+      `select (c.created_at at time zone 'UTC')::date::text as day, c.currency, sum(c.cost_amount)::numeric(14,2)::text as amount
+         from cost_transactions c
+        where c.agent_id = $1 and c.created_at >= $2::date::timestamp at time zone 'UTC'
+        group by 1, 2`,
+      [o.agentId, first],
+    ),
+    db.query<AgentRequestRow>(
+      `select a.id, a.tenant_id, a.kind, a.title, a.risk_level, a.amount::text as amount, a.currency, a.status, a.created_at,
+              d.decision, coalesce(p.full_name, p.email) as decided_by_name, coalesce(d.created_at, a.decided_at) as decided_at,
+              coalesce(d.reason, a.decision_reason) as reason
+         from approvals a
+         left join lateral (select x.decision, x.actor_id, x.reason, x.created_at from approval_decisions x
+                             where x.approval_id = a.id order by x.created_at desc limit 1) d on true
+         left join profiles p on p.id = coalesce(d.actor_id, a.decided_by)
+        where a.requested_by_agent_id = $1 and a.deleted_at is null
+        order by a.created_at desc, a.id
+        limit $2`,
+      [o.agentId, o.requests],
+    ),
+  ])
+  const spend = splitCosts(costs.rows)
+  return {
+    item,
+    department: agent.rows[0]?.department ?? null,
+    days: trust.rows.map((d) => ({
+      day: d.day,
+      approvedNoEdit: d.approved_no_edit,
+      edited: d.edited,
+      rejected: d.rejected,
+      score: d.score === null ? null : Number(d.score),
+      cost: spend.byDay.get(d.day) ?? '0.00',
+    })),
+    costCurrency: spend.currency,
+    otherCosts: spend.others,
+    requests: requests.rows.map((r) => ({
+      id: r.id,
+      tenantId: r.tenant_id,
+      kind: r.kind,
+      title: r.title,
+      riskLevel: r.risk_level,
+      amount: r.amount,
+      currency: r.currency,
+      status: r.status,
+      createdAt: r.created_at.toISOString(),
+      decision: r.decision,
+      decidedByName: r.decided_by_name,
+      decidedAt: r.decided_at ? r.decided_at.toISOString() : null,
+      reason: r.reason,
+    })),
+  }
+}
+
+type Request = z.infer<typeof AgentRequest>
+
+interface AgentRequestRow {
+  id: string
+  tenant_id: string
+  kind: Request['kind']
+  title: string
+  risk_level: number
+  amount: string | null
+  currency: string | null
+  status: Request['status']
+  created_at: Date
+  decision: Request['decision']
+  decided_by_name: string | null
+  decided_at: Date | null
+  reason: string | null
 }

@@ -1,9 +1,10 @@
-// The Audit view from the replica: the tenant's audit log, and its hash chain recomputed locally so
-// a rewritten entry is named without asking the server. The approval detail shows entries the same way.
+// The Audit view from the replica: the tenant's audit log with its filters, the values those filters
+// offer, and its hash chain recomputed locally so a rewritten entry is named without asking the
+// server. The approval detail shows entries the same way; the CSV export filters with auditWhere.
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
 import { verifyAuditChain, type AuditRowLike } from '../../../shared/audit-chain'
-import type { AuditEntry, AuditVerdict } from '../../../shared/contract-domain'
+import type { AuditEntry, AuditFacets, AuditFilter, AuditVerdict } from '../../../shared/contract-domain'
 import { ApiError } from '../../../shared/errors'
 import { SqlParams } from './inbox'
 
@@ -29,43 +30,141 @@ export function toAuditEntry(e: AuditRow): z.infer<typeof AuditEntry> {
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+function timestampArg(value: string, name: 'from' | 'to'): string {
+  const t = Date.parse(value)
+  if (Number.isNaN(t)) throw new ApiError('invalid_input', `The audit filter's "${name}" is not a date and time.`)
+  return new Date(t).toISOString()
+}
+
+/**
+ * The audit log condition for a filter (on audit_log, unaliased): exact matches on actor, entity and
+ * action, occurred_at in [from, to). The Audit view's list and its CSV export both use it, so the
+ * file holds exactly the rows the screen shows.
+ */
+export function auditWhere(p: SqlParams, f: AuditFilter): string {
+  const where: string[] = []
+  if (f.tenantId) where.push(`tenant_id = ${p.add(f.tenantId)}`)
+  if (f.actorType) where.push(`actor_type = ${p.add(f.actorType)}`)
+  // actor_id is a uuid column: anything else matches no entry (rather than failing the cast).
+  if (f.actorId) where.push(UUID.test(f.actorId) ? `actor_id = ${p.add(f.actorId)}::uuid` : 'false')
+  if (f.entityType) where.push(`entity_type = ${p.add(f.entityType)}`)
+  if (f.entityId) where.push(`entity_id = ${p.add(f.entityId)}`)
+  if (f.action) where.push(`action = ${p.add(f.action)}`)
+  if (f.from) where.push(`occurred_at >= ${p.add(timestampArg(f.from, 'from'))}::timestamptz`)
+  if (f.to) where.push(`occurred_at < ${p.add(timestampArg(f.to, 'to'))}::timestamptz`)
+  return where.length > 0 ? where.join(' and ') : 'true'
+}
+
+/** A page of the log, newest first. */
 export async function listAudit(
   db: PGliteInterface,
-  o: { tenantId?: string; entityId?: string; limit: number; offset: number },
+  o: AuditFilter & { limit: number; offset: number },
 ): Promise<{ items: z.infer<typeof AuditEntry>[]; total: number }> {
   const p = new SqlParams()
-  const where = ['true']
-  if (o.tenantId) where.push(`tenant_id = ${p.add(o.tenantId)}`)
-  if (o.entityId) where.push(`entity_id = ${p.add(o.entityId)}`)
-  const cond = where.join(' and ')
-  const rows = await db.query<AuditRow>(
-    `select ${AUDIT_COLUMNS} from audit_log where ${cond} order by id desc limit ${p.add(o.limit)} offset ${p.add(o.offset)}`,
+  const cond = auditWhere(p, o)
+  const countParams = [...p.values]
+  const [rows, total] = await Promise.all([
+    db.query<AuditRow>(
+      // audit_log.id, not the output column `id` (its text form, which would sort 998 after 9818).
+      `select ${AUDIT_COLUMNS} from audit_log where ${cond} order by audit_log.id desc limit ${p.add(o.limit)} offset ${p.add(o.offset)}`,
+      p.values,
+    ),
+    db.query<{ n: number }>(`select count(*)::int as n from audit_log where ${cond}`, countParams),
+  ])
+  return { total: total.rows[0]?.n ?? 0, items: rows.rows.map(toAuditEntry) }
+}
+
+/**
+ * Where an entry sits in the filtered log (its offset, newest first), so the view can page to it —
+ * the entry a chain verification names may be thousands of rows down. Null when the filter hides it.
+ */
+export async function locateAudit(db: PGliteInterface, o: AuditFilter & { id: string }): Promise<{ offset: number | null }> {
+  const p = new SqlParams()
+  const cond = auditWhere(p, o)
+  const id = p.add(o.id)
+  const res = await db.query<{ matches: boolean; newer: number }>(
+    `select exists (select 1 from audit_log where ${cond} and id = ${id}::bigint) as matches,
+            (select count(*)::int from audit_log where ${cond} and id > ${id}::bigint) as newer`,
     p.values,
   )
-  const total = await db.query<{ n: number }>(`select count(*)::int as n from audit_log where ${cond}`, p.values.slice(0, -2))
+  const row = res.rows[0]
+  return { offset: row?.matches ? row.newer : null }
+}
+
+type Actor = z.infer<typeof AuditFacets>['actors'][number]
+
+/** The values the filters offer: the actions, entity types and actors the (scoped) log holds. */
+export async function auditFacets(db: PGliteInterface, tenantId?: string): Promise<z.infer<typeof AuditFacets>> {
+  const p = new SqlParams()
+  const cond = tenantId ? `tenant_id = ${p.add(tenantId)}` : 'true'
+  const [actions, entityTypes, actors] = await Promise.all([
+    db.query<{ v: string }>(`select distinct action as v from audit_log where ${cond} order by 1`, p.values),
+    db.query<{ v: string }>(`select distinct entity_type as v from audit_log where ${cond} order by 1`, p.values),
+    db.query<{ type: Actor['type']; id: string; name: string | null }>(
+      `select x.actor_type as type, x.actor_id::text as id, coalesce(g.name, pr.full_name, pr.email) as name
+         from (select distinct actor_type, actor_id from audit_log where ${cond} and actor_id is not null) x
+         left join agents g on x.actor_type = 'agent' and g.id = x.actor_id
+         left join profiles pr on x.actor_type = 'user' and pr.id = x.actor_id
+        order by x.actor_type, name nulls last, x.actor_id`,
+      p.values,
+    ),
+  ])
   return {
-    total: total.rows[0]?.n ?? 0,
-    items: rows.rows.map(toAuditEntry),
+    actions: actions.rows.map((r) => r.v),
+    entityTypes: entityTypes.rows.map((r) => r.v),
+    actors: actors.rows.map((r) => ({ type: r.type, id: r.id, name: r.name })),
   }
 }
 
-/** Reads the tenant's whole chain from the replica (in pages) and verifies it link by link. */
-export async function verifyAudit(db: PGliteInterface, tenantId: string): Promise<z.infer<typeof AuditVerdict>> {
+const VERIFY_PAGE = 5000
+/** Progress reports are spaced at least this far apart: enough for a smooth bar, few events. */
+const PROGRESS_EVERY_MS = 50
+
+/**
+ * Reads the tenant's whole chain from the replica page by page and verifies it link by link as it
+ * goes, reporting entries checked of the total (the view's progress bar): at the start, at most
+ * every 50 ms while it runs, and at the end.
+ */
+export async function verifyAudit(
+  db: PGliteInterface,
+  tenantId: string,
+  report?: (checked: number, total: number) => void,
+): Promise<z.infer<typeof AuditVerdict>> {
   const known = await db.query('select 1 from tenants where id = $1', [tenantId])
   if (known.rows.length === 0) throw new ApiError('not_found')
-  const rows: AuditRow[] = []
+  const total = (await db.query<{ n: number }>('select count(*)::int as n from audit_log where tenant_id = $1', [tenantId])).rows[0]?.n ?? 0
+  let lastReport = 0
+  const onProgress = (checked: number, of: number, final = false) => {
+    const now = Date.now()
+    if (!final && now - lastReport < PROGRESS_EVERY_MS) return
+    lastReport = now
+    report?.(checked, of)
+  }
+  onProgress(0, total, true)
+  // The chain head carried from one page to the next.
+  const heads = new Map<string, string>()
+  let checked = 0
   let after = '-1'
   for (;;) {
     const page = await db.query<AuditRow>(
-      `select ${AUDIT_COLUMNS} from audit_log where tenant_id = $1 and id > $2::bigint order by id limit 5000`,
+      `select ${AUDIT_COLUMNS} from audit_log where tenant_id = $1 and id > $2::bigint order by audit_log.id limit ${VERIFY_PAGE}`,
       [tenantId, after],
     )
-    rows.push(...page.rows)
-    if (page.rows.length < 5000) break
+    const base = checked
+    const verdict = await verifyAuditChain(page.rows, {
+      heads,
+      onProgress: (n) => onProgress(base + n, Math.max(total, base + page.rows.length)),
+    })
+    if (!verdict.ok) {
+      onProgress(base + verdict.verified, total, true)
+      return { tenantId, entries: base + verdict.verified, ok: false, brokenAt: { id: verdict.brokenAt, reason: verdict.reason } }
+    }
+    checked += page.rows.length
+    if (page.rows.length < VERIFY_PAGE) break
     after = page.rows.at(-1)!.id
   }
-  const verdict = await verifyAuditChain(rows)
-  return verdict.ok
-    ? { tenantId, entries: rows.length, ok: true, brokenAt: null }
-    : { tenantId, entries: rows.length, ok: false, brokenAt: { id: verdict.brokenAt, reason: verdict.reason } }
+  onProgress(checked, Math.max(total, checked), true)
+  return { tenantId, entries: checked, ok: true, brokenAt: null }
 }

@@ -1,5 +1,7 @@
 // The badge counts: the inbox (per tenant too), my queue and refusals, and what waits in the other
 // views. The inbox count uses the same condition as the inbox list, so the two never disagree.
+// byTenant always covers every tenant I see, whatever the scope: the tenant switcher shows each
+// tenant's count beside the one chosen, from the same grouped count (one pass over the index).
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
 import type { Counts } from '../../../shared/contract-domain'
@@ -14,7 +16,7 @@ export async function counts(
 ): Promise<z.infer<typeof Counts>> {
   const { userId, now } = ctx
   const p = new SqlParams()
-  const where = inboxWhere(p, hidden, tenantId ? { tenantId } : {})
+  const where = inboxWhere(p, hidden, {})
   const at = p.add(now)
   const me = p.add(userId)
   const tenantFilter = tenantId ? `and tenant_id = ${p.add(tenantId)}` : ''
@@ -47,7 +49,7 @@ export async function counts(
     total += r.n
   }
   return {
-    inbox: total,
+    inbox: tenantId ? (byTenant[tenantId] ?? 0) : total,
     queue: o.queue,
     refused: o.refused,
     escalations: o.escalations,

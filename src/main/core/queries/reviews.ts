@@ -3,9 +3,10 @@
 // (lastRefusal), derived from the queue and never by editing the synced row.
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
-import type { ChangesetDetail, ChangesetItem, EscalationItem, FlagItem } from '../../../shared/contract-domain'
+import type { ChangesetDetail, ChangesetItem, EscalationItem, FlagItem, TaskSummary } from '../../../shared/contract-domain'
 import { ApiError } from '../../../shared/errors'
 import { SqlParams } from './inbox'
+import type { ReviewerContext } from './standing'
 
 type Page<T> = { items: T[]; total: number }
 
@@ -26,46 +27,107 @@ interface Marked {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
+/**
+ * The refusal the server would give when my role in the tenant lacks `permission`; null when it has
+ * it, or when the replica cannot tell (no role permissions synced yet, no membership row): the
+ * server decides then.
+ */
+function missingPermission(ctx: ReviewerContext, tenantId: string, permission: string, doing: string): EscalationItem['preflight'] {
+  const standing = ctx.standing.get(tenantId)
+  if (!standing?.permissions || standing.permissions.has(permission)) return null
+  return { code: 'forbidden', message: `${doing} needs the ${permission} permission, which the ${standing.role} role does not have.` }
+}
+
+/** The related task's columns, prefixed `task_`, from a `left join tasks t`. */
+const TASK_COLUMNS = `t.id as task_id, t.title as task_title, t.status as task_status, t.description as task_description,
+  t.priority as task_priority, t.due_at as task_due_at, t.blocked_reason as task_blocked_reason`
+
+interface TaskColumns {
+  task_id: string | null
+  task_title: string | null
+  task_status: string | null
+  task_description: string | null
+  task_priority: number | null
+  task_due_at: Date | null
+  task_blocked_reason: string | null
+}
+
+function toTask(r: TaskColumns): TaskSummary | null {
+  if (r.task_id === null) return null
+  return {
+    id: r.task_id,
+    title: r.task_title ?? '',
+    status: r.task_status ?? '',
+    description: r.task_description,
+    priority: r.task_priority ?? 3,
+    dueAt: iso(r.task_due_at),
+    blockedReason: r.task_blocked_reason,
+  }
+}
+
+type EscalationRow = Marked &
+  TaskColumns & {
+    id: string
+    tenant_id: string
+    type: EscalationItem['type']
+    trigger: string
+    context: string
+    impact: string
+    recommendation: string | null
+    status: EscalationItem['status']
+    from_agent_id: string
+    from_agent_name: string | null
+    to_user_id: string | null
+    to_agent_id: string | null
+    to_agent_name: string | null
+    approval_id: string | null
+    approval_title: string | null
+    related_task_id: string | null
+    created_at: Date
+    acknowledged_at: Date | null
+    acknowledged_by_name: string | null
+    resolved_at: Date | null
+    resolved_by_name: string | null
+    resolution: string | null
+    pending_kind: EscalationItem['pendingKind']
+  }
+
+/**
+ * Escalations addressed to me, or to an agent of a tenant I review (agents have no owner column:
+ * membership is what makes an agent mine to oversee). Ones addressed to another reviewer are theirs,
+ * as in the badge count (counts.ts). Grouped by type (action required first) and trigger, mine first
+ * within a trigger, newest first.
+ */
 export async function listEscalations(
   db: PGliteInterface,
-  userId: string,
+  ctx: ReviewerContext,
   o: { status: 'open' | 'resolved' | 'all'; tenantId?: string; limit: number; offset: number },
 ): Promise<Page<EscalationItem>> {
   const p = new SqlParams()
-  const me = p.add(userId)
-  const where = [`e.deleted_at is null`]
+  const me = p.add(ctx.userId)
+  const where = [`e.deleted_at is null`, `(e.to_user_id = ${me} or e.to_user_id is null)`]
   if (o.status === 'open') where.push(`e.status <> 'resolved'`)
   if (o.status === 'resolved') where.push(`e.status = 'resolved'`)
   if (o.tenantId) where.push(`e.tenant_id = ${p.add(o.tenantId)}`)
-  const res = await db.query<
-    Marked & {
-      id: string
-      tenant_id: string
-      type: EscalationItem['type']
-      trigger: string
-      context: string
-      impact: string
-      recommendation: string | null
-      status: EscalationItem['status']
-      from_agent_id: string
-      from_agent_name: string | null
-      to_user_id: string | null
-      to_agent_id: string | null
-      approval_id: string | null
-      related_task_id: string | null
-      created_at: Date
-      acknowledged_at: Date | null
-      resolved_at: Date | null
-      resolution: string | null
-    }
-  >(
+  const res = await db.query<EscalationRow>(
     `select e.id, e.tenant_id, e.type, e.trigger, e.context, e.impact, e.recommendation, e.status, e.from_agent_id,
-            g.name as from_agent_name, e.to_user_id, e.to_agent_id, e.approval_id, e.related_task_id, e.created_at,
-            e.acknowledged_at, e.resolved_at, e.resolution, ${intentMark('e', me)}, count(*) over ()::int as total
-       from escalations e left join agents g on g.id = e.from_agent_id
+            g.name as from_agent_name, e.to_user_id, e.to_agent_id, ta.name as to_agent_name, e.approval_id,
+            a.title as approval_title, e.related_task_id, e.created_at, e.acknowledged_at,
+            coalesce(ack.full_name, ack.email) as acknowledged_by_name, e.resolved_at,
+            coalesce(res.full_name, res.email) as resolved_by_name, e.resolution, ${TASK_COLUMNS},
+            ${intentMark('e', me)},
+            (select pm.kind from pending_mutations pm where pm.target_id = e.id and pm.user_id = ${me}
+               and pm.state in ('held', 'queued', 'sending') order by pm.seq desc limit 1) as pending_kind,
+            count(*) over ()::int as total
+       from escalations e
+       left join agents g on g.id = e.from_agent_id
+       left join agents ta on ta.id = e.to_agent_id
+       left join approvals a on a.id = e.approval_id and a.deleted_at is null
+       left join tasks t on t.id = e.related_task_id and t.deleted_at is null
+       left join profiles ack on ack.id = e.acknowledged_by
+       left join profiles res on res.id = e.resolved_by
       where ${where.join(' and ')}
-      -- Mine first (addressed to me), then what needs action, newest first.
-      order by (e.to_user_id = ${me}) desc nulls last, (e.type = 'action_required') desc, e.created_at desc, e.id
+      order by (e.type = 'action_required') desc, e.trigger, (e.to_user_id = ${me}) desc nulls last, e.created_at desc, e.id
       limit ${p.add(o.limit)} offset ${p.add(o.offset)}`,
     p.values,
   )
@@ -84,52 +146,72 @@ export async function listEscalations(
       fromAgentName: e.from_agent_name,
       toUserId: e.to_user_id,
       toAgentId: e.to_agent_id,
+      toAgentName: e.to_agent_name,
       approvalId: e.approval_id,
+      approvalTitle: e.approval_title,
       relatedTaskId: e.related_task_id,
+      task: toTask(e),
       createdAt: e.created_at.toISOString(),
       acknowledgedAt: iso(e.acknowledged_at),
+      acknowledgedByName: e.acknowledged_by_name,
       resolvedAt: iso(e.resolved_at),
+      resolvedByName: e.resolved_by_name,
       resolution: e.resolution,
       pendingIntent: e.pending_intent,
       lastRefusal: e.last_refusal,
+      // Escalations addressed to me I may always handle; others need the permission.
+      preflight: e.to_user_id === ctx.userId ? null : missingPermission(ctx, e.tenant_id, 'escalations:resolve', 'Handling escalations'),
+      pendingKind: e.pending_kind,
     })),
   }
 }
 
+type FlagRow = Marked &
+  TaskColumns & {
+    id: string
+    tenant_id: string
+    agent_id: string
+    agent_name: string | null
+    approval_id: string | null
+    approval_title: string | null
+    detection_method: string
+    confidence_score: string | null
+    flagged_content: string | null
+    status: FlagItem['status']
+    reviewed_at: Date | null
+    reviewed_by_name: string | null
+    notes: string | null
+    created_at: Date
+    pending_verdict: FlagItem['pendingVerdict']
+  }
+
+/** Hallucination flags in the tenants I review; the most confident first (the likeliest to be real). */
 export async function listFlags(
   db: PGliteInterface,
-  userId: string,
+  ctx: ReviewerContext,
   o: { status: 'pending' | 'reviewed' | 'all'; tenantId?: string; limit: number; offset: number },
 ): Promise<Page<FlagItem>> {
   const p = new SqlParams()
-  const me = p.add(userId)
+  const me = p.add(ctx.userId)
   const where = [`f.deleted_at is null`]
   if (o.status === 'pending') where.push(`f.status = 'pending'`)
   if (o.status === 'reviewed') where.push(`f.status <> 'pending'`)
   if (o.tenantId) where.push(`f.tenant_id = ${p.add(o.tenantId)}`)
-  const res = await db.query<
-    Marked & {
-      id: string
-      tenant_id: string
-      agent_id: string
-      agent_name: string | null
-      task_id: string | null
-      approval_id: string | null
-      detection_method: string
-      confidence_score: string | null
-      flagged_content: string | null
-      status: FlagItem['status']
-      reviewed_at: Date | null
-      notes: string | null
-      created_at: Date
-    }
-  >(
-    `select f.id, f.tenant_id, f.agent_id, g.name as agent_name, f.task_id, f.approval_id, f.detection_method,
-            f.confidence_score::text as confidence_score, f.flagged_content, f.status, f.reviewed_at, f.notes, f.created_at,
-            ${intentMark('f', me)}, count(*) over ()::int as total
-       from hallucination_flags f left join agents g on g.id = f.agent_id
+  const res = await db.query<FlagRow>(
+    `select f.id, f.tenant_id, f.agent_id, g.name as agent_name, f.approval_id, a.title as approval_title,
+            f.detection_method, f.confidence_score::text as confidence_score, f.flagged_content, f.status, f.reviewed_at,
+            coalesce(rv.full_name, rv.email) as reviewed_by_name, f.notes, f.created_at, ${TASK_COLUMNS},
+            ${intentMark('f', me)},
+            (select pm.args->>'verdict' from pending_mutations pm where pm.target_id = f.id and pm.user_id = ${me}
+               and pm.state in ('held', 'queued', 'sending') order by pm.seq desc limit 1) as pending_verdict,
+            count(*) over ()::int as total
+       from hallucination_flags f
+       left join agents g on g.id = f.agent_id
+       left join approvals a on a.id = f.approval_id and a.deleted_at is null
+       left join tasks t on t.id = f.task_id and t.deleted_at is null
+       left join profiles rv on rv.id = f.reviewed_by
       where ${where.join(' and ')}
-      order by f.confidence_score desc nulls last, f.created_at desc, f.id
+      order by (f.status = 'pending') desc, f.confidence_score desc nulls last, f.created_at desc, f.id
       limit ${p.add(o.limit)} offset ${p.add(o.offset)}`,
     p.values,
   )
@@ -141,16 +223,21 @@ export async function listFlags(
       agentId: f.agent_id,
       agentName: f.agent_name,
       taskId: f.task_id,
+      task: toTask(f),
       approvalId: f.approval_id,
+      approvalTitle: f.approval_title,
       detectionMethod: f.detection_method,
       confidenceScore: f.confidence_score === null ? null : Number(f.confidence_score),
       flaggedContent: f.flagged_content,
       status: f.status,
       reviewedAt: iso(f.reviewed_at),
+      reviewedByName: f.reviewed_by_name,
       notes: f.notes,
       createdAt: f.created_at.toISOString(),
       pendingIntent: f.pending_intent,
       lastRefusal: f.last_refusal,
+      preflight: missingPermission(ctx, f.tenant_id, 'flags:review', 'Reviewing flags'),
+      pendingVerdict: f.pending_verdict,
     })),
   }
 }
@@ -166,18 +253,34 @@ interface ChangesetRow extends Marked {
   patch_count: number
   created_at: Date
   reviewed_at: Date | null
+  reviewed_by_name: string | null
   review_comment: string | null
+  written_by_me: boolean
+  pending_verdict: ChangesetItem['pendingVerdict']
 }
 
 function changesetSql(where: string, me: string, tail = ''): string {
   return `select c.id, c.tenant_id, c.title, c.description, c.status, c.agent_id, g.name as agent_name,
                  (select count(*) from changeset_patches cp where cp.changeset_id = c.id and cp.deleted_at is null)::int as patch_count,
-                 c.created_at, c.reviewed_at, c.review_comment, ${intentMark('c', me)}, count(*) over ()::int as total
-            from changesets c left join agents g on g.id = c.agent_id
+                 c.created_at, c.reviewed_at, coalesce(rv.full_name, rv.email) as reviewed_by_name, c.review_comment,
+                 coalesce(c.author_user_id = ${me}, false) as written_by_me, ${intentMark('c', me)},
+                 (select pm.args->>'verdict' from pending_mutations pm where pm.target_id = c.id and pm.user_id = ${me}
+                    and pm.kind = 'changeset.review' and pm.state in ('held', 'queued', 'sending')
+                  order by pm.seq desc limit 1) as pending_verdict,
+                 count(*) over ()::int as total
+            from changesets c
+            left join agents g on g.id = c.agent_id
+            left join profiles rv on rv.id = c.reviewed_by
            where ${where} ${tail}`
 }
 
-function toChangeset(c: ChangesetRow): ChangesetItem {
+/** The refusal the server would give my review, when the replica already shows it. */
+function changesetPreflight(ctx: ReviewerContext, c: ChangesetRow): ChangesetItem['preflight'] {
+  if (c.written_by_me) return { code: 'self_approval', message: 'You wrote this change set: another reviewer must review it.' }
+  return missingPermission(ctx, c.tenant_id, 'changesets:review', 'Reviewing change sets')
+}
+
+function toChangeset(ctx: ReviewerContext, c: ChangesetRow): ChangesetItem {
   return {
     id: c.id,
     tenantId: c.tenant_id,
@@ -189,36 +292,45 @@ function toChangeset(c: ChangesetRow): ChangesetItem {
     patchCount: c.patch_count,
     createdAt: c.created_at.toISOString(),
     reviewedAt: iso(c.reviewed_at),
+    reviewedByName: c.reviewed_by_name,
     reviewComment: c.review_comment,
+    preflight: changesetPreflight(ctx, c),
     pendingIntent: c.pending_intent,
     lastRefusal: c.last_refusal,
+    pendingVerdict: c.pending_verdict,
   }
 }
 
 export async function listChangesets(
   db: PGliteInterface,
-  userId: string,
+  ctx: ReviewerContext,
   o: { status: 'pending_review' | 'all'; tenantId?: string; limit: number; offset: number },
 ): Promise<Page<ChangesetItem>> {
   const p = new SqlParams()
-  const me = p.add(userId)
+  const me = p.add(ctx.userId)
   const where = [`c.deleted_at is null`]
   if (o.status === 'pending_review') where.push(`c.status = 'pending_review'`)
   if (o.tenantId) where.push(`c.tenant_id = ${p.add(o.tenantId)}`)
+  // Those waiting for review first (with every status shown), newest first.
+  const order = `order by (c.status = 'pending_review') desc, c.created_at desc, c.id`
   const res = await db.query<ChangesetRow>(
-    changesetSql(where.join(' and '), me, `order by c.created_at desc, c.id limit ${p.add(o.limit)} offset ${p.add(o.offset)}`),
+    changesetSql(where.join(' and '), me, `${order} limit ${p.add(o.limit)} offset ${p.add(o.offset)}`),
     p.values,
   )
-  return { total: res.rows[0]?.total ?? 0, items: res.rows.map(toChangeset) }
+  return { total: res.rows[0]?.total ?? 0, items: res.rows.map((c) => toChangeset(ctx, c)) }
 }
 
-export async function changesetDetail(db: PGliteInterface, userId: string, id: string): Promise<z.infer<typeof ChangesetDetail>> {
-  const res = await db.query<ChangesetRow>(changesetSql(`c.id = $2 and c.deleted_at is null`, '$1'), [userId, id])
+export async function changesetDetail(
+  db: PGliteInterface,
+  ctx: ReviewerContext,
+  id: string,
+): Promise<z.infer<typeof ChangesetDetail>> {
+  const res = await db.query<ChangesetRow>(changesetSql(`c.id = $2 and c.deleted_at is null`, '$1'), [ctx.userId, id])
   const row = res.rows[0]
   if (!row) throw new ApiError('not_found')
   const patches = await db.query<{ path: string; diff: string }>(
     `select path, diff from changeset_patches where changeset_id = $1 and deleted_at is null order by position, path`,
     [id],
   )
-  return { item: toChangeset(row), patches: patches.rows }
+  return { item: toChangeset(ctx, row), patches: patches.rows }
 }

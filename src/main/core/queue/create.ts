@@ -85,7 +85,7 @@ async function describe(db: PGliteInterface, input: CreateIntentInput, o: Create
         `select id, title from changesets where id = $1 and deleted_at is null`,
         [input.args.changeset_id],
       )
-      const verb = input.args.verdict === 'approved' ? 'Approve change set' : 'Reject change set'
+      const verb = input.args.verdict === 'approved' ? 'Approve change set' : 'Request changes on change set'
       return { targetId: row.id, label: `${verb} · ${row.title}`, riskLevel: 0 }
     }
   }

@@ -127,6 +127,14 @@ export const LOCAL_INDEXES: Record<string, LocalIndex[]> = {
   trust_ledger: [
     { name: 'trust_ledger_agent_idx', columns: ['agent_id', 'day'], sql: `create index trust_ledger_agent_idx on trust_ledger (agent_id, day)` },
   ],
+  // The Agents view's spend per agent and day (one cost row per task: as many as approvals).
+  cost_transactions: [
+    {
+      name: 'cost_transactions_agent_idx',
+      columns: ['agent_id', 'created_at'],
+      sql: `create index cost_transactions_agent_idx on cost_transactions (agent_id, created_at)`,
+    },
+  ],
   tenant_members: [
     { name: 'tenant_members_user_idx', columns: ['user_id'], sql: `create index tenant_members_user_idx on tenant_members (user_id)` },
   ],

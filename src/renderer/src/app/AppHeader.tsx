@@ -1,8 +1,10 @@
-// The header: the views as tabs with their badges and keys, and the palette, help and settings.
+// The header: the tenant switcher, the views as tabs with their badges (within the tenant scope)
+// and keys, and the palette, help and settings.
 import { useEffect } from 'react'
 import { useCounts } from './counts-store'
 import { go, useRouter } from './router-store'
 import { openOverlay } from './overlay-store'
+import { TenantSwitcher } from './TenantSwitcher'
 import { VIEWS } from './views'
 import { useSession } from '../signin/session-store'
 import { bindingText } from '../keyboard/chords'
@@ -18,6 +20,7 @@ export function AppHeader() {
   return (
     <header className="app-header">
       <span className="brand">Operator Console</span>
+      <TenantSwitcher />
       <nav aria-label="Views">
         <ul className="tabs">
           {VIEWS.filter((v) => v.inNav).map((v) => {

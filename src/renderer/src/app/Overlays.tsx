@@ -4,11 +4,13 @@ import { CommandPalette } from '../palette/CommandPalette'
 import { HelpOverlay } from '../keyboard/HelpOverlay'
 import { SignOutDialog } from '../signin/SignOutDialog'
 import { DecisionDialogs } from '../decisions/DecisionDialogs'
+import { SodReportDialog } from '../exports/SodReportDialog'
 
 export function Overlays() {
   const kind = useOverlay((s) => s.overlay?.kind)
   if (kind === 'palette') return <CommandPalette />
   if (kind === 'help') return <HelpOverlay />
   if (kind === 'signout') return <SignOutDialog />
+  if (kind === 'sod') return <SodReportDialog />
   return <DecisionDialogs />
 }

@@ -13,6 +13,7 @@ import {
   openSnooze,
 } from '../decisions/actions'
 import { disarm, undoDecision } from '../decisions/decide'
+import { undoLastReview } from '../reviews/review-actions'
 import {
   clearSelection,
   extendSelection,
@@ -28,7 +29,10 @@ import { setWorkOffline, syncNow, useSync } from '../statusbar/sync-store'
 import { updateSettings, useSettings } from '../settings/settings-store'
 import { announce } from '../ui/announce'
 import { focusHome } from '../ui/focus'
+import { exportCsv } from '../exports/export-csv'
 import { openOverlay } from './overlay-store'
+import { setTenantScope, useTenantScope } from './tenant-scope'
+import { hasTenantChoice, openTenantSwitcher } from './TenantSwitcher'
 import { go, setDetailOpen, useRouter } from './router-store'
 import { VIEWS } from './views'
 
@@ -129,10 +133,14 @@ const decide: Command[] = [
   { id: 'decision.message', title: 'Message the agent', section: 'Decide', keys: ['m'], enabled: hasItem, run: openMessage },
   {
     id: 'decision.undo',
-    title: 'Undo the last decision',
+    title: 'Undo the last decision (or review step) while it is held',
     section: 'Decide',
     keys: ['z', 'mod+z'],
-    run: () => void undoDecision(),
+    // In a review view, z takes back that view's last step (acknowledge, verdict…); elsewhere the last decision.
+    run: () => {
+      if (!inInbox() && undoLastReview()) return
+      void undoDecision()
+    },
   },
 ]
 
@@ -190,6 +198,17 @@ const general: Command[] = [
     run: () => void updateSettings({ theme: 'system' }),
   },
   { id: 'session.signOut', title: 'Sign out…', section: 'General', keys: [], run: () => openOverlay({ kind: 'signout' }) },
+  { id: 'tenant.switch', title: 'Switch tenant…', section: 'General', keys: ['g t'], enabled: hasTenantChoice, run: openTenantSwitcher },
+  {
+    id: 'tenant.all',
+    title: 'Show all tenants',
+    section: 'General',
+    keys: [],
+    enabled: () => hasTenantChoice() && useTenantScope.getState().tenantId !== null,
+    run: () => setTenantScope(null),
+  },
+  { id: 'export.history', title: 'Export my decisions as CSV', section: 'General', keys: [], run: () => void exportCsv({ kind: 'history' }) },
+  { id: 'report.sod', title: 'Segregation-of-duties report…', section: 'General', keys: ['g s'], run: () => openOverlay({ kind: 'sod' }) },
 ]
 
 /** Each view's own commands, live only while that view is on screen (so `a` can mean "acknowledge" there). */
@@ -201,5 +220,7 @@ const viewCommands: Command[] = VIEWS.flatMap((v) =>
 )
 
 export function registerAppCommands(): () => void {
-  return registerCommands([...navigate, ...decide, ...select, ...viewCommands, ...goTo, ...general])
+  // The first enabled command with a key wins: a view's own keys come first, so on the Audit view
+  // `/` focuses its filter rather than going to the inbox search.
+  return registerCommands([...viewCommands, ...navigate, ...decide, ...select, ...goTo, ...general])
 }

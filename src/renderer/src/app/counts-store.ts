@@ -1,8 +1,11 @@
-// The badge counts (inbox, queue, refused) shown in the navigation, re-read when the replica changes.
+// The badge counts (inbox, queue, refused, escalations, flags, change sets) shown in the navigation,
+// within the tenant scope, re-read when the replica or the scope changes. Per-tenant inbox counts
+// (byTenant) cover every tenant whatever the scope: the tenant switcher shows them all.
 import { create } from 'zustand'
 import type { z } from 'zod'
 import type { Counts } from '../../../shared/contract-domain'
 import { call } from './api'
+import { scopeArgs, useTenantScope } from './tenant-scope'
 
 interface CountsState {
   counts: z.infer<typeof Counts> | null
@@ -22,7 +25,7 @@ export function refreshCounts(): Promise<void> {
     try {
       do {
         again = false
-        const counts = await call('inbox.counts', {})
+        const counts = await call('inbox.counts', scopeArgs())
         useCounts.setState({ counts })
       } while (again)
     } catch {
@@ -33,3 +36,7 @@ export function refreshCounts(): Promise<void> {
   })()
   return running
 }
+
+useTenantScope.subscribe((s, prev) => {
+  if (s.tenantId !== prev.tenantId) void refreshCounts()
+})

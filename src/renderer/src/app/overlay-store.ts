@@ -12,6 +12,7 @@ export type Overlay =
   | { kind: 'snooze'; approvalIds: string[] }
   | { kind: 'message'; approvalId: string }
   | { kind: 'signout' }
+  | { kind: 'sod' }
 
 interface OverlayState {
   overlay: Overlay | null

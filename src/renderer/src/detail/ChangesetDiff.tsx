@@ -1,58 +1,35 @@
-// A change set's patches as unified diffs: each line keeps its +/− sign so additions and removals
-// read without colour.
-import { useState } from 'react'
-
-const MAX_LINES = 400
+// A change set's patches in an approval's detail, through the one diff viewer: each file with its
+// +/− counts, unified or side by side (the same choice as the Change sets view).
+import { useMemo } from 'react'
+import { DiffFile } from '../diff/DiffFile'
+import { ChangeTag, DiffCounts } from '../diff/FileList'
+import { LayoutToggle } from '../diff/LayoutToggle'
+import { useDiffLayout } from '../diff/diff-layout'
+import { parseFileDiff } from '../diff/parse'
+import '../diff/diff.css'
 
 interface Patch {
   path: string
   diff: string
 }
 
-function lineClass(line: string): string {
-  if (line.startsWith('@@')) return 'diff-hunk'
-  if (line.startsWith('+++') || line.startsWith('---')) return 'diff-file'
-  if (line.startsWith('+')) return 'diff-add'
-  if (line.startsWith('-')) return 'diff-del'
-  return 'diff-ctx'
-}
-
-function PatchView({ patch }: { patch: Patch }) {
-  const [all, setAll] = useState(false)
-  const lines = patch.diff.replace(/\n$/, '').split('\n')
-  const shown = all ? lines : lines.slice(0, MAX_LINES)
-  const added = lines.filter((l) => l.startsWith('+') && !l.startsWith('+++')).length
-  const removed = lines.filter((l) => l.startsWith('-') && !l.startsWith('---')).length
-  return (
-    <figure className="patch">
-      <figcaption>
-        <code>{patch.path}</code>
-        <span className="patch-stats">
-          <span className="diff-add-text">+{added}</span> <span className="diff-del-text">−{removed}</span>
-        </span>
-      </figcaption>
-      <pre className="diff" aria-label={`Diff of ${patch.path}: ${added} lines added, ${removed} removed`}>
-        {shown.map((l, i) => (
-          <span key={i} className={`diff-line ${lineClass(l)}`}>
-            {l || ' '}
-          </span>
-        ))}
-      </pre>
-      {lines.length > shown.length && (
-        <button type="button" className="link" onClick={() => setAll(true)}>
-          Show all {lines.length} lines
-        </button>
-      )}
-    </figure>
-  )
-}
-
 export function ChangesetDiff({ patches }: { patches: readonly Patch[] }) {
-  if (patches.length === 0) return <p className="muted">This change set has no patches.</p>
+  const layout = useDiffLayout((s) => s.layout)
+  const files = useMemo(() => patches.map((p) => parseFileDiff(p.path, p.diff)), [patches])
+  if (files.length === 0) return <p className="muted">This change set has no patches.</p>
   return (
     <div className="patches">
-      {patches.map((p) => (
-        <PatchView key={p.path} patch={p} />
+      <LayoutToggle />
+      {files.map((f, i) => (
+        <figure key={`${i}:${f.path}`} className="patch">
+          <figcaption>
+            <code>{f.path}</code>
+            <span className="patch-stats">
+              <ChangeTag file={f} /> <DiffCounts file={f} />
+            </span>
+          </figcaption>
+          <DiffFile file={f} layout={layout} />
+        </figure>
       ))}
     </div>
   )

@@ -24,7 +24,8 @@ export async function exportCsv(request: ExportRequest): Promise<SavedCsv | null
     link.remove()
     // The download has taken its copy once click() returns; the URL is not needed after this turn.
     setTimeout(() => URL.revokeObjectURL(url), 0)
-    showToast({ tone: 'success', message: `Exported ${file.rows.toLocaleString()} rows to ${file.filename}` })
+    const rows = `${file.rows.toLocaleString()} row${file.rows === 1 ? '' : 's'}`
+    showToast({ tone: 'success', message: `Exported ${rows} to ${file.filename}` })
     return { filename: file.filename, rows: file.rows }
   } catch (err) {
     showToast({ message: `Export failed: ${errorMessage(err)}`, tone: 'error' })

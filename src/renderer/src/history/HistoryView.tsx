@@ -1,8 +1,13 @@
-// The History view: what I decided and what came of it (applied, refused, in conflict).
+// The History view: what I decided and what came of it (applied, refused, in conflict), with the
+// auditor's exports: all my decisions as CSV, and the segregation-of-duties report.
 import { useEffect } from 'react'
 import type { Intent } from '../../../shared/contract-domain'
+import { openOverlay } from '../app/overlay-store'
+import { useTenantScope } from '../app/tenant-scope'
+import { exportCsv } from '../exports/export-csv'
 import { formatDateTime } from '../ui/format'
 import { loadMoreHistory, refreshHistory, useHistory } from './history-store'
+import './history.css'
 
 const OUTCOME: Record<Intent['state'], string> = {
   held: '‖ Held',
@@ -15,12 +20,23 @@ const OUTCOME: Record<Intent['state'], string> = {
 
 export function HistoryView() {
   const { items, total, loading, error } = useHistory()
+  const scoped = useTenantScope((s) => s.tenantId !== null)
   useEffect(() => {
     void refreshHistory()
   }, [])
   return (
     <div className="page history-view">
-      <h1>History</h1>
+      <div className="history-head">
+        <h1>History</h1>
+        <span className="header-spacer" />
+        <button type="button" onClick={() => void exportCsv({ kind: 'history' })} data-testid="export-history">
+          Export CSV
+        </button>
+        <button type="button" onClick={() => openOverlay({ kind: 'sod' })} data-testid="open-sod">
+          Segregation-of-duties report
+        </button>
+      </div>
+      {scoped && <p className="muted">Your own decisions in every tenant: the tenant scope does not narrow your record.</p>}
       {error && <p className="banner banner-error">{error}</p>}
       <div className="table-wrap page-list" data-home-focus tabIndex={0} aria-label="My decisions" data-testid="history">
         <table className="data-table">
@@ -33,7 +49,7 @@ export function HistoryView() {
           </thead>
           <tbody>
             {items.map((i) => (
-              <tr key={i.clientMutationId} data-list-item tabIndex={-1}>
+              <tr key={i.clientMutationId} data-list-item data-id={i.clientMutationId} tabIndex={-1}>
                 <td>{formatDateTime(i.createdAt)}</td>
                 <td>{i.label}</td>
                 <td className={`outcome state-${i.state}`}>

@@ -1,8 +1,8 @@
-// The inbox filters of console.md: kind, minimum risk, agent, tenant, amount range and text.
+// The inbox filters of console.md: kind, minimum risk, agent, amount range and text. The tenant is
+// the header's tenant scope (app/TenantSwitcher), which every view follows.
 // Text and amounts apply after a short pause in typing; Esc or Enter in a field returns to the list.
 import { useEffect, useMemo, useState, type KeyboardEvent } from 'react'
 import type { ApprovalKind } from '../../../shared/contract-domain'
-import { useTenants } from '../app/tenants-store'
 import { focusHome } from '../ui/focus'
 import { kindLabel, RISK_LABELS } from '../ui/format'
 import { setFilter, useInbox } from './inbox-store'
@@ -34,7 +34,6 @@ function parseAmount(s: string): number | undefined {
 export function FilterBar() {
   const filter = useInbox((s) => s.filter)
   const agentNames = useInbox((s) => s.agentNames)
-  const tenants = useTenants((s) => s.tenants)
   const [text, setText] = useState(filter.text ?? '')
   const [amountMin, setAmountMin] = useState(filter.amountMin?.toString() ?? '')
   const [amountMax, setAmountMax] = useState(filter.amountMax?.toString() ?? '')
@@ -98,19 +97,6 @@ export function FilterBar() {
           ))}
         </select>
       </label>
-      {tenants.length > 1 && (
-        <label className="filter-field">
-          <span>Tenant</span>
-          <select value={filter.tenantId ?? ''} onChange={(e) => setFilter({ tenantId: e.target.value || undefined })} onKeyDown={backToList}>
-            <option value="">all</option>
-            {tenants.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
       <label className="filter-field amount">
         <span>Amount</span>
         <input inputMode="decimal" aria-label="Minimum amount" placeholder="min" value={amountMin} onChange={(e) => setAmountMin(e.target.value)} onKeyDown={backToList} />

@@ -2,6 +2,7 @@
 // into the detail (full width on narrow windows), Esc brings it back to the list.
 import { useEffect, useId } from 'react'
 import { useRouter } from '../app/router-store'
+import { OtherTenantsHint } from '../app/TenantSwitcher'
 import { useSync } from '../statusbar/sync-store'
 import { DetailPane } from '../detail/DetailPane'
 import { focusHome } from '../ui/focus'
@@ -55,6 +56,7 @@ export function InboxView() {
                 <>
                   <p className="empty-title">Inbox zero</p>
                   <p className="muted">Nothing waits for your decision.</p>
+                  <OtherTenantsHint />
                 </>
               )}
             </div>

@@ -4,6 +4,7 @@
 import { create } from 'zustand'
 import type { ApprovalListItem, InboxFilter } from '../../../shared/contract-domain'
 import { call, errorMessage } from '../app/api'
+import { scopeArgs, useTenantScope } from '../app/tenant-scope'
 
 export const PAGE_SIZE = 100
 /** inbox.list answers at most this many rows per call. */
@@ -209,8 +210,13 @@ export function setFilter(patch: Partial<InboxFilter>): void {
 export function resetInbox(): void {
   epoch++
   pagesLoading.clear()
-  set({ filter: {}, rows: [], status: 'loading', error: null, focusedIndex: 0, focusedId: null, pinnedId: null, selection: new Map(), agentNames: new Map() })
+  set({ filter: scopeArgs(), rows: [], status: 'loading', error: null, focusedIndex: 0, focusedId: null, pinnedId: null, selection: new Map(), agentNames: new Map() })
 }
+
+// The tenant scope is the inbox's tenant filter: the header's switcher is its only control.
+useTenantScope.subscribe((s, prev) => {
+  if (s.tenantId !== prev.tenantId) setFilter({ tenantId: s.tenantId ?? undefined })
+})
 
 // ───────────── focus and selection ─────────────
 

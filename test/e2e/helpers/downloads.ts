@@ -1,0 +1,17 @@
+// Catching a file the console saves (its CSV exports): run the action that starts the download and
+// read what the browser saved — the file name the page offered and the text, as UTF-8.
+import { readFile } from 'node:fs/promises'
+import type { Page } from 'playwright-core'
+
+export interface SavedFile {
+  filename: string
+  text: string
+}
+
+export async function saveDownload(page: Page, start: () => Promise<unknown>, timeoutMs = 20_000): Promise<SavedFile> {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: timeoutMs }), start()])
+  const failure = await download.failure()
+  if (failure) throw new Error(`download failed: ${failure}`)
+  const path = await download.path()
+  return { filename: download.suggestedFilename(), text: await readFile(path, 'utf8') }
+}
