@@ -1,6 +1,6 @@
 // Modal layers: while a dialog or overlay is open, the page's shortcuts stay silent so a dialog's
 // keys never reach the view behind it.
-import { useEffect } from 'react'
+import { useLayoutEffect } from 'react'
 
 let depth = 0
 
@@ -18,7 +18,10 @@ export function pushModal(): () => void {
   }
 }
 
-/** Holds a modal layer while `open` is true. */
+/**
+ * Holds a modal layer while `open` is true. A layout effect: the layer is up before the browser
+ * paints the dialog, so a key pressed the moment it appears can never reach the page behind it.
+ */
 export function useModalLayer(open: boolean): void {
-  useEffect(() => (open ? pushModal() : undefined), [open])
+  useLayoutEffect(() => (open ? pushModal() : undefined), [open])
 }

@@ -1,6 +1,6 @@
 // A modal dialog: traps Tab inside, closes on Esc, keeps every key from the page behind it, and
 // gives the focus back to where it was (or to the view's home element) when it closes.
-import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react'
+import { useId, useLayoutEffect, useRef, type KeyboardEvent, type ReactNode } from 'react'
 import { useModalLayer } from '../keyboard/layers'
 import { focusHome } from './focus'
 
@@ -23,7 +23,9 @@ export function Dialog({ title, description, onClose, children, className, hideT
   const titleId = useId()
   const descId = useId()
 
-  useEffect(() => {
+  // A layout effect: the focus is inside before the dialog is painted, so the first keys a fast
+  // reviewer types (a reason, ⌘/Ctrl+Enter) land in it rather than on the row behind.
+  useLayoutEffect(() => {
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null
     const root = ref.current
     const target = root?.querySelector<HTMLElement>('[data-autofocus]') ?? root?.querySelector<HTMLElement>(FOCUSABLE) ?? root
