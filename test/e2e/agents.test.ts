@@ -3,12 +3,12 @@
 // (and where colour is not the only signal), and its recent requests with how each was decided.
 // j moves between agents, `t` changes the chart range, and another view (Flags, `o`) sends the
 // reviewer to one agent, which the view then focuses.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { admin } from '../support/db'
 import { createAgent, createApproval } from '../support/fixtures'
-import { chromiumUnavailable, launchChromium, startWebShell, type HarnessShell } from './harness'
-import { openConsole, screenshot, signIn, until } from './helpers/console'
+import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
+import { focusedRowId, screenshot, until, withSignedIn } from './helpers/console'
 import { createReviewer, createWorkspace, type Reviewer, type Workspace } from './helpers/workspace'
 
 const skip = chromiumUnavailable()
@@ -89,12 +89,10 @@ async function seedAgents(ws: Workspace, colleague: Reviewer): Promise<Seeded> {
 }
 
 const detailAgentId = (page: Page) => page.getByTestId('agent-detail').getAttribute('data-agent-id')
-const focusedRowId = (page: Page) =>
-  page.evaluate(() => document.activeElement?.closest('[data-list-item]')?.getAttribute('data-id') ?? null)
 
 describe.skipIf(skip)('the Agents view', () => {
+  let rig: ConsoleRig
   let shell: HarnessShell
-  let browser: Browser
   let ws: Workspace
   let seeded: Seeded
 
@@ -102,20 +100,16 @@ describe.skipIf(skip)('the Agents view', () => {
     ws = await createWorkspace('agents')
     const colleague = await createReviewer(ws.tenant.id, 'colleague')
     seeded = await seedAgents(ws, colleague)
-    const stack = inject('stack')
-    shell = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey })
-    browser = await launchChromium()
+    rig = await startConsoleRig()
+    shell = await rig.shell()
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await shell?.close()
+    await rig?.close()
   })
 
   it('lists agents and charts the focused one’s trust and spend, with its requests and how they were decided', async () => {
-    const { context, page } = await openConsole(browser, shell.url)
-    try {
-      await signIn(page, ws.reviewer.email)
+    await withSignedIn(rig.browser, shell.url, ws.reviewer.email, {}, async (page) => {
       await page.keyboard.press('g')
       await page.keyboard.press('a')
       const rows = page.getByTestId('agent-row')
@@ -190,15 +184,11 @@ describe.skipIf(skip)('the Agents view', () => {
       await until(async () => (await trust.locator('g[data-day]').count()) === 90, 'a 90-day trust chart')
       expect(await page.getByRole('button', { name: '90 days' }).getAttribute('aria-pressed')).toBe('true')
       await screenshot(page, 'agents-view')
-    } finally {
-      await context.close()
-    }
+    })
   })
 
   it('focuses the agent another view sends the reviewer to', async () => {
-    const { context, page } = await openConsole(browser, shell.url)
-    try {
-      await signIn(page, ws.reviewer.email)
+    await withSignedIn(rig.browser, shell.url, ws.reviewer.email, {}, async (page) => {
       // Start on Refund Desk, then go to the flag Ledger Assistant raised and ask for its agent.
       await page.keyboard.press('g')
       await page.keyboard.press('a')
@@ -232,8 +222,6 @@ describe.skipIf(skip)('the Agents view', () => {
         async () => (await page.locator('[data-testid="inbox-list"] [role="option"]').count()) === 1,
         'the inbox filtered to Refund Desk’s one pending request',
       )
-    } finally {
-      await context.close()
-    }
+    })
   })
 })

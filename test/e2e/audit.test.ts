@@ -5,13 +5,13 @@
 // someone rewrote an entry on the server as superuser and sync brought it down, names that entry
 // and shows it highlighted.
 import { readFile } from 'node:fs/promises'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { admin } from '../support/db'
 import { parseCsv } from '../support/csv'
 import { addMember, createAgent, createTenant } from '../support/fixtures'
-import { chromiumUnavailable, launchChromium, startWebShell, type HarnessShell } from './harness'
-import { openConsole, screenshot, signIn, until } from './helpers/console'
+import { chromiumUnavailable, startConsoleRig, type ConsoleRig } from './harness'
+import { openSignedIn, screenshot, until } from './helpers/console'
 import { createReviewer, createWorkspace, type Workspace } from './helpers/workspace'
 import { seedAuditLog, serverAuditCount, tamperAuditEntry } from './helpers/audit-fixtures'
 
@@ -75,11 +75,9 @@ async function recordProgress(page: Page): Promise<void> {
 }
 
 describe.skipIf(skip)('the Audit view', () => {
-  let shell: HarnessShell
-  let browser: Browser
+  let rig: ConsoleRig
   let ws: Workspace
   let total = 0
-  let context: BrowserContext
   let page: Page
 
   beforeAll(async () => {
@@ -94,20 +92,15 @@ describe.skipIf(skip)('the Audit view', () => {
       userIds: [ws.reviewer.id, colleague.id],
     })
     total = await serverAuditCount(ws.tenant.id)
-    const stack = inject('stack')
-    shell = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey })
-    browser = await launchChromium()
-    ;({ context, page } = await openConsole(browser, shell.url))
-    await signIn(page, ws.reviewer.email)
+    rig = await startConsoleRig()
+    ;({ page } = await openSignedIn(rig.browser, (await rig.shell()).url, ws.reviewer.email))
     await goToAudit(page)
     // The replica has the whole log once the view counts the server's number of entries.
     await until(async () => (await shownTotal(page)) === total, `${total} entries`, 60_000)
   }, 180_000)
 
   afterAll(async () => {
-    await context?.close()
-    await browser?.close()
-    await shell?.close()
+    await rig?.close()
   })
 
   it('pages through the log newest first and opens an entry’s before/after with Enter', async () => {

@@ -4,12 +4,12 @@
 // ledger entry, one audit entry). A review the server refuses comes back onto its row with the
 // reason; one the replica can already tell would be refused is stopped before it is queued. A large
 // change set keeps only the rows on screen in the DOM.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { admin } from '../support/db'
 import { createAgent } from '../support/fixtures'
-import { chromiumUnavailable, launchChromium, startWebShell, type HarnessShell } from './harness'
-import { openConsole, screenshot, setHoldSeconds, signIn, until } from './helpers/console'
+import { chromiumUnavailable, startConsoleRig, type ConsoleRig } from './harness'
+import { screenshot, until, withSignedIn } from './helpers/console'
 import { addedFile, createChangeset, modifiedFile, serverReview } from './helpers/changeset-fixtures'
 import { createReviewer, createWorkspace, type Workspace } from './helpers/workspace'
 
@@ -136,8 +136,7 @@ async function expectOnServerOnce(
 }
 
 describe.skipIf(skip)('change sets: read the diff and review from the keyboard', () => {
-  let browser: Browser
-  const shells: HarnessShell[] = []
+  let rig: ConsoleRig
   let ws: Workspace
   let agentId: string
 
@@ -145,26 +144,16 @@ describe.skipIf(skip)('change sets: read the diff and review from the keyboard',
     // Ops may review change sets (finance may not: the console says so before sending).
     ws = await createWorkspace('changesets', { role: 'ops' })
     agentId = (await createAgent(ws.tenant.id, { name: 'Code Steward' })).id
-    browser = await launchChromium()
+    rig = await startConsoleRig()
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await Promise.all(shells.map((s) => s.close()))
+    await rig?.close()
   })
-
-  async function shell(): Promise<HarnessShell> {
-    const stack = inject('stack')
-    const s = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey })
-    shells.push(s)
-    return s
-  }
 
   it('says so when no change set waits for review, and why a finance reviewer may not review one', async () => {
     const lone = await createWorkspace('changesets-empty')
-    const { context, page } = await openConsole(browser, (await shell()).url)
-    try {
-      await signIn(page, lone.reviewer.email)
+    await withSignedIn(rig.browser, (await rig.shell()).url, lone.reviewer.email, {}, async (page) => {
       await goToChangesets(page)
       const empty = page.getByTestId('changesets-list-empty')
       await expect.poll(() => empty.innerText()).toMatch(/No change sets wait for review/)
@@ -194,9 +183,7 @@ describe.skipIf(skip)('change sets: read the diff and review from the keyboard',
         status: 'pending_review',
         ledger: { applied: 0, refused: 0 },
       })
-    } finally {
-      await context.close()
-    }
+    })
   }, 90_000)
 
   it('moves through files and hunks, switches the layout, and reviews online — each review once on the server', async () => {
@@ -223,10 +210,7 @@ describe.skipIf(skip)('change sets: read the diff and review from the keyboard',
       minutesAgo: 3,
       patches: [modifiedFile('src/accounts.ts', 1)],
     })
-    const { context, page } = await openConsole(browser, (await shell()).url)
-    try {
-      await signIn(page, ws.reviewer.email)
-      await setHoldSeconds(page, 1)
+    await withSignedIn(rig.browser, (await rig.shell()).url, ws.reviewer.email, { holdSeconds: 1 }, async (page) => {
       await goToChangesets(page)
       await until(
         async () => (await page.locator(`${LIST} [data-list-item]`).count()) === 3,
@@ -399,9 +383,7 @@ describe.skipIf(skip)('change sets: read the diff and review from the keyboard',
         ledger: { applied: 0, refused: 0 },
         audits: 0,
       })
-    } finally {
-      await context.close()
-    }
+    })
   }, 150_000)
 
   it('approves and requests changes offline, and the server applies each once after reconnecting', async () => {
@@ -415,10 +397,7 @@ describe.skipIf(skip)('change sets: read the diff and review from the keyboard',
       agentId,
       patches: [modifiedFile('src/fx.ts', 2)],
     })
-    const { context, page } = await openConsole(browser, (await shell()).url)
-    try {
-      await signIn(page, ws.reviewer.email)
-      await setHoldSeconds(page, 1)
+    await withSignedIn(rig.browser, (await rig.shell()).url, ws.reviewer.email, { holdSeconds: 1 }, async (page) => {
       await goToChangesets(page)
       await page.locator(rowSel(d.id)).waitFor()
       await page.locator(rowSel(e.id)).waitFor()
@@ -462,9 +441,7 @@ describe.skipIf(skip)('change sets: read the diff and review from the keyboard',
       )
       // Still once each after the queue has drained and the replica has caught up.
       for (const cs of [d, e]) expect((await serverReview(cs.id)).ledger).toEqual({ applied: 1, refused: 0 })
-    } finally {
-      await context.close()
-    }
+    })
   }, 150_000)
 
   it('brings a refused review back onto its row with the server’s reason, and stops one it can foresee', async () => {
@@ -479,10 +456,7 @@ describe.skipIf(skip)('change sets: read the diff and review from the keyboard',
       authorUserId: ws.reviewer.id,
       patches: [modifiedFile('config/payouts.yml', 1)],
     })
-    const { context, page } = await openConsole(browser, (await shell()).url)
-    try {
-      await signIn(page, ws.reviewer.email)
-      await setHoldSeconds(page, 1)
+    await withSignedIn(rig.browser, (await rig.shell()).url, ws.reviewer.email, { holdSeconds: 1 }, async (page) => {
       await goToChangesets(page)
 
       // Written by me: the console says why before anything is queued.
@@ -545,9 +519,7 @@ describe.skipIf(skip)('change sets: read the diff and review from the keyboard',
         status: 'pending_review',
         ledger: { applied: 0, refused: 0 },
       })
-    } finally {
-      await context.close()
-    }
+    })
   }, 150_000)
 
   it('opens a large change set at once, keeping only the rows on screen in the DOM', async () => {
@@ -562,9 +534,7 @@ describe.skipIf(skip)('change sets: read the diff and review from the keyboard',
         ),
       ],
     })
-    const { context, page } = await openConsole(browser, (await shell()).url, { colorScheme: 'dark' })
-    try {
-      await signIn(page, ws.reviewer.email)
+    await withSignedIn(rig.browser, (await rig.shell()).url, ws.reviewer.email, { colorScheme: 'dark' }, async (page) => {
       await goToChangesets(page)
       await focusRow(page, big.id)
       const files = page.locator('[data-testid="changeset-detail"] [data-testid="diff-file-item"]')
@@ -590,8 +560,6 @@ describe.skipIf(skip)('change sets: read the diff and review from the keyboard',
         .poll(() => page.locator('[data-testid="changeset-detail"] .dl').last().innerText())
         .toMatch(/3000\s*\+line 3000 of src\/b-generated\.ts/)
       expect(await domRows()).toBeLessThan(200)
-    } finally {
-      await context.close()
-    }
+    })
   }, 150_000)
 })

@@ -1,9 +1,8 @@
 // Screenshots of the console for people to look at (not compared pixel for pixel): inbox, the
 // detail of a tool call, a journal posting and a change set, the queue and the offline state, in
 // light and dark. Along the way it checks that each detail shows its kind's readable form.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { chromiumUnavailable, launchChromium, startWebShell, type HarnessShell } from './harness'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
 import { consoleErrors, goToApproval, openConsole, screenshot, setHoldSeconds, signIn, until, waitForInbox } from './helpers/console'
 import { createWorkspace, seedRefundCalls, seedShowcase, type SeededCall, type Showcase, type Workspace } from './helpers/workspace'
 import { createAgent } from '../support/fixtures'
@@ -11,30 +10,28 @@ import { createAgent } from '../support/fixtures'
 const skip = chromiumUnavailable()
 
 describe.skipIf(skip)('console look and feel', () => {
+  let rig: ConsoleRig
   let shell: HarnessShell
-  let browser: Browser
   let ws: Workspace
   let show: Showcase
   let calls: SeededCall[]
 
   beforeAll(async () => {
-    const stack = inject('stack')
     ws = await createWorkspace('look')
     show = await seedShowcase(ws.tenant, ws.reviewer)
     const agent = await createAgent(ws.tenant.id, { name: 'Refund Desk' })
     calls = await seedRefundCalls(ws.tenant.id, 24, agent.id)
-    shell = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey })
-    browser = await launchChromium()
+    rig = await startConsoleRig()
+    shell = await rig.shell()
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await shell?.close()
+    await rig?.close()
   })
 
   for (const scheme of ['light', 'dark'] as const) {
     it(`shows inbox, details, queue and offline state (${scheme})`, async () => {
-      const { context, page } = await openConsole(browser, shell.url, { colorScheme: scheme })
+      const { context, page } = await openConsole(rig.browser, shell.url, { colorScheme: scheme })
       try {
         if (scheme === 'light') {
           await page.getByLabel('Email').waitFor()

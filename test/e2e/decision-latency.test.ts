@@ -1,11 +1,10 @@
 // decision_to_next_item: from the decision key's timestamp until the next item's detail is on the
 // page, measured by the renderer with performance.measure over more than 100 approvals, written
 // into the bench JSON (bar: ≤ 16 ms, one frame). Along the way: the focus never leaves the list.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAgent } from '../support/fixtures'
-import { chromiumUnavailable, launchChromium, startWebShell, type HarnessShell } from './harness'
-import { activeElementInfo, nextShown, openConsole, setHoldSeconds, shownApprovalId, signIn, until, waitForInbox } from './helpers/console'
+import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
+import { activeElementInfo, nextShown, shownApprovalId, until, waitForInbox, withSignedIn } from './helpers/console'
 import { mergeBench, percentile, round2 as round } from './helpers/bench'
 import { createWorkspace, seedRefundCalls, type Workspace } from './helpers/workspace'
 
@@ -13,30 +12,25 @@ const DECISIONS = 110
 const skip = chromiumUnavailable()
 
 describe.skipIf(skip)('decision to next item', () => {
+  let rig: ConsoleRig
   let shell: HarnessShell
-  let browser: Browser
   let ws: Workspace
 
   beforeAll(async () => {
-    const stack = inject('stack')
     ws = await createWorkspace('latency')
     const agent = await createAgent(ws.tenant.id, { name: 'Refund Desk' })
     await seedRefundCalls(ws.tenant.id, DECISIONS + 15, agent.id)
-    shell = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey })
-    browser = await launchChromium()
+    rig = await startConsoleRig()
+    shell = await rig.shell()
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await shell?.close()
+    await rig?.close()
   })
 
   it(`paints the next item within a frame of the key, over ${DECISIONS} decisions`, async () => {
-    const { context, page } = await openConsole(browser, shell.url)
-    try {
-      await signIn(page, ws.reviewer.email)
+    await withSignedIn(rig.browser, shell.url, ws.reviewer.email, { holdSeconds: 5 }, async (page) => {
       await waitForInbox(page, DECISIONS + 15)
-      await setHoldSeconds(page, 5)
       await page.getByTestId('inbox-list').focus()
       await until(() => page.locator('.detail-body').count(), 'the first detail')
       await page.evaluate(() => performance.clearMeasures())
@@ -69,8 +63,6 @@ describe.skipIf(skip)('decision to next item', () => {
       // Bar: one frame. The measure starts at the key event and ends when the next item's detail is
       // in the DOM — it can only stay this low if nothing waits for the core.
       expect(result.decision_to_next_item_p95_ms).toBeLessThanOrEqual(16)
-    } finally {
-      await context.close()
-    }
+    })
   }, 240_000)
 })

@@ -3,16 +3,16 @@
 // (`shift+r`), once online and once offline-then-reconnect — the row says "Queued" at once, the focus
 // moves on, and the server ends up holding each step exactly once. The related task and agent are
 // one key away, and a refused acknowledgement shows the server's reason on its row.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { admin } from '../support/db'
 import { createAgent, createApproval, createTask } from '../support/fixtures'
-import { chromiumUnavailable, launchChromium, startWebShell, type HarnessShell } from './harness'
-import { activeElementInfo, consoleErrors, openConsole, screenshot, setHoldSeconds, signIn, until } from './helpers/console'
+import { chromiumUnavailable, startConsoleRig, type ConsoleRig } from './harness'
+import { activeElementInfo, consoleErrors, focusedRowId, openSignedIn, screenshot, setHoldSeconds, until, waitForFocusOnRow } from './helpers/console'
 import {
   createEscalation,
-  focusedRowId,
   focusReviewRow,
+  intentMark,
   reviewRow,
   serverEffects,
   serverEscalation,
@@ -24,16 +24,13 @@ const skip = chromiumUnavailable()
 const LIST = 'escalations'
 
 describe.skipIf(skip)('escalations view', () => {
-  let shell: HarnessShell
-  let browser: Browser
-  let context: BrowserContext
+  let rig: ConsoleRig
   let page: Page
   let ws: Workspace
   let colleague: Reviewer
   const ids = { budgetToMe: '', budgetToAgent: '', riskToMe: '', milestone: '', toColleague: '', task: '', agent: '' }
 
   beforeAll(async () => {
-    const stack = inject('stack')
     ws = await createWorkspace('escalations')
     colleague = await createReviewer(ws.tenant.id, 'escalations-colleague')
     const bot = await createAgent(ws.tenant.id, { name: 'Spend Bot' })
@@ -81,27 +78,32 @@ describe.skipIf(skip)('escalations view', () => {
       trigger: 'budget_request',
       context: 'Addressed to a colleague only',
     })
-    shell = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey })
-    browser = await launchChromium()
-    ;({ context, page } = await openConsole(browser, shell.url))
-    await signIn(page, ws.reviewer.email)
+    rig = await startConsoleRig()
     // Long enough to see the row marked before it is sent, short enough to keep the test quick.
-    await setHoldSeconds(page, 2)
+    ;({ page } = await openSignedIn(rig.browser, (await rig.shell()).url, ws.reviewer.email, { holdSeconds: 2 }))
     await page.keyboard.press('g')
     await page.keyboard.press('e')
     await reviewRow(page, LIST, ids.milestone).waitFor({ timeout: 30_000 })
   }, 120_000)
 
   afterAll(async () => {
-    await context?.close()
-    await browser?.close()
-    await shell?.close()
+    await rig?.close()
   })
 
-  const mark = (id: string) => reviewRow(page, LIST, id).getByTestId('intent-mark')
+  const mark = (id: string) => intentMark(page, LIST, id)
+  const expectFocusOnRow = (id: string) => waitForFocusOnRow(page, id)
 
-  async function expectFocusOnRow(id: string) {
-    await until(async () => (await focusedRowId(page)) === id, `the focus on row ${id}`, 5000, 20)
+  /**
+   * The server holds escalation `id` acknowledged and resolved by me with `resolution`, each step
+   * applied once with one audit entry; synced, it leaves the open list and the focus stays on a row.
+   */
+  async function expectResolvedOnce(id: string, resolution: string) {
+    await until(async () => (await serverEscalation(id)).status === 'resolved', 'the resolution on the server', 30_000)
+    expect(await serverEscalation(id)).toMatchObject({ acknowledged_by: ws.reviewer.id, resolved_by: ws.reviewer.id, resolution })
+    await reviewRow(page, LIST, id).waitFor({ state: 'detached', timeout: 20_000 })
+    expect((await activeElementInfo(page)).inApp).toBe(true)
+    expect(await serverEffects('escalation.acknowledge', id)).toEqual({ applied: 1, refused: 0, audit: 1 })
+    expect(await serverEffects('escalation.resolve', id)).toEqual({ applied: 1, refused: 0, audit: 1 })
   }
 
   async function resolveFromKeyboard(resolution: string) {
@@ -204,19 +206,8 @@ describe.skipIf(skip)('escalations view', () => {
     await resolveFromKeyboard('Approved the overrun with the CFO.')
     await expect.poll(() => mark(ids.budgetToMe).innerText(), { timeout: 2000 }).toMatch(/Resolve · (Queued|Sending)/)
     await expectFocusOnRow(ids.budgetToAgent)
-    await until(async () => (await serverEscalation(ids.budgetToMe)).status === 'resolved', 'the resolution on the server', 30_000)
-    expect(await serverEscalation(ids.budgetToMe)).toMatchObject({
-      acknowledged_by: ws.reviewer.id,
-      resolved_by: ws.reviewer.id,
-      resolution: 'Approved the overrun with the CFO.',
-    })
-    // Resolved and synced: it leaves the open list; the focus stays on a row.
-    await reviewRow(page, LIST, ids.budgetToMe).waitFor({ state: 'detached', timeout: 20_000 })
-    expect((await activeElementInfo(page)).inApp).toBe(true)
+    await expectResolvedOnce(ids.budgetToMe, 'Approved the overrun with the CFO.')
     expect(await focusedRowId(page)).toBe(ids.budgetToAgent)
-
-    expect(await serverEffects('escalation.acknowledge', ids.budgetToMe)).toEqual({ applied: 1, refused: 0, audit: 1 })
-    expect(await serverEffects('escalation.resolve', ids.budgetToMe)).toEqual({ applied: 1, refused: 0, audit: 1 })
 
     // The resolved filter (2) shows it with the typed resolution.
     await page.keyboard.press('2')
@@ -247,16 +238,7 @@ describe.skipIf(skip)('escalations view', () => {
     expect(await serverEffects('escalation.acknowledge', ids.budgetToAgent)).toEqual({ applied: 0, refused: 0, audit: 0 })
 
     await toggleWorkOffline(page, 'online')
-    await until(async () => (await serverEscalation(ids.budgetToAgent)).status === 'resolved', 'the resolution on the server', 30_000)
-    expect(await serverEscalation(ids.budgetToAgent)).toMatchObject({
-      acknowledged_by: ws.reviewer.id,
-      resolved_by: ws.reviewer.id,
-      resolution: 'Bought the seat from the tools budget.',
-    })
-    await reviewRow(page, LIST, ids.budgetToAgent).waitFor({ state: 'detached', timeout: 20_000 })
-    expect((await activeElementInfo(page)).inApp).toBe(true)
-    expect(await serverEffects('escalation.acknowledge', ids.budgetToAgent)).toEqual({ applied: 1, refused: 0, audit: 1 })
-    expect(await serverEffects('escalation.resolve', ids.budgetToAgent)).toEqual({ applied: 1, refused: 0, audit: 1 })
+    await expectResolvedOnce(ids.budgetToAgent, 'Bought the seat from the tools budget.')
   }, 90_000)
 
   it('takes an acknowledgement back with z while it is held: nothing reaches the server', async () => {

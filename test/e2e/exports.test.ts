@@ -4,13 +4,13 @@
 // segregation-of-duties report (g s) lists the self-approval planted past sync_push, and its CSV
 // the same decision; scoped to the clean subsidiary it says so, with the number checked, and its
 // CSV is the header alone.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { admin } from '../support/db'
 import { csvObjects, parseCsv } from '../support/csv'
 import { addMember, createApproval, createUser, type ApprovalRow, type UserRef } from '../support/fixtures'
-import { chromiumUnavailable, launchChromium, startWebShell, type HarnessShell } from './harness'
-import { goToApproval, nextShown, openConsole, screenshot, setHoldSeconds, shownApprovalId, signIn, until, waitForInbox } from './helpers/console'
+import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
+import { goToApproval, nextShown, screenshot, shownApprovalId, until, waitForInbox, withSignedIn } from './helpers/console'
 import { saveDownload } from './helpers/downloads'
 import { createHoldingGroup, plantDecision, seedPending, type HoldingGroup } from './helpers/tenant-fixtures'
 
@@ -40,7 +40,7 @@ async function approvedDecisions(userId: string): Promise<number> {
 }
 
 describe.skipIf(skip)('CSV exports', () => {
-  let browser: Browser
+  let rig: ConsoleRig
   let shell: HarnessShell
   let g: HoldingGroup
   let requester: UserRef
@@ -60,22 +60,17 @@ describe.skipIf(skip)('CSV exports', () => {
     const colleague = await createUser({ label: 'colleague' })
     await addMember(g.payments.id, colleague.id, 'finance')
     await plantDecision(clean, colleague.id)
-    browser = await launchChromium()
-    const stack = inject('stack')
-    shell = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey })
+    rig = await startConsoleRig()
+    shell = await rig.shell()
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await shell?.close()
+    await rig?.close()
   })
 
   it('saves my decisions from History as a CSV holding exactly the rows on screen', async () => {
-    const { context, page } = await openConsole(browser, shell.url)
-    try {
-      await signIn(page, g.manager.email)
+    await withSignedIn(rig.browser, shell.url, g.manager.email, { holdSeconds: 0 }, async (page) => {
       await waitForInbox(page, 5)
-      await setHoldSeconds(page, 0)
       const list = page.getByTestId('inbox-list')
       await list.focus()
       // Approve one, reject one with a reason a spreadsheet would misread.
@@ -121,15 +116,11 @@ describe.skipIf(skip)('CSV exports', () => {
       })
       expect(rows.find((r) => r['decision'] === 'reject')!['my_reason']).toBe(`'=Duplicate, see "INV-7", per policy`)
       expect(rows.filter((r) => r['outcome'] === 'conflict').map((r) => r['refusal_code'])).toEqual(['stale_version'])
-    } finally {
-      await context.close()
-    }
+    })
   }, 120_000)
 
   it('shows the segregation-of-duties report and saves the same rows; an empty scope says so', async () => {
-    const { context, page } = await openConsole(browser, shell.url)
-    try {
-      await signIn(page, g.manager.email)
+    await withSignedIn(rig.browser, shell.url, g.manager.email, {}, async (page) => {
       await page.getByTestId('tab-history').click()
       await page.getByTestId('open-sod').click()
       const dialog = page.getByRole('dialog', { name: 'Segregation of duties' })
@@ -179,8 +170,6 @@ describe.skipIf(skip)('CSV exports', () => {
       expect(none.filename).toMatch(new RegExp(`^segregation-of-duties-${g.payments.slug}-\\d{4}-\\d{2}-\\d{2}\\.csv$`))
       expect(parseCsv(none.text)).toHaveLength(1)
       expect(parseCsv(none.text)[0]).toContain('decision_id')
-    } finally {
-      await context.close()
-    }
+    })
   }, 90_000)
 })

@@ -3,27 +3,24 @@
 // offline-then-reconnect — the row says "Queued" at once, the focus moves on, and the server ends up
 // holding each verdict with its notes exactly once. The related request is one key away (`p`), and
 // the view says so when nothing is left to review.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { createAgent, createApproval, createTask } from '../support/fixtures'
-import { chromiumUnavailable, launchChromium, startWebShell, type HarnessShell } from './harness'
-import { activeElementInfo, consoleErrors, openConsole, screenshot, setHoldSeconds, shownApprovalId, signIn, until } from './helpers/console'
-import { createFlag, focusedRowId, focusReviewRow, reviewRow, serverEffects, serverFlag, toggleWorkOffline } from './helpers/review-fixtures'
+import { chromiumUnavailable, startConsoleRig, type ConsoleRig } from './harness'
+import { activeElementInfo, consoleErrors, focusedRowId, openSignedIn, screenshot, shownApprovalId, until, waitForFocusOnRow } from './helpers/console'
+import { createFlag, focusReviewRow, intentMark, reviewRow, serverEffects, serverFlag, toggleWorkOffline } from './helpers/review-fixtures'
 import { createWorkspace, type Workspace } from './helpers/workspace'
 
 const skip = chromiumUnavailable()
 const LIST = 'flags'
 
 describe.skipIf(skip)('flags view', () => {
-  let shell: HarnessShell
-  let browser: Browser
-  let context: BrowserContext
+  let rig: ConsoleRig
   let page: Page
   let ws: Workspace
   const ids = { paidTwice: '', refundWindow: '', sunday: '', approval: '' }
 
   beforeAll(async () => {
-    const stack = inject('stack')
     ws = await createWorkspace('flags')
     const bot = await createAgent(ws.tenant.id, { name: 'Collections Bot' })
     const task = await createTask(ws.tenant.id, { agentId: bot.id, title: 'Chase overdue invoices', status: 'in_progress' })
@@ -44,27 +41,19 @@ describe.skipIf(skip)('flags view', () => {
       content: 'The customer’s contract allows a 60-day refund window.',
     })
     ids.sunday = await createFlag(ws.tenant.id, { agentId: bot.id, method: 'pattern', confidence: 0.3, content: 'Order #A1F3 shipped on a Sunday.' })
-    shell = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey })
-    browser = await launchChromium()
-    ;({ context, page } = await openConsole(browser, shell.url))
-    await signIn(page, ws.reviewer.email)
-    await setHoldSeconds(page, 2)
+    rig = await startConsoleRig()
+    ;({ page } = await openSignedIn(rig.browser, (await rig.shell()).url, ws.reviewer.email, { holdSeconds: 2 }))
     await page.keyboard.press('g')
     await page.keyboard.press('f')
     await reviewRow(page, LIST, ids.sunday).waitFor({ timeout: 30_000 })
   }, 120_000)
 
   afterAll(async () => {
-    await context?.close()
-    await browser?.close()
-    await shell?.close()
+    await rig?.close()
   })
 
-  const mark = (id: string) => reviewRow(page, LIST, id).getByTestId('intent-mark')
-
-  async function expectFocusOnRow(id: string) {
-    await until(async () => (await focusedRowId(page)) === id, `the focus on row ${id}`, 5000, 20)
-  }
+  const mark = (id: string) => intentMark(page, LIST, id)
+  const expectFocusOnRow = (id: string) => waitForFocusOnRow(page, id)
 
   async function review(key: 'c' | 'f', notes: string) {
     await page.keyboard.press(key)

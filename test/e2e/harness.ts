@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
+import { inject } from 'vitest'
 import { startWebShell as start } from '../../src/web/server/index'
 
 export interface HarnessShell {
@@ -60,4 +61,34 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM_PATH,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   })
+}
+
+/**
+ * The browser and the web shells one test file drives: start it in beforeAll and close it in
+ * afterAll. Each `shell()` is another web shell (its own core and data folder) against the test
+ * stack, for tests that want a fresh core; `close()` ends the browser (with its contexts) and every
+ * shell started.
+ */
+export interface ConsoleRig {
+  browser: Browser
+  shell(): Promise<HarnessShell>
+  close(): Promise<void>
+}
+
+export async function startConsoleRig(): Promise<ConsoleRig> {
+  const stack = inject('stack')
+  const shells: HarnessShell[] = []
+  const browser = await launchChromium()
+  return {
+    browser,
+    shell: async () => {
+      const shell = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey })
+      shells.push(shell)
+      return shell
+    },
+    close: async () => {
+      await browser.close()
+      await Promise.all(shells.map((s) => s.close()))
+    },
+  }
 }

@@ -1,25 +1,23 @@
 // The inbox at 100,000 pending requests: the list keeps only the rows on screen in the DOM, moving
 // with j stays within a frame, End reaches the last request and shows its detail, and a decision
 // still paints the next item at once. The numbers go into the bench JSON as inbox_100k_*.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { admin } from '../support/db'
 import { createAgent } from '../support/fixtures'
-import { chromiumUnavailable, launchChromium, startWebShell, type HarnessShell } from './harness'
+import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
 import { mergeBench, percentile, round2 } from './helpers/bench'
-import { nextShown, openConsole, setHoldSeconds, shownApprovalId, signIn, until, waitForInbox } from './helpers/console'
+import { nextShown, shownApprovalId, until, waitForInbox, withSignedIn } from './helpers/console'
 import { createWorkspace, type Workspace } from './helpers/workspace'
 
 const ROWS = 100_000
 const skip = chromiumUnavailable()
 
 describe.skipIf(skip)('inbox at 100k rows', () => {
+  let rig: ConsoleRig
   let shell: HarnessShell
-  let browser: Browser
   let ws: Workspace
 
   beforeAll(async () => {
-    const stack = inject('stack')
     ws = await createWorkspace('scale')
     const agent = await createAgent(ws.tenant.id, { name: 'Bulk Bot' })
     // One statement: the triggers (payload hash, sync stamps) run for every row as for any insert.
@@ -32,21 +30,17 @@ describe.skipIf(skip)('inbox at 100k rows', () => {
        from generate_series(1, $3::int) g`,
       [ws.tenant.id, agent.id, ROWS],
     )
-    shell = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey })
-    browser = await launchChromium()
+    rig = await startConsoleRig()
+    shell = await rig.shell()
   }, 180_000)
 
   afterAll(async () => {
-    await browser?.close()
-    await shell?.close()
+    await rig?.close()
   })
 
   it('lists 100k requests with a small DOM, moves and decides within a frame, reaches the end', async () => {
-    const { context, page } = await openConsole(browser, shell.url)
-    try {
-      await signIn(page, ws.reviewer.email)
+    await withSignedIn(rig.browser, shell.url, ws.reviewer.email, { holdSeconds: 5 }, async (page) => {
       await waitForInbox(page, ROWS, 180_000)
-      await setHoldSeconds(page, 5)
       const list = page.getByTestId('inbox-list')
       await list.focus()
       await until(() => page.locator('.detail-body').count(), 'the first detail')
@@ -115,8 +109,6 @@ describe.skipIf(skip)('inbox at 100k rows', () => {
       // Smooth means within a frame for the typical move and no worse than two at the tail.
       expect(result.inbox_100k_move_p50_ms).toBeLessThanOrEqual(16)
       expect(result.inbox_100k_move_p95_ms).toBeLessThanOrEqual(33)
-    } finally {
-      await context.close()
-    }
+    })
   }, 300_000)
 })

@@ -1,12 +1,12 @@
 // A reviewer signs in and decides 20 items with j / k / a / r / e / s only — no mouse — and the
 // server ends up holding exactly those decisions, with their reasons and edits, and the snoozes.
 // After every decision the keyboard focus is still in the console and the next item is shown.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { admin } from '../support/db'
 import { createAgent } from '../support/fixtures'
-import { chromiumUnavailable, launchChromium, startWebShell, type HarnessShell } from './harness'
-import { activeElementInfo, nextShown, openConsole, setHoldSeconds, signIn, until, waitForInbox } from './helpers/console'
+import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
+import { activeElementInfo, nextShown, until, waitForInbox, withSignedIn } from './helpers/console'
 import { createWorkspace, seedRefundCalls, type SeededCall, type Workspace } from './helpers/workspace'
 
 type Step =
@@ -56,23 +56,21 @@ interface Expected {
 const skip = chromiumUnavailable()
 
 describe.skipIf(skip)('keyboard-only decisions', () => {
+  let rig: ConsoleRig
   let shell: HarnessShell
-  let browser: Browser
   let ws: Workspace
   let calls: SeededCall[]
 
   beforeAll(async () => {
-    const stack = inject('stack')
     ws = await createWorkspace('keys')
     const agent = await createAgent(ws.tenant.id, { name: 'Refund Desk' })
     calls = await seedRefundCalls(ws.tenant.id, 30, agent.id)
-    shell = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey })
-    browser = await launchChromium()
+    rig = await startConsoleRig()
+    shell = await rig.shell()
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await shell?.close()
+    await rig?.close()
   })
 
   async function expectFocusKept(page: Page) {
@@ -81,11 +79,8 @@ describe.skipIf(skip)('keyboard-only decisions', () => {
   }
 
   it('decides 20 items from the keyboard and the server holds exactly those decisions', async () => {
-    const { context, page } = await openConsole(browser, shell.url)
-    try {
-      await signIn(page, ws.reviewer.email)
+    await withSignedIn(rig.browser, shell.url, ws.reviewer.email, { holdSeconds: 1 }, async (page) => {
       await waitForInbox(page, 30)
-      await setHoldSeconds(page, 1)
       await page.locator('[data-testid="inbox-list"]').focus()
       await page.evaluate(() => {
         const w = window as unknown as { pointerEvents: number }
@@ -171,8 +166,6 @@ describe.skipIf(skip)('keyboard-only decisions', () => {
         return rows.length >= snoozed.length ? rows : null
       }, 'the snoozes on the server', 30_000, 250)
       expect(snoozes.map((s) => s.approval_id).sort()).toEqual(snoozed.sort())
-    } finally {
-      await context.close()
-    }
+    })
   }, 180_000)
 })

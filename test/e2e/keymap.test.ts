@@ -1,11 +1,11 @@
 // The keyboard map: `?` lists every shortcut of console.md and agrees with the command palette
 // (both read the one registry); the palette runs commands; keys never fire while typing in a field;
 // a dialog keeps its keys from the page behind it and gives the focus back when it closes.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { createAgent } from '../support/fixtures'
-import { chromiumUnavailable, launchChromium, startWebShell, type HarnessShell } from './harness'
-import { activeElementInfo, nextShown, openConsole, shownApprovalId, signIn, until, waitForInbox } from './helpers/console'
+import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
+import { activeElementInfo, nextShown, shownApprovalId, until, waitForInbox, withSignedIn } from './helpers/console'
 import { createWorkspace, seedRefundCalls, type Workspace } from './helpers/workspace'
 
 /** The keyboard map of console.md, in the registry's spelling, for the views this build has. */
@@ -27,28 +27,24 @@ async function queued(page: Page): Promise<number> {
 }
 
 describe.skipIf(skip)('keymap, palette and the ? overlay', () => {
+  let rig: ConsoleRig
   let shell: HarnessShell
-  let browser: Browser
   let ws: Workspace
 
   beforeAll(async () => {
-    const stack = inject('stack')
     ws = await createWorkspace('keymap')
     const agent = await createAgent(ws.tenant.id, { name: 'Refund Desk' })
     await seedRefundCalls(ws.tenant.id, 8, agent.id)
-    shell = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey })
-    browser = await launchChromium()
+    rig = await startConsoleRig()
+    shell = await rig.shell()
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await shell?.close()
+    await rig?.close()
   })
 
   it('lists every shortcut in the ? overlay, the same as the palette, and runs commands from the palette', async () => {
-    const { context, page } = await openConsole(browser, shell.url)
-    try {
-      await signIn(page, ws.reviewer.email)
+    await withSignedIn(rig.browser, shell.url, ws.reviewer.email, {}, async (page) => {
       await waitForInbox(page, 8)
       await page.getByTestId('inbox-list').focus()
 
@@ -93,15 +89,11 @@ describe.skipIf(skip)('keymap, palette and the ? overlay', () => {
       await page.keyboard.press('g')
       await page.keyboard.press('i')
       await page.getByTestId('inbox-list').waitFor()
-    } finally {
-      await context.close()
-    }
+    })
   }, 120_000)
 
   it('never fires shortcuts while typing, and a dialog keeps its keys from the page behind', async () => {
-    const { context, page } = await openConsole(browser, shell.url)
-    try {
-      await signIn(page, ws.reviewer.email)
+    await withSignedIn(rig.browser, shell.url, ws.reviewer.email, {}, async (page) => {
       await waitForInbox(page, 8)
       await page.getByTestId('inbox-list').focus()
       const first = await until(() => shownApprovalId(page), 'a shown item')
@@ -139,8 +131,6 @@ describe.skipIf(skip)('keymap, palette and the ? overlay', () => {
       expect((await activeElementInfo(page)).testid).toBe('inbox-list')
       expect(await shownApprovalId(page)).toBe(first)
       expect(await queued(page)).toBe(0)
-    } finally {
-      await context.close()
-    }
+    })
   }, 120_000)
 })

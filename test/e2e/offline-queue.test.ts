@@ -2,12 +2,12 @@
 // sends them; the status bar says offline → syncing → online with the right counts. And when a
 // second reviewer acts first, the first reviewer's queued decision comes back with the server's
 // reason and the item returns to the inbox carrying it.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { admin } from '../support/db'
 import { createAgent, createToolCallApproval } from '../support/fixtures'
-import { chromiumUnavailable, launchChromium, startWebShell, type HarnessShell } from './harness'
-import { goToApproval, nextShown, openConsole, screenshot, setHoldSeconds, shownApprovalId, signIn, until, waitForInbox } from './helpers/console'
+import { chromiumUnavailable, startConsoleRig, type ConsoleRig } from './harness'
+import { goToApproval, nextShown, openSignedIn, screenshot, shownApprovalId, until, waitForInbox, withSignedIn } from './helpers/console'
 import { createReviewer, createWorkspace, seedRefundCalls, type Reviewer, type Workspace } from './helpers/workspace'
 
 const skip = chromiumUnavailable()
@@ -48,36 +48,24 @@ async function recordConnectivity(page: Page): Promise<void> {
 }
 
 describe.skipIf(skip)('offline queue and conflicts', () => {
-  let browser: Browser
-  const shells: HarnessShell[] = []
+  let rig: ConsoleRig
   let ws: Workspace
 
   beforeAll(async () => {
     ws = await createWorkspace('offline')
-    browser = await launchChromium()
+    rig = await startConsoleRig()
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await Promise.all(shells.map((s) => s.close()))
+    await rig?.close()
   })
-
-  async function shell(): Promise<HarnessShell> {
-    const stack = inject('stack')
-    const s = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey })
-    shells.push(s)
-    return s
-  }
 
   it('queues 10 decisions offline, undoes one, and applies 9 when back online', async () => {
     const agent = await createAgent(ws.tenant.id, { name: 'Refund Desk' })
     const calls = await seedRefundCalls(ws.tenant.id, 15, agent.id, { prefix: 'Offline refund' })
-    const s = await shell()
-    const { context, page } = await openConsole(browser, s.url)
-    try {
-      await signIn(page, ws.reviewer.email)
+    const s = await rig.shell()
+    await withSignedIn(rig.browser, s.url, ws.reviewer.email, { holdSeconds: 4 }, async (page) => {
       await waitForInbox(page, 15)
-      await setHoldSeconds(page, 4)
       expect(await connectivity(page)).toBe('online')
       await recordConnectivity(page)
 
@@ -121,9 +109,7 @@ describe.skipIf(skip)('offline queue and conflicts', () => {
       expect(syncingAt, `states seen: ${states.join(' → ')}`).toBeGreaterThan(offlineAt)
       expect(onlineAt, `states seen: ${states.join(' → ')}`).toBeGreaterThan(syncingAt)
       void calls
-    } finally {
-      await context.close()
-    }
+    })
   }, 120_000)
 
   it('brings a queued decision back with the server’s reason when another reviewer decided first', async () => {
@@ -138,13 +124,12 @@ describe.skipIf(skip)('offline queue and conflicts', () => {
       args: { order_id: 'ord_4eyes', amount: 2400, currency: 'USD' },
       expiresAt: 60,
     })
-    const [sa, sb] = await Promise.all([shell(), shell()])
-    const a = await openConsole(browser, sa.url)
-    const b = await openConsole(browser, sb.url)
+    const [sa, sb] = await Promise.all([rig.shell(), rig.shell()])
+    const [a, b] = await Promise.all([
+      openSignedIn(rig.browser, sa.url, ws.reviewer.email, { holdSeconds: 1 }),
+      openSignedIn(rig.browser, sb.url, second.email, { holdSeconds: 0 }),
+    ])
     try {
-      await Promise.all([signIn(a.page, ws.reviewer.email), signIn(b.page, second.email)])
-      await setHoldSeconds(a.page, 1)
-      await setHoldSeconds(b.page, 0)
 
       // First reviewer: offline, approves; the decision waits in the queue.
       await a.page.getByTestId('work-offline').click()

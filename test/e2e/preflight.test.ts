@@ -3,12 +3,12 @@
 // without queueing anything; a four-eyes request says what my approval will do; bulk approve with
 // an item above the risk ceiling is refused with a message, and goes through once it is removed;
 // at risk 4 a reject needs a reason and an approve a second press.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { admin } from '../support/db'
 import { createAgent, createApproval, createUser, type ApprovalRow } from '../support/fixtures'
-import { chromiumUnavailable, launchChromium, startWebShell, type HarnessShell } from './harness'
-import { goToApproval, openConsole, setHoldSeconds, shownApprovalId, signIn, until, waitForInbox } from './helpers/console'
+import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
+import { goToApproval, shownApprovalId, until, waitForInbox, withSignedIn } from './helpers/console'
 import { createWorkspace, type Workspace } from './helpers/workspace'
 
 const skip = chromiumUnavailable()
@@ -26,13 +26,12 @@ async function lastToast(page: Page): Promise<string> {
 }
 
 describe.skipIf(skip)('pre-flight explanations and the bulk risk ceiling', () => {
+  let rig: ConsoleRig
   let shell: HarnessShell
-  let browser: Browser
   let ws: Workspace
   const items: Record<string, ApprovalRow> = {}
 
   beforeAll(async () => {
-    const stack = inject('stack')
     // A finance reviewer who may approve up to 1,000.
     ws = await createWorkspace('preflight', { approvalLimit: 1000 })
     const agent = await createAgent(ws.tenant.id, { name: 'Payables Bot' })
@@ -57,19 +56,16 @@ describe.skipIf(skip)('pre-flight explanations and the bulk risk ceiling', () =>
     items.low1 = await createApproval(ws.tenant.id, { ...base, title: 'Bulk one: refund a late delivery', expiresAt: at(14) })
     items.high = await createApproval(ws.tenant.id, { ...base, riskLevel: 4, title: 'Bulk risky: refund to a new card', expiresAt: at(15) })
     items.low2 = await createApproval(ws.tenant.id, { ...base, title: 'Bulk two: refund a broken mug', expiresAt: at(16) })
-    shell = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey })
-    browser = await launchChromium()
+    rig = await startConsoleRig()
+    shell = await rig.shell()
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await shell?.close()
+    await rig?.close()
   })
 
   it('explains own request, over limit and named approvers before sending, and refuses to queue them', async () => {
-    const { context, page } = await openConsole(browser, shell.url)
-    try {
-      await signIn(page, ws.reviewer.email)
+    await withSignedIn(rig.browser, shell.url, ws.reviewer.email, {}, async (page) => {
       await waitForInbox(page, 7)
       const cases: [ApprovalRow, RegExp][] = [
         [items.own!, /cannot decide a request you raised yourself/i],
@@ -92,16 +88,11 @@ describe.skipIf(skip)('pre-flight explanations and the bulk risk ceiling', () =>
       await page.keyboard.press('r')
       expect(await lastToast(page)).toMatch(/cannot reject/i)
       expect(await page.getByRole('dialog').count()).toBe(0)
-    } finally {
-      await context.close()
-    }
+    })
   }, 120_000)
 
   it('says what a four-eyes approval does, and the request stays pending for a second approver', async () => {
-    const { context, page } = await openConsole(browser, shell.url)
-    try {
-      await signIn(page, ws.reviewer.email)
-      await setHoldSeconds(page, 0)
+    await withSignedIn(rig.browser, shell.url, ws.reviewer.email, { holdSeconds: 0 }, async (page) => {
       await goToApproval(page, items.fourEyes!.id)
       expect(await page.getByTestId('four-eyes').innerText()).toMatch(/0 of 2 approvals so far.*waits for a second, different approver/i)
       await page.keyboard.press('a')
@@ -114,16 +105,11 @@ describe.skipIf(skip)('pre-flight explanations and the bulk risk ceiling', () =>
         return rows[0]?.n === '1' ? rows[0] : null
       }, 'the first of two approvals on the server')
       expect(decided.status).toBe('pending')
-    } finally {
-      await context.close()
-    }
+    })
   }, 120_000)
 
   it('refuses bulk approve above the risk ceiling with a message, and approves once the risky item is out', async () => {
-    const { context, page } = await openConsole(browser, shell.url)
-    try {
-      await signIn(page, ws.reviewer.email)
-      await setHoldSeconds(page, 0)
+    await withSignedIn(rig.browser, shell.url, ws.reviewer.email, { holdSeconds: 0 }, async (page) => {
       await goToApproval(page, items.low1!.id)
       await page.keyboard.press('x')
       await page.keyboard.press('Shift+J') // extends over the risky one
@@ -172,8 +158,6 @@ describe.skipIf(skip)('pre-flight explanations and the bulk risk ceiling', () =>
         ])
         return rows.length === 1
       }, 'the risk-4 approval on the server after the second press')
-    } finally {
-      await context.close()
-    }
+    })
   }, 120_000)
 })

@@ -3,12 +3,12 @@
 // the manager may decide there. Choosing a subsidiary from the keyboard (g t, arrows, Enter) leaves
 // only its rows in the inbox and its count on the badge; the counts follow a decision; Esc leaves
 // the scope alone; the scope survives a reload. A reviewer of one tenant sees its name, no control.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { admin } from '../support/db'
 import { createMember } from '../support/fixtures'
-import { chromiumUnavailable, launchChromium, startWebShell, type HarnessShell } from './harness'
-import { openConsole, screenshot, setHoldSeconds, signIn, until, waitForInbox } from './helpers/console'
+import { chromiumUnavailable, startConsoleRig, type ConsoleRig } from './harness'
+import { screenshot, until, waitForInbox, withSignedIn } from './helpers/console'
 import { createHoldingGroup, seedPending, serverDecidableCount, type HoldingGroup } from './helpers/tenant-fixtures'
 
 const skip = chromiumUnavailable()
@@ -71,8 +71,7 @@ async function chooseByKeyboard(page: Page, tenantId: string | 'all'): Promise<v
 }
 
 describe.skipIf(skip)('tenant switcher', () => {
-  let browser: Browser
-  const shells: HarnessShell[] = []
+  let rig: ConsoleRig
   let g: HoldingGroup
   const rows: Record<'holding' | 'retail' | 'payments', string[]> = { holding: [], retail: [], payments: [] }
 
@@ -81,28 +80,17 @@ describe.skipIf(skip)('tenant switcher', () => {
     rows.holding = (await seedPending(g.holding.id, 2, 'Group invoice')).map((a) => a.id)
     rows.retail = (await seedPending(g.retail.id, 5, 'Retail refund')).map((a) => a.id)
     rows.payments = (await seedPending(g.payments.id, 3, 'Payments payout')).map((a) => a.id)
-    browser = await launchChromium()
+    rig = await startConsoleRig()
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await Promise.all(shells.map((s) => s.close()))
+    await rig?.close()
   })
 
-  async function shell(): Promise<HarnessShell> {
-    const stack = inject('stack')
-    const s = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey })
-    shells.push(s)
-    return s
-  }
-
   it('shows each subsidiary’s rows only, with counts equal to the server’s, from the keyboard', async () => {
-    const s = await shell()
-    const { context, page } = await openConsole(browser, s.url)
-    try {
-      await signIn(page, g.manager.email)
+    const s = await rig.shell()
+    await withSignedIn(rig.browser, s.url, g.manager.email, { holdSeconds: 0 }, async (page) => {
       await waitForInbox(page, 10)
-      await setHoldSeconds(page, 0)
       expect(await page.getByTestId('tenant-switcher').getAttribute('data-scope')).toBe('all')
 
       await page.getByTestId('inbox-list').focus()
@@ -169,17 +157,13 @@ describe.skipIf(skip)('tenant switcher', () => {
       await page.keyboard.press('Enter')
       await until(async () => (await inboxIds(page)).length === 9, 'every tenant’s rows again')
       expect(await page.getByTestId('tenant-switcher').getAttribute('data-scope')).toBe('all')
-    } finally {
-      await context.close()
-    }
+    })
   }, 120_000)
 
   it('shows a reviewer of one tenant its name instead of a switcher', async () => {
     const reviewer = await createMember(g.retail.id, 'finance', { label: 'single' })
-    const s = await shell()
-    const { context, page } = await openConsole(browser, s.url)
-    try {
-      await signIn(page, reviewer.email)
+    const s = await rig.shell()
+    await withSignedIn(rig.browser, s.url, reviewer.email, {}, async (page) => {
       await until(async () => (await page.getByTestId('tenant-name').count()) === 1, 'the tenant name in the header')
       expect(await page.getByTestId('tenant-name').innerText()).toBe('Switch Retail')
       expect(await page.getByTestId('tenant-switcher').count()).toBe(0)
@@ -188,8 +172,6 @@ describe.skipIf(skip)('tenant switcher', () => {
       await page.keyboard.press('g')
       await page.keyboard.press('t')
       expect(await page.getByTestId('tenant-options').count()).toBe(0)
-    } finally {
-      await context.close()
-    }
+    })
   }, 60_000)
 })

@@ -29,6 +29,48 @@ export async function openConsole(browser: Browser, url: string, opts: OpenOptio
   return { context, page }
 }
 
+async function signInHolding(page: Page, email: string, holdSeconds: number | undefined): Promise<void> {
+  await signIn(page, email)
+  if (holdSeconds !== undefined) await setHoldSeconds(page, holdSeconds)
+}
+
+export interface SignedInOptions extends OpenOptions {
+  /** The hold window to set once signed in; the shell's own setting stays when absent. */
+  holdSeconds?: number
+}
+
+/** A fresh context with the console opened from `url`, `email` signed in, and the hold window set if asked. */
+export async function openSignedIn(
+  browser: Browser,
+  url: string,
+  email: string,
+  opts: SignedInOptions = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const { context, page } = await openConsole(browser, url, opts)
+  await signInHolding(page, email, opts.holdSeconds)
+  return { context, page }
+}
+
+/**
+ * Runs `use` on a console opened and signed in as `openSignedIn` does, and closes its context
+ * afterwards whatever happens: for a test that wants a page of its own.
+ */
+export async function withSignedIn<T>(
+  browser: Browser,
+  url: string,
+  email: string,
+  opts: SignedInOptions,
+  use: (page: Page) => Promise<T>,
+): Promise<T> {
+  const { context, page } = await openConsole(browser, url, opts)
+  try {
+    await signInHolding(page, email, opts.holdSeconds)
+    return await use(page)
+  } finally {
+    await context.close()
+  }
+}
+
 export function consoleErrors(page: Page): string[] {
   return (page as Page & { consoleErrors?: string[] }).consoleErrors ?? []
 }
@@ -128,6 +170,16 @@ export function activeElementInfo(page: Page): Promise<{ tag: string; testid: st
       inApp: !!el && el !== document.body && !!document.getElementById('root')?.contains(el),
     }
   })
+}
+
+/** The data-id of the list row (`[data-list-item]`) holding the DOM focus, or null. */
+export function focusedRowId(page: Page): Promise<string | null> {
+  return page.evaluate(() => document.activeElement?.closest('[data-list-item]')?.getAttribute('data-id') ?? null)
+}
+
+/** Waits until the list row `id` holds the DOM focus. */
+export async function waitForFocusOnRow(page: Page, id: string): Promise<void> {
+  await until(async () => (await focusedRowId(page)) === id, `the focus on row ${id}`, 5000, 20)
 }
 
 export async function setHoldSeconds(page: Page, seconds: number): Promise<void> {

@@ -3,7 +3,7 @@
 // own tenant; nothing here is shared between files.
 import type { Page } from 'playwright-core'
 import { admin } from '../../support/db'
-import { until } from './console'
+import { focusedRowId, until } from './console'
 
 export interface EscalationSeed {
   fromAgentId: string
@@ -110,9 +110,9 @@ export function reviewRow(page: Page, listTestId: string, id: string) {
   return page.locator(`[data-testid="${listTestId}"] [data-list-item][data-id="${id}"]`)
 }
 
-/** The data-id of the row holding the DOM focus, or null. */
-export function focusedRowId(page: Page): Promise<string | null> {
-  return page.evaluate(() => document.activeElement?.closest('[data-list-item]')?.getAttribute('data-id') ?? null)
+/** The mark a queued, held or refused step puts on the review row of `id`. */
+export function intentMark(page: Page, listTestId: string, id: string) {
+  return reviewRow(page, listTestId, id).getByTestId('intent-mark')
 }
 
 /** Moves the focus with `j` / `k` (from the current row, or the first) until row `id` has it. */

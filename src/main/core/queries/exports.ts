@@ -6,7 +6,7 @@ import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
 import type { AuditFilter, CsvFile, ExportRequest, SodViolation } from '../../../shared/contract-domain'
 import { ApiError } from '../../../shared/errors'
-import { auditWhere } from './audit'
+import { auditWhere, type AuditRow } from './audit'
 import { fileDate, toCsv, type CsvColumn } from './csv'
 import { SqlParams } from './inbox'
 import { sodReport } from './sod'
@@ -46,22 +46,8 @@ async function scopeSlug(db: PGliteInterface, tenantId: string | undefined): Pro
 
 // ───────────── the audit log ─────────────
 
-interface AuditCsvRow {
-  id: string
-  tenant_slug: string | null
-  occurred_at: Date
-  actor_type: string
-  actor_id: string | null
-  actor_name: string | null
-  action: string
-  entity_type: string
-  entity_id: string | null
-  before_state: unknown
-  after_state: unknown
-  metadata: unknown
-  prev_hash: string | null
-  integrity_hash: string
-}
+/** An audit_log row as the Audit view reads it, named for people: the tenant's slug and the actor's name. */
+type AuditCsvRow = Omit<AuditRow, 'tenant_id'> & { tenant_slug: string | null; actor_name: string | null }
 
 const AUDIT_COLUMNS: CsvColumn<AuditCsvRow>[] = [
   { header: 'id', type: 'text', value: (r) => r.id },

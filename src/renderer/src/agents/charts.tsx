@@ -2,7 +2,7 @@
 // (approved without edit / edited / rejected) and spend per day against the daily budget. Each
 // series has its own fill pattern as well as its colour, every bar a tooltip, the chart a summary
 // for screen readers, and a table of the same numbers beside it — colour is never the only signal.
-import { useId } from 'react'
+import { useId, type ReactNode } from 'react'
 import type { AgentDay } from '../../../shared/contract-domain'
 import type { z } from 'zod'
 import { formatMoney } from '../ui/format'
@@ -31,36 +31,28 @@ function usePatternIds() {
 
 type PatternIds = ReturnType<typeof usePatternIds>
 
+/** A striped fill: `className` colours the stripes, `${className}-bg` what lies between them. */
+function Stripes({ id, angle, className }: { id: string; angle: number; className: string }) {
+  return (
+    <pattern id={id} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform={`rotate(${angle})`}>
+      <rect width="6" height="6" className={`${className}-bg`} />
+      <rect width="2.5" height="6" className={className} />
+    </pattern>
+  )
+}
+
 function Patterns({ ids }: { ids: PatternIds }) {
   return (
     <defs>
       <pattern id={ids.approved} width="6" height="6" patternUnits="userSpaceOnUse">
         <rect width="6" height="6" className="fill-approved" />
       </pattern>
-      <pattern
-        id={ids.edited}
-        width="6"
-        height="6"
-        patternUnits="userSpaceOnUse"
-        patternTransform="rotate(45)"
-      >
-        <rect width="6" height="6" className="fill-edited-bg" />
-        <rect width="2.5" height="6" className="fill-edited" />
-      </pattern>
+      <Stripes id={ids.edited} angle={45} className="fill-edited" />
       <pattern id={ids.rejected} width="6" height="6" patternUnits="userSpaceOnUse">
         <rect width="6" height="6" className="fill-rejected-bg" />
         <circle cx="3" cy="3" r="1.8" className="fill-rejected" />
       </pattern>
-      <pattern
-        id={ids.over}
-        width="6"
-        height="6"
-        patternUnits="userSpaceOnUse"
-        patternTransform="rotate(-45)"
-      >
-        <rect width="6" height="6" className="fill-over-bg" />
-        <rect width="2.5" height="6" className="fill-over" />
-      </pattern>
+      <Stripes id={ids.over} angle={-45} className="fill-over" />
     </defs>
   )
 }
@@ -114,75 +106,85 @@ function ValueAxis({ top, label }: { top: number; label: (v: number) => string }
   )
 }
 
-const decided = (d: Day) => d.approvedNoEdit + d.edited + d.rejected
-
-function trustText(d: Day): string {
-  return `${dayLabel(d.day)}: ${d.approvedNoEdit} approved without edit, ${d.edited} edited, ${d.rejected} rejected`
+/** Each day's slot across the plot, and its bar: 70% of the slot, centred in it. */
+function dayBars(count: number) {
+  const slot = PLOT_W / Math.max(1, count)
+  const bar = Math.max(1, slot * 0.7)
+  return { slot, bar, barX: (i: number) => PAD.left + i * slot + (slot - bar) / 2 }
 }
 
-export function TrustChart({ days }: { days: readonly Day[] }) {
-  const ids = usePatternIds()
-  const titleId = `${ids.approved}-title`
-  const top = Math.max(1, ...days.map(decided))
-  const slot = PLOT_W / Math.max(1, days.length)
-  const bar = Math.max(1, slot * 0.7)
-  const y = (v: number) => (v / top) * PLOT_H
-  const sum = (key: 'approvedNoEdit' | 'edited' | 'rejected') => days.reduce((n, d) => n + d[key], 0)
-  const totals = { approved: sum('approvedNoEdit'), edited: sum('edited'), rejected: sum('rejected') }
-  const summary = `Trust ledger over ${days.length} days: ${totals.approved} approved without edit, ${totals.edited} edited, ${totals.rejected} rejected.`
+/** One day's place in a chart: its tooltip, and the whole slot answering the pointer, not only the (maybe empty) bar. */
+function DaySlot({
+  day,
+  index,
+  slot,
+  tip,
+  over,
+  children,
+}: {
+  day: string
+  index: number
+  slot: number
+  tip: string
+  over?: boolean
+  children: ReactNode
+}) {
   return (
-    <figure className="chart" data-testid="trust-chart">
+    <g data-day={day} data-over={over || undefined}>
+      <title>{tip}</title>
+      <rect x={PAD.left + index * slot} y={PAD.top} width={slot} height={PLOT_H} className="chart-hit" />
+      {children}
+    </g>
+  )
+}
+
+interface Column {
+  label: string
+  numeric?: boolean
+  cell: (d: Day, i: number) => ReactNode
+}
+
+/**
+ * What both charts share: the caption with its legend, the plot (patterns, value and day axes, the
+ * summary screen readers hear) and, beside it, the same numbers day by day as a table.
+ */
+function ChartFrame({
+  testId,
+  title,
+  legend,
+  summary,
+  ids,
+  days,
+  slot,
+  top,
+  valueLabel,
+  columns,
+  children,
+}: {
+  testId: string
+  title: string
+  legend: ReactNode
+  summary: string
+  ids: PatternIds
+  days: readonly Day[]
+  slot: number
+  top: number
+  valueLabel: (v: number) => string
+  columns: readonly Column[]
+  children: ReactNode
+}) {
+  const titleId = `${ids.approved}-title`
+  return (
+    <figure className="chart" data-testid={testId}>
       <figcaption>
-        <h3>Trust ledger</h3>
-        <ul className="chart-legend">
-          <li>
-            <Swatch pattern={ids.approved} /> Approved without edit{' '}
-            <strong className="num">{totals.approved}</strong>
-          </li>
-          <li>
-            <Swatch pattern={ids.edited} /> Edited <strong className="num">{totals.edited}</strong>
-          </li>
-          <li>
-            <Swatch pattern={ids.rejected} /> Rejected <strong className="num">{totals.rejected}</strong>
-          </li>
-        </ul>
+        <h3>{title}</h3>
+        <ul className="chart-legend">{legend}</ul>
       </figcaption>
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby={titleId} className="chart-svg">
         <title id={titleId}>{summary}</title>
         <Patterns ids={ids} />
-        <ValueAxis top={top} label={(v) => String(v)} />
-        {days.map((d, i) => {
-          const x = PAD.left + i * slot + (slot - bar) / 2
-          let base = PAD.top + PLOT_H
-          const parts: { key: string; value: number; pattern: string }[] = [
-            { key: 'approved', value: d.approvedNoEdit, pattern: ids.approved },
-            { key: 'edited', value: d.edited, pattern: ids.edited },
-            { key: 'rejected', value: d.rejected, pattern: ids.rejected },
-          ]
-          return (
-            <g key={d.day} data-day={d.day}>
-              <title>{trustText(d)}</title>
-              {/* The whole slot answers the pointer, not only the (maybe empty) bar. */}
-              <rect x={PAD.left + i * slot} y={PAD.top} width={slot} height={PLOT_H} className="chart-hit" />
-              {parts.map((p) => {
-                if (p.value === 0) return null
-                const h = y(p.value)
-                base -= h
-                return (
-                  <rect
-                    key={p.key}
-                    x={x}
-                    y={base}
-                    width={bar}
-                    height={h}
-                    fill={`url(#${p.pattern})`}
-                    className="chart-bar"
-                  />
-                )
-              })}
-            </g>
-          )
-        })}
+        <ValueAxis top={top} label={valueLabel} />
+        {children}
         <DayAxis days={days} slot={slot} />
       </svg>
       <details className="chart-table">
@@ -191,34 +193,109 @@ export function TrustChart({ days }: { days: readonly Day[] }) {
           <thead>
             <tr>
               <th scope="col">Day</th>
-              <th scope="col" className="num">
-                Approved without edit
-              </th>
-              <th scope="col" className="num">
-                Edited
-              </th>
-              <th scope="col" className="num">
-                Rejected
-              </th>
-              <th scope="col" className="num">
-                Trust score
-              </th>
+              {columns.map((c) => (
+                <th key={c.label} scope="col" className={c.numeric ? 'num' : undefined}>
+                  {c.label}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
-            {days.map((d) => (
+            {days.map((d, i) => (
               <tr key={d.day}>
                 <td>{dayLabel(d.day)}</td>
-                <td className="num">{d.approvedNoEdit}</td>
-                <td className="num">{d.edited}</td>
-                <td className="num">{d.rejected}</td>
-                <td className="num">{d.score === null ? '—' : d.score.toFixed(2)}</td>
+                {columns.map((c) => (
+                  <td key={c.label} className={c.numeric ? 'num' : undefined}>
+                    {c.cell(d, i)}
+                  </td>
+                ))}
               </tr>
             ))}
           </tbody>
         </table>
       </details>
     </figure>
+  )
+}
+
+const decided = (d: Day) => d.approvedNoEdit + d.edited + d.rejected
+
+function trustText(d: Day): string {
+  return `${dayLabel(d.day)}: ${d.approvedNoEdit} approved without edit, ${d.edited} edited, ${d.rejected} rejected`
+}
+
+const TRUST_COLUMNS: readonly Column[] = [
+  { label: 'Approved without edit', numeric: true, cell: (d) => d.approvedNoEdit },
+  { label: 'Edited', numeric: true, cell: (d) => d.edited },
+  { label: 'Rejected', numeric: true, cell: (d) => d.rejected },
+  { label: 'Trust score', numeric: true, cell: (d) => (d.score === null ? '—' : d.score.toFixed(2)) },
+]
+
+export function TrustChart({ days }: { days: readonly Day[] }) {
+  const ids = usePatternIds()
+  const top = Math.max(1, ...days.map(decided))
+  const { slot, bar, barX } = dayBars(days.length)
+  const y = (v: number) => (v / top) * PLOT_H
+  const sum = (key: 'approvedNoEdit' | 'edited' | 'rejected') => days.reduce((n, d) => n + d[key], 0)
+  const totals = { approved: sum('approvedNoEdit'), edited: sum('edited'), rejected: sum('rejected') }
+  const summary = `Trust ledger over ${days.length} days: ${totals.approved} approved without edit, ${totals.edited} edited, ${totals.rejected} rejected.`
+  const legend = (
+    <>
+      <li>
+        <Swatch pattern={ids.approved} /> Approved without edit{' '}
+        <strong className="num">{totals.approved}</strong>
+      </li>
+      <li>
+        <Swatch pattern={ids.edited} /> Edited <strong className="num">{totals.edited}</strong>
+      </li>
+      <li>
+        <Swatch pattern={ids.rejected} /> Rejected <strong className="num">{totals.rejected}</strong>
+      </li>
+    </>
+  )
+  return (
+    <ChartFrame
+      testId="trust-chart"
+      title="Trust ledger"
+      legend={legend}
+      summary={summary}
+      ids={ids}
+      days={days}
+      slot={slot}
+      top={top}
+      valueLabel={(v) => String(v)}
+      columns={TRUST_COLUMNS}
+    >
+      {days.map((d, i) => {
+        const x = barX(i)
+        let base = PAD.top + PLOT_H
+        const parts: { key: string; value: number; pattern: string }[] = [
+          { key: 'approved', value: d.approvedNoEdit, pattern: ids.approved },
+          { key: 'edited', value: d.edited, pattern: ids.edited },
+          { key: 'rejected', value: d.rejected, pattern: ids.rejected },
+        ]
+        return (
+          <DaySlot key={d.day} day={d.day} index={i} slot={slot} tip={trustText(d)}>
+            {parts.map((p) => {
+              if (p.value === 0) return null
+              const h = y(p.value)
+              base -= h
+              return (
+                <rect
+                  key={p.key}
+                  x={x}
+                  y={base}
+                  width={bar}
+                  height={h}
+                  fill={`url(#${p.pattern})`}
+                  className="chart-bar"
+                />
+              )
+            })}
+          </DaySlot>
+        )
+      })}
+    </ChartFrame>
   )
 }
 
@@ -232,12 +309,10 @@ export function CostChart({
   currency: string
 }) {
   const ids = usePatternIds()
-  const titleId = `${ids.over}-title`
   const limit = budget === null ? null : Number(budget)
   const costs = days.map((d) => Number(d.cost))
   const top = Math.max(limit === null ? 0 : limit * 1.15, ...costs, 0.01)
-  const slot = PLOT_W / Math.max(1, days.length)
-  const bar = Math.max(1, slot * 0.7)
+  const { slot, bar, barX } = dayBars(days.length)
   const y = (v: number) => PAD.top + PLOT_H - (v / top) * PLOT_H
   const over = (c: number) => limit !== null && c > limit
   const overDays = costs.filter(over).length
@@ -248,92 +323,79 @@ export function CostChart({
     (limit === null
       ? 'no daily budget set.'
       : `daily budget ${money(limit)}, exceeded on ${overDays} of ${days.length} days.`)
+  const legend = (
+    <>
+      <li>
+        <Swatch pattern={ids.approved} /> Within budget
+      </li>
+      <li>
+        <Swatch pattern={ids.over} /> Over budget <span aria-hidden="true">▲</span>{' '}
+        <strong className="num">{overDays}</strong> {overDays === 1 ? 'day' : 'days'}
+      </li>
+      <li>
+        <span className="budget-key" aria-hidden="true" />{' '}
+        {limit === null ? 'No daily budget' : `Budget ${money(limit)} a day`}
+      </li>
+    </>
+  )
+  const columns: Column[] = [
+    { label: 'Spend', numeric: true, cell: (d) => formatMoney(d.cost, currency) },
+    {
+      label: 'Against budget',
+      cell: (_, i) => (limit === null ? '—' : over(costs[i] ?? 0) ? '▲ Over' : 'Within'),
+    },
+  ]
   return (
-    <figure className="chart" data-testid="cost-chart">
-      <figcaption>
-        <h3>Spend per day</h3>
-        <ul className="chart-legend">
-          <li>
-            <Swatch pattern={ids.approved} /> Within budget
-          </li>
-          <li>
-            <Swatch pattern={ids.over} /> Over budget <span aria-hidden="true">▲</span>{' '}
-            <strong className="num">{overDays}</strong> {overDays === 1 ? 'day' : 'days'}
-          </li>
-          <li>
-            <span className="budget-key" aria-hidden="true" />{' '}
-            {limit === null ? 'No daily budget' : `Budget ${money(limit)} a day`}
-          </li>
-        </ul>
-      </figcaption>
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby={titleId} className="chart-svg">
-        <title id={titleId}>{summary}</title>
-        <Patterns ids={ids} />
-        <ValueAxis top={top} label={(v) => v.toLocaleString(undefined, { maximumFractionDigits: 2 })} />
-        {days.map((d, i) => {
-          const c = costs[i] ?? 0
-          const x = PAD.left + i * slot + (slot - bar) / 2
-          return (
-            <g key={d.day} data-day={d.day} data-over={over(c) || undefined}>
-              <title>{`${dayLabel(d.day)}: ${money(c)}${over(c) ? ' — over budget' : ''}`}</title>
-              <rect x={PAD.left + i * slot} y={PAD.top} width={slot} height={PLOT_H} className="chart-hit" />
-              {c > 0 && (
-                <rect
-                  x={x}
-                  y={y(c)}
-                  width={bar}
-                  height={PAD.top + PLOT_H - y(c)}
-                  fill={`url(#${over(c) ? ids.over : ids.approved})`}
-                  className="chart-bar"
-                />
-              )}
-              {over(c) && (
-                <text
-                  x={x + bar / 2}
-                  y={y(c) - 3}
-                  textAnchor="middle"
-                  className="chart-over-mark"
-                  aria-hidden="true"
-                >
-                  ▲
-                </text>
-              )}
-            </g>
-          )
-        })}
-        {limit !== null && (
-          <g className="chart-budget" aria-hidden="true">
-            <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(limit)} y2={y(limit)} />
-            <text x={WIDTH - PAD.right} y={y(limit) - 4} textAnchor="end">
-              Budget {money(limit)}
-            </text>
-          </g>
-        )}
-        <DayAxis days={days} slot={slot} />
-      </svg>
-      <details className="chart-table">
-        <summary>Day by day</summary>
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th scope="col">Day</th>
-              <th scope="col" className="num">
-                Spend
-              </th>
-              <th scope="col">Against budget</th>
-            </tr>
-          </thead>
-          <tbody>
-            {days.map((d, i) => (
-              <tr key={d.day}>
-                <td>{dayLabel(d.day)}</td>
-                <td className="num">{formatMoney(d.cost, currency)}</td>
-                <td>{limit === null ? '—' : over(costs[i] ?? 0) ? '▲ Over' : 'Within'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
-    </figure>
+    <ChartFrame
+      testId="cost-chart"
+      title="Spend per day"
+      legend={legend}
+      summary={summary}
+      ids={ids}
+      days={days}
+      slot={slot}
+      top={top}
+      valueLabel={(v) => v.toLocaleString(undefined, { maximumFractionDigits: 2 })}
+      columns={columns}
+    >
+      {days.map((d, i) => {
+        const c = costs[i] ?? 0
+        const x = barX(i)
+        const tip = `${dayLabel(d.day)}: ${money(c)}${over(c) ? ' — over budget' : ''}`
+        return (
+          <DaySlot key={d.day} day={d.day} index={i} slot={slot} tip={tip} over={over(c)}>
+            {c > 0 && (
+              <rect
+                x={x}
+                y={y(c)}
+                width={bar}
+                height={PAD.top + PLOT_H - y(c)}
+                fill={`url(#${over(c) ? ids.over : ids.approved})`}
+                className="chart-bar"
+              />
+            )}
+            {over(c) && (
+              <text
+                x={x + bar / 2}
+                y={y(c) - 3}
+                textAnchor="middle"
+                className="chart-over-mark"
+                aria-hidden="true"
+              >
+                ▲
+              </text>
+            )}
+          </DaySlot>
+        )
+      })}
+      {limit !== null && (
+        <g className="chart-budget" aria-hidden="true">
+          <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(limit)} y2={y(limit)} />
+          <text x={WIDTH - PAD.right} y={y(limit) - 4} textAnchor="end">
+            Budget {money(limit)}
+          </text>
+        </g>
+      )}
+    </ChartFrame>
   )
 }

@@ -4,12 +4,14 @@ import { useState, type FormEvent, type KeyboardEvent, type ReactNode } from 're
 import { Dialog } from '../ui/Dialog'
 import { Keys } from '../ui/Kbd'
 
-interface ReasonDialogProps {
+export interface ReasonDialogProps {
   title: string
+  /** What the text is about (what is being reviewed), shown under the title. */
   description?: ReactNode
   label: string
   submitLabel: string
   required: boolean
+  /** Shown when a required text is missing. */
   requiredMessage?: string
   onSubmit: (text: string) => void
   onClose: () => void

@@ -3,7 +3,7 @@
 // (`shift+r`), offline like any decision; the related task (`t`), agent (`o`) and request (`p`) one key away.
 import type { EscalationItem } from '../../../shared/contract-domain'
 import { useTenants } from '../app/tenants-store'
-import { CommandButtons, Facts, RelatedTask, ReviewSection } from '../reviews/ReviewParts'
+import { CommandButtons, Facts, RelatedTask, ReviewSection, stepTaken } from '../reviews/ReviewParts'
 import { ReviewSplit, type ReviewGroup } from '../reviews/ReviewSplit'
 import { IntentMark } from '../reviews/IntentMark'
 import { useLiveReview } from '../reviews/review-store'
@@ -83,8 +83,8 @@ function EscalationDetail({ item }: { item: EscalationItem }) {
           ['From', item.fromAgentName ?? 'An agent'],
           ['To', addressee(item)],
           ['Raised', formatDateTime(item.createdAt)],
-          ['Acknowledged', item.acknowledgedAt ? `${formatDateTime(item.acknowledgedAt)}${item.acknowledgedByName ? ` · ${item.acknowledgedByName}` : ''}` : null],
-          ['Resolved', item.resolvedAt ? `${formatDateTime(item.resolvedAt)}${item.resolvedByName ? ` · ${item.resolvedByName}` : ''}` : null],
+          ['Acknowledged', stepTaken(item.acknowledgedAt, item.acknowledgedByName)],
+          ['Resolved', stepTaken(item.resolvedAt, item.resolvedByName)],
         ]}
       />
       {item.preflight && item.status !== 'resolved' && <p className="banner banner-warning">{item.preflight.message}</p>}

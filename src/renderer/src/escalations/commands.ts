@@ -4,11 +4,11 @@
 import type { EscalationItem } from '../../../shared/contract-domain'
 import type { Command } from '../keyboard/registry'
 import { openNotesDialog } from '../reviews/NotesDialog'
-import { explain, queueReviewIntent } from '../reviews/review-actions'
+import { explain, queueReviewIntent, shortSubject } from '../reviews/review-actions'
 import { relatedCommands, reviewListCommands } from '../reviews/review-commands'
 import { ESCALATION_FILTERS, escalations, stepOnItsWay } from './escalations-store'
 
-const subject = (e: EscalationItem) => (e.context.length > 80 ? `${e.context.slice(0, 79)}…` : e.context)
+const subject = (e: EscalationItem) => shortSubject(e.context)
 
 function acknowledge(): void {
   const item = escalations.current()

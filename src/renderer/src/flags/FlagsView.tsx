@@ -4,7 +4,7 @@
 import type { FlagItem } from '../../../shared/contract-domain'
 import { useTenants } from '../app/tenants-store'
 import { IntentMark } from '../reviews/IntentMark'
-import { CommandButtons, Facts, RelatedTask, ReviewSection } from '../reviews/ReviewParts'
+import { CommandButtons, Facts, RelatedTask, ReviewSection, stepTaken } from '../reviews/ReviewParts'
 import { ReviewSplit } from '../reviews/ReviewSplit'
 import { useLiveReview } from '../reviews/review-store'
 import { formatAgo, formatDateTime, humanize } from '../ui/format'
@@ -94,7 +94,7 @@ function FlagDetail({ item }: { item: FlagItem }) {
           ['Detected by', methodLabel(item.detectionMethod)],
           ['Confidence', <Confidence key="c" score={item.confidenceScore} />],
           ['Raised', formatDateTime(item.createdAt)],
-          ['Reviewed', item.reviewedAt ? `${formatDateTime(item.reviewedAt)}${item.reviewedByName ? ` · ${item.reviewedByName}` : ''}` : null],
+          ['Reviewed', stepTaken(item.reviewedAt, item.reviewedByName)],
         ]}
       />
       {item.preflight && item.status === 'pending' && <p className="banner banner-warning">{item.preflight.message}</p>}

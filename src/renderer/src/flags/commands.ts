@@ -4,7 +4,7 @@
 import type { FlagItem } from '../../../shared/contract-domain'
 import type { Command } from '../keyboard/registry'
 import { openNotesDialog } from '../reviews/NotesDialog'
-import { explain, queueReviewIntent } from '../reviews/review-actions'
+import { explain, queueReviewIntent, shortSubject } from '../reviews/review-actions'
 import { relatedCommands, reviewListCommands } from '../reviews/review-commands'
 import { humanize } from '../ui/format'
 import { FLAG_FILTERS, flags } from './flags-store'
@@ -16,10 +16,7 @@ const VERDICTS: Record<Verdict, { title: string; action: string; done: string }>
   false_positive: { title: 'Mark as a false positive', action: 'False positive', done: 'Marked false positive' },
 }
 
-export const flagSubject = (f: FlagItem) => {
-  const text = f.flaggedContent ?? `${humanize(f.detectionMethod)} flag`
-  return text.length > 80 ? `${text.slice(0, 79)}…` : text
-}
+export const flagSubject = (f: FlagItem) => shortSubject(f.flaggedContent ?? `${humanize(f.detectionMethod)} flag`)
 
 function review(verdict: Verdict): void {
   const item = flags.current()

@@ -1,21 +1,14 @@
 // The text a review step asks for — an escalation's resolution, notes on a flag, a change set's
 // comment — in a modal dialog (decisions/ReasonDialog on ui/Dialog: traps keys, ⌘/Ctrl+Enter
 // submits, Esc cancels). A view's command opens it with `openNotesDialog`; ReviewSplit hosts it.
-import type { ReactNode } from 'react'
 import { create } from 'zustand'
-import { ReasonDialog } from '../decisions/ReasonDialog'
+import { ReasonDialog, type ReasonDialogProps } from '../decisions/ReasonDialog'
 
-export interface NotesRequest {
-  title: string
-  /** What is being reviewed, shown under the title. */
-  description?: ReactNode
-  label: string
-  submitLabel: string
-  required: boolean
-  /** Shown when a required text is missing. */
-  requiredMessage?: string
-  onSubmit: (text: string) => void
-}
+/** What a review step asks for: the dialog's wording and what to do with the text; the host closes it. */
+export type NotesRequest = Pick<
+  ReasonDialogProps,
+  'title' | 'description' | 'label' | 'submitLabel' | 'required' | 'requiredMessage' | 'onSubmit'
+>
 
 const useNotes = create<{ request: NotesRequest | null; seq: number }>(() => ({ request: null, seq: 0 }))
 
@@ -30,17 +23,5 @@ function close(): void {
 export function NotesDialogHost() {
   const { request, seq } = useNotes()
   if (!request) return null
-  return (
-    <ReasonDialog
-      key={seq}
-      title={request.title}
-      description={request.description}
-      label={request.label}
-      submitLabel={request.submitLabel}
-      required={request.required}
-      requiredMessage={request.requiredMessage}
-      onSubmit={request.onSubmit}
-      onClose={close}
-    />
-  )
+  return <ReasonDialog key={seq} {...request} onClose={close} />
 }

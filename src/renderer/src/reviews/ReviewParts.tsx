@@ -16,6 +16,11 @@ export function ReviewSection({ title, id, children }: { title: string; id?: str
   )
 }
 
+/** When a step was taken and, if known, by whom, for the facts grid; null (the pair left out) when it was not taken. */
+export function stepTaken(at: string | null, by: string | null): string | null {
+  return at ? `${formatDateTime(at)}${by ? ` · ${by}` : ''}` : null
+}
+
 /** Label / value pairs; a null value leaves its pair out. */
 export function Facts({ facts }: { facts: readonly (readonly [string, ReactNode | null])[] }) {
   return (

@@ -44,6 +44,11 @@ export interface ReviewIntent<T extends ReviewRow> {
   subject: string
 }
 
+/** A subject short enough for a toast or a dialog's description: at most 80 characters. */
+export function shortSubject(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text
+}
+
 /** The review step most recently queued, while its hold window lasts: what `z` undoes in a review view. */
 let lastHeld: { store: ReviewStore<ReviewRow, string>; clientMutationId: string; holdUntil: number } | null = null
 
