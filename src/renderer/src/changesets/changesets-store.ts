@@ -22,6 +22,7 @@ export const CHANGESET_FILTERS: readonly StatusOption<ChangesetStatus>[] = [
 export const changesets = createReviewStore<ChangesetItem, ChangesetStatus>({
   initialStatus: 'pending_review',
   load: (args) => call('changesets.list', args),
+  tables: ['changesets', 'changeset_patches'],
 })
 
 /** The id of the diff's scroll area: Enter, n and p take the keyboard there. */

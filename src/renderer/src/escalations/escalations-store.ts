@@ -16,6 +16,7 @@ export const ESCALATION_FILTERS: readonly StatusOption<EscalationStatus>[] = [
 export const escalations = createReviewStore<EscalationItem, EscalationStatus>({
   initialStatus: 'open',
   load: (args) => call('escalations.list', args),
+  tables: ['escalations', 'approvals', 'tasks'],
 })
 
 /** What my queued intent on it will do, or undefined when none: a queued acknowledge still allows resolving. */

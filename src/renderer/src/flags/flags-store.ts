@@ -16,4 +16,5 @@ export const FLAG_FILTERS: readonly StatusOption<FlagStatus>[] = [
 export const flags = createReviewStore<FlagItem, FlagStatus>({
   initialStatus: 'pending',
   load: (args) => call('flags.list', args),
+  tables: ['hallucination_flags', 'approvals', 'tasks'],
 })

@@ -37,6 +37,8 @@ export interface ReviewState<T extends ReviewRow, S extends string> {
 
 export interface ReviewStore<T extends ReviewRow, S extends string> {
   use: UseBoundStore<StoreApi<ReviewState<T, S>>>
+  /** The replica tables the rows are read from: a change to any other cannot alter them. */
+  sources: ReadonlySet<string>
   /** Re-reads the rows; resolves once a read that started after this call has answered. */
   reload(): Promise<void>
   setStatus(status: S): void
@@ -48,12 +50,17 @@ export interface ReviewStore<T extends ReviewRow, S extends string> {
   clearOptimistic(id: string): void
 }
 
+/** What every review list reads besides its own tables: my intents (the marks), agent and reviewer names, my standing (preflight). */
+const COMMON_SOURCES = ['pending_mutations', 'agents', 'profiles', 'tenants', 'tenant_members', 'role_permissions']
+
 /** How many rows a view reads at once: review queues are short; more shows a "first N of M" note. */
 const REVIEW_PAGE = 500
 
 export function createReviewStore<T extends ReviewRow, S extends string>(opts: {
   initialStatus: S
   load: (args: { status: S; tenantId?: string; limit: number; offset: number }) => Promise<{ items: T[]; total: number }>
+  /** The view's own replica tables (its rows and what they join), besides COMMON_SOURCES. */
+  tables: readonly string[]
 }): ReviewStore<T, S> {
   const use = create<ReviewState<T, S>>(() => ({
     status: opts.initialStatus,
@@ -100,6 +107,7 @@ export function createReviewStore<T extends ReviewRow, S extends string>(opts: {
 
   return {
     use,
+    sources: new Set([...COMMON_SOURCES, ...opts.tables]),
     reload,
     setStatus(status) {
       if (use.getState().status === status) return
@@ -152,13 +160,15 @@ const CHANGE_COALESCE_MS = 100
 
 /**
  * While the view is mounted: read at once (the rows of the last visit show meanwhile), again after
- * each replica change (a first sync sends many: coalesced) and whenever the tenant scope changes.
+ * each change to a table the rows come from (a first sync sends many: coalesced; decisions, audit
+ * entries and payments, say, churn without touching them) and whenever the tenant scope changes.
  */
-export function useLiveReview(store: Pick<ReviewStore<ReviewRow, string>, 'reload'>): void {
+export function useLiveReview(store: Pick<ReviewStore<ReviewRow, string>, 'reload' | 'sources'>): void {
   useEffect(() => {
     void store.reload()
     let timer: ReturnType<typeof setTimeout> | null = null
-    const offData = on('data.changed', () => {
+    const offData = on('data.changed', ({ tables }) => {
+      if (!tables.some((t) => store.sources.has(t))) return
       timer ??= setTimeout(() => {
         timer = null
         void store.reload()
