@@ -67,7 +67,7 @@ function Review({ item }: { item: ChangesetItem }) {
         {when}
         {item.status === 'applied' && ', and since applied'}.
       </p>
-      {item.reviewComment && <blockquote className="cs-comment">{item.reviewComment}</blockquote>}
+      {item.reviewComment && <blockquote className="review-quote">{item.reviewComment}</blockquote>}
     </div>
   )
 }
@@ -138,7 +138,7 @@ export function ChangesetDetail({ item }: { item: ChangesetItem }) {
   })
 
   return (
-    <article className="cs-detail" data-testid="changeset-detail" data-changeset-id={item.id}>
+    <article className="review-detail-body cs-detail" data-testid="changeset-detail" data-changeset-id={item.id}>
       <div className="review-detail-kicker">
         <StatusTag status={item.status} />
         {item.agentName && <span>by {item.agentName}</span>}

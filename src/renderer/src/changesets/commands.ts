@@ -7,11 +7,10 @@ import { go } from '../app/router-store'
 import { toggleDiffLayout, LAYOUT_LABEL } from '../diff/diff-layout'
 import type { Command } from '../keyboard/registry'
 import { openNotesDialog } from '../reviews/NotesDialog'
-import { openReviewDetail, queueReviewIntent } from '../reviews/review-actions'
+import { explain, openReviewDetail, queueReviewIntent } from '../reviews/review-actions'
 import { reviewListCommands } from '../reviews/review-commands'
 import { announce } from '../ui/announce'
 import { humanize } from '../ui/format'
-import { showToast } from '../ui/toast-store'
 import {
   CHANGESET_DIFF_ID,
   CHANGESET_FILTERS,
@@ -41,10 +40,7 @@ function review(verdict: Verdict): void {
   const item = changesets.current()
   if (!item) return
   const blocked = reviewBlocked(item)
-  if (blocked) {
-    showToast({ tone: 'info', message: blocked, ms: 4000 })
-    return
-  }
+  if (blocked) return explain(blocked)
   const approving = verdict === 'approved'
   openNotesDialog({
     title: approving ? 'Approve the change set' : 'Request changes',

@@ -125,7 +125,6 @@ export function EscalationsView() {
       title="Escalations"
       store={escalations}
       filters={ESCALATION_FILTERS}
-      countLabel={(total, status) => `${total.toLocaleString()} ${status === 'all' ? 'in all' : status}`}
       group={groupEscalations}
       row={(item) => <EscalationRow item={item} />}
       pendingAction={pendingAction}

@@ -87,7 +87,7 @@ function FlagDetail({ item }: { item: FlagItem }) {
       </div>
       <h2 className="review-detail-title">Suspected hallucination by {item.agentName ?? 'an agent'}</h2>
       <ReviewSection title="Flagged content">
-        <blockquote className="review-quote">{item.flaggedContent ?? 'The detector kept no excerpt.'}</blockquote>
+        <blockquote className="review-quote review-quote-suspect">{item.flaggedContent ?? 'The detector kept no excerpt.'}</blockquote>
       </ReviewSection>
       <Facts
         facts={[
@@ -127,7 +127,6 @@ export function FlagsView() {
       title="Flags"
       store={flags}
       filters={FLAG_FILTERS}
-      countLabel={(total, status) => `${total.toLocaleString()} ${status === 'all' ? 'in all' : status}`}
       row={(item) => <FlagRow item={item} />}
       pendingAction={pendingAction}
       detail={(item) => <FlagDetail item={item} />}

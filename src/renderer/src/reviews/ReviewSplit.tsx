@@ -27,8 +27,8 @@ export interface ReviewSplitProps<T extends ReviewRow, S extends string> {
   title: string
   store: ReviewStore<T, S>
   filters: readonly StatusOption<S>[]
-  /** "3 open": the count beside the title for the current filter. */
-  countLabel: (total: number, status: S) => string
+  /** "3 open": the count beside the title for the current filter; by default the total and the status's own word. */
+  countLabel?: (total: number, status: S) => string
   /** Groups in list order; one unlabelled group when absent. */
   group?: (items: readonly T[]) => ReviewGroup<T>[]
   /** A row's content; the intent mark is added after it. */
@@ -43,6 +43,8 @@ export interface ReviewSplitProps<T extends ReviewRow, S extends string> {
 }
 
 export const REVIEW_DETAIL_ID = 'review-detail'
+
+const statusCount = (total: number, status: string) => `${total.toLocaleString()} ${status === 'all' ? 'in all' : status}`
 
 export function ReviewSplit<T extends ReviewRow, S extends string>(p: ReviewSplitProps<T, S>) {
   const headingId = useId()
@@ -65,7 +67,7 @@ export function ReviewSplit<T extends ReviewRow, S extends string>(p: ReviewSpli
           <header className="review-header">
             <h1 id={headingId}>{p.title}</h1>
             <span className="muted" data-testid={`${p.testId}-count`}>
-              {loaded ? p.countLabel(total, status) : ''}
+              {loaded ? (p.countLabel ?? statusCount)(total, status) : ''}
             </span>
             <span className="review-header-spacer" />
             <StatusFilter options={p.filters} value={status} onChange={(s) => p.store.setStatus(s)} />
