@@ -11,6 +11,7 @@ import { createAgent } from '../support/fixtures'
 import { chromiumUnavailable, startConsoleRig, type ConsoleRig } from './harness'
 import { screenshot, until, withSignedIn } from './helpers/console'
 import { addedFile, createChangeset, modifiedFile, serverReview } from './helpers/changeset-fixtures'
+import { queueDepth, waitForEmptyQueue } from './helpers/review-fixtures'
 import { createReviewer, createWorkspace, type Workspace } from './helpers/workspace'
 
 const skip = chromiumUnavailable()
@@ -338,7 +339,7 @@ describe.skipIf(skip)('change sets: read the diff and review from the keyboard',
         2000,
         10,
       )
-      expect(await page.locator(`${rowSel(a.id)} [data-testid="intent-mark"]`).innerText()).toMatch(/Approve/)
+      expect(await page.locator(`${rowSel(a.id)} [data-testid="intent-mark"]`).innerText()).toMatch(/Approve · (Queued|Sending)/)
 
       // c: request changes — a comment is required.
       await page.keyboard.press('c')
@@ -356,7 +357,7 @@ describe.skipIf(skip)('change sets: read the diff and review from the keyboard',
         10,
       )
       expect(await page.locator(`${rowSel(b.id)} [data-testid="intent-mark"]`).innerText()).toMatch(
-        /Request changes/,
+        /Request changes · (Queued|Sending)/,
       )
 
       await expectOnServerOnce(a.id, 'approved', 'Matches the new refund policy.', ws.reviewer.id)
@@ -373,10 +374,7 @@ describe.skipIf(skip)('change sets: read the diff and review from the keyboard',
       )
       expect((await focusInfo(page)).rowId).toBe(c.id)
       // Still once each once the queue has drained; the third is untouched.
-      await until(
-        async () => Number(await page.getByTestId('queue-depth').getAttribute('data-depth')) === 0,
-        'an empty queue',
-      )
+      await waitForEmptyQueue(page)
       for (const cs of [a, b]) expect((await serverReview(cs.id)).ledger).toEqual({ applied: 1, refused: 0 })
       expect(await serverReview(c.id)).toMatchObject({
         status: 'pending_review',
@@ -409,7 +407,7 @@ describe.skipIf(skip)('change sets: read the diff and review from the keyboard',
       await review(page, 'Shift+R', 'Keep the table until the March close.')
       // Both wait in the queue, marked on their rows; the server has neither.
       await until(
-        async () => Number(await page.getByTestId('queue-depth').getAttribute('data-depth')) === 2,
+        async () => (await queueDepth(page)) === 2,
         'two queued reviews',
       )
       for (const cs of [d, e]) {
@@ -431,10 +429,7 @@ describe.skipIf(skip)('change sets: read the diff and review from the keyboard',
       await setOffline(page, false)
       await expectOnServerOnce(d.id, 'approved', null, ws.reviewer.id)
       await expectOnServerOnce(e.id, 'rejected', 'Keep the table until the March close.', ws.reviewer.id)
-      await until(
-        async () => Number(await page.getByTestId('queue-depth').getAttribute('data-depth')) === 0,
-        'an empty queue',
-      )
+      await waitForEmptyQueue(page)
       await until(
         async () => (await page.locator(`${rowSel(d.id)}, ${rowSel(e.id)}`).count()) === 0,
         'both reviewed change sets gone from the pending list',
@@ -479,7 +474,7 @@ describe.skipIf(skip)('change sets: read the diff and review from the keyboard',
       await focusRow(page, g.id)
       await review(page, 'a', 'Fine by me.')
       await until(
-        async () => Number(await page.getByTestId('queue-depth').getAttribute('data-depth')) === 1,
+        async () => (await queueDepth(page)) === 1,
         'one queued review',
       )
       await admin().query(

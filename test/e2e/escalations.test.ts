@@ -13,10 +13,12 @@ import {
   createEscalation,
   focusReviewRow,
   intentMark,
+  queueDepth,
   reviewRow,
   serverEffects,
   serverEscalation,
   toggleWorkOffline,
+  waitForEmptyQueue,
 } from './helpers/review-fixtures'
 import { createReviewer, createWorkspace, type Reviewer, type Workspace } from './helpers/workspace'
 
@@ -102,6 +104,7 @@ describe.skipIf(skip)('escalations view', () => {
     expect(await serverEscalation(id)).toMatchObject({ acknowledged_by: ws.reviewer.id, resolved_by: ws.reviewer.id, resolution })
     await reviewRow(page, LIST, id).waitFor({ state: 'detached', timeout: 20_000 })
     expect((await activeElementInfo(page)).inApp).toBe(true)
+    await waitForEmptyQueue(page)
     expect(await serverEffects('escalation.acknowledge', id)).toEqual({ applied: 1, refused: 0, audit: 1 })
     expect(await serverEffects('escalation.resolve', id)).toEqual({ applied: 1, refused: 0, audit: 1 })
   }
@@ -232,7 +235,7 @@ describe.skipIf(skip)('escalations view', () => {
     await screenshot(page, 'escalations-offline-queued-light')
 
     // Past the hold window, still offline: both wait in the queue and the server has seen nothing.
-    await until(async () => Number(await page.getByTestId('queue-depth').getAttribute('data-depth')) === 2, 'a queue of 2')
+    await until(async () => (await queueDepth(page)) === 2, 'a queue of 2')
     await until(async () => /Queued/.test(await mark(ids.budgetToAgent).innerText()), 'the row still queued')
     expect(await serverEscalation(ids.budgetToAgent)).toMatchObject({ status: 'pending', acknowledged_by: null })
     expect(await serverEffects('escalation.acknowledge', ids.budgetToAgent)).toEqual({ applied: 0, refused: 0, audit: 0 })
@@ -246,10 +249,10 @@ describe.skipIf(skip)('escalations view', () => {
     try {
       await focusReviewRow(page, LIST, ids.milestone)
       await page.keyboard.press('a')
-      await expect.poll(() => mark(ids.milestone).innerText(), { timeout: 2000 }).toMatch(/Acknowledge/)
-      await until(async () => Number(await page.getByTestId('queue-depth').getAttribute('data-depth')) === 1, 'the step held in the queue')
+      await expect.poll(() => mark(ids.milestone).innerText(), { timeout: 2000 }).toMatch(/Acknowledge · Queued/)
+      await until(async () => (await queueDepth(page)) === 1, 'the step held in the queue')
       await page.keyboard.press('z')
-      await until(async () => Number(await page.getByTestId('queue-depth').getAttribute('data-depth')) === 0, 'the queue emptied by z')
+      await until(async () => (await queueDepth(page)) === 0, 'the queue emptied by z')
       await until(async () => (await mark(ids.milestone).count()) === 0, 'the mark gone from the row')
       expect(await serverEscalation(ids.milestone)).toMatchObject({ status: 'pending', acknowledged_by: null })
       expect(await serverEffects('escalation.acknowledge', ids.milestone)).toEqual({ applied: 0, refused: 0, audit: 0 })

@@ -8,7 +8,17 @@ import type { Page } from 'playwright-core'
 import { createAgent, createApproval, createTask } from '../support/fixtures'
 import { chromiumUnavailable, startConsoleRig, type ConsoleRig } from './harness'
 import { activeElementInfo, consoleErrors, focusedRowId, openSignedIn, screenshot, shownApprovalId, until, waitForFocusOnRow } from './helpers/console'
-import { createFlag, focusReviewRow, intentMark, reviewRow, serverEffects, serverFlag, toggleWorkOffline } from './helpers/review-fixtures'
+import {
+  createFlag,
+  focusReviewRow,
+  intentMark,
+  queueDepth,
+  reviewRow,
+  serverEffects,
+  serverFlag,
+  toggleWorkOffline,
+  waitForEmptyQueue,
+} from './helpers/review-fixtures'
 import { createWorkspace, type Workspace } from './helpers/workspace'
 
 const skip = chromiumUnavailable()
@@ -106,6 +116,7 @@ describe.skipIf(skip)('flags view', () => {
     })
     await reviewRow(page, LIST, ids.paidTwice).waitFor({ state: 'detached', timeout: 20_000 })
     expect(await focusedRowId(page)).toBe(ids.refundWindow)
+    await waitForEmptyQueue(page)
     expect(await serverEffects('flag.review', ids.paidTwice)).toEqual({ applied: 1, refused: 0, audit: 1 })
 
     // Reviewed (2) keeps it with its notes.
@@ -131,7 +142,7 @@ describe.skipIf(skip)('flags view', () => {
     await expect.poll(() => mark(ids.sunday).innerText(), { timeout: 2000 }).toMatch(/Confirm · Queued/)
     await screenshot(page, 'flags-offline-queued-light')
 
-    await until(async () => Number(await page.getByTestId('queue-depth').getAttribute('data-depth')) === 2, 'a queue of 2')
+    await until(async () => (await queueDepth(page)) === 2, 'a queue of 2')
     expect((await serverFlag(ids.refundWindow)).status).toBe('pending')
     expect((await serverFlag(ids.sunday)).status).toBe('pending')
     expect(await serverEffects('flag.review', ids.refundWindow)).toEqual({ applied: 0, refused: 0, audit: 0 })
@@ -140,6 +151,7 @@ describe.skipIf(skip)('flags view', () => {
     await until(async () => (await serverFlag(ids.sunday)).status === 'confirmed', 'both verdicts on the server', 30_000)
     expect(await serverFlag(ids.refundWindow)).toEqual({ status: 'false_positive', reviewed_by: ws.reviewer.id, notes: 'Clause 7 does allow 60 days.' })
     expect(await serverFlag(ids.sunday)).toEqual({ status: 'confirmed', reviewed_by: ws.reviewer.id, notes: null })
+    await waitForEmptyQueue(page)
     expect(await serverEffects('flag.review', ids.refundWindow)).toEqual({ applied: 1, refused: 0, audit: 1 })
     expect(await serverEffects('flag.review', ids.sunday)).toEqual({ applied: 1, refused: 0, audit: 1 })
 

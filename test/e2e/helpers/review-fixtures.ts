@@ -131,6 +131,19 @@ export async function focusReviewRow(page: Page, listTestId: string, id: string,
   throw new Error(`row ${id} not reached in ${maxSteps} steps`)
 }
 
+/** How many intents the console holds, queues or is sending (the status bar's queue depth). */
+export async function queueDepth(page: Page): Promise<number> {
+  return Number(await page.getByTestId('queue-depth').getAttribute('data-depth'))
+}
+
+/**
+ * Waits until nothing is held, queued or being sent: only then can an "exactly once" check on the
+ * server not be overtaken by a second push still on its way.
+ */
+export async function waitForEmptyQueue(page: Page, timeoutMs = 30_000): Promise<void> {
+  await until(async () => (await queueDepth(page)) === 0, 'an empty queue', timeoutMs)
+}
+
 /** Toggles Work offline from the command palette, keyboard only; the focus returns to where it was. */
 export async function toggleWorkOffline(page: Page, expected: 'offline' | 'online'): Promise<void> {
   await page.keyboard.press('Control+k')
