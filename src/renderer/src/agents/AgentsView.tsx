@@ -5,7 +5,7 @@
 import { useEffect, useRef, type FocusEvent } from 'react'
 import type { AgentDetail, AgentRequest, DecisionKind } from '../../../shared/contract-domain'
 import type { z } from 'zod'
-import { on } from '../app/api'
+import { useReplicaChanges } from '../app/replica-changes'
 import { go, useRouter } from '../app/router-store'
 import { useTenantScope } from '../app/tenant-scope'
 import { useTenants } from '../app/tenants-store'
@@ -34,7 +34,7 @@ const WATCHED = new Set([
   'approval_decisions',
   'profiles',
 ])
-const REFRESH_MS = 300
+const reloadAgents = () => void loadAgents()
 
 const STATUS_ICON: Record<string, string> = { active: '●', inactive: '○', suspended: '‖', error: '×' }
 
@@ -229,23 +229,6 @@ function AgentPanel({ detail }: { detail: AgentDetail }) {
   )
 }
 
-function useRefreshOnChange(): void {
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | null = null
-    const off = on('data.changed', ({ tables }) => {
-      if (timer || !tables.some((t) => WATCHED.has(t))) return
-      timer = setTimeout(() => {
-        timer = null
-        void loadAgents()
-      }, REFRESH_MS)
-    })
-    return () => {
-      off()
-      if (timer) clearTimeout(timer)
-    }
-  }, [])
-}
-
 export function AgentsView() {
   const { agents, loaded, error, selectedId, detail, detailError } = useAgents()
   const scope = useTenantScope((s) => s.tenantId)
@@ -256,7 +239,7 @@ export function AgentsView() {
   useEffect(() => {
     void loadAgents()
   }, [scope])
-  useRefreshOnChange()
+  useReplicaChanges(WATCHED, reloadAgents)
 
   // Sent here for one agent: show it and put the keyboard focus on its row once the list has it.
   useEffect(() => {

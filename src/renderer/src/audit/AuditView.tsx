@@ -4,7 +4,7 @@
 // entries" or names the first broken entry and shows it, highlighted. Export CSV saves what the
 // filters show.
 import { useEffect, type MouseEvent } from 'react'
-import { on } from '../app/api'
+import { useReplicaChanges } from '../app/replica-changes'
 import { useTenantScope } from '../app/tenant-scope'
 import { useTenants } from '../app/tenants-store'
 import { exportCsv } from '../exports/export-csv'
@@ -30,7 +30,15 @@ import {
 import { changeSummary, EntryDiff } from './EntryDiff'
 import './audit.css'
 
-const REFRESH_MS = 300
+/** Tables whose changes can alter what this view shows: the log, and the names of its actors. */
+const WATCHED = new Set(['audit_log', 'agents', 'profiles'])
+
+/** After a replica change: the page on screen, and the values the filters offer. */
+function reloadAudit(): void {
+  void loadAuditPage()
+  void loadFacets()
+}
+
 const COLUMNS = 6
 
 const BREAK_REASONS = {
@@ -137,7 +145,7 @@ function VerifyOutcome({
   const { verdict } = v
   if (verdict.ok) {
     return (
-      <p className="banner banner-confirm verify-ok" data-testid="verify-result" data-ok="true">
+      <p className="banner banner-ok" data-testid="verify-result" data-ok="true">
         Verified {verdict.entries.toLocaleString()} entries of {tenantName(verdict.tenantId)}: the chain is
         intact.
       </p>
@@ -147,7 +155,6 @@ function VerifyOutcome({
   return (
     <div
       className="banner banner-error verify-broken"
-
       data-testid="verify-result"
       data-ok="false"
       data-broken-id={broken?.id}
@@ -277,21 +284,7 @@ function useAuditData(): void {
     void loadAuditPage(0)
     void loadFacets()
   }, [scope])
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | null = null
-    const off = on('data.changed', ({ tables }) => {
-      if (timer || !tables.some((t) => t === 'audit_log' || t === 'agents' || t === 'profiles')) return
-      timer = setTimeout(() => {
-        timer = null
-        void loadAuditPage()
-        void loadFacets()
-      }, REFRESH_MS)
-    })
-    return () => {
-      off()
-      if (timer) clearTimeout(timer)
-    }
-  }, [])
+  useReplicaChanges(WATCHED, reloadAudit)
 }
 
 export function AuditView() {

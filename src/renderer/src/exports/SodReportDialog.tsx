@@ -55,8 +55,7 @@ export function SodReportDialog() {
       {error && <p className="banner banner-error">{error}</p>}
       {syncing && <p className="banner banner-info">History is still syncing: decisions not in the replica yet are not checked.</p>}
       {report && report.violations.length === 0 && (
-        <p className="sod-clean" data-testid="sod-empty" data-checked={report.checked}>
-          <span aria-hidden="true">✓ </span>
+        <p className="banner banner-ok" data-testid="sod-empty" data-checked={report.checked}>
           No approval was decided by its requester or for them — {checked}.
         </p>
       )}
