@@ -9,7 +9,7 @@ import type { TenantSummary } from '../../../shared/contract-domain'
 import { bindingText } from '../keyboard/chords'
 import { useModalLayer } from '../keyboard/layers'
 import { announce } from '../ui/announce'
-import { focusHome } from '../ui/focus'
+import { useFocusInside } from '../ui/focus'
 import { useCounts } from './counts-store'
 import { setTenantScope, useTenantScope } from './tenant-scope'
 import { useTenants } from './tenants-store'
@@ -127,19 +127,7 @@ function ScopeList({ id, options, scope }: { id: string; options: ScopeOption[];
   const optionId = (i: number) => `${id}-option-${i}`
 
   // The list takes the keyboard while open and gives it back where it was (or to the view) after.
-  useEffect(() => {
-    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null
-    const list = listRef.current
-    list?.focus()
-    return () => {
-      queueMicrotask(() => {
-        const focus = document.activeElement
-        if (focus && focus !== document.body && !list?.contains(focus)) return
-        if (previous?.isConnected) previous.focus()
-        else focusHome()
-      })
-    }
-  }, [])
+  useFocusInside(listRef)
 
   useEffect(() => {
     document.getElementById(optionId(active))?.scrollIntoView({ block: 'nearest' })

@@ -1,19 +1,12 @@
 // The Audit view's filters: entity id (focused by `/`), entity type, action, actor type and actor,
 // and a time window. Selects apply at once, text and times after a short pause; Esc or Enter in a
 // field returns to the log.
-import { useEffect, useState, type KeyboardEvent } from 'react'
-import { focusHome } from '../ui/focus'
+import { useEffect, useState } from 'react'
+import { leaveFieldForHome } from '../ui/focus'
 import { humanize } from '../ui/format'
 import { clearAuditFilter, setAuditFilter, useAudit, type AuditFilterFields } from './audit-store'
 
 export const AUDIT_SEARCH_ID = 'audit-filter-entity'
-
-function backToLog(e: KeyboardEvent<HTMLElement>) {
-  if (e.key === 'Escape' || e.key === 'Enter') {
-    e.preventDefault()
-    focusHome()
-  }
-}
 
 /** A datetime-local value (local time, no zone) as ISO 8601, or undefined when empty or unreadable. */
 function toIso(local: string): string | undefined {
@@ -78,7 +71,7 @@ export function AuditFilters() {
           placeholder="any   /"
           value={entityId}
           onChange={(e) => setEntityId(e.target.value)}
-          onKeyDown={backToLog}
+          onKeyDown={leaveFieldForHome}
         />
       </label>
       <label className="filter-field">
@@ -86,7 +79,7 @@ export function AuditFilters() {
         <select
           value={filter.entityType ?? ''}
           onChange={(e) => set({ entityType: e.target.value || undefined })}
-          onKeyDown={backToLog}
+          onKeyDown={leaveFieldForHome}
         >
           <option value="">Any</option>
           {(facets?.entityTypes ?? []).map((t) => (
@@ -101,7 +94,7 @@ export function AuditFilters() {
         <select
           value={filter.action ?? ''}
           onChange={(e) => set({ action: e.target.value || undefined })}
-          onKeyDown={backToLog}
+          onKeyDown={leaveFieldForHome}
           data-testid="audit-filter-action"
         >
           <option value="">Any</option>
@@ -122,7 +115,7 @@ export function AuditFilters() {
             const keep = actors.some((a) => a.id === filter.actorId && a.type === actorType)
             set({ actorType, actorId: keep ? filter.actorId : undefined })
           }}
-          onKeyDown={backToLog}
+          onKeyDown={leaveFieldForHome}
           data-testid="audit-filter-actor-type"
         >
           <option value="">Anyone</option>
@@ -137,7 +130,7 @@ export function AuditFilters() {
           <select
             value={filter.actorId ?? ''}
             onChange={(e) => set({ actorId: e.target.value || undefined })}
-            onKeyDown={backToLog}
+            onKeyDown={leaveFieldForHome}
           >
             <option value="">
               {filter.actorType === 'agent'
@@ -161,7 +154,7 @@ export function AuditFilters() {
           type="datetime-local"
           value={from}
           onChange={(e) => setFrom(e.target.value)}
-          onKeyDown={backToLog}
+          onKeyDown={leaveFieldForHome}
         />
       </label>
       <label className="filter-field">
@@ -170,7 +163,7 @@ export function AuditFilters() {
           type="datetime-local"
           value={to}
           onChange={(e) => setTo(e.target.value)}
-          onKeyDown={backToLog}
+          onKeyDown={leaveFieldForHome}
         />
       </label>
       {active && (

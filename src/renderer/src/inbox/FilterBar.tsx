@@ -1,21 +1,14 @@
 // The inbox filters of console.md: kind, minimum risk, agent, amount range and text. The tenant is
 // the header's tenant scope (app/TenantSwitcher), which every view follows.
 // Text and amounts apply after a short pause in typing; Esc or Enter in a field returns to the list.
-import { useEffect, useMemo, useState, type KeyboardEvent } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import type { ApprovalKind } from '../../../shared/contract-domain'
-import { focusHome } from '../ui/focus'
+import { leaveFieldForHome } from '../ui/focus'
 import { kindLabel, RISK_LABELS } from '../ui/format'
 import { setFilter, useInbox } from './inbox-store'
 
 const KINDS: ApprovalKind[] = ['tool_call', 'refund', 'payout', 'journal_posting', 'changeset', 'spend']
 export const SEARCH_INPUT_ID = 'inbox-search'
-
-function backToList(e: KeyboardEvent<HTMLElement>) {
-  if (e.key === 'Escape' || e.key === 'Enter') {
-    e.preventDefault()
-    focusHome()
-  }
-}
 
 function useDebounced<T>(value: T, ms: number, apply: (v: T) => void) {
   useEffect(() => {
@@ -62,7 +55,7 @@ export function FilterBar() {
         aria-label="Search the inbox"
         value={text}
         onChange={(e) => setText(e.target.value)}
-        onKeyDown={backToList}
+        onKeyDown={leaveFieldForHome}
       />
       <div className="chips" role="group" aria-label="Kind">
         {KINDS.map((k) => (
@@ -77,7 +70,7 @@ export function FilterBar() {
         <select
           value={filter.minRisk ?? 0}
           onChange={(e) => setFilter({ minRisk: Number(e.target.value) || undefined })}
-          onKeyDown={backToList}
+          onKeyDown={leaveFieldForHome}
         >
           {RISK_LABELS.map((label, level) => (
             <option key={level} value={level}>
@@ -88,7 +81,7 @@ export function FilterBar() {
       </label>
       <label className="filter-field">
         <span>Agent</span>
-        <select value={filter.agentId ?? ''} onChange={(e) => setFilter({ agentId: e.target.value || undefined })} onKeyDown={backToList}>
+        <select value={filter.agentId ?? ''} onChange={(e) => setFilter({ agentId: e.target.value || undefined })} onKeyDown={leaveFieldForHome}>
           <option value="">all</option>
           {agents.map(([id, name]) => (
             <option key={id} value={id}>
@@ -99,9 +92,9 @@ export function FilterBar() {
       </label>
       <label className="filter-field amount">
         <span>Amount</span>
-        <input inputMode="decimal" aria-label="Minimum amount" placeholder="min" value={amountMin} onChange={(e) => setAmountMin(e.target.value)} onKeyDown={backToList} />
+        <input inputMode="decimal" aria-label="Minimum amount" placeholder="min" value={amountMin} onChange={(e) => setAmountMin(e.target.value)} onKeyDown={leaveFieldForHome} />
         <span aria-hidden="true">–</span>
-        <input inputMode="decimal" aria-label="Maximum amount" placeholder="max" value={amountMax} onChange={(e) => setAmountMax(e.target.value)} onKeyDown={backToList} />
+        <input inputMode="decimal" aria-label="Maximum amount" placeholder="max" value={amountMax} onChange={(e) => setAmountMax(e.target.value)} onKeyDown={leaveFieldForHome} />
       </label>
     </div>
   )

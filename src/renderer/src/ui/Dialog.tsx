@@ -1,8 +1,8 @@
 // A modal dialog: traps Tab inside, closes on Esc, keeps every key from the page behind it, and
 // gives the focus back to where it was (or to the view's home element) when it closes.
-import { useId, useLayoutEffect, useRef, type KeyboardEvent, type ReactNode } from 'react'
+import { useId, useRef, type KeyboardEvent, type ReactNode } from 'react'
 import { useModalLayer } from '../keyboard/layers'
-import { focusHome } from './focus'
+import { useFocusInside } from './focus'
 
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])'
@@ -23,22 +23,9 @@ export function Dialog({ title, description, onClose, children, className, hideT
   const titleId = useId()
   const descId = useId()
 
-  // A layout effect: the focus is inside before the dialog is painted, so the first keys a fast
-  // reviewer types (a reason, ⌘/Ctrl+Enter) land in it rather than on the row behind.
-  useLayoutEffect(() => {
-    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null
-    const root = ref.current
-    const target = root?.querySelector<HTMLElement>('[data-autofocus]') ?? root?.querySelector<HTMLElement>(FOCUSABLE) ?? root
-    target?.focus()
-    return () => {
-      // After the dialog's own nodes are gone: give the focus back, never leave it on <body>.
-      queueMicrotask(() => {
-        if (document.activeElement && document.activeElement !== document.body && !root?.contains(document.activeElement)) return
-        if (previous && previous.isConnected) previous.focus()
-        else focusHome()
-      })
-    }
-  }, [])
+  // The focus is inside before the dialog is painted, so the first keys a fast reviewer types (a
+  // reason, ⌘/Ctrl+Enter) land in it rather than on the row behind.
+  useFocusInside(ref, (root) => root.querySelector<HTMLElement>('[data-autofocus]') ?? root.querySelector<HTMLElement>(FOCUSABLE))
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     e.stopPropagation()
