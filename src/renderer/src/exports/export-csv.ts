@@ -5,13 +5,8 @@ import type { ExportRequest } from '../../../shared/contract-domain'
 import { call, errorMessage } from '../app/api'
 import { showToast } from '../ui/toast-store'
 
-/** The last file saved, for tests and the toast: its name and row count. */
-export interface SavedCsv {
-  filename: string
-  rows: number
-}
-
-export async function exportCsv(request: ExportRequest): Promise<SavedCsv | null> {
+/** Asks the core for the CSV and saves it; a toast says how many rows went into which file, or why not. */
+export async function exportCsv(request: ExportRequest): Promise<void> {
   try {
     const file = await call('exports.csv', request)
     const url = URL.createObjectURL(new Blob([file.csv], { type: 'text/csv;charset=utf-8' }))
@@ -26,9 +21,7 @@ export async function exportCsv(request: ExportRequest): Promise<SavedCsv | null
     setTimeout(() => URL.revokeObjectURL(url), 0)
     const rows = `${file.rows.toLocaleString()} row${file.rows === 1 ? '' : 's'}`
     showToast({ tone: 'success', message: `Exported ${rows} to ${file.filename}` })
-    return { filename: file.filename, rows: file.rows }
   } catch (err) {
     showToast({ message: `Export failed: ${errorMessage(err)}`, tone: 'error' })
-    return null
   }
 }
