@@ -66,7 +66,8 @@ function Swatch({ pattern }: { pattern: string }) {
 }
 
 /** Day labels under the bars: the first, the middle and the last day. */
-function DayAxis({ days, slot }: { days: readonly Day[]; slot: number }) {
+function DayAxis({ days }: { days: readonly Day[] }) {
+  const { slot } = dayBars(days.length)
   const marks = [...new Set([0, Math.floor((days.length - 1) / 2), days.length - 1])]
   return (
     <g className="chart-axis" aria-hidden="true">
@@ -155,7 +156,6 @@ function ChartFrame({
   summary,
   ids,
   days,
-  slot,
   top,
   valueLabel,
   columns,
@@ -167,7 +167,6 @@ function ChartFrame({
   summary: string
   ids: PatternIds
   days: readonly Day[]
-  slot: number
   top: number
   valueLabel: (v: number) => string
   columns: readonly Column[]
@@ -185,7 +184,7 @@ function ChartFrame({
         <Patterns ids={ids} />
         <ValueAxis top={top} label={valueLabel} />
         {children}
-        <DayAxis days={days} slot={slot} />
+        <DayAxis days={days} />
       </svg>
       <details className="chart-table">
         <summary>Day by day</summary>
@@ -261,7 +260,6 @@ export function TrustChart({ days }: { days: readonly Day[] }) {
       summary={summary}
       ids={ids}
       days={days}
-      slot={slot}
       top={top}
       valueLabel={(v) => String(v)}
       columns={TRUST_COLUMNS}
@@ -353,7 +351,6 @@ export function CostChart({
       summary={summary}
       ids={ids}
       days={days}
-      slot={slot}
       top={top}
       valueLabel={(v) => v.toLocaleString(undefined, { maximumFractionDigits: 2 })}
       columns={columns}
