@@ -80,6 +80,8 @@ async function seedAgents(ws: Workspace, colleague: Reviewer): Promise<Seeded> {
   const rejected = await decided('Refund order #3 to Cy', 'reject', 'Order was never shipped')
   const pending = (await createApproval(ws.tenant.id, { agentId: desk.id, title: 'Refund order #4 to Di' }))
     .id
+  // Another agent's pending request: the inbox unfiltered holds two, filtered to Refund Desk one.
+  await createApproval(ws.tenant.id, { agentId: ledger.id, title: 'Post journal #5 for Ed' })
   await db.query(
     `insert into public.hallucination_flags (tenant_id, agent_id, detection_method, confidence_score, flagged_content)
      values ($1, $2, 'fact_check', 0.93, 'Invoice 8812 was paid twice')`,
@@ -219,7 +221,10 @@ describe.skipIf(skip)('the Agents view', () => {
         'the inbox',
       )
       await until(
-        async () => (await page.locator('[data-testid="inbox-list"] [role="option"]').count()) === 1,
+        async () =>
+          (await page
+            .locator('[data-testid="inbox-list"] [role="option"]')
+            .evaluateAll((els) => els.map((el) => el.getAttribute('data-approval-id')))).join() === seeded.pending,
         'the inbox filtered to Refund Desk’s one pending request',
       )
     })

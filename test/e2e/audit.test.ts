@@ -4,7 +4,6 @@
 // from the replica with a progress bar — "Verified N entries" with N the server's count — and, once
 // someone rewrote an entry on the server as superuser and sync brought it down, names that entry
 // and shows it highlighted.
-import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { admin } from '../support/db'
@@ -14,6 +13,7 @@ import { chromiumUnavailable, startConsoleRig, type ConsoleRig } from './harness
 import { openSignedIn, screenshot, until } from './helpers/console'
 import { createReviewer, createWorkspace, type Workspace } from './helpers/workspace'
 import { seedAuditLog, serverAuditCount, tamperAuditEntry } from './helpers/audit-fixtures'
+import { saveDownload } from './helpers/downloads'
 
 const skip = chromiumUnavailable()
 // Enough that verifying takes several progress reports, and the log several pages.
@@ -170,11 +170,8 @@ describe.skipIf(skip)('the Audit view', () => {
 
     // Back from the filters to the log (keys do not fire in a field), then export.
     await page.getByTestId('audit-log').focus()
-    const download = page.waitForEvent('download', { timeout: 10_000 })
-    await page.keyboard.press('Shift+X')
-    const file = await download
-    const csv = await readFile((await file.path())!, 'utf8')
-    const [header, ...records] = parseCsv(csv)
+    const file = await saveDownload(page, () => page.keyboard.press('Shift+X'))
+    const [header, ...records] = parseCsv(file.text)
     const col = (name: string) => {
       const i = header!.indexOf(name)
       expect(i, `CSV column ${name}`).toBeGreaterThanOrEqual(0)

@@ -97,6 +97,17 @@ describe.skipIf(skip)('console look and feel', () => {
           await open(call!.approval.id)
           await page.keyboard.press('a')
         }
+        // This run's two, not what an earlier run may have left held: the queue names their approvals.
+        const queuedApprovals = () =>
+          page.evaluate(async () => {
+            const api = (window as unknown as { api: { call(m: string, a: unknown): Promise<{ ok: boolean; value?: { args: Record<string, unknown> }[] }> } }).api
+            const r = await api.call('queue.list', {})
+            return (r.value ?? []).map((i) => i.args['approval_id'])
+          })
+        await until(async () => {
+          const ids = await queuedApprovals()
+          return [first, second].every((c) => ids.includes(c!.approval.id))
+        }, 'this run’s two decisions queued')
         await until(() => page.getByTestId('queue-depth').getAttribute('data-depth').then((d) => Number(d) >= 2), 'two queued decisions')
         await screenshot(page, `offline-${scheme}`)
         await page.keyboard.press('g')

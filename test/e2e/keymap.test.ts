@@ -13,7 +13,7 @@ const CONSOLE_MD_KEYS = [
   'j', 'k', 'arrowdown', 'arrowup', 'enter', 'escape',
   'a', 'e', 'r', 'shift+e', 'd', 's', 'm', 'z', 'mod+z',
   'x', 'shift+j', 'shift+k', 'mod+a', 'shift+a', 'shift+r',
-  '/', 'mod+k', '?', 'g i', 'g q', 'g h',
+  '/', 'mod+k', '?', 'g i', 'g q', 'g e', 'g f', 'g c', 'g a', 'g l', 'g h',
 ]
 
 const skip = chromiumUnavailable()
