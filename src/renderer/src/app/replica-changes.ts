@@ -3,10 +3,11 @@
 import { useEffect } from 'react'
 import { on } from './api'
 
-const COALESCE_MS = 300
-
-/** While the component is mounted: `reload` after changes to any of `tables`, at most once per burst. */
-export function useReplicaChanges(tables: ReadonlySet<string>, reload: () => void): void {
+/**
+ * While the component is mounted: `reload` after changes to any of `tables`, at most once per burst
+ * of `coalesceMs` (lists the reviewer acts on pass a shorter one, so a decided row leaves sooner).
+ */
+export function useReplicaChanges(tables: ReadonlySet<string>, reload: () => void, coalesceMs = 300): void {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null
     const off = on('data.changed', (p) => {
@@ -14,7 +15,7 @@ export function useReplicaChanges(tables: ReadonlySet<string>, reload: () => voi
       timer = setTimeout(() => {
         timer = null
         reload()
-      }, COALESCE_MS)
+      }, coalesceMs)
     })
     return () => {
       off()

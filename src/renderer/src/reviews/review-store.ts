@@ -6,7 +6,8 @@ import { useEffect } from 'react'
 import { create, type StoreApi, type UseBoundStore } from 'zustand'
 import type { z } from 'zod'
 import type { IntentKind, IntentState, Refusal } from '../../../shared/contract-domain'
-import { errorMessage, on } from '../app/api'
+import { errorMessage } from '../app/api'
+import { useReplicaChanges } from '../app/replica-changes'
 import { scopeArgs, useTenantScope } from '../app/tenant-scope'
 
 /** What every review row carries: its id and my intent on it (contract-domain's IntentMark). */
@@ -164,23 +165,11 @@ const CHANGE_COALESCE_MS = 100
  * entries and payments, say, churn without touching them) and whenever the tenant scope changes.
  */
 export function useLiveReview(store: Pick<ReviewStore<ReviewRow, string>, 'reload' | 'sources'>): void {
+  useReplicaChanges(store.sources, () => void store.reload(), CHANGE_COALESCE_MS)
   useEffect(() => {
     void store.reload()
-    let timer: ReturnType<typeof setTimeout> | null = null
-    const offData = on('data.changed', ({ tables }) => {
-      if (!tables.some((t) => store.sources.has(t))) return
-      timer ??= setTimeout(() => {
-        timer = null
-        void store.reload()
-      }, CHANGE_COALESCE_MS)
-    })
-    const offScope = useTenantScope.subscribe((s, prev) => {
+    return useTenantScope.subscribe((s, prev) => {
       if (s.tenantId !== prev.tenantId) void store.reload()
     })
-    return () => {
-      offData()
-      offScope()
-      if (timer) clearTimeout(timer)
-    }
   }, [store])
 }
