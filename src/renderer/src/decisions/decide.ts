@@ -180,8 +180,3 @@ export async function undoDecision(key?: number): Promise<void> {
   })
   announce('Undone; the item is back in the inbox.')
 }
-
-export function canUndo(): boolean {
-  const now = Date.now()
-  return recent.some((r) => (r.state === 'creating' || r.state === 'held') && r.holdUntil > now)
-}

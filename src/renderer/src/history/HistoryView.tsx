@@ -6,6 +6,7 @@ import { openOverlay } from '../app/overlay-store'
 import { useTenantScope } from '../app/tenant-scope'
 import { exportCsv } from '../exports/export-csv'
 import { formatDateTime } from '../ui/format'
+import { Keys } from '../ui/Kbd'
 import { loadMoreHistory, refreshHistory, useHistory } from './history-store'
 import './history.css'
 
@@ -33,7 +34,7 @@ export function HistoryView() {
           Export CSV
         </button>
         <button type="button" onClick={() => openOverlay({ kind: 'sod' })} data-testid="open-sod">
-          Segregation-of-duties report
+          Segregation-of-duties report <Keys binding="g s" />
         </button>
       </div>
       {scoped && <p className="muted">Your own decisions in every tenant: the tenant scope does not narrow your record.</p>}
