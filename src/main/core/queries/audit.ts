@@ -8,6 +8,7 @@ import type { AuditEntry, AuditFacets, AuditFilter, AuditVerdict } from '../../.
 import { ApiError } from '../../../shared/errors'
 import { SqlParams } from './inbox'
 
+/** The output column `id` is text: a query ordering by it must say audit_log.id (else 998 sorts after 9818). */
 export const AUDIT_COLUMNS = `id::text as id, tenant_id, occurred_at, actor_type, actor_id::text as actor_id, action, entity_type,
   entity_id, before_state, after_state, metadata, prev_hash, integrity_hash`
 
@@ -67,7 +68,6 @@ export async function listAudit(
   const countParams = [...p.values]
   const [rows, total] = await Promise.all([
     db.query<AuditRow>(
-      // audit_log.id, not the output column `id` (its text form, which would sort 998 after 9818).
       `select ${AUDIT_COLUMNS} from audit_log where ${cond} order by audit_log.id desc limit ${p.add(o.limit)} offset ${p.add(o.offset)}`,
       p.values,
     ),

@@ -176,7 +176,7 @@ async function decisionsOf(db: PGliteInterface, approvalId: string): Promise<App
 
 async function auditOf(db: PGliteInterface, approvalId: string): Promise<ApprovalDetail['audit']> {
   const res = await db.query<AuditRow>(
-    `select ${AUDIT_COLUMNS} from audit_log where entity_id = $1 order by occurred_at, id limit 200`,
+    `select ${AUDIT_COLUMNS} from audit_log where entity_id = $1 order by occurred_at, audit_log.id limit 200`,
     [approvalId],
   )
   return res.rows.map(toAuditEntry)
