@@ -346,6 +346,8 @@ export const AgentListItem = strict({
   approvedNoEdit: z.number().int(),
   edited: z.number().int(),
   rejected: z.number().int(),
+  /** The currency the agent spent most in over 30 days: costToday and costLast30Days count only it, as the detail charts it. */
+  costCurrency: Currency,
   costToday: z.string(),
   costLast30Days: z.string(),
   maxCostPerDay: Money.nullable(),
@@ -368,7 +370,7 @@ export const AgentDay = strict({
   edited: z.number().int(),
   rejected: z.number().int(),
   score: z.number().nullable(),
-  /** Spend that day in the detail's costCurrency. */
+  /** Spend that day in the agent's item.costCurrency. */
   cost: Money,
 })
 
@@ -394,8 +396,7 @@ export const AgentDetail = strict({
   department: z.string().nullable(),
   /** Every day of the window, oldest first, zero on days without activity. */
   days: z.array(AgentDay),
-  /** The currency of the spend charted against max_cost_per_day; spend in any other is listed apart, never summed in. */
-  costCurrency: Currency,
+  /** Spend in currencies other than item.costCurrency (which is charted against max_cost_per_day): listed apart, never summed in. */
   otherCosts: z.array(strict({ currency: Currency, amount: Money })),
   requests: z.array(AgentRequest),
 })

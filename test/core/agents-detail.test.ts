@@ -111,6 +111,8 @@ describe('an agent in detail', () => {
     const detail = await t.call('agents.detail', { agentId: agent.id, days: 7, requests: 20 })
     expect(detail.item.agent).toMatchObject({ id: agent.id, name: 'Refund Desk', tier: 2, autonomy: 'A1' })
     expect(detail.item.maxCostPerDay).toBe('10.00')
+    // The list row (the detail's item) counts the same currency the chart does: the EUR spend is never summed in.
+    expect(detail.item).toMatchObject({ costCurrency: 'USD', costToday: '11.35', costLast30Days: '13.85' })
     expect(detail.department).toBe('Customer care')
 
     // Seven days, oldest first, ending today; quiet days are there with zeros.
@@ -129,7 +131,7 @@ describe('an agent in detail', () => {
     })
 
     // Spend in USD per day (today over the 10.00 budget); the EUR spend is listed apart, the 40-day-old one not at all.
-    expect(detail.costCurrency).toBe('USD')
+    expect(detail.item.costCurrency).toBe('USD')
     expect(byDay.get(utcDay(0))!.cost).toBe('11.35')
     expect(byDay.get(utcDay(3))!.cost).toBe('2.50')
     expect(byDay.get(utcDay(1))!.cost).toBe('0.00')

@@ -122,7 +122,7 @@ describe.skipIf(skip)('the Agents view', () => {
       )
       expect(await rows.nth(1).innerText()).toMatch(/Refund Desk[\s\S]*Active[\s\S]*Tier 2[\s\S]*Autonomy A1/)
       // Over budget today: said in words too, not only in red.
-      expect(await rows.nth(1).innerText()).toMatch(/▲\s*12\.40 of 10\.00 today/)
+      expect(await rows.nth(1).innerText()).toMatch(/▲\s*USD\s12\.40 of USD\s10\.00 today/)
 
       // The view's home focus lands on the first agent; j moves to the next and the detail follows.
       await until(async () => (await focusedRowId(page)) === seeded.ledger.id, 'the first agent focused')

@@ -8,6 +8,8 @@ import { ApiError } from '../../../shared/errors'
 import { SqlParams } from './inbox'
 
 const DAY_MS = 86_400_000
+/** Model providers bill in USD, the cost_transactions default: the budget's currency when none was spent. */
+const DEFAULT_COST_CURRENCY = 'USD'
 
 export async function listAgents(
   db: PGliteInterface,
@@ -33,6 +35,7 @@ export async function listAgents(
     approved_no_edit: number
     edited: number
     rejected: number
+    cost_currency: string
     cost_today: string
     cost_30: string
     max_cost_per_day: string | null
@@ -41,13 +44,16 @@ export async function listAgents(
             (select l.score::text from trust_ledger l where l.agent_id = g.id and l.score is not null order by l.day desc limit 1) as score,
             coalesce(t.approved_no_edit, 0)::int as approved_no_edit, coalesce(t.edited, 0)::int as edited,
             coalesce(t.rejected, 0)::int as rejected,
-            coalesce((select sum(c.cost_amount) from cost_transactions c
-                       where c.agent_id = g.id and c.created_at >= ${today}::date), 0)::numeric(14,2)::text as cost_today,
-            coalesce((select sum(c.cost_amount) from cost_transactions c
-                       where c.agent_id = g.id and c.created_at >= ${since}::date), 0)::numeric(14,2)::text as cost_30
+            coalesce(c.currency, '${DEFAULT_COST_CURRENCY}') as cost_currency,
+            coalesce(c.today, 0)::numeric(14,2)::text as cost_today, coalesce(c.last_30, 0)::numeric(14,2)::text as cost_30
        from agents g
        left join lateral (select sum(l.approved_no_edit) as approved_no_edit, sum(l.edited) as edited, sum(l.rejected) as rejected
                             from trust_ledger l where l.agent_id = g.id and l.day >= ${since}::date) t on true
+       -- Spend in the currency the agent spent most in over the 30 days; other currencies are never summed in.
+       left join lateral (select c.currency::text as currency, sum(c.cost_amount) as last_30,
+                                 sum(c.cost_amount) filter (where c.created_at >= ${today}::date) as today
+                            from cost_transactions c where c.agent_id = g.id and c.created_at >= ${since}::date
+                           group by c.currency order by last_30 desc, c.currency limit 1) c on true
       where g.deleted_at is null ${tenant} ${agent}
       order by g.name, g.id`,
     p.values,
@@ -67,6 +73,7 @@ export async function listAgents(
     approvedNoEdit: g.approved_no_edit,
     edited: g.edited,
     rejected: g.rejected,
+    costCurrency: g.cost_currency,
     costToday: g.cost_today,
     costLast30Days: g.cost_30,
     maxCostPerDay: g.max_cost_per_day,
@@ -99,19 +106,18 @@ export async function agentTrust(db: PGliteInterface, now: Date, agentId: string
   }))
 }
 
-/** A day's spend in the most used currency, and the other currencies' totals kept apart. */
+/** A day's spend in `currency` (the list's), and the other currencies' totals kept apart. */
 function splitCosts(
   rows: { day: string; currency: string; amount: string }[],
-): { currency: string; byDay: Map<string, string>; others: { currency: string; amount: string }[] } {
-  const totals = new Map<string, number>()
-  for (const r of rows) totals.set(r.currency, (totals.get(r.currency) ?? 0) + Number(r.amount))
-  // Model providers bill in USD, the cost_transactions default: the budget's currency when none was spent.
-  const currency = [...totals.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'USD'
-  const byDay = new Map(rows.filter((r) => r.currency === currency).map((r) => [r.day, r.amount]))
-  const others = [...totals.keys()]
-    .filter((c) => c !== currency)
-    .map((c) => ({ currency: c, amount: (totals.get(c) ?? 0).toFixed(2) }))
-  return { currency, byDay, others }
+  currency: string,
+): { byDay: Map<string, string>; others: { currency: string; amount: string }[] } {
+  const byDay = new Map<string, string>()
+  const others = new Map<string, number>()
+  for (const r of rows) {
+    if (r.currency === currency) byDay.set(r.day, r.amount)
+    else others.set(r.currency, (others.get(r.currency) ?? 0) + Number(r.amount))
+  }
+  return { byDay, others: [...others].map(([c, amount]) => ({ currency: c, amount: amount.toFixed(2) })) }
 }
 
 export async function agentDetail(
@@ -155,7 +161,7 @@ export async function agentDetail(
       [o.agentId, o.requests],
     ),
   ])
-  const spend = splitCosts(costs.rows)
+  const spend = splitCosts(costs.rows, item.costCurrency)
   return {
     item,
     department: agent.rows[0]?.department ?? null,
@@ -167,7 +173,6 @@ export async function agentDetail(
       score: d.score === null ? null : Number(d.score),
       cost: spend.byDay.get(d.day) ?? '0.00',
     })),
-    costCurrency: spend.currency,
     otherCosts: spend.others,
     requests: requests.rows.map((r) => ({
       id: r.id,

@@ -40,9 +40,9 @@ const STATUS_ICON: Record<string, string> = { active: '●', inactive: '○', su
 
 function budgetUse(a: Agent): { text: string; over: boolean } {
   if (a.maxCostPerDay === null)
-    return { text: `${formatMoney(a.costToday, null)} today, no budget`, over: false }
+    return { text: `${formatMoney(a.costToday, a.costCurrency)} today, no budget`, over: false }
   const over = Number(a.costToday) > Number(a.maxCostPerDay)
-  return { text: `${formatMoney(a.costToday, null)} of ${formatMoney(a.maxCostPerDay, null)} today`, over }
+  return { text: `${formatMoney(a.costToday, a.costCurrency)} of ${formatMoney(a.maxCostPerDay, a.costCurrency)} today`, over }
 }
 
 function AgentRow({ item, selected }: { item: Agent; selected: boolean }) {
@@ -192,7 +192,7 @@ function AgentPanel({ detail }: { detail: AgentDetail }) {
             <dd>
               {detail.item.maxCostPerDay === null
                 ? 'None'
-                : formatMoney(detail.item.maxCostPerDay, detail.costCurrency)}
+                : formatMoney(detail.item.maxCostPerDay, detail.item.costCurrency)}
             </dd>
           </div>
         </dl>
@@ -215,7 +215,7 @@ function AgentPanel({ detail }: { detail: AgentDetail }) {
       </div>
       <div className="agent-charts">
         <TrustChart days={detail.days} />
-        <CostChart days={detail.days} budget={detail.item.maxCostPerDay} currency={detail.costCurrency} />
+        <CostChart days={detail.days} budget={detail.item.maxCostPerDay} currency={detail.item.costCurrency} />
       </div>
       {detail.otherCosts.length > 0 && (
         <p className="muted">
