@@ -40,7 +40,17 @@ async function upsertRows(tx: Transaction, spec: TableSpec, rows: Row[]): Promis
   await tx.query(upsertSql(spec), [JSON.stringify(rows)])
 }
 
-export async function applyPull(db: ReplicaDb, specs: Map<string, TableSpec>, pull: PullResponse, at: Date): Promise<ApplyResult> {
+/**
+ * `meta` is written to replica_meta with the batch (beside last_pull_at), so what the caller records
+ * about the batch (the first sync's progress) can never disagree with the rows it describes.
+ */
+export async function applyPull(
+  db: ReplicaDb,
+  specs: Map<string, TableSpec>,
+  pull: PullResponse,
+  at: Date,
+  meta: Record<string, unknown> = {},
+): Promise<ApplyResult> {
   let rows = 0
   const perTable: Record<string, number> = {}
   const touched = new Set<string>()
@@ -69,9 +79,9 @@ export async function applyPull(db: ReplicaDb, specs: Map<string, TableSpec>, pu
     // After the cursors: a purge or a restart of the tenant-less streams must win over them.
     purgedTenants = await purgeInvisibleTenants(tx, specs, pull.tenants, touched)
     await tx.query(
-      `insert into replica_meta (key, value) values ('last_pull_at', $1)
+      `insert into replica_meta (key, value) select key, value from jsonb_each($1::jsonb)
        on conflict (key) do update set value = excluded.value`,
-      [JSON.stringify(at.toISOString())],
+      [JSON.stringify({ ...meta, last_pull_at: at.toISOString() })],
     )
   })
   return { rows, perTable, purgedTenants, tables: [...touched] }

@@ -5,7 +5,7 @@
 // answers are shown, never retried silently; every status change is emitted.
 import type { EmitEvent } from '../../../shared/contract'
 import { describeError } from '../../../shared/errors'
-import { GLOBAL_SCOPE, type Cursors, type PushMutation } from '../../../shared/sync-protocol'
+import { GLOBAL_SCOPE, type Cursors, type PullResponse, type PushMutation } from '../../../shared/sync-protocol'
 import type { Auth } from '../auth/auth'
 import * as queue from '../queue/intents'
 import { applyPull } from '../replica/apply'
@@ -356,8 +356,16 @@ export class SyncEngine {
         pending.catch(() => {})
       }
       tenants = pull.tenants
+      // The first sync's progress is saved with the page it counts, so a restart resumes the bar exactly.
+      const progress = fresh ? this.progressAfter(pull) : null
       this.o.onPhase?.('pull-apply')
-      const applied = await applyPull(replica.db, replica.specs, pull, new Date(this.o.now()))
+      const applied = await applyPull(
+        replica.db,
+        replica.specs,
+        pull,
+        new Date(this.o.now()),
+        progress ? { initial_sync_progress: progress } : {},
+      )
       this.o.onPhase?.('pull-applied')
       if (applied.tables.length > 0) emit('data.changed', { tables: applied.tables })
       for (const [table, n] of Object.entries(applied.perTable)) this.unanalyzed.set(table, (this.unanalyzed.get(table) ?? 0) + n)
@@ -365,14 +373,9 @@ export class SyncEngine {
       // first sync (never before its first page: that one must reach the inbox at once), at its
       // end, and whenever a table has taken many rows since.
       if (fresh && ++pages % 10 === 0) await this.analyze(false)
-      if (fresh) {
-        const rows = this.initial.rows + Object.values(pull.changes).reduce((n, r) => n + r.length, 0)
-        const estimate = pull.remaining_estimate != null ? rows + pull.remaining_estimate : this.initial.expected
-        // The total is an estimate taken on the first page; rows written since can pass it, and
-        // the bar must never run backwards, so it grows with what arrived instead.
-        this.initial = { rows, expected: estimate === null ? null : Math.max(estimate, rows) }
-        await replica.setMeta('initial_sync_progress', this.initial)
-        status.set({ initialSync: { ...this.initial } })
+      if (progress) {
+        this.initial = progress
+        status.set({ initialSync: { ...progress } })
       }
       if (!pull.has_more) break
       if (!fresh) status.set({ state: 'syncing' })
@@ -384,6 +387,15 @@ export class SyncEngine {
     }
     status.set({ lastPullAt: new Date(this.o.now()).toISOString() })
     await this.vacuum()
+  }
+
+  /** The first sync's progress once `pull` is applied. */
+  private progressAfter(pull: PullResponse): typeof this.initial {
+    const rows = this.initial.rows + Object.values(pull.changes).reduce((n, r) => n + r.length, 0)
+    const estimate = pull.remaining_estimate != null ? rows + pull.remaining_estimate : this.initial.expected
+    // The total is an estimate taken on the first page; rows written since can pass it, and the bar
+    // must never run backwards, so it grows with what arrived instead.
+    return { rows, expected: estimate === null ? null : Math.max(estimate, rows) }
   }
 
   /**
