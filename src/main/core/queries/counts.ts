@@ -5,7 +5,7 @@
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
 import type { Counts } from '../../../shared/contract-domain'
-import { inboxWhere, SqlParams } from './inbox'
+import { inboxWhere, liveAt, SqlParams } from './inbox'
 import type { ReviewerContext } from './standing'
 
 export async function counts(
@@ -31,7 +31,7 @@ export async function counts(
   }>(
     `select
        (select json_agg(t) from (select a.tenant_id, count(*)::int as n from approvals a
-          where ${where} and (a.expires_at is null or a.expires_at > ${at}) group by a.tenant_id) t) as by_tenant,
+          where ${where} and ${liveAt(at)} group by a.tenant_id) t) as by_tenant,
        (select count(*)::int from pending_mutations where user_id = ${me} and state in ('held', 'queued', 'sending')) as queue,
        (select count(*)::int from pending_mutations where user_id = ${me} and state in ('rejected', 'conflict')
           and dismissed_at is null) as refused,

@@ -43,6 +43,11 @@ export function inboxWhere(p: SqlParams, hidden: string[], filter: InboxFilter):
   return where.join('\n    and ')
 }
 
+/** Not yet expired at `at` (a parameter holding now): what "can be decided now" means for time. */
+export function liveAt(at: string): string {
+  return `(a.expires_at is null or a.expires_at > ${at})`
+}
+
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`)
 }
@@ -144,7 +149,7 @@ export async function listInbox(
       order by bucket, case when bucket = 0 then expires_at end, risk_level desc, created_at, id
       limit ${lim} offset ${off}) ordered)`
   // One round trip: the page's rows and the filter's total (a plain count over the covering index).
-  const total = `, (select count(*) from approvals a where ${where} and (a.expires_at is null or a.expires_at > ${at}))::int as total`
+  const total = `, (select count(*) from approvals a where ${where} and ${liveAt(at)})::int as total`
   const res = await db.query<{ rows: ItemRow[]; total: number }>(asJson(itemsSql(page, me), total), p.values)
   const out = res.rows[0]
   return { items: (out?.rows ?? []).map((r) => toItem(ctx, r)), total: out?.total ?? 0 }
