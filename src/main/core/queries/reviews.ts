@@ -10,17 +10,22 @@ import type { ReviewerContext } from './standing'
 
 type Page<T> = { items: T[]; total: number }
 
-/** Columns giving my latest intent on `alias`.id: its state when on its way, its refusal when refused. */
+/**
+ * Columns giving my latest intent on `alias`.id: when on its way, its state, kind and verdict (one
+ * lookup for all three); when refused, the refusal.
+ */
 function intentMark(alias: string, me: string): string {
-  return `(select pm.state from pending_mutations pm where pm.target_id = ${alias}.id and pm.user_id = ${me}
-             and pm.state in ('held', 'queued', 'sending') order by pm.seq desc limit 1) as pending_intent,
+  return `(select jsonb_build_object('state', pm.state, 'kind', pm.kind, 'verdict', pm.args->>'verdict')
+             from pending_mutations pm where pm.target_id = ${alias}.id and pm.user_id = ${me}
+              and pm.state in ('held', 'queued', 'sending') order by pm.seq desc limit 1) as pending,
           (select jsonb_build_object('code', pm.refusal_code, 'message', coalesce(pm.refusal_message, pm.refusal_code))
              from pending_mutations pm where pm.target_id = ${alias}.id and pm.user_id = ${me}
               and pm.state in ('rejected', 'conflict') and pm.dismissed_at is null order by pm.seq desc limit 1) as last_refusal`
 }
 
-interface Marked {
-  pending_intent: EscalationItem['pendingIntent']
+/** `P`: what a view reads of the intent on its way beyond its state (its kind, its verdict). */
+interface Marked<P extends object = object> {
+  pending: ({ state: NonNullable<EscalationItem['pendingIntent']> } & P) | null
   last_refusal: { code: string; message: string } | null
   total: number
 }
@@ -65,7 +70,7 @@ function toTask(r: TaskColumns): TaskSummary | null {
   }
 }
 
-type EscalationRow = Marked &
+type EscalationRow = Marked<{ kind: EscalationItem['pendingKind'] }> &
   TaskColumns & {
     id: string
     tenant_id: string
@@ -89,7 +94,6 @@ type EscalationRow = Marked &
     resolved_at: Date | null
     resolved_by_name: string | null
     resolution: string | null
-    pending_kind: EscalationItem['pendingKind']
   }
 
 /**
@@ -116,8 +120,6 @@ export async function listEscalations(
             coalesce(ack.full_name, ack.email) as acknowledged_by_name, e.resolved_at,
             coalesce(res.full_name, res.email) as resolved_by_name, e.resolution, ${TASK_COLUMNS},
             ${intentMark('e', me)},
-            (select pm.kind from pending_mutations pm where pm.target_id = e.id and pm.user_id = ${me}
-               and pm.state in ('held', 'queued', 'sending') order by pm.seq desc limit 1) as pending_kind,
             count(*) over ()::int as total
        from escalations e
        left join agents g on g.id = e.from_agent_id
@@ -157,16 +159,16 @@ export async function listEscalations(
       resolvedAt: iso(e.resolved_at),
       resolvedByName: e.resolved_by_name,
       resolution: e.resolution,
-      pendingIntent: e.pending_intent,
+      pendingIntent: e.pending?.state ?? null,
       lastRefusal: e.last_refusal,
       // Escalations addressed to me I may always handle; others need the permission.
       preflight: e.to_user_id === ctx.userId ? null : missingPermission(ctx, e.tenant_id, 'escalations:resolve', 'Handling escalations'),
-      pendingKind: e.pending_kind,
+      pendingKind: e.pending?.kind ?? null,
     })),
   }
 }
 
-type FlagRow = Marked &
+type FlagRow = Marked<{ verdict: FlagItem['pendingVerdict'] }> &
   TaskColumns & {
     id: string
     tenant_id: string
@@ -182,7 +184,6 @@ type FlagRow = Marked &
     reviewed_by_name: string | null
     notes: string | null
     created_at: Date
-    pending_verdict: FlagItem['pendingVerdict']
   }
 
 /** Hallucination flags in the tenants I review; the most confident first (the likeliest to be real). */
@@ -202,8 +203,6 @@ export async function listFlags(
             f.detection_method, f.confidence_score::text as confidence_score, f.flagged_content, f.status, f.reviewed_at,
             coalesce(rv.full_name, rv.email) as reviewed_by_name, f.notes, f.created_at, ${TASK_COLUMNS},
             ${intentMark('f', me)},
-            (select pm.args->>'verdict' from pending_mutations pm where pm.target_id = f.id and pm.user_id = ${me}
-               and pm.state in ('held', 'queued', 'sending') order by pm.seq desc limit 1) as pending_verdict,
             count(*) over ()::int as total
        from hallucination_flags f
        left join agents g on g.id = f.agent_id
@@ -234,15 +233,15 @@ export async function listFlags(
       reviewedByName: f.reviewed_by_name,
       notes: f.notes,
       createdAt: f.created_at.toISOString(),
-      pendingIntent: f.pending_intent,
+      pendingIntent: f.pending?.state ?? null,
       lastRefusal: f.last_refusal,
       preflight: missingPermission(ctx, f.tenant_id, 'flags:review', 'Reviewing flags'),
-      pendingVerdict: f.pending_verdict,
+      pendingVerdict: f.pending?.verdict ?? null,
     })),
   }
 }
 
-interface ChangesetRow extends Marked {
+interface ChangesetRow extends Marked<{ verdict: ChangesetItem['pendingVerdict'] }> {
   id: string
   tenant_id: string
   title: string
@@ -256,7 +255,6 @@ interface ChangesetRow extends Marked {
   reviewed_by_name: string | null
   review_comment: string | null
   written_by_me: boolean
-  pending_verdict: ChangesetItem['pendingVerdict']
 }
 
 function changesetSql(where: string, me: string, tail = ''): string {
@@ -264,9 +262,6 @@ function changesetSql(where: string, me: string, tail = ''): string {
                  (select count(*) from changeset_patches cp where cp.changeset_id = c.id and cp.deleted_at is null)::int as patch_count,
                  c.created_at, c.reviewed_at, coalesce(rv.full_name, rv.email) as reviewed_by_name, c.review_comment,
                  coalesce(c.author_user_id = ${me}, false) as written_by_me, ${intentMark('c', me)},
-                 (select pm.args->>'verdict' from pending_mutations pm where pm.target_id = c.id and pm.user_id = ${me}
-                    and pm.kind = 'changeset.review' and pm.state in ('held', 'queued', 'sending')
-                  order by pm.seq desc limit 1) as pending_verdict,
                  count(*) over ()::int as total
             from changesets c
             left join agents g on g.id = c.agent_id
@@ -295,9 +290,9 @@ function toChangeset(ctx: ReviewerContext, c: ChangesetRow): ChangesetItem {
     reviewedByName: c.reviewed_by_name,
     reviewComment: c.review_comment,
     preflight: changesetPreflight(ctx, c),
-    pendingIntent: c.pending_intent,
+    pendingIntent: c.pending?.state ?? null,
     lastRefusal: c.last_refusal,
-    pendingVerdict: c.pending_verdict,
+    pendingVerdict: c.pending?.verdict ?? null,
   }
 }
 
