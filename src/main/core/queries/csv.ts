@@ -52,11 +52,19 @@ export function csvField(value: unknown, type: CsvType): string {
   return quote(cellText(value, type))
 }
 
+/** The header record. */
+export function csvHeader<R>(columns: readonly CsvColumn<R>[]): string {
+  return `${columns.map((c) => quote(guardFormula(c.header))).join(',')}\r\n`
+}
+
+/** One record per row, for a file written a page at a time after its header. */
+export function csvRecords<R>(columns: readonly CsvColumn<R>[], rows: readonly R[]): string {
+  return rows.map((row) => `${columns.map((c) => csvField(c.value(row), c.type)).join(',')}\r\n`).join('')
+}
+
 /** The whole file: the header row, then one record per row; the header is there even with no rows. */
 export function toCsv<R>(columns: readonly CsvColumn<R>[], rows: readonly R[]): string {
-  const records = [columns.map((c) => quote(guardFormula(c.header))).join(',')]
-  for (const row of rows) records.push(columns.map((c) => csvField(c.value(row), c.type)).join(','))
-  return records.map((r) => `${r}\r\n`).join('')
+  return csvHeader(columns) + csvRecords(columns, rows)
 }
 
 /** The local calendar date of `at` as yyyy-mm-dd, for file names. */

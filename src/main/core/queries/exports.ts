@@ -7,7 +7,7 @@ import type { z } from 'zod'
 import type { AuditFilter, CsvFile, ExportRequest, SodViolation } from '../../../shared/contract-domain'
 import { ApiError } from '../../../shared/errors'
 import { auditWhere, type AuditRow } from './audit'
-import { fileDate, toCsv, type CsvColumn } from './csv'
+import { csvHeader, csvRecords, fileDate, toCsv, type CsvColumn } from './csv'
 import { SqlParams } from './inbox'
 import { sodReport } from './sod'
 
@@ -20,8 +20,8 @@ export async function exportCsv(db: PGliteInterface, userId: string, request: Ex
   const date = fileDate(now)
   switch (request.kind) {
     case 'audit': {
-      const rows = await auditRows(db, request.filter)
-      return { filename: `audit-${await scopeSlug(db, request.filter.tenantId)}-${date}.csv`, csv: toCsv(AUDIT_COLUMNS, rows), rows: rows.length }
+      const slug = await scopeSlug(db, request.filter.tenantId)
+      return { filename: `audit-${slug}-${date}.csv`, ...(await auditCsv(db, request.filter)) }
     }
     case 'history': {
       const rows = await historyRows(db, userId)
@@ -49,7 +49,7 @@ async function scopeSlug(db: PGliteInterface, tenantId: string | undefined): Pro
 /** An audit_log row as the Audit view reads it, named for people: the tenant's slug and the actor's name. */
 type AuditCsvRow = Omit<AuditRow, 'tenant_id'> & { tenant_slug: string | null; actor_name: string | null }
 
-const AUDIT_COLUMNS: CsvColumn<AuditCsvRow>[] = [
+const AUDIT_CSV_COLUMNS: CsvColumn<AuditCsvRow>[] = [
   { header: 'id', type: 'text', value: (r) => r.id },
   { header: 'tenant', type: 'text', value: (r) => r.tenant_slug },
   { header: 'occurred_at', type: 'timestamp', value: (r) => r.occurred_at },
@@ -67,8 +67,10 @@ const AUDIT_COLUMNS: CsvColumn<AuditCsvRow>[] = [
   { header: 'integrity_hash', type: 'text', value: (r) => r.integrity_hash },
 ]
 
-async function auditRows(db: PGliteInterface, filter: AuditFilter): Promise<AuditCsvRow[]> {
-  const out: AuditCsvRow[] = []
+/** The filtered log as CSV, written a page at a time: only one page of rows is ever held. */
+async function auditCsv(db: PGliteInterface, filter: AuditFilter): Promise<{ csv: string; rows: number }> {
+  let csv = csvHeader(AUDIT_CSV_COLUMNS)
+  let rows = 0
   let before: string | null = null
   for (;;) {
     const p = new SqlParams()
@@ -86,8 +88,9 @@ async function auditRows(db: PGliteInterface, filter: AuditFilter): Promise<Audi
         order by l.id desc`,
       p.values,
     )
-    out.push(...page.rows)
-    if (page.rows.length < PAGE) return out
+    csv += csvRecords(AUDIT_CSV_COLUMNS, page.rows)
+    rows += page.rows.length
+    if (page.rows.length < PAGE) return { csv, rows }
     before = page.rows.at(-1)!.id
   }
 }
