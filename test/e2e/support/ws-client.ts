@@ -40,12 +40,17 @@ export function openRaw(shell: ShellAddress, opts: OpenOptions = {}): Promise<Op
   })
 }
 
-/** Sends one raw text frame and waits for the next frame or the close code. */
+/**
+ * Sends one raw text frame and waits for the answer to it or the close code. Events the core pushes
+ * meanwhile (a sync status on a signed-in shell) are not answers and are passed over.
+ */
 export function exchange(ws: WebSocket, data: string | Buffer): Promise<{ frame?: unknown; closeCode?: number }> {
   return new Promise((resolve) => {
     const onMessage = (raw: WebSocket.RawData) => {
+      const frame: unknown = JSON.parse(raw.toString())
+      if (typeof frame === 'object' && frame !== null && 'event' in frame) return
       cleanup()
-      resolve({ frame: JSON.parse(raw.toString()) })
+      resolve({ frame })
     }
     const onClose = (code: number) => {
       cleanup()
