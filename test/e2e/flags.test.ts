@@ -69,6 +69,8 @@ describe.skipIf(skip)('flags view', () => {
     await page.keyboard.press(key)
     const dialog = page.getByRole('dialog', { name: key === 'c' ? 'Confirm the hallucination' : 'Mark as a false positive' })
     await dialog.waitFor()
+    // The dialog holds the keyboard: nothing behind it (a row taking the focus back) may take it away.
+    await until(() => page.evaluate(() => document.activeElement?.closest('[role="dialog"]') != null), 'the focus in the dialog', 2000, 20)
     if (notes) await page.keyboard.type(notes)
     await page.keyboard.press('Control+Enter')
     await dialog.waitFor({ state: 'detached' })

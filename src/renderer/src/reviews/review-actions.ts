@@ -5,6 +5,7 @@ import { create } from 'zustand'
 import type { NewIntent } from '../../../shared/contract-domain'
 import { call, errorMessage } from '../app/api'
 import { setDetailOpen, useRouter } from '../app/router-store'
+import { modalOpen } from '../keyboard/layers'
 import { showToast } from '../ui/toast-store'
 import type { ReviewRow, ReviewStore } from './review-store'
 
@@ -28,8 +29,11 @@ export function goToRow(store: Pick<ReviewStore<ReviewRow, string>, 'setCurrent'
     rowElement(id)?.scrollIntoView({ block: 'nearest' })
     return
   }
-  // After a dialog has handed the focus back to the row it came from.
-  requestAnimationFrame(() => rowElement(id)?.focus())
+  // After a dialog has handed the focus back to the row it came from — unless another dialog has
+  // opened by then (the reviewer pressed the next key at once): the focus is that dialog's.
+  requestAnimationFrame(() => {
+    if (!modalOpen()) rowElement(id)?.focus()
+  })
 }
 
 export interface ReviewIntent<T extends ReviewRow> {
