@@ -3,7 +3,7 @@
 // and a way to call the contract and watch its events.
 import { join } from 'node:path'
 import type { EventName, EventPayload, MethodArgs, MethodName, MethodResult } from '../../src/shared/contract'
-import { createCore, dispatch, FileSessionStore, type Core, type SyncTuning } from '../../src/main/core/index'
+import { createCore, dispatch, FileSessionStore, type Core, type SyncTuning } from '../../src/core/index'
 
 export interface BenchCore {
   core: Core

@@ -2,8 +2,8 @@
 // until the first inbox page is readable; then the same rows loaded straight into a fresh PGlite in
 // one transaction, for the ratio (same machine, same run).
 import { TABLES } from '../../src/shared/db'
-import { openReplicaDb } from '../../src/main/core/replica/open'
-import { copySpare, readySpare } from '../../src/main/core/replica/spare'
+import { openReplicaDb } from '../../src/core/replica/open'
+import { copySpare, readySpare } from '../../src/core/replica/spare'
 import { join } from 'node:path'
 import { rm } from 'node:fs/promises'
 import type { PGliteInterface } from '@electric-sql/pglite'

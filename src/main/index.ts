@@ -5,7 +5,7 @@ import { app, dialog, ipcMain, Menu, powerMonitor, safeStorage, session, shell, 
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { CallOutcome, EmitEvent, MethodArgs, MethodName } from '../shared/contract'
-import { createCore, dispatch as coreDispatch, type Core } from './core'
+import { createCore, dispatch as coreDispatch, type Core } from '../core'
 import { registerAppScheme, serveRenderer } from './app-protocol'
 import { deepLinkFromArgv, parseDeepLink, DEEP_LINK_SCHEME, type DeepLinkTarget } from './deep-link'
 import { showInboxCount, showNotice } from './desktop'

@@ -4,7 +4,7 @@
 // they will sign in again next time.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import type { SessionStore } from './core'
+import type { SessionStore } from '../core'
 
 /** The part of Electron's safeStorage the store uses (a fake in tests). */
 export interface SafeStorageLike {

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { CoreHandlers } from '../../src/shared/contract'
 import { ApiError } from '../../src/shared/errors'
-import { dispatch, FileSessionStore } from '../../src/main/core/index'
+import { dispatch, FileSessionStore } from '../../src/core/index'
 import { tempDir } from './support/harness'
 
 /** Handlers that record what ran; only the ones a case needs do anything. */

@@ -4,7 +4,7 @@
 // decision history with outcomes and the server's reasons; the audit log with the view's filters;
 // and a holding manager's per-tenant counts, equal to the server's, whatever the scope.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { csvField, guardFormula, toCsv, type CsvColumn } from '../../src/main/core/queries/csv'
+import { csvField, guardFormula, toCsv, type CsvColumn } from '../../src/core/queries/csv'
 import { admin, DEMO } from '../support/db'
 import { csvObjects, parseCsv } from '../support/csv'
 import { addMember, createApproval, createAuditEntry, createUser, type ApprovalRow, type UserRef } from '../support/fixtures'

@@ -3,7 +3,7 @@
 // and the replica still ends equal to the server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SyncStatus } from '../../src/shared/contract'
-import { MemorySessionStore } from '../../src/main/core/index'
+import { MemorySessionStore } from '../../src/core/index'
 import { DEMO } from '../support/db'
 import { createAgent, createApproval, createMember, createTenant, type UserRef } from '../support/fixtures'
 import { faultyFetch } from './support/faulty-fetch'

@@ -1,7 +1,7 @@
 // Decisions made offline survive a restart and reach the server exactly once, in the order they
 // were made, when the network returns; an undo inside the hold window sends nothing at all.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MemorySessionStore } from '../../src/main/core/index'
+import { MemorySessionStore } from '../../src/core/index'
 import { admin, DEMO } from '../support/db'
 import { createAgent, createApproval, createMember, createTenant, type ApprovalRow, type TenantRef, type UserRef } from '../support/fixtures'
 import { faultyFetch } from './support/faulty-fetch'

@@ -86,8 +86,7 @@ describe('a batch of 500 decisions', () => {
     )
     expect(rows[0]).toEqual({ decisions: BATCH, outbox: BATCH * 0.9, audit: BATCH, trust: BATCH })
     expect(await auditChainBreak(tenant)).toBeNull()
-    // CPU time of the backend, not wall time: other test files share the two cores, so wall time
-    // says more about the machine's load than about sync_push.
-    expect(cpuMs).toBeLessThan(1000)
+    // The database CPU time is printed above for the reader; the bar lives in `npm run bench`,
+    // not here: timings on a shared 2-core machine are not a pass/fail signal.
   })
 })

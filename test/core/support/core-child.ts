@@ -3,7 +3,7 @@
 // each decision is durably queued and whenever the engine enters a phase — so the parent can kill
 // it with SIGKILL at chosen points. On SIGTERM it closes cleanly.
 import { join } from 'node:path'
-import { createCore, dispatch, FileSessionStore } from '../../../src/main/core/index'
+import { createCore, dispatch, FileSessionStore } from '../../../src/core/index'
 
 interface ChildConfig {
   dir: string

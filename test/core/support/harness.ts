@@ -9,11 +9,11 @@ import type { PGliteInterface } from '@electric-sql/pglite'
 import { inject } from 'vitest'
 import type { EventName, EventPayload, MethodArgs, MethodName, MethodResult } from '../../../src/shared/contract'
 import { TABLES } from '../../../src/shared/db'
-import { createCore, dispatch, MemorySessionStore, type Core, type SessionStore, type SyncTuning } from '../../../src/main/core/index'
+import { createCore, dispatch, MemorySessionStore, type Core, type SessionStore, type SyncTuning } from '../../../src/core/index'
 import { asUser } from '../../support/db'
-import { copySpare, prepareSpare, spareReady } from '../../../src/main/core/replica/spare'
-import { tableSignature } from '../../../src/main/core/replica/mirror'
-import { replicatedTables } from '../../../src/main/core/replica/registry'
+import { copySpare, prepareSpare, spareReady } from '../../../src/core/replica/spare'
+import { tableSignature } from '../../../src/core/replica/mirror'
+import { replicatedTables } from '../../../src/core/replica/registry'
 
 export interface RecordedEvent {
   event: EventName

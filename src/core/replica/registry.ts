@@ -1,6 +1,6 @@
 // The replicated tables as the replica sees them, read from the server's generated registry
 // (src/shared/db), so the replica never restates a server column by hand.
-import { TABLES } from '../../../shared/db'
+import { TABLES } from '../../shared/db'
 import type { TableSpec } from './tables'
 
 export function replicatedTables(): TableSpec[] {

@@ -3,8 +3,8 @@
 // Queue view, sets its hold window (longer for high risk), and writes it durably.
 import { randomUUID } from 'node:crypto'
 import type { PGliteInterface } from '@electric-sql/pglite'
-import type { NewIntent } from '../../../shared/contract-domain'
-import { ApiError, ERROR_MESSAGES } from '../../../shared/errors'
+import type { NewIntent } from '../../shared/contract-domain'
+import { ApiError, ERROR_MESSAGES } from '../../shared/errors'
 import { preflight, type ReviewerContext } from '../queries/standing'
 import { insertIntent, type IntentRow } from './intents'
 

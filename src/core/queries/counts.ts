@@ -4,7 +4,7 @@
 // tenant's count beside the one chosen, from the same grouped count (one pass over the index).
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
-import type { Counts } from '../../../shared/contract-domain'
+import type { Counts } from '../../shared/contract-domain'
 import { inboxWhere, liveAt, SqlParams } from './inbox'
 import type { ReviewerContext } from './standing'
 

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { Settings } from '../../shared/contract'
+import { Settings } from '../shared/contract'
 
 export const DEFAULT_SETTINGS: Settings = {
   supabaseUrl: null,

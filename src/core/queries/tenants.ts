@@ -2,7 +2,7 @@
 // a tree in reading order: each top-level tenant by name, its subsidiaries by name right after it.
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
-import type { TenantSummary } from '../../../shared/contract-domain'
+import type { TenantSummary } from '../../shared/contract-domain'
 
 export async function listTenants(db: PGliteInterface, userId: string): Promise<z.infer<typeof TenantSummary>[]> {
   const res = await db.query<{

@@ -4,7 +4,7 @@
 // empty — an auditor needs to see that it was checked, and on what, as much as any row in it.
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
-import type { SodReport, SodViolation } from '../../../shared/contract-domain'
+import type { SodReport, SodViolation } from '../../shared/contract-domain'
 import { SqlParams } from './inbox'
 
 type Violation = z.infer<typeof SodViolation>

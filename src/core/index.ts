@@ -1,7 +1,7 @@
 // The console's core, in plain Node (no Electron): replica, sync engine and auth behind the API
 // contract. The Electron main process and the web shell both create one and pass every call
 // through dispatch(); the shell also tells it about focus and wake-ups.
-import type { CoreHandlers } from '../../shared/contract'
+import type { CoreHandlers } from '../shared/contract'
 import { CoreState, type CoreOptions } from './core'
 import { buildHandlers } from './handlers'
 import type { Replica } from './replica/replica'

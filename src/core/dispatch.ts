@@ -1,8 +1,8 @@
 // The one entry point both transports (Electron IPC, the web shell's bridge) call: checks the
 // method name and the arguments against the contract, runs the handler, checks its result, and
 // always answers with a CallOutcome — a typed error, never a throw or a stack trace.
-import { isMethodName, methods, type CallOutcome, type CoreHandlers, type MethodName } from '../../shared/contract'
-import { ApiError, ERROR_MESSAGES } from '../../shared/errors'
+import { isMethodName, methods, type CallOutcome, type CoreHandlers, type MethodName } from '../shared/contract'
+import { ApiError, ERROR_MESSAGES } from '../shared/errors'
 
 /** Largest argument payload accepted, as JSON. Every real call is far below this. */
 const MAX_ARGS_BYTES = 256 * 1024

@@ -3,9 +3,9 @@
 // server. The approval detail shows entries the same way; the CSV export filters with auditWhere.
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
-import { verifyAuditChain, type AuditRowLike } from '../../../shared/audit-chain'
-import type { AuditEntry, AuditFacets, AuditFilter, AuditVerdict } from '../../../shared/contract-domain'
-import { ApiError } from '../../../shared/errors'
+import { verifyAuditChain, type AuditRowLike } from '../../shared/audit-chain'
+import type { AuditEntry, AuditFacets, AuditFilter, AuditVerdict } from '../../shared/contract-domain'
+import { ApiError } from '../../shared/errors'
 import { SqlParams } from './inbox'
 
 /** The output column `id` is text: a query ordering by it must say audit_log.id (else 998 sorts after 9818). */

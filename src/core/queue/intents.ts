@@ -2,7 +2,7 @@
 // replica's file, before the reviewer is told it is queued. States move held → queued → sending →
 // applied | rejected | conflict; undo deletes a held intent; nothing here edits a synced row.
 import type { PGliteInterface, Transaction } from '@electric-sql/pglite'
-import type { Intent, IntentKind } from '../../../shared/contract-domain'
+import type { Intent, IntentKind } from '../../shared/contract-domain'
 
 type Db = PGliteInterface | Transaction
 

@@ -3,8 +3,8 @@
 // for the charts, and its recent requests with how they were decided.
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
-import type { AgentDetail, AgentListItem, AgentRequest, TrustDay } from '../../../shared/contract-domain'
-import { ApiError } from '../../../shared/errors'
+import type { AgentDetail, AgentListItem, AgentRequest, TrustDay } from '../../shared/contract-domain'
+import { ApiError } from '../../shared/errors'
 import { SqlParams } from './inbox'
 
 const DAY_MS = 86_400_000

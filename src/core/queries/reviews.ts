@@ -3,8 +3,8 @@
 // (lastRefusal), derived from the queue and never by editing the synced row.
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
-import type { ChangesetDetail, ChangesetItem, EscalationItem, FlagItem, TaskSummary } from '../../../shared/contract-domain'
-import { ApiError } from '../../../shared/errors'
+import type { ChangesetDetail, ChangesetItem, EscalationItem, FlagItem, TaskSummary } from '../../shared/contract-domain'
+import { ApiError } from '../../shared/errors'
 import { SqlParams } from './inbox'
 import type { ReviewerContext } from './standing'
 

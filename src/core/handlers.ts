@@ -1,6 +1,6 @@
 // One handler per contract method, each a thin step from validated arguments to the query layer,
 // the queue or the session. Expected failures are ApiErrors; dispatch() turns them into outcomes.
-import type { CoreHandlers, Settings } from '../../shared/contract'
+import type { CoreHandlers, Settings } from '../shared/contract'
 import type { CoreState } from './core'
 import { createIntent } from './queue/create'
 import * as queue from './queue/intents'

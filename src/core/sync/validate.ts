@@ -2,7 +2,7 @@
 // src/shared/sync-protocol.ts) and the promises the shape cannot express — every row names its key
 // and version, and no row belongs to a tenant the same answer says is invisible.
 import { z } from 'zod'
-import { GLOBAL_SCOPE, PullResponse, PushResponse, type Row } from '../../../shared/sync-protocol'
+import { GLOBAL_SCOPE, PullResponse, PushResponse, type Row } from '../../shared/sync-protocol'
 import type { TableSpec } from '../replica/tables'
 
 // The wire shape of sync-protocol.ts, with each row checked by a plain predicate instead of a

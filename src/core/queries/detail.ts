@@ -2,8 +2,8 @@
 // who asks (agent with trust score), the evidence rows behind it, earlier decisions, the audit
 // trail, and the message thread including messages still queued locally.
 import type { PGliteInterface } from '@electric-sql/pglite'
-import type { ApprovalDetail } from '../../../shared/contract-domain'
-import { ApiError } from '../../../shared/errors'
+import type { ApprovalDetail } from '../../shared/contract-domain'
+import { ApiError } from '../../shared/errors'
 import { quoteIdent } from '../replica/tables'
 import { itemsById } from './inbox'
 import type { ReviewerContext } from './standing'

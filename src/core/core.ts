@@ -1,8 +1,8 @@
 // The core's state: who is signed in, their replica and the sync engine working on it. Sign-in,
 // sign-out and start-up run one at a time, so a replica is never opened twice or swapped while in
 // use. A stored session opens the replica with no network at all (offline start).
-import type { EmitEvent, SessionState, Settings } from '../../shared/contract'
-import { ApiError } from '../../shared/errors'
+import type { EmitEvent, SessionState, Settings } from '../shared/contract'
+import { ApiError } from '../shared/errors'
 import { Auth, type SignedInUser } from './auth/auth'
 import type { SessionStore } from './auth/session-store'
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users'

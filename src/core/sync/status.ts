@@ -1,6 +1,6 @@
 // The sync status a reviewer sees in the status bar, kept in one place and emitted only when it
 // actually changes, so the renderer is not flooded with identical events at every poll.
-import type { SyncStatus } from '../../../shared/contract'
+import type { SyncStatus } from '../../shared/contract'
 
 export type StatusPatch = Partial<SyncStatus>
 

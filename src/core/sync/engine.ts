@@ -3,9 +3,9 @@
 // after every push, on a focused (fast) or background (slow) interval, and at once when nudged
 // (reconnect, wake, "sync now"). Transient failures back off with jitter; refusals and bad
 // answers are shown, never retried silently; every status change is emitted.
-import type { EmitEvent } from '../../../shared/contract'
-import { describeError } from '../../../shared/errors'
-import { GLOBAL_SCOPE, type Cursors, type PullResponse, type PushMutation } from '../../../shared/sync-protocol'
+import type { EmitEvent } from '../../shared/contract'
+import { describeError } from '../../shared/errors'
+import { GLOBAL_SCOPE, type Cursors, type PullResponse, type PushMutation } from '../../shared/sync-protocol'
 import type { Auth } from '../auth/auth'
 import * as queue from '../queue/intents'
 import { applyPull } from '../replica/apply'

@@ -4,8 +4,8 @@
 // order the screen lists them (newest first).
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
-import type { AuditFilter, CsvFile, ExportRequest, SodViolation } from '../../../shared/contract-domain'
-import { ApiError } from '../../../shared/errors'
+import type { AuditFilter, CsvFile, ExportRequest, SodViolation } from '../../shared/contract-domain'
+import { ApiError } from '../../shared/errors'
 import { auditWhere, type AuditRow } from './audit'
 import { csvHeader, csvRecords, fileDate, toCsv, type CsvColumn } from './csv'
 import { SqlParams } from './inbox'

@@ -4,7 +4,7 @@
 // and never by editing a synced row. Each urgency bucket follows its own index, so the first page
 // is read without sorting the whole table.
 import type { PGliteInterface } from '@electric-sql/pglite'
-import type { ApprovalListItem, InboxFilter } from '../../../shared/contract-domain'
+import type { ApprovalListItem, InboxFilter } from '../../shared/contract-domain'
 import { APPROVAL_SEARCH_EXPR } from '../replica/view-indexes'
 import { preflight, type ReviewerContext } from './standing'
 

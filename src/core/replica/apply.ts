@@ -2,7 +2,7 @@
 // its cursors — in a single local transaction, so a crash leaves the replica at the previous batch.
 // Rows are upserted in bulk from one JSON parameter, keeping whichever version is newer.
 import type { Transaction } from '@electric-sql/pglite'
-import { GLOBAL_SCOPE, type PullResponse, type Row } from '../../../shared/sync-protocol'
+import { GLOBAL_SCOPE, type PullResponse, type Row } from '../../shared/sync-protocol'
 import type { ReplicaDb } from './open'
 import { quoteIdent, type TableSpec } from './tables'
 
