@@ -86,8 +86,10 @@ describe.skipIf(skip)('pre-flight explanations and the bulk risk ceiling', () =>
       // Rejecting one's own request is refused the same way; rejecting over one's limit is allowed.
       await goToApproval(page, items.own!.id)
       await page.keyboard.press('r')
-      expect(await lastToast(page)).toMatch(/cannot reject/i)
-      expect(await page.getByRole('dialog').count()).toBe(0)
+      const refused = page.getByRole('dialog', { name: 'Reject' })
+      expect(await refused.getByTestId('refusal').innerText()).toMatch(/cannot reject/i)
+      expect(await refused.locator('textarea').count()).toBe(0)
+      await page.keyboard.press('Escape')
     })
   }, 120_000)
 

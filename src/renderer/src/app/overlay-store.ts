@@ -11,6 +11,8 @@ export type Overlay =
   | { kind: 'delegate'; approvalId: string }
   | { kind: 'snooze'; approvalIds: string[] }
   | { kind: 'message'; approvalId: string }
+  /** A text-box command the replica already refuses: the box opens saying why, with nothing to submit. */
+  | { kind: 'refused'; title: string; subject: string; message: string }
   | { kind: 'signout' }
   | { kind: 'sod' }
 

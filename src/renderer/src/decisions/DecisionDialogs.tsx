@@ -4,6 +4,7 @@ import { closeOverlay, useOverlay } from '../app/overlay-store'
 import { ensureDetail, useDetails } from '../detail/detail-store'
 import { itemsById } from '../inbox/inbox-store'
 import { Dialog } from '../ui/Dialog'
+import { Keys } from '../ui/Kbd'
 import { CONFIRM_RISK } from './preflight'
 import { EditDialog } from './EditDialog'
 import { ReasonDialog } from './ReasonDialog'
@@ -62,6 +63,26 @@ function DelegateHost({ approvalId }: { approvalId: string }) {
   )
 }
 
+/**
+ * A refused text-box command: the dialog the key would have opened, holding the refusal instead of
+ * a field. The focus sits on the explanation, so whatever the reviewer goes on typing stays here.
+ */
+function RefusedDialog({ title, subject, message }: { title: string; subject: string; message: string }) {
+  return (
+    <Dialog title={title} description={subject} onClose={closeOverlay}>
+      <p className="refusal" role="alert" tabIndex={-1} data-autofocus data-testid="refusal">
+        {message}
+      </p>
+      <p className="muted">Nothing will be sent.</p>
+      <div className="dialog-actions">
+        <button type="button" onClick={closeOverlay}>
+          Close <Keys binding="escape" />
+        </button>
+      </div>
+    </Dialog>
+  )
+}
+
 export function DecisionDialogs() {
   const overlay = useOverlay((s) => s.overlay)
   if (!overlay) return null
@@ -115,6 +136,8 @@ export function DecisionDialogs() {
         />
       )
     }
+    case 'refused':
+      return <RefusedDialog title={overlay.title} subject={overlay.subject} message={overlay.message} />
     case 'delegate':
       return <DelegateHost approvalId={overlay.approvalId} />
     case 'edit':

@@ -29,13 +29,36 @@ export function explainRefusal(refusal: Refusal, action: DecisionAction): void {
   showToast({ tone: 'warning', message: `Cannot ${ACTION_WORDS[action]} this request`, detail: `${refusal.message}${hint}`, ms: 7000 })
 }
 
+const DIALOG_TITLES: Partial<Record<DecisionAction, string>> = {
+  approve_with_edits: 'Approve with edits',
+  reject: 'Reject',
+  escalate: 'Escalate',
+  delegate: 'Delegate',
+}
+
+/**
+ * Explains a refusal of a command that would have opened a text box by opening that box's dialog
+ * with the reason instead of a field: the reason the reviewer goes on typing lands in the dialog,
+ * never on the page as commands (a toast left the `s`, `r`, Ctrl+Enter of "see letter" to run).
+ */
+function refuseInDialog(refusal: Refusal, action: DecisionAction, subject: string): void {
+  const hint = ESCALATE_INSTEAD.has(refusal.code) ? ' Escalate it instead (Shift+E).' : ''
+  openOverlay({
+    kind: 'refused',
+    title: DIALOG_TITLES[action] ?? 'Not possible',
+    subject,
+    message: `You cannot ${ACTION_WORDS[action]} this request. ${refusal.message}${hint}`,
+  })
+}
+
 /** The focused item when the action is allowed on it; otherwise explains why not and returns null. */
 function actionable(action: DecisionAction): ApprovalListItem | null {
   const item = focusedItem()
   if (!item) return null
   const refusal = preflightRefusal(item, action)
   if (refusal) {
-    explainRefusal(refusal, action)
+    if (action in DIALOG_TITLES) refuseInDialog(refusal, action, item.title)
+    else explainRefusal(refusal, action)
     return null
   }
   return item
@@ -208,15 +231,16 @@ export function openBulkReject(): void {
     showToast({ tone: 'info', message: 'Nothing selected', detail: 'Select items with X, Shift+J or Shift+K first.', ms: 4000 })
     return
   }
-  const blocked = items.filter((i) => preflightRefusal(i, 'reject') !== null)
-  const first = blocked[0]
-  if (first) {
-    const why = preflightRefusal(first, 'reject')
-    showToast({
-      tone: 'error',
-      message: `Bulk reject refused: you cannot decide ${blocked.length} of ${items.length} selected.`,
-      detail: why?.message,
-      ms: 8000,
+  const blocked = items.flatMap((i) => {
+    const why = preflightRefusal(i, 'reject')
+    return why ? [`“${i.title}”: ${why.message}`] : []
+  })
+  if (blocked.length > 0) {
+    openOverlay({
+      kind: 'refused',
+      title: `Reject ${items.length} requests`,
+      subject: `${items.length} selected requests`,
+      message: `Bulk reject refused: you cannot reject ${blocked.length} of ${items.length} selected. ${blocked.join(' ')} Deselect ${blocked.length === 1 ? 'it' : 'them'} with X and try again.`,
     })
     return
   }
