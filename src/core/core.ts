@@ -78,7 +78,14 @@ export class CoreState {
 
   async start(): Promise<void> {
     await this.exclusive(async () => {
-      this.auth = await Auth.create(await this.backend(), this.o.sessionStore, this.o.fetch ?? fetch, this.now)
+      const backend = await this.backend()
+      const memory = await this.memory.read()
+      if (memory.backendUrl && memory.backendUrl !== backend.url) {
+        // The backend changed since the last run: its session and user are not this backend's.
+        await this.o.sessionStore.clear()
+        await this.memory.write({ lastUser: null, backendUrl: null })
+      }
+      this.auth = await Auth.create(backend, this.o.sessionStore, this.o.fetch ?? fetch, this.now)
       const stored = this.auth.storedUser()
       const last = (await this.memory.read()).lastUser
       if (stored) {
@@ -139,7 +146,7 @@ export class CoreState {
       if (spare && this.replica?.db !== spare.db) await spare.db.close()
       this.user = res.user
       this.sessionStatus = 'signed_in'
-      await this.memory.write({ lastUser: res.user })
+      await this.memory.write({ lastUser: res.user, backendUrl: (await this.backend()).url })
       this.engine?.resume()
       const state = await this.session()
       this.o.emit('session.changed', state)
@@ -159,7 +166,7 @@ export class CoreState {
       this.replica = null
       await replica?.destroy()
       await this.auth.signOut()
-      await this.memory.write({ lastUser: null })
+      await this.memory.write({ lastUser: null, backendUrl: null })
       this.user = null
       this.sessionStatus = 'signed_out'
       if (!this.closed) this.prepareSpare()
@@ -178,7 +185,8 @@ export class CoreState {
   }
 
   private async openFor(user: SignedInUser | LastUser, spare: OpenSpare | null = null): Promise<void> {
-    this.replica = await Replica.open(this.o.userDataDir, user.id, this.o.tables, spare)
+    const place = { userDataDir: this.o.userDataDir, backendUrl: (await this.backend()).url }
+    this.replica = await Replica.open(place, user.id, this.o.tables, spare)
     this.user = { id: user.id, email: user.email, fullName: user.fullName }
     this.engine = new SyncEngine({
       replica: this.replica,

@@ -20,7 +20,11 @@ export const DEFAULT_SETTINGS: Settings = {
 export const LastUser = z.object({ id: z.guid(), email: z.string(), fullName: z.string().nullable() })
 export type LastUser = z.infer<typeof LastUser>
 
-const CoreState = z.object({ lastUser: LastUser.nullable() })
+/**
+ * `backendUrl` is the backend the stored session and `lastUser` belong to: a start against another
+ * backend must not open as that user (files from before it was kept have none: same backend).
+ */
+const CoreState = z.object({ lastUser: LastUser.nullable(), backendUrl: z.string().nullable().optional() })
 type CoreState = z.infer<typeof CoreState>
 
 export class JsonFile<T> {

@@ -1,12 +1,13 @@
 // Sessions as a reviewer lives them: an expired access token is renewed without anything showing,
 // a revoked refresh token keeps the queue and asks for sign-in, a stored session opens the replica
 // with no network, and sign-out keeps or deletes the replica as the queue requires.
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { decodeJwt, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inject } from 'vitest'
 import { FileSessionStore, MemorySessionStore, type SessionStore } from '../../src/core/index'
+import { replicaDir } from '../../src/core/replica/open'
 import { admin, DEMO } from '../support/db'
 import { createApproval, createMember, createTenant, type TenantRef, type UserRef } from '../support/fixtures'
 import { faultyFetch } from './support/faulty-fetch'
@@ -145,7 +146,7 @@ describe('sign-out', () => {
       kind: 'approval.decide',
       args: { approval_id: approval.id, decision: 'reject', version_seen: approval.version, payload_hash_seen: approval.payload_hash },
     })
-    const replicaPath = join(dir, 'replicas', user.id)
+    const replicaPath = replicaDir({ userDataDir: dir, backendUrl: inject('stack').apiUrl }, user.id)
     expect(existsSync(replicaPath)).toBe(true)
     await expect(t.call('session.signOut', {})).rejects.toMatchObject({ code: 'queue_not_empty' })
     expect(existsSync(replicaPath)).toBe(true)
@@ -155,5 +156,35 @@ describe('sign-out', () => {
     expect(existsSync(replicaPath)).toBe(false)
     expect(await store.load()).toBeNull()
     await expect(t.call('inbox.list', { filter: {}, limit: 10, offset: 0 })).rejects.toMatchObject({ code: 'not_signed_in' })
+  })
+})
+
+describe('restarting against another backend', () => {
+  it('starts signed out with a replica of its own, never the old user on the old replica', async () => {
+    const user = await newReviewer('auth-other-backend')
+    const store = new MemorySessionStore()
+    const first = await startCore({ store })
+    await signIn(first, user)
+    const dir = first.dir
+    const stackUrl = inject('stack').apiUrl
+    const oldReplica = replicaDir({ userDataDir: dir, backendUrl: stackUrl }, user.id)
+    expect(existsSync(oldReplica)).toBe(true)
+    await first.close({ keepDir: true })
+
+    // The same server under another name is, as far as the console can know, another backend.
+    const other = stackUrl.replace('127.0.0.1', 'localhost')
+    expect(other).not.toBe(stackUrl)
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ supabaseUrl: other }))
+    const t = await startCore({ store, dir })
+    open.push(t)
+    const session = await t.call('session.get', {})
+    expect(session).toMatchObject({ status: 'signed_out', user: null, backend: { url: other } })
+    expect(await store.load()).toBeNull()
+    await expect(t.call('inbox.list', { filter: {}, limit: 10, offset: 0 })).rejects.toMatchObject({ code: 'not_signed_in' })
+
+    // Signing in there builds that backend's replica beside the old one, which stays as it was.
+    await signIn(t, user)
+    expect(existsSync(replicaDir({ userDataDir: dir, backendUrl: other }, user.id))).toBe(true)
+    expect(existsSync(oldReplica)).toBe(true)
   })
 })

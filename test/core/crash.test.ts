@@ -169,7 +169,7 @@ describe('a core killed with SIGKILL at random points', () => {
     expect(perApproval.rows.length).toBe(ledger.rows.length)
 
     // And the replica, reopened after everything, equals the server view.
-    const db = await openReplicaDb(replicaDir(dir, reviewer.id))
+    const db = await openReplicaDb(replicaDir({ userDataDir: dir, backendUrl: inject('stack').apiUrl }, reviewer.id))
     try {
       const history = await db.query<{ n: number }>(
         `select count(*)::int as n from pending_mutations where user_id = $1 and state = 'applied'`,

@@ -1,6 +1,7 @@
-// Opens one reviewer's replica: a PGlite database in <userDataDir>/replicas/<user id>/, with the
+// Opens one reviewer's replica: a PGlite database in <userDataDir>/replicas/<user id>.<backend>/, with the
 // trigram extension for search, and a smaller buffer pool than PostgreSQL's default so the core's
 // memory stays modest (the OS page cache still holds the hot pages outside the WASM heap).
+import { createHash } from 'node:crypto'
 import { closeSync, fdatasyncSync, mkdirSync, openSync, realpathSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
@@ -8,9 +9,30 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 
 export type ReplicaDb = PGlite
 
-export function replicaDir(userDataDir: string, userId: string): string {
+/** Where a replica lives on disk: whose it is and which backend it mirrors. */
+export interface ReplicaPlace {
+  userDataDir: string
+  backendUrl: string
+}
+
+/**
+ * A short, stable name for a backend: the same user id on another backend (a staging stack, a
+ * restored project) is another person's data, so it gets another replica.
+ */
+export function backendKey(backendUrl: string): string {
+  let canonical = backendUrl.trim()
+  try {
+    const u = new URL(canonical)
+    canonical = `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`.toLowerCase()
+  } catch {
+    canonical = canonical.toLowerCase()
+  }
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 12)
+}
+
+export function replicaDir(place: ReplicaPlace, userId: string): string {
   if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new Error('replica directory needs a user id')
-  return join(userDataDir, 'replicas', userId.toLowerCase())
+  return join(place.userDataDir, 'replicas', `${userId.toLowerCase()}.${backendKey(place.backendUrl)}`)
 }
 
 export async function openReplicaDb(dataDir: string | null): Promise<ReplicaDb> {

@@ -2,7 +2,7 @@
 // runs the local migrations and mirrors the registry; a replica never opens for another user.
 import { realpath, rm } from 'node:fs/promises'
 import type { ReplicaDb } from './open'
-import { flushWal, openReplicaDb, replicaDir } from './open'
+import { flushWal, openReplicaDb, replicaDir, type ReplicaPlace } from './open'
 import { runLocalMigrations } from './migrations'
 import { mirrorTables } from './mirror'
 import { InboxExclusions } from '../queries/hidden'
@@ -35,17 +35,17 @@ export class Replica {
   }
 
   /**
-   * Opens (creating if needed) the replica of `userId`; `userDataDir` null = in memory. A spare
+   * Opens (creating if needed) the replica of `userId` on a backend; `place` null = in memory. A spare
    * already open is adopted when the user has no replica yet (no second open); otherwise it is
    * left alone for the caller to close.
    */
-  static async open(userDataDir: string | null, userId: string, specs: TableSpec[], spare?: OpenSpare | null): Promise<Replica> {
-    const dir = userDataDir ? replicaDir(userDataDir, userId) : null
+  static async open(place: ReplicaPlace | null, userId: string, specs: TableSpec[], spare?: OpenSpare | null): Promise<Replica> {
+    const dir = place ? replicaDir(place, userId) : null
     let db: ReplicaDb
-    if (userDataDir && spare && (await claimSpare(userDataDir, userId, spare.dir))) {
+    if (place && spare && (await claimSpare(place, userId, spare.dir))) {
       db = spare.db
     } else {
-      if (userDataDir) await claimSpare(userDataDir, userId)
+      if (place) await claimSpare(place, userId)
       db = await openReplicaDb(dir)
     }
     try {

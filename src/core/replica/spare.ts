@@ -1,14 +1,14 @@
 // A spare, empty replica prepared — and opened — while nobody is signed in: creating a PGlite
 // database runs initdb in WASM (seconds) and opening one takes a while too, so doing both while the
 // reviewer types their password lets sign-in hand over a ready database at once (the pending-first
-// bar). The spare lives in `replicas/.spare-<id>`; claiming it links `replicas/<user id>` to it.
+// bar). The spare lives in `replicas/.spare-<id>`; claiming it links `replicas/<user id>.<backend>` to it.
 import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync } from 'node:fs'
 import { cp, mkdir, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runLocalMigrations } from './migrations'
 import { mirrorTables } from './mirror'
-import { openReplicaDb, replicaDir, type ReplicaDb } from './open'
+import { openReplicaDb, replicaDir, type ReplicaDb, type ReplicaPlace } from './open'
 import type { TableSpec } from './tables'
 
 const PREFIX = '.spare-'
@@ -78,12 +78,12 @@ export async function openSpare(userDataDir: string, specs: TableSpec[]): Promis
 }
 
 /**
- * Makes the spare `userId`'s replica when that user has none yet: `replicas/<user id>` becomes a
+ * Makes the spare `userId`'s replica when that user has none yet: `replicas/<user id>.<backend>` becomes a
  * link to it (a junction on Windows). False when the user already has a replica or there is no spare.
  */
-export async function claimSpare(userDataDir: string, userId: string, spareDir?: string): Promise<boolean> {
-  const target = replicaDir(userDataDir, userId)
-  const spare = spareDir ?? readySpare(userDataDir)
+export async function claimSpare(place: ReplicaPlace, userId: string, spareDir?: string): Promise<boolean> {
+  const target = replicaDir(place, userId)
+  const spare = spareDir ?? readySpare(place.userDataDir)
   if (existsSync(target) || !spare || !existsSync(join(spare, READY))) return false
   await rm(join(spare, READY), { force: true })
   await symlink(spare, target, process.platform === 'win32' ? 'junction' : 'dir')
