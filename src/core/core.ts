@@ -144,6 +144,8 @@ export class CoreState {
       if (!this.replica) await this.openFor(res.user, spare)
       // A user with a replica already did not need the spare: close it (it stays built for next time).
       if (spare && this.replica?.db !== spare.db) await spare.db.close()
+      const previous = (await this.memory.read()).lastUser
+      if (previous?.id !== res.user.id) await this.forgetPerUserSettings()
       this.user = res.user
       this.sessionStatus = 'signed_in'
       await this.memory.write({ lastUser: res.user, backendUrl: (await this.backend()).url })
@@ -157,8 +159,10 @@ export class CoreState {
   async signOut(force: boolean): Promise<SessionState> {
     return this.exclusive(async () => {
       if (this.replica && !force) {
-        const { depth } = await queue.queueSummary(this.replica.db, this.replica.userId)
-        if (depth > 0) throw new ApiError('queue_not_empty', undefined, { queued: depth })
+        // Refused decisions the reviewer has not dismissed count too: signing out deletes them unread.
+        const waiting = await queue.listQueue(this.replica.db, this.replica.userId)
+        const refused = waiting.filter((i) => i.state === 'rejected' || i.state === 'conflict').length
+        if (waiting.length > 0) throw new ApiError('queue_not_empty', undefined, { queued: waiting.length - refused, refused })
       }
       await this.engine?.stop()
       this.engine = null
@@ -167,6 +171,7 @@ export class CoreState {
       await replica?.destroy()
       await this.auth.signOut()
       await this.memory.write({ lastUser: null, backendUrl: null })
+      await this.forgetPerUserSettings()
       this.user = null
       this.sessionStatus = 'signed_out'
       if (!this.closed) this.prepareSpare()
@@ -175,6 +180,12 @@ export class CoreState {
       this.o.emit('session.changed', state)
       return state
     })
+  }
+
+  /** The last view and tenant scope are the signed-in reviewer's: the next one starts on the inbox of every tenant. */
+  private async forgetPerUserSettings(): Promise<void> {
+    const s = await this.settings.read()
+    if (s.lastView !== null || s.tenantScope !== null) await this.settings.write({ ...s, lastView: null, tenantScope: null })
   }
 
   /** The engine found the refresh token refused: keep everything, ask for sign-in. */

@@ -12,7 +12,7 @@ export const ERROR_MESSAGES = {
   not_signed_in: 'Sign in to continue.',
   sign_in_required: 'Your session ended. Sign in again; your queued decisions are kept.',
   invalid_credentials: 'That email and password do not match.',
-  queue_not_empty: 'Decisions are still waiting to be sent.',
+  queue_not_empty: 'Decisions are still waiting to be sent, or were refused and not yet read.',
   offline: 'You are offline. This needs a connection.',
   backend_unreachable: 'The server cannot be reached.',
   // Decisions (server refusals from sync_push, and the same checks run early on the replica)

@@ -15,6 +15,15 @@ export const useCounts = create<CountsState>(() => ({ counts: null }))
 
 let running: Promise<void> | null = null
 let again = false
+/** Bumped when the reviewer changes: a read started for the previous one is thrown away. */
+let generation = 0
+
+/** Forgets the counts (another reviewer, or nobody, is signed in now). */
+export function resetCounts(): void {
+  generation += 1
+  again = false
+  useCounts.setState({ counts: null })
+}
 
 export function refreshCounts(): Promise<void> {
   if (running) {
@@ -25,8 +34,9 @@ export function refreshCounts(): Promise<void> {
     try {
       do {
         again = false
+        const started = generation
         const counts = await call('inbox.counts', scopeArgs())
-        useCounts.setState({ counts })
+        if (started === generation) useCounts.setState({ counts })
       } while (again)
     } catch {
       // Counts are decoration; the next change retries.

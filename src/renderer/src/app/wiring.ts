@@ -2,7 +2,7 @@
 // what is on screen, focus moves prefetch the next details, intents that come back refused say so.
 import type { EventPayload } from '../../../shared/contract'
 import { on } from './api'
-import { refreshCounts } from './counts-store'
+import { refreshCounts, resetCounts } from './counts-store'
 import { loadTenants } from './tenants-store'
 import { openOverlay } from './overlay-store'
 import { go, onViewChange, useRouter } from './router-store'
@@ -111,6 +111,7 @@ function watchFocus(): () => void {
 export function startSignedIn(): () => void {
   resetInbox()
   clearDetails()
+  resetCounts()
   const lastView = useSettings.getState().settings?.lastView
   go(lastView && VIEWS.some((v) => v.id === lastView) ? lastView : 'inbox')
   refreshInbox()
@@ -134,7 +135,7 @@ export function startSignedIn(): () => void {
 export function startAlways(): () => void {
   void loadSettings()
   const offs = [
-    on('session.changed', setSession),
+    on('session.changed', (s) => void setSession(s)),
     on('sync.status', setSyncStatus),
     on('navigate', ({ view, approvalId }) => {
       // Views issue 7 adds are not here yet: their deep links land in the inbox.

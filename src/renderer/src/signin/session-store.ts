@@ -3,6 +3,9 @@
 import { create } from 'zustand'
 import type { SessionState } from '../../../shared/contract'
 import { call, errorCode, errorMessage } from '../app/api'
+import { resetCounts } from '../app/counts-store'
+import { useTenantScope } from '../app/tenant-scope'
+import { loadSettings, useSettings } from '../settings/settings-store'
 
 interface SessionStore {
   session: SessionState | null
@@ -24,7 +27,8 @@ export async function signIn(email: string, password: string): Promise<boolean> 
   useSession.setState({ busy: true, error: null })
   try {
     const session = await call('session.signIn', { email, password })
-    useSession.setState({ session, busy: false })
+    await setSession(session)
+    useSession.setState({ busy: false })
     return session.status === 'signed_in'
   } catch (err) {
     useSession.setState({ busy: false, error: errorMessage(err) })
@@ -36,7 +40,7 @@ export async function signIn(email: string, password: string): Promise<boolean> 
 export async function signOut(force = false): Promise<'done' | 'confirm' | 'failed'> {
   try {
     const session = await call('session.signOut', { force })
-    useSession.setState({ session })
+    await setSession(session)
     return 'done'
   } catch (err) {
     if (errorCode(err) === 'queue_not_empty') return 'confirm'
@@ -45,6 +49,18 @@ export async function signOut(force = false): Promise<'done' | 'confirm' | 'fail
   }
 }
 
-export function setSession(session: SessionState): void {
+/**
+ * Adopts the core's session. When the reviewer changes (sign-out, another user), nothing of the
+ * previous one survives: counts are dropped and the settings (last view, tenant scope, which the
+ * core forgets) are read again before the workspace opens on them.
+ */
+export async function setSession(session: SessionState): Promise<void> {
+  const before = useSession.getState().session
+  const changed = before?.user?.id !== session.user?.id || (before?.status === 'signed_in') !== (session.status === 'signed_in')
+  if (changed && before) {
+    resetCounts()
+    await loadSettings()
+    useTenantScope.setState({ tenantId: useSettings.getState().settings?.tenantScope ?? null })
+  }
   useSession.setState({ session })
 }

@@ -1,0 +1,115 @@
+// Per-session state: what a reviewer sees belongs to them. After a sign-out the next reviewer opens
+// on the Inbox (not the view the previous one left) and never sees the previous one's badge counts,
+// even during their first sync; sign-out first lists the decisions it would lose, refused ones too.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { createAgent, createApproval, type ApprovalRow } from '../support/fixtures'
+import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
+import { signIn, until, waitForInbox, withSignedIn } from './helpers/console'
+import { createWorkspace, type Workspace } from './helpers/workspace'
+
+const skip = chromiumUnavailable()
+
+interface QueuedIntent {
+  state: string
+  label: string
+}
+
+async function queue(page: Page): Promise<QueuedIntent[]> {
+  return page.evaluate(async () => {
+    const api = (window as unknown as { api: { call(m: string, a: unknown): Promise<{ ok: boolean; value?: QueuedIntent[] }> } }).api
+    const r = await api.call('queue.list', {})
+    return r.ok ? (r.value ?? []) : []
+  })
+}
+
+describe.skipIf(skip)('a session belongs to its reviewer', () => {
+  let rig: ConsoleRig
+  let shell: HarnessShell
+  let first: Workspace
+  let second: Workspace
+  const pending: ApprovalRow[] = []
+
+  beforeAll(async () => {
+    first = await createWorkspace('session-first')
+    second = await createWorkspace('session-second')
+    const agent = await createAgent(first.tenant.id, { name: 'Payout Bot' })
+    for (let i = 0; i < 3; i++) {
+      pending.push(await createApproval(first.tenant.id, { agentId: agent.id, title: `Pay supplier ${i + 1}`, riskLevel: 1, amount: '90.00' }))
+    }
+    rig = await startConsoleRig()
+    shell = await rig.shell()
+  })
+
+  afterAll(async () => {
+    await rig?.close()
+  })
+
+  it('lists a refused decision before signing out, and the next reviewer starts on a clean Inbox', async () => {
+    await withSignedIn(rig.browser, shell.url, first.reviewer.email, { holdSeconds: 0 }, async (page) => {
+      await waitForInbox(page, 3)
+      const badge = page.getByTestId('tab-inbox').locator('.badge')
+      await until(async () => (await badge.count()) > 0 && (await badge.innerText()) === '3', 'the inbox badge at 3')
+
+      // A decision on a version the server no longer has comes back refused.
+      const stale = pending[0]!
+      await page.evaluate(
+        async ({ id, hash }) => {
+          const api = (window as unknown as { api: { call(m: string, a: unknown): Promise<{ ok: boolean }> } }).api
+          const r = await api.call('intents.create', {
+            kind: 'approval.decide',
+            args: { approval_id: id, decision: 'approve', version_seen: 999, payload_hash_seen: hash },
+          })
+          if (!r.ok) throw new Error('intents.create failed')
+        },
+        { id: stale.id, hash: stale.payload_hash },
+      )
+      await until(async () => (await queue(page)).some((i) => i.state === 'rejected' || i.state === 'conflict'), 'the decision refused')
+
+      // The reviewer leaves on History…
+      await page.getByTestId('inbox-list').focus()
+      await page.keyboard.press('g')
+      await page.keyboard.press('h')
+      await until(async () => (await page.getByTestId('tab-history').getAttribute('aria-current')) === 'page', 'the History view')
+
+      // …and signs out: the refused decision is named before anything is deleted.
+      await page.keyboard.press('Control+k')
+      await page.keyboard.type('Sign out')
+      await page.keyboard.press('Enter')
+      const dialog = page.getByRole('dialog', { name: 'Sign out' })
+      await dialog.waitFor()
+      const lost = dialog.getByTestId('signout-lost')
+      await lost.waitFor()
+      expect(await lost.innerText()).toMatch(/Refused by the server, not yet read \(1\)/)
+      expect(await lost.innerText()).toContain('Pay supplier 1')
+      await dialog.getByRole('button', { name: 'Sign out and discard' }).click()
+      await page.getByLabel('Email').waitFor()
+
+      // Every inbox badge the page shows from now on is recorded.
+      await page.evaluate(() => {
+        const seen: string[] = []
+        ;(window as unknown as { badgesSeen: string[] }).badgesSeen = seen
+        new MutationObserver(() => {
+          const text = document.querySelector('[data-testid="tab-inbox"] .badge')?.textContent
+          if (text) seen.push(text)
+        }).observe(document.body, { subtree: true, childList: true, characterData: true })
+      })
+      await signIn(page, second.reviewer.email)
+      await until(async () => (await page.getByTestId('tab-inbox').getAttribute('aria-current')) === 'page', 'the Inbox view')
+      // Past the first sync: had the counts leaked, the badge would have shown by now.
+      await page.locator('.list-empty').waitFor()
+      await until(
+        () =>
+          page.evaluate(async () => {
+            const api = (window as unknown as { api: { call(m: string, a: unknown): Promise<{ ok: boolean; value?: { state: string; lastPullAt: string | null } }> } }).api
+            const r = await api.call('sync.status', {})
+            return r.ok && r.value?.state === 'online' && r.value.lastPullAt !== null
+          }),
+        'the first sync of the second reviewer',
+      )
+      const seen = await page.evaluate(() => (window as unknown as { badgesSeen: string[] }).badgesSeen)
+      expect(seen).toEqual([])
+      expect(await page.title()).toBe('Operator Console')
+    })
+  }, 180_000)
+})
