@@ -51,13 +51,14 @@ export function buildHandlers(core: CoreState): CoreHandlers {
     },
     'inbox.list': async ({ filter, limit, offset }) => {
       const r = core.requireReplica()
-      const at = now()
-      return listInbox(r.db, await r.reviewer.get(at), await r.exclusions.ids(at), filter, limit, offset)
+      const ctx = await r.reviewer.get(now())
+      const others = filter.lane ? await r.lanes.others(ctx) : []
+      return listInbox(r.db, ctx, await r.exclusions.ids(ctx.now), filter, limit, offset, others)
     },
     'inbox.counts': async ({ tenantId }) => {
       const r = core.requireReplica()
-      const at = now()
-      return counts(r.db, await r.reviewer.get(at), await r.exclusions.ids(at), tenantId)
+      const ctx = await r.reviewer.get(now())
+      return counts(r.db, ctx, await r.exclusions.ids(ctx.now), await r.lanes.others(ctx), tenantId)
     },
     'approvals.detail': async ({ id }) => {
       const r = core.requireReplica()

@@ -29,6 +29,8 @@ export const InboxFilter = strict({
   amountMin: z.number().nonnegative().max(1e12).optional(),
   amountMax: z.number().nonnegative().max(1e12).optional(),
   text: z.string().max(200).optional(),
+  /** Needs me (what I may decide now) or Others (visible, not mine); both when absent. */
+  lane: z.enum(['mine', 'others']).optional(),
 })
 export type InboxFilter = z.infer<typeof InboxFilter>
 
@@ -218,7 +220,10 @@ export type Intent = z.infer<typeof Intent>
 // ───────────── the other views ─────────────
 
 export const Counts = strict({
+  /** Needs me: what this reviewer may decide now (the badges, the dock and the title count this). */
   inbox: z.number().int(),
+  /** Others: pending, visible, not mine to decide now; never a badge. */
+  inboxOthers: z.number().int(),
   queue: z.number().int(),
   refused: z.number().int(),
   escalations: z.number().int(),

@@ -1,28 +1,34 @@
-// The badge counts: the inbox (per tenant too), my queue and refusals, and what waits in the other
-// views. The inbox count uses the same condition as the inbox list, so the two never disagree.
+// The badge counts: the inbox's Needs me lane (per tenant too) and its Others, my queue and refusals,
+// and what waits in the other views. The inbox counts use the same conditions as the inbox list's
+// lanes, so the two never disagree; a viewer, who may decide nothing, counts nothing.
 // byTenant always covers every tenant I see, whatever the scope: the tenant switcher shows each
 // tenant's count beside the one chosen, from the same grouped count (one pass over the index).
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
 import type { Counts } from '../../shared/contract-domain'
 import { inboxWhere, liveAt, SqlParams } from './inbox'
+import { laneCondition } from './lanes'
 import type { ReviewerContext } from './standing'
 
 export async function counts(
   db: PGliteInterface,
   ctx: ReviewerContext,
   hidden: string[],
+  others: string[],
   tenantId?: string,
 ): Promise<z.infer<typeof Counts>> {
   const { userId, now } = ctx
   const p = new SqlParams()
   const where = inboxWhere(p, hidden, {})
+  const othersParam = p.add(others)
   const at = p.add(now)
   const me = p.add(userId)
-  const tenantFilter = tenantId ? `and tenant_id = ${p.add(tenantId)}` : ''
+  const tenant = tenantId ? p.add(tenantId) : null
+  const tenantFilter = tenant ? `and tenant_id = ${tenant}` : ''
   // One round trip for every badge.
   const res = await db.query<{
     by_tenant: { tenant_id: string; n: number }[] | null
+    others: number
     queue: number
     refused: number
     escalations: number
@@ -31,7 +37,9 @@ export async function counts(
   }>(
     `select
        (select json_agg(t) from (select a.tenant_id, count(*)::int as n from approvals a
-          where ${where} and ${liveAt(at)} group by a.tenant_id) t) as by_tenant,
+          where ${where} and ${liveAt(at)} and ${laneCondition('mine', othersParam)} group by a.tenant_id) t) as by_tenant,
+       (select count(*)::int from approvals a where ${where} and ${liveAt(at)} and ${laneCondition('others', othersParam)}
+          ${tenant ? `and a.tenant_id = ${tenant}` : ''}) as others,
        (select count(*)::int from pending_mutations where user_id = ${me} and state in ('held', 'queued', 'sending')) as queue,
        (select count(*)::int from pending_mutations where user_id = ${me} and state in ('rejected', 'conflict')
           and dismissed_at is null) as refused,
@@ -50,6 +58,7 @@ export async function counts(
   }
   return {
     inbox: tenantId ? (byTenant[tenantId] ?? 0) : total,
+    inboxOthers: o.others,
     queue: o.queue,
     refused: o.refused,
     escalations: o.escalations,

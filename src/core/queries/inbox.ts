@@ -6,6 +6,7 @@
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { ApprovalListItem, InboxFilter } from '../../shared/contract-domain'
 import { APPROVAL_SEARCH_EXPR } from '../replica/view-indexes'
+import { laneCondition } from './lanes'
 import { preflight, type ReviewerContext } from './standing'
 
 /** Items expiring within this window sort before everything else. */
@@ -124,10 +125,13 @@ export async function listInbox(
   filter: InboxFilter,
   limit: number,
   offset: number,
+  /** The Others lane (lanes.ts), needed when the filter names a lane. */
+  others: string[] = [],
 ): Promise<InboxPage> {
   const { userId, now } = ctx
   const p = new SqlParams()
-  const where = inboxWhere(p, hidden, filter)
+  let where = inboxWhere(p, hidden, filter)
+  if (filter.lane) where += `\n    and ${laneCondition(filter.lane, p.add(others))}`
   const at = p.add(now)
   const soon = p.add(new Date(now.getTime() + EXPIRING_SOON_MS))
   const upto = p.add(limit + offset)

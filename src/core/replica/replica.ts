@@ -6,6 +6,7 @@ import { flushWal, openReplicaDb, replicaDir, type ReplicaPlace } from './open'
 import { runLocalMigrations } from './migrations'
 import { mirrorTables } from './mirror'
 import { InboxExclusions } from '../queries/hidden'
+import { InboxLanes } from '../queries/lanes'
 import { ReviewerContextCache } from '../queries/standing'
 import { claimSpare, type OpenSpare } from './spare'
 import type { TableSpec } from './tables'
@@ -16,6 +17,8 @@ export class Replica {
   readonly reviewer: ReviewerContextCache
   /** The pending approvals the owner's inbox leaves out, kept between queries. */
   readonly exclusions: InboxExclusions
+  /** Which pending approvals are Others rather than Needs me, kept between queries. */
+  readonly lanes: InboxLanes
 
   private constructor(
     readonly db: ReplicaDb,
@@ -26,12 +29,14 @@ export class Replica {
     this.specs = new Map(specs.map((s) => [s.name, s]))
     this.reviewer = new ReviewerContextCache(db, userId)
     this.exclusions = new InboxExclusions(db, userId)
+    this.lanes = new InboxLanes(db)
   }
 
   /** Rows of these tables changed: drop what was derived from them. */
   changed(tables: string[]): void {
     this.reviewer.invalidate(tables)
     this.exclusions.invalidate(tables)
+    this.lanes.invalidate(tables)
   }
 
   /**
