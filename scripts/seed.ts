@@ -1,16 +1,17 @@
 // `npm run seed -- --approvals N [--seed S] [--db URL]`: generates demo data into a running local
 // stack (or any database with the migrations and supabase/seed.sql applied) and prints what it wrote.
-// It adds to what is there: run it on a fresh stack (`npm run stack -- --fresh`); running the same
-// seed twice into one database is refused, a different --seed adds another batch.
+// It adds to what is there. A fresh stack (`npm run stack -- --fresh`) already holds seed 1's demo
+// inbox, so without --seed the first seed not yet in the database is used; an explicit --seed that
+// is already there is refused.
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { connectionString } from '../src/stack/database'
 import { defaultStackPort } from '../src/stack/ensure'
-import { generateDemoData, type SeedSummary } from '../src/stack/seed/generate'
+import { generateDemoData, generateNextSeed, type SeedSummary } from '../src/stack/seed/generate'
 
 const USAGE = `usage: npm run seed -- --approvals N [--seed S] [--db URL] [--quiet]
   --approvals N   approvals to generate (plus every row they reference); default 1000
-  --seed S        PRNG seed: the same seed gives the same data; default 1
+  --seed S        PRNG seed: the same seed gives the same data; default the first not yet generated
   --db URL        superuser connection string; default $STACK_DB_URL, else the local stack
                   started by \`npm run stack\` (PostgreSQL on port $STACK_PORT + 1, default 54322)
 Run it on a fresh stack: it adds to the data already there.`
@@ -50,11 +51,14 @@ async function main(): Promise<void> {
     return
   }
   const dbUrl = values.db ?? process.env.STACK_DB_URL ?? connectionString(defaultStackPort() + 1)
-  const summary = await generateDemoData(dbUrl, {
+  const opts = {
     approvals: positiveInt(values.approvals, '--approvals', 1000),
-    seed: positiveInt(values.seed, '--seed', 1),
-    log: values.quiet ? undefined : (line) => console.error(line),
-  })
+    log: values.quiet ? undefined : (line: string) => console.error(line),
+  }
+  const summary =
+    values.seed !== undefined
+      ? await generateDemoData(dbUrl, { ...opts, seed: positiveInt(values.seed, '--seed', 1) })
+      : await generateNextSeed(dbUrl, opts)
   console.log(formatSummary(summary))
 }
 

@@ -58,6 +58,16 @@ function numberSeries(rng: Rng): (series: string) => number {
   }
 }
 
+/** A seed's rows are already in the database (its ids are derived from the seed). */
+export class SeedAlreadyGenerated extends Error {
+  constructor(
+    readonly seed: number,
+    options?: ErrorOptions,
+  ) {
+    super(`seed: seed ${seed} was already generated into this database; use another --seed or a fresh stack`, options)
+  }
+}
+
 /** Colleagues, agents, tools and delegations, in one transaction; refuses a seed already written. */
 async function setUp(
   client: pg.Client,
@@ -78,10 +88,7 @@ async function setUp(
     return { ctx, delegations }
   } catch (err) {
     if ((err as { cause?: { code?: string } }).cause?.code === '23505') {
-      throw new Error(
-        `seed: seed ${seed} was already generated into this database; use another --seed or a fresh stack`,
-        { cause: err },
-      )
+      throw new SeedAlreadyGenerated(seed, { cause: err })
     }
     throw err
   }
@@ -238,6 +245,20 @@ export async function generateDemoData(dbUrl: string, opts: SeedOptions): Promis
     }
   } finally {
     await Promise.allSettled(clients.map((c) => c.end()))
+  }
+}
+
+const MAX_SEED_TRIES = 100
+
+/** Generates the first seed (1, 2, …) whose rows are not in the database yet. */
+export async function generateNextSeed(dbUrl: string, opts: Omit<SeedOptions, 'seed'>): Promise<SeedSummary> {
+  for (let seed = 1; ; seed++) {
+    try {
+      return await generateDemoData(dbUrl, { ...opts, seed })
+    } catch (err) {
+      if (!(err instanceof SeedAlreadyGenerated) || seed >= MAX_SEED_TRIES) throw err
+      opts.log?.(`seed ${seed} is already in the database; trying ${seed + 1}`)
+    }
   }
 }
 
