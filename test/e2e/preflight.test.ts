@@ -66,14 +66,17 @@ describe.skipIf(skip)('pre-flight explanations and the bulk risk ceiling', () =>
 
   it('explains own request, over limit and named approvers before sending, and refuses to queue them', async () => {
     await withSignedIn(rig.browser, shell.url, ws.reviewer.email, {}, async (page) => {
-      await waitForInbox(page, 7)
+      // Needs me: the four this reviewer may decide; the three they may not wait in Others.
+      await waitForInbox(page, 4)
+      expect(await page.getByTestId('lane-mine').innerText()).toMatch(/Needs me\s*4/)
+      await until(async () => /Others\s*3/.test(await page.getByTestId('lane-others').innerText()), 'Others counting 3')
       const cases: [ApprovalRow, RegExp][] = [
         [items.own!, /cannot decide a request you raised yourself/i],
         [items.overLimit!, /above your approval limit/i],
         [items.notApprover!, /not one of the approvers named/i],
       ]
       for (const [approval, why] of cases) {
-        await goToApproval(page, approval.id)
+        await goToApproval(page, approval.id, { lane: 'others' })
         // Said on the item before any key is pressed…
         expect(await page.getByTestId('preflight').innerText()).toMatch(why)
         expect(await page.locator(`[role="option"][data-approval-id="${approval.id}"]`).innerText()).toMatch(why)
@@ -84,7 +87,7 @@ describe.skipIf(skip)('pre-flight explanations and the bulk risk ceiling', () =>
         expect(await queued(page)).toBe(0)
       }
       // Rejecting one's own request is refused the same way; rejecting over one's limit is allowed.
-      await goToApproval(page, items.own!.id)
+      await goToApproval(page, items.own!.id, { lane: 'others' })
       await page.keyboard.press('r')
       const refused = page.getByRole('dialog', { name: 'Reject' })
       expect(await refused.getByTestId('refusal').innerText()).toMatch(/cannot reject/i)

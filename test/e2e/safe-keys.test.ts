@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core'
 import { admin } from '../support/db'
 import { createAgent, createApproval, type ApprovalRow } from '../support/fixtures'
 import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
-import { goToApproval, shownApprovalId, waitForInbox, withSignedIn } from './helpers/console'
+import { goToApproval, shownApprovalId, withSignedIn } from './helpers/console'
 import { createWorkspace, type Workspace } from './helpers/workspace'
 
 const skip = chromiumUnavailable()
@@ -38,7 +38,8 @@ describe.skipIf(skip)('a refused text-box command swallows what the reviewer typ
       amount: '40.00',
       expiresAt: 10 * 60,
     })
-    next = await createApproval(ws.tenant.id, { agentId: agent.id, title: 'Refund a cracked vase', riskLevel: 2, amount: '60.00', expiresAt: 11 * 60 })
+    // Over the reviewer's limit: in Others with my own request, and still mine to reject.
+    next = await createApproval(ws.tenant.id, { agentId: agent.id, title: 'Refund a cracked vase', riskLevel: 2, amount: '60000.00', expiresAt: 11 * 60 })
     rig = await startConsoleRig()
     shell = await rig.shell()
   })
@@ -49,8 +50,7 @@ describe.skipIf(skip)('a refused text-box command swallows what the reviewer typ
 
   it('opens Reject on my own request with the refusal and no field, and runs none of the reason as commands', async () => {
     await withSignedIn(rig.browser, shell.url, ws.reviewer.email, { holdSeconds: 0 }, async (page) => {
-      await waitForInbox(page, 2)
-      await goToApproval(page, own.id)
+      await goToApproval(page, own.id, { lane: 'others' })
       await page.keyboard.press('r')
       const dialog = page.getByRole('dialog', { name: 'Reject' })
       await dialog.waitFor()
@@ -80,7 +80,7 @@ describe.skipIf(skip)('a refused text-box command swallows what the reviewer typ
 
   it('names the request a bulk reject cannot include, in the Reject dialog, with nothing to submit', async () => {
     await withSignedIn(rig.browser, shell.url, ws.reviewer.email, { holdSeconds: 0 }, async (page) => {
-      await goToApproval(page, own.id)
+      await goToApproval(page, own.id, { lane: 'others' })
       await page.keyboard.press('x')
       await page.keyboard.press('Shift+J')
       await page.keyboard.press('Shift+R')

@@ -96,7 +96,7 @@ export async function until<T>(check: () => Promise<T> | T, what: string, timeou
  * Signs in from the sign-in screen with the keyboard only, and waits for the workspace. The web
  * shell's core keeps its session across browser contexts, so an already signed-in shell is fine.
  */
-export async function signIn(page: Page, email: string, password = 'demo-password'): Promise<void> {
+export async function signIn(page: Page, email: string, password = 'demo-password', timeoutMs = 30_000): Promise<void> {
   const screen = await until(
     async () => ((await page.locator('.workspace').count()) > 0 ? 'workspace' : (await page.getByLabel('Email').count()) > 0 ? 'signin' : null),
     'the sign-in screen or the workspace',
@@ -110,7 +110,7 @@ export async function signIn(page: Page, email: string, password = 'demo-passwor
     await page.getByLabel('Password').fill(password)
     await page.keyboard.press('Enter')
   }
-  await page.locator('.workspace').waitFor({ timeout: 30_000 })
+  await page.locator('.workspace').waitFor({ timeout: timeoutMs })
 }
 
 /** Waits until the inbox lists at least `min` rows (the total the list header counts). */
@@ -201,8 +201,21 @@ export async function toastTexts(page: Page): Promise<string[]> {
   return page.locator('[data-testid="toast"]').allInnerTexts()
 }
 
-/** Walks the inbox with `j` from the top until the detail shows `id`; fails at the end of the list. */
-export async function goToApproval(page: Page, id: string, maxSteps = 200): Promise<void> {
+/** Shows an inbox lane: Needs me (what the reviewer may decide now) or Others. */
+export async function showLane(page: Page, lane: 'mine' | 'others'): Promise<void> {
+  const tab = page.getByTestId(`lane-${lane}`)
+  if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click()
+  await until(async () => (await tab.getAttribute('aria-selected')) === 'true', `the ${lane} lane`, 5000, 20)
+}
+
+/**
+ * Walks an inbox lane (Needs me unless told) with `j` from the top until the detail shows `id`;
+ * fails at the end of the list.
+ */
+export async function goToApproval(page: Page, id: string, opts: { lane?: 'mine' | 'others'; maxSteps?: number } = {}): Promise<void> {
+  const maxSteps = opts.maxSteps ?? 200
+  await showLane(page, opts.lane ?? 'mine')
+  await page.locator(`[data-testid="inbox-list"] [role="option"]`).first().waitFor()
   const list = page.locator('[data-testid="inbox-list"]')
   await list.focus()
   const active = () => page.evaluate(() => document.querySelector('[data-testid="inbox-list"]')?.getAttribute('aria-activedescendant') ?? null)

@@ -16,11 +16,13 @@ import { disarm, undoDecision } from '../decisions/decide'
 import { undoLastReview } from '../reviews/review-actions'
 import {
   clearSelection,
+  currentLane,
   extendSelection,
   focusedItem,
   focusIndex,
   moveFocus,
   selectVisible,
+  setLane,
   toggleSelected,
   useInbox,
 } from '../inbox/inbox-store'
@@ -55,6 +57,53 @@ function step(delta: number) {
     moveFocus(delta)
   } else stepListFocus(delta)
 }
+
+/**
+ * Tab on the inbox list moves Needs me → Others, Shift+Tab back; past either end it is the
+ * browser's Tab again, so the keyboard can always leave the list (no trap).
+ */
+const onInboxList = () => inInbox() && !!document.activeElement?.closest('[data-testid="inbox-list"], .list-empty')
+
+const lanes: Command[] = [
+  {
+    id: 'lane.others.key',
+    title: 'Next lane: Others',
+    section: 'Navigate',
+    keys: ['tab'],
+    palette: false,
+    enabled: () => onInboxList() && currentLane() === 'mine',
+    run: () => setLane('others'),
+  },
+  {
+    id: 'lane.mine.key',
+    title: 'Previous lane: Needs me',
+    section: 'Navigate',
+    keys: ['shift+tab'],
+    palette: false,
+    enabled: () => onInboxList() && currentLane() === 'others',
+    run: () => setLane('mine'),
+  },
+  {
+    id: 'lane.mine',
+    title: 'Inbox: Needs me (what I may decide now)',
+    section: 'Navigate',
+    keys: [],
+    run: () => {
+      go('inbox')
+      setLane('mine')
+    },
+  },
+  {
+    id: 'lane.others',
+    title: 'Inbox: Others (visible, not mine to decide)',
+    section: 'Navigate',
+    keys: [],
+    run: () => {
+      go('inbox')
+      setLane('others')
+    },
+  },
+]
 
 const navigate: Command[] = [
   { id: 'nav.next', title: 'Next item', section: 'Navigate', keys: ['j', 'arrowdown'], run: () => step(1) },
@@ -95,13 +144,13 @@ const navigate: Command[] = [
     section: 'Navigate',
     keys: ['escape'],
     palette: false,
-    enabled: () => !inInbox() || useRouter.getState().detailOpen || useInbox.getState().selection.size > 0,
+    // Only the inbox has something to go back from; elsewhere Esc stays on the view (it used to jump to the Inbox).
+    enabled: () => inInbox() && (useRouter.getState().detailOpen || useInbox.getState().selection.size > 0),
     run: () => {
       if (useRouter.getState().detailOpen) {
         setDetailOpen(false)
         focusHome()
-      } else if (inInbox()) clearSelection()
-      else go('inbox')
+      } else clearSelection()
     },
   },
   {
@@ -222,5 +271,5 @@ const viewCommands: Command[] = VIEWS.flatMap((v) =>
 export function registerAppCommands(): () => void {
   // The first enabled command with a key wins: a view's own keys come first, so on the Audit view
   // `/` focuses its filter rather than going to the inbox search.
-  return registerCommands([...viewCommands, ...navigate, ...decide, ...select, ...goTo, ...general])
+  return registerCommands([...viewCommands, ...lanes, ...navigate, ...decide, ...select, ...goTo, ...general])
 }

@@ -8,6 +8,7 @@ import { DetailPane } from '../detail/DetailPane'
 import { focusHome } from '../ui/focus'
 import { FilterBar } from './FilterBar'
 import { InboxList } from './InboxList'
+import { LaneTabs } from './LaneTabs'
 import { useInbox } from './inbox-store'
 import './inbox.css'
 
@@ -22,6 +23,7 @@ export function InboxView() {
   const focusedIndex = useInbox((s) => s.focusedIndex)
   const detailOpen = useRouter((s) => s.detailOpen)
   const initialSync = useSync((s) => s.status?.initialSync ?? null)
+  const lane = useInbox((s) => s.filter.lane ?? 'mine')
 
   // The list unmounts when the last item is decided: hand its focus to the empty state.
   const empty = total === 0
@@ -42,6 +44,7 @@ export function InboxView() {
             <h1 id={headingId} className="list-title">
               Inbox
             </h1>
+            <LaneTabs />
             <span className="muted" aria-live="off">
               {total > 0 ? `${(focusedIndex + 1).toLocaleString()} of ${total.toLocaleString()}` : ''}
               {selected > 0 && ` · ${selected} selected`}
@@ -53,11 +56,18 @@ export function InboxView() {
               {status === 'loading' || initialSync ? (
                 <p>Loading the inbox…</p>
               ) : (
-                <>
-                  <p className="empty-title">Inbox zero</p>
-                  <p className="muted">Nothing waits for your decision.</p>
-                  <OtherTenantsHint />
-                </>
+                lane === 'mine' ? (
+                  <>
+                    <p className="empty-title">Inbox zero</p>
+                    <p className="muted">Nothing waits for your decision. Others (Tab) lists what you can see but not decide.</p>
+                    <OtherTenantsHint />
+                  </>
+                ) : (
+                  <>
+                    <p className="empty-title">Nothing in Others</p>
+                    <p className="muted">Every pending request you can see is yours to decide (Shift+Tab).</p>
+                  </>
+                )
               )}
             </div>
           ) : (

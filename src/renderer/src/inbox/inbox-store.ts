@@ -27,8 +27,12 @@ interface InboxState {
   agentNames: ReadonlyMap<string, string>
 }
 
+/** The lane the inbox opens on: what this reviewer may decide now. */
+const FIRST_LANE: InboxLane = 'mine'
+export type InboxLane = NonNullable<InboxFilter['lane']>
+
 export const useInbox = create<InboxState>(() => ({
-  filter: {},
+  filter: { lane: FIRST_LANE },
   rows: [],
   status: 'loading',
   error: null,
@@ -207,10 +211,19 @@ export function setFilter(patch: Partial<InboxFilter>): void {
   refreshInbox()
 }
 
+/** Needs me or Others (Tab / Shift+Tab on the list). */
+export function currentLane(): InboxLane {
+  return get().filter.lane ?? FIRST_LANE
+}
+
+export function setLane(lane: InboxLane): void {
+  if (currentLane() !== lane) setFilter({ lane })
+}
+
 export function resetInbox(): void {
   epoch++
   pagesLoading.clear()
-  set({ filter: scopeArgs(), rows: [], status: 'loading', error: null, focusedIndex: 0, focusedId: null, pinnedId: null, selection: new Map(), agentNames: new Map() })
+  set({ filter: { ...scopeArgs(), lane: FIRST_LANE }, rows: [], status: 'loading', error: null, focusedIndex: 0, focusedId: null, pinnedId: null, selection: new Map(), agentNames: new Map() })
 }
 
 // The tenant scope is the inbox's tenant filter: the header's switcher is its only control.
