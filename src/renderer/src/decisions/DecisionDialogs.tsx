@@ -5,9 +5,9 @@ import { ensureDetail, useDetails } from '../detail/detail-store'
 import { itemsById } from '../inbox/inbox-store'
 import { Dialog } from '../ui/Dialog'
 import { Keys } from '../ui/Kbd'
-import { CONFIRM_RISK } from './preflight'
 import { EditDialog } from './EditDialog'
 import { ReasonDialog } from './ReasonDialog'
+import { RejectDialog } from './RejectDialog'
 import { SnoozeDialog } from './SnoozeDialog'
 import { submitDelegate, submitEscalate, submitMessage, submitReject } from './actions'
 import './dialogs.css'
@@ -90,15 +90,10 @@ export function DecisionDialogs() {
     case 'reject': {
       const items = itemsById(overlay.approvalIds)
       if (items.length === 0) return <Gone onClose={closeOverlay} />
-      const high = items.some((i) => i.riskLevel >= CONFIRM_RISK)
       return (
-        <ReasonDialog
+        <RejectDialog
           title={items.length > 1 ? `Reject ${items.length} requests` : 'Reject'}
           description={items.length === 1 ? items[0]?.title : `${items.length} selected requests`}
-          label="Reason"
-          submitLabel="Reject"
-          required={high}
-          requiredMessage={`A reason is required to reject at risk ${CONFIRM_RISK} or higher.`}
           onSubmit={(reason) => submitReject(items, reason)}
           onClose={closeOverlay}
         />

@@ -1,5 +1,6 @@
 // The parts of an approval's detail below its header: payload by kind, evidence, earlier
 // decisions, messages and the audit trail.
+import { describeReason } from '../../../shared/reject-reasons'
 import type { ApprovalDetail } from '../../../shared/contract-domain'
 import { formatDateTime, humanize } from '../ui/format'
 import { ChangesetDiff } from './ChangesetDiff'
@@ -96,7 +97,7 @@ export function DecisionsSection({ detail }: { detail: ApprovalDetail }) {
             <strong>{DECISION_WORDS[d.decision]}</strong> by {d.actorName ?? 'someone'}
             {d.onBehalfOf && <span className="muted"> (on behalf of a delegator)</span>}
             <span className="muted"> · {formatDateTime(d.createdAt)}</span>
-            {d.reason && <blockquote>{d.reason}</blockquote>}
+            {d.reason && <blockquote>{describeReason(d.reason)}</blockquote>}
           </li>
         ))}
       </ol>

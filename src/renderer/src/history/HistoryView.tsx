@@ -1,5 +1,6 @@
 // The History view: what I decided and what came of it (applied, refused, in conflict), with the
 // auditor's exports: all my decisions as CSV, and the segregation-of-duties report.
+import { describeReason } from '../../../shared/reject-reasons'
 import { useEffect } from 'react'
 import type { Intent } from '../../../shared/contract-domain'
 import { openOverlay } from '../app/overlay-store'
@@ -52,7 +53,14 @@ export function HistoryView() {
             {items.map((i) => (
               <tr key={i.clientMutationId} data-list-item data-id={i.clientMutationId} tabIndex={-1}>
                 <td>{formatDateTime(i.createdAt)}</td>
-                <td>{i.label}</td>
+                <td>
+                  {i.label}
+                  {typeof i.args['reason'] === 'string' && i.args['reason'] !== '' && (
+                    <div className="muted" data-testid="history-reason">
+                      {describeReason(i.args['reason'])}
+                    </div>
+                  )}
+                </td>
                 <td className={`outcome state-${i.state}`}>
                   {OUTCOME[i.state]}
                   {i.refusal && <div className="muted">{i.refusal.message}</div>}
