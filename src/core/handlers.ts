@@ -1,5 +1,6 @@
 // One handler per contract method, each a thin step from validated arguments to the query layer,
 // the queue or the session. Expected failures are ApiErrors; dispatch() turns them into outcomes.
+import { reassignees } from './queries/reassignees'
 import type { CoreHandlers, Settings } from '../shared/contract'
 import type { CoreState } from './core'
 import { createIntent } from './queue/create'
@@ -63,6 +64,10 @@ export function buildHandlers(core: CoreState): CoreHandlers {
     'approvals.detail': async ({ id }) => {
       const r = core.requireReplica()
       return approvalDetail(r.db, await r.reviewer.get(now()), id)
+    },
+    'approvals.reassignees': async ({ id }) => {
+      const r = core.requireReplica()
+      return reassignees(r.db, await r.reviewer.get(now()), id)
     },
 
     'intents.create': async (intent) => {

@@ -149,6 +149,7 @@ export const IntentKind = z.enum([
   'changeset.review',
   'snooze.set',
   'message.send',
+  'approval.reassign',
 ])
 export type IntentKind = z.infer<typeof IntentKind>
 
@@ -184,6 +185,13 @@ export const IntentArgs = {
     task_id: Id.optional(),
     to_agent_id: Id.optional(),
   }),
+  /** Hands a request to a colleague who could decide it; the server checks that they could. */
+  'approval.reassign': strict({
+    approval_id: Id,
+    to_user_id: Id,
+    version_seen: z.number().int().nonnegative(),
+    note: Reason.optional(),
+  }),
 } as const satisfies Record<IntentKind, z.ZodType>
 
 const intentOf = <K extends IntentKind>(kind: K) => strict({ kind: z.literal(kind), args: IntentArgs[kind] })
@@ -197,6 +205,7 @@ export const NewIntent = z.discriminatedUnion('kind', [
   intentOf('changeset.review'),
   intentOf('snooze.set'),
   intentOf('message.send'),
+  intentOf('approval.reassign'),
 ])
 export type NewIntent = z.infer<typeof NewIntent>
 
@@ -472,6 +481,9 @@ export const AuditVerdict = strict({
   brokenAt: strict({ id: z.string(), reason: z.enum(['prev_hash', 'integrity_hash']) }).nullable(),
 })
 
+export const Reassignee = strict({ userId: Id, name: z.string(), email: z.string(), role: z.string() })
+export type Reassignee = z.infer<typeof Reassignee>
+
 export const domainMethods = {
   'tenants.list': { args: empty, result: z.array(TenantSummary) },
   'inbox.list': {
@@ -480,6 +492,8 @@ export const domainMethods = {
   },
   'inbox.counts': { args: TenantScope, result: Counts },
   'approvals.detail': { args: strict({ id: Id }), result: ApprovalDetail },
+  /** Colleagues who could decide this approval if it were handed to them (delegate / reassign). */
+  'approvals.reassignees': { args: strict({ id: Id }), result: z.array(Reassignee) },
   'intents.create': { args: NewIntent, result: Intent },
   'intents.undo': { args: strict({ clientMutationId: Id }), result: strict({ undone: z.boolean() }) },
   /** Clears a rejected / conflict intent from the queue once the reviewer has read it. */

@@ -28,6 +28,7 @@ export const ERROR_MESSAGES = {
   over_limit: 'The amount is above your approval limit.',
   invalid_payload: 'The edited payload does not match the tool’s schema.',
   reason_required: 'A reason is required to reject a high-risk request.',
+  reassign_target_cannot_decide: 'That person could not decide this request, so it cannot be handed to them.',
   invalid_state: 'This item is not in a state that allows that action.',
   held: 'The decision is still in its hold window.',
 } as const

@@ -32,6 +32,7 @@ const VALID: { [M in MethodName]: MethodArgs<M> } = {
   'inbox.list': { filter: { kinds: ['refund'], minRisk: 2, text: 'refund', amountMin: 1 }, limit: 50, offset: 0 },
   'inbox.counts': { tenantId: ID },
   'approvals.detail': { id: ID },
+  'approvals.reassignees': { id: ID },
   'intents.create': {
     kind: 'approval.decide',
     args: { approval_id: ID, decision: 'reject', version_seen: 1, payload_hash_seen: 'abc', reason: 'no' },

@@ -31,10 +31,10 @@ export class InboxExclusions {
          join approvals a on a.id = d.approval_id and a.status = 'pending' and a.deleted_at is null
         where d.actor_id = $1
        union
-       -- a decision of mine queued, on its way, or applied but not yet pulled back
+       -- a decision (or reassignment) of mine queued, on its way, or applied but not yet pulled back
        select pm.target_id from pending_mutations pm
          join approvals a on a.id = pm.target_id and a.status = 'pending'
-        where pm.user_id = $1 and pm.kind = 'approval.decide'
+        where pm.user_id = $1 and pm.kind in ('approval.decide', 'approval.reassign')
           and (pm.state in ('held', 'queued', 'sending')
                or (pm.state = 'applied' and a.version <= (pm.args->>'version_seen')::int))
        union

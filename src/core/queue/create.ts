@@ -54,6 +54,14 @@ async function describe(db: PGliteInterface, input: CreateIntentInput, o: Create
       const label = until ? `Snooze until ${new Date(until).toISOString().slice(0, 16).replace('T', ' ')}` : 'Unsnooze'
       return { targetId: approval.id, label: `${label} · ${approval.title}`, riskLevel: 0 }
     }
+    case 'approval.reassign': {
+      const approval = await approvalRow(db, input.args.approval_id)
+      if (approval.requested_by_user_id === o.reviewer.userId) throw new ApiError('self_approval')
+      const to = await db.query<{ name: string }>(`select coalesce(full_name, email) as name from profiles where id = $1`, [input.args.to_user_id])
+      const name = to.rows[0]?.name
+      if (!name) throw new ApiError('reassign_target_cannot_decide', 'That person is not a member here.')
+      return { targetId: approval.id, label: `Reassign to ${name} · ${approval.title}`, riskLevel: 0 }
+    }
     case 'message.send': {
       const a = input.args
       const preview = a.body.replace(/\s+/g, ' ').slice(0, 60)

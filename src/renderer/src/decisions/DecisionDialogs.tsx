@@ -1,5 +1,5 @@
 // Shows the decision dialog the overlay store names, for the items it names.
-import { useEffect, useState } from 'react'
+import { useEffect } from 'react'
 import { closeOverlay, useOverlay } from '../app/overlay-store'
 import { ensureDetail, useDetails } from '../detail/detail-store'
 import { itemsById } from '../inbox/inbox-store'
@@ -9,7 +9,8 @@ import { EditDialog } from './EditDialog'
 import { ReasonDialog } from './ReasonDialog'
 import { RejectDialog } from './RejectDialog'
 import { SnoozeDialog } from './SnoozeDialog'
-import { submitDelegate, submitEscalate, submitMessage, submitReject } from './actions'
+import { submitEscalate, submitMessage, submitReject } from './actions'
+import { DelegateDialog } from './DelegateDialog'
 import './dialogs.css'
 
 function Gone({ onClose }: { onClose: () => void }) {
@@ -42,25 +43,8 @@ function EditHost({ approvalId }: { approvalId: string }) {
 
 function DelegateHost({ approvalId }: { approvalId: string }) {
   const item = itemsById([approvalId])[0]
-  const [delegate, setDelegate] = useState('')
   if (!item) return <Gone onClose={closeOverlay} />
-  return (
-    <ReasonDialog
-      title="Delegate"
-      description={item.title}
-      label="Note"
-      submitLabel="Delegate"
-      required={false}
-      canSubmit={() => (delegate.trim() ? null : 'Name the colleague to hand it to.')}
-      onSubmit={(note) => submitDelegate(item, delegate.trim(), note)}
-      onClose={closeOverlay}
-    >
-      <label className="field">
-        <span>Delegate to (name or email)</span>
-        <input value={delegate} onChange={(e) => setDelegate(e.target.value)} data-autofocus />
-      </label>
-    </ReasonDialog>
-  )
+  return <DelegateDialog item={item} onClose={closeOverlay} />
 }
 
 /**

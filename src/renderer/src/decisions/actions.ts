@@ -1,6 +1,6 @@
 // The decision commands behind the keys and the palette: approve (twice at risk ≥ 4), the dialog
 // openers for reject / edit / escalate / delegate / snooze / message, their submits, and bulk.
-import type { ApprovalDetail, ApprovalListItem, DecisionKind } from '../../../shared/contract-domain'
+import type { ApprovalDetail, ApprovalListItem, DecisionKind, Reassignee } from '../../../shared/contract-domain'
 import { call, errorMessage } from '../app/api'
 import { openOverlay } from '../app/overlay-store'
 import { cachedDetail, markStale } from '../detail/detail-store'
@@ -149,17 +149,19 @@ export function openDelegate(): void {
   if (item) openOverlay({ kind: 'delegate', approvalId: item.id })
 }
 
-/**
- * Hands the request to a colleague. The contract has no reassign intent yet, so a delegation is an
- * escalation whose reason names the delegate; the server routes escalations to a person.
- */
-export function submitDelegate(item: ApprovalListItem, delegate: string, note: string): void {
-  const reason = `Delegated to ${delegate}${note ? `: ${note}` : ''}`
+/** Hands the request to a colleague who could decide it; the server checks that they could. */
+export function submitDelegate(item: ApprovalListItem, to: Reassignee, note: string): void {
   commitDecision({
     items: [item],
-    verb: `Delegated to ${delegate}`,
+    verb: `Reassigned to ${to.name}`,
     needsDetail: true,
-    intent: (it, d) => decideIntent(it, d, 'escalate', { reason }),
+    intent: (it, d) => {
+      if (!d) throw new Error('The request could not be read.')
+      return {
+        kind: 'approval.reassign',
+        args: { approval_id: it.id, to_user_id: to.userId, version_seen: d.version, ...(note ? { note } : {}) },
+      }
+    },
   })
 }
 
