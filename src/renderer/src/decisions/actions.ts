@@ -11,14 +11,15 @@ import { showToast } from '../ui/toast-store'
 import { armApprove, commitDecision, disarm, isArmed, type NewIntent } from './decide'
 import { bulkApproveRefusal, CONFIRM_RISK, preflightRefusal, type DecisionAction, type Refusal } from './preflight'
 
-const ACTION_WORDS: Record<DecisionAction, string> = {
-  approve: 'approve',
-  approve_with_edits: 'approve with edits',
-  reject: 'reject',
-  escalate: 'escalate',
-  delegate: 'delegate',
-  snooze: 'snooze',
-  message: 'message about',
+/** "You cannot …": each action as a phrase that reads whole ("approve this request with edits"). */
+const ACTION_PHRASES: Record<DecisionAction, string> = {
+  approve: 'approve this request',
+  approve_with_edits: 'approve this request with edits',
+  reject: 'reject this request',
+  escalate: 'escalate this request',
+  delegate: 'hand this request on',
+  snooze: 'snooze this request',
+  message: 'message about this request',
 }
 
 // Refusals a reviewer can still route onwards: escalating authorizes nothing, so it stays open.
@@ -26,7 +27,7 @@ const ESCALATE_INSTEAD = new Set(['over_limit', 'risk_above_max'])
 
 export function explainRefusal(refusal: Refusal, action: DecisionAction): void {
   const hint = ESCALATE_INSTEAD.has(refusal.code) ? ' Escalate it instead (Shift+E).' : ''
-  showToast({ tone: 'warning', message: `Cannot ${ACTION_WORDS[action]} this request`, detail: `${refusal.message}${hint}`, ms: 7000 })
+  showToast({ tone: 'warning', message: `You cannot ${ACTION_PHRASES[action]}`, detail: `${refusal.message}${hint}`, ms: 7000 })
 }
 
 const DIALOG_TITLES: Partial<Record<DecisionAction, string>> = {
@@ -47,7 +48,7 @@ function refuseInDialog(refusal: Refusal, action: DecisionAction, subject: strin
     kind: 'refused',
     title: DIALOG_TITLES[action] ?? 'Not possible',
     subject,
-    message: `You cannot ${ACTION_WORDS[action]} this request. ${refusal.message}${hint}`,
+    message: `You cannot ${ACTION_PHRASES[action]}. ${refusal.message}${hint}`,
   })
 }
 

@@ -4,15 +4,25 @@ import { useEffect } from 'react'
 import { dismissToast, expireToasts, useToasts } from './toast-store'
 import { Keys } from './Kbd'
 
+/** More would cover the list the reviewer is working through; the newest are the ones shown. */
+const MAX_VISIBLE = 2
+
 export function Toasts() {
-  const toasts = useToasts((s) => s.toasts)
+  const all = useToasts((s) => s.toasts)
+  const toasts = all.slice(-MAX_VISIBLE)
+  const hidden = all.length - toasts.length
   useEffect(() => {
     if (toasts.length === 0) return
     const timer = setInterval(() => expireToasts(), 250)
     return () => clearInterval(timer)
-  }, [toasts.length])
+  }, [all.length])
   return (
     <div className="toasts" aria-live="off">
+      {hidden > 0 && (
+        <div className="toast-more muted" data-testid="toast-more">
+          +{hidden} earlier
+        </div>
+      )}
       {toasts.map((t) => (
         <div key={t.id} className={`toast toast-${t.tone}`} data-testid="toast" data-tone={t.tone}>
           <span className="toast-icon" aria-hidden="true">
