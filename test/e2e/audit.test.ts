@@ -144,7 +144,7 @@ describe.skipIf(skip)('the Audit view', () => {
       ]),
     )
     expect(diff).toHaveLength(3)
-    expect(await page.getByTestId('audit-row').nth(1).getAttribute('aria-expanded')).toBe('true')
+    expect(await page.getByTestId('audit-row').nth(1).getAttribute('data-expanded')).toBe('true')
     await page.keyboard.press('Enter')
     await detail.waitFor({ state: 'detached' })
   })

@@ -50,7 +50,7 @@ export function AppHeader() {
       </nav>
       <span className="header-spacer" />
       <button type="button" className="ghost" onClick={() => openOverlay({ kind: 'palette' })} title="Command palette">
-        Commands <kbd>{bindingText('mod+k')}</kbd>
+        <span className="header-commands-label">Commands</span> <kbd>{bindingText('mod+k')}</kbd>
       </button>
       <button type="button" className="ghost" onClick={() => openOverlay({ kind: 'help' })} title="Keyboard shortcuts (?)">
         <kbd>?</kbd>

@@ -198,7 +198,8 @@ function AuditRow({ entry, open, broken, tenant, actorName }: RowProps) {
         data-testid="audit-row"
         data-broken={broken ? 'true' : undefined}
         tabIndex={-1}
-        aria-expanded={open}
+        // aria-expanded is not allowed on a table row (axe: aria-conditional-attr); the state is data.
+        data-expanded={open ? 'true' : undefined}
         onClick={toggle}
       >
         <td className="num">

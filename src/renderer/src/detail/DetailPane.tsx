@@ -1,5 +1,7 @@
 // The detail beside the list: everything a reviewer needs to decide the focused request, painted
 // from the prefetched copy in the same frame the focus arrives.
+import { getCommand, isEnabled, runCommand, useCommands } from '../keyboard/registry'
+import { Keys } from '../ui/Kbd'
 import { useEffect, useLayoutEffect } from 'react'
 import type { ApprovalDetail, ApprovalListItem } from '../../../shared/contract-domain'
 import { useInbox } from '../inbox/inbox-store'
@@ -37,7 +39,7 @@ export function DetailPane({ id }: { id?: string }) {
   const rowPending = useInbox((s) => s.pinnedId === null && s.focusedId === null && s.focusedIndex < s.rows.length)
   const loading = useInbox((s) => s.status === 'loading') || syncingFirst || rowPending
   return (
-    <section id={id} className="detail" aria-label="Request detail" tabIndex={-1} data-testid="detail">
+    <section id={id} className="detail" aria-label="Request detail" tabIndex={0} data-testid="detail">
       {!shownId ? (
         <div className="empty">
           {loading ? (
@@ -60,6 +62,34 @@ export function DetailPane({ id }: { id?: string }) {
   )
 }
 
+// The decision keys as buttons too, so the mouse can do what the keyboard does (Escalations has them).
+const DECISION_BUTTONS: readonly [id: string, label: string][] = [
+  ['decision.approve', 'Approve'],
+  ['decision.edit', 'Edit & approve'],
+  ['decision.reject', 'Reject'],
+  ['decision.escalate', 'Escalate'],
+  ['decision.delegate', 'Reassign'],
+  ['decision.snooze', 'Snooze'],
+  ['decision.message', 'Message'],
+]
+
+function DecisionButtons() {
+  useCommands()
+  return (
+    <div className="decision-buttons" role="group" aria-label="Decide">
+      {DECISION_BUTTONS.map(([id, label]) => {
+        const command = getCommand(id)
+        if (!command) return null
+        return (
+          <button key={id} type="button" disabled={!isEnabled(command)} onClick={() => runCommand(id, { source: 'palette' })}>
+            {label} {command.keys[0] && <Keys binding={command.keys[0]} />}
+          </button>
+        )
+      })}
+    </div>
+  )
+}
+
 function DetailHeader({ item, detail }: { item: ApprovalListItem; detail: ApprovalDetail | null }) {
   const armed = useDecisions((s) => s.armed?.id === item.id)
   const tenant = useTenants((s) => s.byId.get(item.tenantId))
@@ -73,6 +103,7 @@ function DetailHeader({ item, detail }: { item: ApprovalListItem; detail: Approv
         {item.status !== 'pending' && <span className="tag tag-status">{humanize(item.status)}</span>}
       </div>
       <h2 className="detail-title">{item.title}</h2>
+      {item.status === 'pending' && <DecisionButtons />}
       <dl className="facts">
         <div>
           <dt>Risk</dt>
