@@ -264,6 +264,7 @@ const general: Command[] = [
 const viewCommands: Command[] = VIEWS.flatMap((v) =>
   (v.commands ?? []).map((c) => ({
     ...c,
+    view: v.title,
     enabled: () => useRouter.getState().view === v.id && (c.enabled ? c.enabled() : true),
   })),
 )

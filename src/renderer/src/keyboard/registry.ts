@@ -23,6 +23,8 @@ export interface Command {
   whileTyping?: boolean
   /** False keeps it out of the palette (still listed in the `?` overlay). */
   palette?: boolean
+  /** The view whose own command this is (its keys only work there); the `?` overlay groups by it. */
+  view?: string
   run: (ctx: RunContext) => void
 }
 
