@@ -22,7 +22,14 @@ const EVIDENCE_LABELS: Record<string, (r: Record<string, unknown>) => string> = 
   actions: (r) => `Action ${short(r.id)}`,
   changesets: (r) => `Change set: ${str(r.title) ?? short(r.id)}`,
 }
-const HIDDEN_FIELDS = new Set(['sync_version', 'sync_txid', 'tenant_id', 'id'])
+// Evidence reads as the business record, not the database row: keys, sync and housekeeping columns
+// mean nothing to a reviewer ("Synced at", "Dedupe key", "Deleted at —").
+const HIDDEN_FIELDS = new Set(['tenant_id', 'id', 'deleted_at', 'dedupe_key', 'synced_at', 'updated_at', 'integrity_hash'])
+const HIDDEN_PREFIXES = ['sync_', 'raw_']
+
+function isHiddenField(key: string): boolean {
+  return HIDDEN_FIELDS.has(key) || HIDDEN_PREFIXES.some((p) => key.startsWith(p))
+}
 
 function str(v: unknown): string | null {
   return typeof v === 'string' && v.length > 0 ? v : null
@@ -142,7 +149,7 @@ async function evidenceOf(db: PGliteInterface, evidence: unknown): Promise<Appro
     const row = res.rows[0]?.row
     if (!row || row.deleted_at) continue
     const fields: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(row)) if (!HIDDEN_FIELDS.has(k)) fields[k] = v
+    for (const [k, v] of Object.entries(row)) if (!isHiddenField(k)) fields[k] = v
     out.push({ table, id, label: EVIDENCE_LABELS[table]!(row), fields })
   }
   return out

@@ -31,6 +31,8 @@ function Scalar({ name, value, currency, minor }: { name?: string; value: Json; 
   }
   if (typeof value === 'number') return <span className="num">{value.toLocaleString()}</span>
   const text = String(value)
+  // Payment processors store currency codes in lower case ("usd"); people read them as ISO codes.
+  if (name && /(^|_)currency$/i.test(name) && /^[a-z]{3}$/i.test(text)) return <span>{text.toUpperCase()}</span>
   if (ISO_TIME.test(text)) return <time dateTime={text}>{formatDateTime(text)}</time>
   if (name && WORDY_KEYS.test(name) && /^[a-z]+(_[a-z]+)+$/.test(text)) return <span>{humanize(text)}</span>
   if (UUID.test(text)) return <code className="id" title={text}>{text.slice(0, 8)}…</code>
