@@ -2,7 +2,7 @@
 // holds the keyboard or (unless they say so) while the reviewer types in a field; a disabled
 // command lets the key through to the browser, so Tab past the last inbox lane is Tab again.
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { Command } from '../../src/renderer/src/keyboard/registry'
+import type { Command } from '../../../src/renderer/src/keyboard/registry'
 
 // The dispatcher only asks what kind of element a key came from: classes stand in for the DOM.
 class FakeElement {
@@ -50,7 +50,7 @@ function key(k: string, opts: { ctrl?: boolean; shift?: boolean; target?: unknow
 }
 
 async function rig(opts: { blocked?: () => boolean; enabled?: () => boolean } = {}) {
-  const { createDispatcher } = await import('../../src/renderer/src/keyboard/dispatcher')
+  const { createDispatcher } = await import('../../../src/renderer/src/keyboard/dispatcher')
   const ran: string[] = []
   let clock = 0
   const cmd = (id: string, keys: string[], extra: Partial<Command> = {}): Command => ({
