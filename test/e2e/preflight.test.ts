@@ -124,6 +124,7 @@ describe.skipIf(skip)('pre-flight explanations and the bulk risk ceiling', () =>
 
       await page.keyboard.press('Shift+A')
       expect(await lastToast(page)).toMatch(/Bulk approve refused: 1 of 3 selected is risk 4 or higher/)
+      expect(await lastToast(page)).toContain('In the way: “Bulk risky: refund to a new card”')
       expect(await queued(page)).toBe(0)
       expect(await page.locator('[role="option"][aria-selected="true"]').count()).toBe(3)
 

@@ -9,7 +9,7 @@ import { announce } from '../ui/announce'
 import { riskLabel } from '../ui/format'
 import { showToast } from '../ui/toast-store'
 import { armApprove, commitDecision, disarm, isArmed, type NewIntent } from './decide'
-import { bulkApproveRefusal, CONFIRM_RISK, preflightRefusal, type DecisionAction, type Refusal } from './preflight'
+import { BULK_RISK_CEILING, bulkApproveRefusal, CONFIRM_RISK, preflightRefusal, type DecisionAction, type Refusal } from './preflight'
 
 /** "You cannot …": each action as a phrase that reads whole ("approve this request with edits"). */
 const ACTION_PHRASES: Record<DecisionAction, string> = {
@@ -216,7 +216,10 @@ export function bulkApprove(event?: KeyboardEvent): void {
   }
   const refusal = bulkApproveRefusal(items)
   if (refusal) {
-    showToast({ tone: 'error', message: refusal.message, ms: 8000 })
+    // Name the ones in the way, so the reviewer knows which to deselect.
+    const inTheWay = items.filter((i) => i.riskLevel > BULK_RISK_CEILING || preflightRefusal(i, 'approve') !== null)
+    const names = inTheWay.map((i) => `“${i.title}”`).join(', ')
+    showToast({ tone: 'error', message: refusal.message, detail: names ? `In the way: ${names}.` : undefined, ms: 8000 })
     return
   }
   commitDecision({
