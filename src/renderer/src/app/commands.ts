@@ -144,8 +144,9 @@ const navigate: Command[] = [
     section: 'Navigate',
     keys: ['escape'],
     palette: false,
-    // Only the inbox has something to go back from; elsewhere Esc stays on the view (it used to jump to the Inbox).
-    enabled: () => inInbox() && (useRouter.getState().detailOpen || useInbox.getState().selection.size > 0),
+    // Back from a detail (inbox or a review view) or a selection; with neither, Esc stays on the
+    // view (it used to jump to the Inbox).
+    enabled: () => useRouter.getState().detailOpen || (inInbox() && useInbox.getState().selection.size > 0),
     run: () => {
       if (useRouter.getState().detailOpen) {
         setDetailOpen(false)
