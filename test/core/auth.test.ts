@@ -1,7 +1,7 @@
 // Sessions as a reviewer lives them: an expired access token is renewed without anything showing,
 // a revoked refresh token keeps the queue and asks for sign-in, a stored session opens the replica
 // with no network, and sign-out keeps or deletes the replica as the queue requires.
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { decodeJwt, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -186,5 +186,33 @@ describe('restarting against another backend', () => {
     await signIn(t, user)
     expect(existsSync(replicaDir({ userDataDir: dir, backendUrl: other }, user.id))).toBe(true)
     expect(existsSync(oldReplica)).toBe(true)
+  })
+})
+
+describe('a replica from before its folder named the backend', () => {
+  it('is adopted on the next start, its queued decision included', async () => {
+    const user = await newReviewer('auth-legacy-replica')
+    const store = new MemorySessionStore()
+    const first = await startCore({ store })
+    await signIn(first, user)
+    const approval = await createApproval(tenant.id, { title: 'Queued before the upgrade' })
+    await settled(first)
+    await first.call('sync.setWorkOffline', { offline: true })
+    const intent = await first.call('intents.create', {
+      kind: 'approval.decide',
+      args: { approval_id: approval.id, decision: 'reject', version_seen: approval.version, payload_hash_seen: approval.payload_hash, reason: 'No' },
+    })
+    const dir = first.dir
+    await first.close({ keepDir: true })
+    // The old layout: replicas/<user id>.
+    const current = replicaDir({ userDataDir: dir, backendUrl: inject('stack').apiUrl }, user.id)
+    renameSync(current, join(dir, 'replicas', user.id))
+
+    const t = await startCore({ store, dir })
+    open.push(t)
+    expect((await t.call('session.get', {})).status).toBe('signed_in')
+    expect((await t.call('queue.list', {})).map((i) => i.clientMutationId)).toEqual([intent.clientMutationId])
+    expect(existsSync(current)).toBe(true)
+    expect(existsSync(join(dir, 'replicas', user.id))).toBe(false)
   })
 })

@@ -2,7 +2,7 @@
 // trigram extension for search, and a smaller buffer pool than PostgreSQL's default so the core's
 // memory stays modest (the OS page cache still holds the hot pages outside the WASM heap).
 import { createHash } from 'node:crypto'
-import { closeSync, fdatasyncSync, mkdirSync, openSync, realpathSync } from 'node:fs'
+import { closeSync, existsSync, fdatasyncSync, mkdirSync, openSync, realpathSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
@@ -33,6 +33,18 @@ export function backendKey(backendUrl: string): string {
 export function replicaDir(place: ReplicaPlace, userId: string): string {
   if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new Error('replica directory needs a user id')
   return join(place.userDataDir, 'replicas', `${userId.toLowerCase()}.${backendKey(place.backendUrl)}`)
+}
+
+/**
+ * Replicas from before the folder named the backend (`replicas/<user id>`) mirror the backend the
+ * console was using then, which is the one it starts with now (a change of backend forgets the
+ * session first): it becomes that backend's replica, queued decisions included, instead of being
+ * left behind.
+ */
+export function adoptLegacyReplica(place: ReplicaPlace, userId: string): void {
+  const legacy = join(place.userDataDir, 'replicas', userId.toLowerCase())
+  const current = replicaDir(place, userId)
+  if (existsSync(legacy) && !existsSync(current)) renameSync(legacy, current)
 }
 
 export async function openReplicaDb(dataDir: string | null): Promise<ReplicaDb> {

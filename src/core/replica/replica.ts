@@ -2,7 +2,7 @@
 // runs the local migrations and mirrors the registry; a replica never opens for another user.
 import { realpath, rm } from 'node:fs/promises'
 import type { ReplicaDb } from './open'
-import { flushWal, openReplicaDb, replicaDir, type ReplicaPlace } from './open'
+import { adoptLegacyReplica, flushWal, openReplicaDb, replicaDir, type ReplicaPlace } from './open'
 import { runLocalMigrations } from './migrations'
 import { mirrorTables } from './mirror'
 import { InboxExclusions } from '../queries/hidden'
@@ -45,6 +45,7 @@ export class Replica {
    * left alone for the caller to close.
    */
   static async open(place: ReplicaPlace | null, userId: string, specs: TableSpec[], spare?: OpenSpare | null): Promise<Replica> {
+    if (place) adoptLegacyReplica(place, userId)
     const dir = place ? replicaDir(place, userId) : null
     let db: ReplicaDb
     if (place && spare && (await claimSpare(place, userId, spare.dir))) {
