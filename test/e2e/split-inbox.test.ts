@@ -1,7 +1,8 @@
 // The split inbox for every reviewer role: Needs me lists what this reviewer may decide now, Others
 // what they see but may not (another approver's, their own request, above their limit or risk
 // ceiling, read-only). The header badge and the window title count Needs me only; a viewer sees no
-// count. Tab on the list moves to Others and Shift+Tab back, and past the ends Tab is Tab again.
+// count. Tab on the list moves to Others and Shift+Tab back, and past the ends Tab is Tab again;
+// Esc on another view stays there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { createAgent, createApproval, createTenant, type TenantRef } from '../support/fixtures'
@@ -124,6 +125,14 @@ describe.skipIf(skip)('Needs me and Others for every role', () => {
       await page.keyboard.press('Shift+Tab')
       await until(async () => (await page.getByTestId('lane-mine').getAttribute('aria-selected')) === 'true', 'Needs me after Shift+Tab')
       await until(async () => (await list.locator('[role="option"]').count()) === 4, 'the four in Needs me')
+
+      // Esc on another view stays on that view (it used to jump to the Inbox).
+      await page.keyboard.press('g')
+      await page.keyboard.press('q')
+      await until(async () => (await page.getByTestId('tab-queue').getAttribute('aria-current')) === 'page', 'the Queue')
+      await page.keyboard.press('Escape')
+      await page.keyboard.press('Escape')
+      expect(await page.getByTestId('tab-queue').getAttribute('aria-current')).toBe('page')
     } finally {
       await context.close()
     }
