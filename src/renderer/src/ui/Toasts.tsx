@@ -12,7 +12,7 @@ export function Toasts() {
   const toasts = all.slice(-MAX_VISIBLE)
   const hidden = all.length - toasts.length
   useEffect(() => {
-    if (toasts.length === 0) return
+    if (all.length === 0) return
     const timer = setInterval(() => expireToasts(), 250)
     return () => clearInterval(timer)
   }, [all.length])
