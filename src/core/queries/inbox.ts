@@ -6,18 +6,11 @@
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { ApprovalListItem, InboxFilter } from '../../shared/contract-domain'
 import { APPROVAL_SEARCH_EXPR } from '../replica/view-indexes'
+import { SqlParams } from './sql-params'
 import { preflight, type ReviewerContext } from './standing'
 
 /** Items expiring within this window sort before everything else. */
 export const EXPIRING_SOON_MS = 4 * 60 * 60 * 1000
-
-export class SqlParams {
-  readonly values: unknown[] = []
-  add(value: unknown): string {
-    this.values.push(value)
-    return `$${this.values.length}`
-  }
-}
 
 /**
  * The inbox condition on `a` (approvals): pending, not among the reviewer's exclusions (decided by

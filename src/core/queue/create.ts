@@ -3,6 +3,7 @@
 // Queue view, sets its hold window (longer for high risk), and writes it durably.
 import { randomUUID } from 'node:crypto'
 import type { PGliteInterface } from '@electric-sql/pglite'
+import { CONFIRM_RISK } from '../../shared/confirm-risk'
 import type { NewIntent } from '../../shared/contract-domain'
 import { ApiError, ERROR_MESSAGES } from '../../shared/errors'
 import { preflight, type ReviewerContext } from '../queries/standing'
@@ -30,7 +31,7 @@ interface Described {
 
 export async function createIntent(db: PGliteInterface, input: CreateIntentInput, o: CreateOptions): Promise<IntentRow> {
   const described = await describe(db, input, o)
-  const holdMs = o.holdSeconds * 1000 * (described.riskLevel >= 4 ? 2 : 1)
+  const holdMs = o.holdSeconds * 1000 * (described.riskLevel >= CONFIRM_RISK ? 2 : 1)
   const now = o.reviewer.now
   return insertIntent(db, {
     clientMutationId: randomUUID(),
@@ -128,7 +129,7 @@ async function describeDecision(
   )
   if (approval.active) throw new ApiError('invalid_state', 'A decision on this request is already queued.')
   const decision = a.decision
-  if (decision === 'reject' && approval.risk_level >= 4 && !a.reason?.trim()) {
+  if (decision === 'reject' && approval.risk_level >= CONFIRM_RISK && !a.reason?.trim()) {
     throw new ApiError('reason_required')
   }
   const refusal = preflight(o.reviewer, {

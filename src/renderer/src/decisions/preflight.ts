@@ -1,6 +1,7 @@
 // What the replica already knows the server would refuse, checked before a decision is queued so
 // the reviewer reads why at once instead of after a round trip. The server enforces it regardless.
 import type { ApprovalListItem } from '../../../shared/contract-domain'
+import { CONFIRM_RISK } from '../../../shared/confirm-risk'
 
 export type DecisionAction = 'approve' | 'approve_with_edits' | 'reject' | 'escalate' | 'delegate' | 'snooze' | 'message'
 
@@ -9,8 +10,6 @@ export interface Refusal {
   message: string
 }
 
-/** Approving at or above this risk takes a second key press, a reason to reject, and no bulk. */
-export const CONFIRM_RISK = 4
 /** Bulk approve is refused when any selected item is above this risk. */
 export const BULK_RISK_CEILING = 3
 
