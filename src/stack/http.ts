@@ -133,11 +133,12 @@ function nestsDeeperThan(text: string, limit: number): boolean {
  * it is not: bytes that are not UTF-8 (decoding them leniently would silently change what the
  * client sent), JSON syntax, nesting deeper than MAX_JSON_DEPTH, or another JSON value.
  *
- * String contents are not judged here: a `\u0000` escape or a lone surrogate is valid JSON text and
- * goes to PostgreSQL as sent, as PostgREST passes it. Whether it is acceptable depends on the
- * parameter's type there (`json` keeps it, `jsonb` and `text` refuse it with a 22xxx error that
- * PostgREST answers 400), and a function taking `json` can refuse one bad element alone instead of
- * the gateway refusing the whole request.
+ * String contents are not judged here. A `\u0000` escape or a lone surrogate is valid JSON text, and
+ * PostgREST hands the body to PostgreSQL as it came, so PostgreSQL decides: its `json` type keeps
+ * such escapes, while turning them into `jsonb` or `text` (which named arguments do, by
+ * json_to_record) fails with 22P05 "unsupported Unicode escape sequence", answered 400 with that
+ * message. Refusing them here instead would refuse bodies a function taking one unnamed `json`
+ * parameter receives as sent, and can judge element by element.
  */
 export function parseJsonObject(body: Buffer): JsonObjectBody {
   let text: string

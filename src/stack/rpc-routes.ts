@@ -208,6 +208,7 @@ export async function handleRpc(
         400,
         'PGRST100',
         'Malformed percent-encoding in the request URL',
+        null,
         'Every %-escape must be complete and make UTF-8 text without NUL.',
       ),
     )
