@@ -46,8 +46,15 @@ describe('malformed URLs', () => {
   })
 
   it('answers a broken escape on an auth route with GoTrue’s 400 validation_failed', async () => {
-    const reply = await raw('/auth/v1/token?grant_type=password%E0', {
-      body: { email: DEMO.users.viewer.email, password: DEMO.password },
+    const session = (
+      await supabaseClient(stack()).auth.signInWithPassword({
+        email: DEMO.users.viewer.email,
+        password: DEMO.password,
+      })
+    ).data.session!
+    const reply = await raw('/auth/v1/user?fields=%E0%A4', {
+      method: 'GET',
+      headers: { authorization: `Bearer ${session.access_token}` },
     })
     expect(reply.status).toBe(400)
     expect(reply.body).toMatchObject({ error_code: 'validation_failed' })
