@@ -252,11 +252,12 @@ const tokenNotFound = () =>
  * the same session. A revoked token presented again is answered, not refused, when it is
  *  - the parent of the session's active token (the client never stored the last answer, or two
  *    tabs refreshed at once): the active token comes back, no new one is made; or
- *  - within the reuse interval of its revocation (requests that raced): it gets a new child.
+ *  - rotated (it has a child) within the reuse interval (requests that raced): it gets a new child.
  * Otherwise it is taken as theft (reuse detection) and the session ends, all its refresh tokens
- * with it; that commits although the request is refused. GoTrue only marks the session's tokens
- * revoked, which leaves each of them its own reuse interval to revive the session in; ending it
- * leaves nothing to revive.
+ * with it; that commits although the request is refused. Stricter than GoTrue in two ways, so that
+ * nothing revoked comes back: a token revoked without being rotated (by an administrator) has no
+ * reuse interval, and theft ends the session instead of only marking its tokens revoked (each of
+ * which GoTrue then lets back in within its own interval).
  * The presented token's row is locked, so two refreshes with one token run one after the other and
  * the second sees the first's outcome.
  */
@@ -269,13 +270,15 @@ async function refreshGrant(ctx: AuthContext, body: Record<string, unknown>) {
   const outcome = await inTransaction<RefreshOutcome>(ctx.pool, async (c) => {
     const found = await c.query<{
       revoked: boolean
-      within_reuse_interval: boolean
+      rotated_recently: boolean
       session_id: string
       user_id: string
       not_after: Date | null
       session_created: Date
     }>(
-      `select t.revoked, t.updated_at > now() - make_interval(secs => $2) as within_reuse_interval,
+      `select t.revoked,
+              t.updated_at > now() - make_interval(secs => $2)
+                and exists (select 1 from auth.refresh_tokens c where c.parent = t.token) as rotated_recently,
               t.session_id, t.user_id, s.not_after, s.created_at as session_created
          from auth.refresh_tokens t join auth.sessions s on s.id = t.session_id
         where t.token = $1
@@ -314,7 +317,7 @@ async function refreshGrant(ctx: AuthContext, body: Record<string, unknown>) {
         await c.query('update auth.sessions set updated_at = now() where id = $1', [row.session_id])
         return answer(current.token)
       }
-      if (!row.within_reuse_interval) {
+      if (!row.rotated_recently) {
         await c.query('delete from auth.sessions where id = $1', [row.session_id])
         return {
           ok: false,

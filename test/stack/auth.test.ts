@@ -184,6 +184,16 @@ describe('refresh tokens', () => {
     expect(me.body).toMatchObject({ error_code: 'session_not_found' })
   })
 
+  it('gives a token revoked without being rotated (by an administrator) no reuse interval', async () => {
+    const session = await signIn(DEMO.users.manager.email)
+    await admin().query('update auth.refresh_tokens set revoked = true where token = $1', [
+      session.refresh_token,
+    ])
+    const { data, error } = await refresh(session.refresh_token)
+    expect(data.session).toBeNull()
+    expect(error).toMatchObject({ status: 400, code: 'refresh_token_already_used' })
+  })
+
   it('refuses an unknown refresh token with refresh_token_not_found', async () => {
     const { error } = await refresh('never-issued-token')
     expect(error).toMatchObject({ status: 400, code: 'refresh_token_not_found' })
