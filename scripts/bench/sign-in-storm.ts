@@ -44,7 +44,9 @@ async function main(): Promise<void> {
     const started = performance.now()
     const statuses = await Promise.all(
       Array.from({ length: BURST }, (_, i) =>
-        signIn(`wrong-guess-${i}`, manyAccounts ? `guess-${i}@demo.test` : EMAIL).then(async (r) => (await r.arrayBuffer(), r.status)),
+        signIn(`wrong-guess-${i}`, manyAccounts ? `guess-${i}@demo.test` : EMAIL).then(
+          async (r) => (await r.arrayBuffer(), r.status),
+        ),
       ),
     )
     const burstMs = performance.now() - started
