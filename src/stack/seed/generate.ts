@@ -9,7 +9,7 @@ import { buildDiffPool } from './diffs'
 import { agentAudit, delegationRows, snoozeRows, standaloneRows, trustRows } from './extras'
 import { AuditLane, WriteLane, inTransaction, writeSink } from './lanes'
 import { buildApproval, type LifecycleEnv } from './lifecycle'
-import { DAY, isoDate, type Currency } from './model'
+import { DAY } from './model'
 import { planApprovals, type PlanItem } from './plan'
 import { Rng } from './prng'
 import { AuditBuffer, ChunkSink } from './sink'
@@ -59,36 +59,6 @@ function numberSeries(rng: Rng): (series: string) => number {
 }
 
 /** Colleagues, agents, tools and delegations, in one transaction; refuses a seed already written. */
-/**
- * Reference rates between the demo currencies (units of `to` per unit of `from`), so every
- * approval's amount converts into its tenant's base currency for the limit check (fx_rates).
- */
-const FX_TO_USD: Record<Currency, number> = { USD: 1, EUR: 1.0842, GBP: 1.2675 }
-
-/** Today's rates and last month's, both directions of every pair of demo currencies. */
-async function writeFxRates(client: pg.Client, now: number): Promise<void> {
-  const rows: { from_currency: string; to_currency: string; valid_on: string; rate: string; source: string }[] = []
-  const currencies = Object.keys(FX_TO_USD) as Currency[]
-  for (const [validOn, drift] of [
-    [isoDate(now - 30 * DAY), 0.99],
-    [isoDate(now - DAY), 1],
-  ] as const) {
-    for (const from of currencies) {
-      for (const to of currencies) {
-        if (from === to) continue
-        const rate = ((FX_TO_USD[from] * drift) / FX_TO_USD[to]).toFixed(10)
-        rows.push({ from_currency: from, to_currency: to, valid_on: validOn, rate, source: 'demo reference rates' })
-      }
-    }
-  }
-  await client.query(
-    `insert into public.fx_rates (from_currency, to_currency, valid_on, rate, source)
-     select from_currency, to_currency, valid_on, rate, source from jsonb_populate_recordset(null::public.fx_rates, $1::jsonb)
-     on conflict do nothing`,
-    [JSON.stringify(rows)],
-  )
-}
-
 async function setUp(
   client: pg.Client,
   writer: TableWriter,
@@ -99,7 +69,6 @@ async function setUp(
 ) {
   try {
     const { ctx, delegations } = await inTransaction(client, async () => {
-      await writeFxRates(client, now)
       const ctx = await loadContext(client, writer, rng.fork('context'), now)
       const d = delegationRows(ctx, rng.fork('delegations'), now, audit)
       await writer.insert('approval_delegations', d.rows)
