@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { NewIntent } from '../../shared/contract-domain'
-import { ApiError, ERROR_MESSAGES } from '../../shared/errors'
+import { ApiError } from '../../shared/errors'
 import { loadPreflightSubject, preflight, type ReviewerContext } from '../queries/standing'
 import { insertIntent, type IntentRow } from './intents'
 
@@ -150,10 +150,6 @@ async function describeDecision(
     label: `${VERBS[decision] ?? decision} · ${approval.title}${money}${money ? to : ''}`,
     riskLevel: approval.risk_level,
   }
-}
-
-function isKnown(code: string): code is keyof typeof ERROR_MESSAGES {
-  return Object.hasOwn(ERROR_MESSAGES, code)
 }
 
 function formatMoney(amount: string): string {
