@@ -402,8 +402,7 @@ export function evaluateDecision(r: ReviewerFacts, a: ApprovalFacts | null, act:
       return refuse('invalid_payload', `A ${a.kind} request has no schema to check an edit against; approve or reject it as it is.`)
     }
     if (jsonType(edited) !== 'object') return refuse('invalid_payload', 'The edited payload must be an object.')
-    const { 'x-money': _annotation, ...rules } = schema as Record<string, unknown>
-    const errors = schemaErrors(rules, edited)
+    const errors = schemaErrors(schema, edited)
     if (errors.length > 0) {
       return refuse('invalid_payload', `The edited payload does not match the tool’s schema: ${errors.slice(0, 5).join('; ')}`)
     }

@@ -17,6 +17,8 @@ const ANNOTATIONS = new Set([
   'readOnly',
   'writeOnly',
   'deprecated',
+  // Where a tool's arguments say how much money the call moves (decision-rules.ts MoneySpec).
+  'x-money',
 ])
 
 export function jsonType(v: Json): string {

@@ -270,7 +270,7 @@ begin
     if jsonb_typeof(v_edited) is distinct from 'object' then
       perform public.push_refuse('invalid_payload', 'The edited payload must be an object.');
     end if;
-    v_errors := public.json_schema_errors(v_schema - 'x-money', v_edited);
+    v_errors := public.json_schema_errors(v_schema, v_edited);
     if cardinality(v_errors) > 0 then
       perform public.push_refuse('invalid_payload',
         'The edited payload does not match the tool’s schema: ' || array_to_string(v_errors[1:5], '; '));
