@@ -13,6 +13,7 @@ import {
   type MoneySpec,
 } from '../../src/shared/decision-rules'
 import { ERROR_MESSAGES } from '../../src/shared/errors'
+import { schemaErrors } from '../../src/shared/json-schema'
 import { admin } from '../support/db'
 
 describe('the decision rule table', () => {
@@ -100,5 +101,46 @@ describe('money read from a payload', () => {
       const scale = Math.max(a.scale, b.scale)
       expect(a.units * 10n ** BigInt(scale - a.scale)).toBe(b.units * 10n ** BigInt(scale - b.scale))
     }
+  })
+})
+
+describe('the console’s schema check of an edit', () => {
+  const stripe = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['amount', 'currency'],
+    properties: { amount: { type: 'integer', minimum: 1 }, currency: { type: 'string', enum: ['usd', 'eur'] } },
+    'x-money': { amount: '/amount', currency: '/currency', unit: 'minor' },
+  }
+  const cases: [unknown, unknown][] = [
+    [stripe, { amount: 100, currency: 'eur' }],
+    [stripe, { amount: 100.5, currency: 'eur' }],
+    [stripe, { amount: 100, currency: 'gbp' }],
+    [stripe, { amount: 100, currency: 'eur', extra: 1 }],
+    [stripe, 'a bare string'],
+    [stripe, { amount: 0, currency: 'usd' }],
+    [{ type: 'integer' }, 1e21],
+    [{ multipleOf: 0.01 }, 12.34],
+    [{ multipleOf: 0.01 }, 12.345],
+    [{ minimum: 0.1 }, 0.1],
+    [{ exclusiveMaximum: 0.3 }, 0.30000000000000004],
+    [{ maxLength: 3 }, 'äöü'],
+    [{ maxLength: 3 }, '😀😀😀'],
+    [{ pattern: '^[A-Z]{3}$' }, 'EUR'],
+    [{ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }, '2026-12-03'],
+    [{ uniqueItems: true }, [{ a: 1, b: 2 }, { b: 2, a: 1 }]],
+    [{ enum: [{ a: [1, 2] }] }, { a: [1, 2] }],
+    [{ const: 1 }, 1.0],
+    [{ anyOf: [{ type: 'string' }] }, 'x'],
+    [{ title: 'T', 'x-money': { amount: '/a', unit: 'major' } }, { a: 1 }],
+    [{ minProperties: 2 }, { a: 1 }],
+    [{ allOf: [{ type: 'number' }, { maximum: 5 }] }, 6],
+  ]
+  it.each(cases)('%j refuses %j exactly when the server does', async (schema, value) => {
+    const { rows } = await admin().query('select public.json_schema_errors($1::jsonb, $2::jsonb) as e', [
+      JSON.stringify(schema),
+      JSON.stringify(value),
+    ])
+    expect(schemaErrors(schema, value).length > 0).toBe((rows[0].e as string[]).length > 0)
   })
 })
