@@ -28,7 +28,12 @@ function cspMeta(): Plugin {
 export default defineConfig({
   main: {
     resolve: { alias },
-    build: { rolldownOptions: { input: { index: resolve(import.meta.dirname, 'src/main/index.ts') } } },
+    // The core runs in its own utility process: its entry is built beside the main bundle (core.js).
+    build: {
+      rolldownOptions: {
+        input: { index: resolve(import.meta.dirname, 'src/main/index.ts'), core: resolve(import.meta.dirname, 'src/core/thread/entry.ts') },
+      },
+    },
   },
   preload: {
     resolve: { alias },
