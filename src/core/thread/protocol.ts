@@ -19,6 +19,8 @@ export interface CoreThreadConfig {
   sync?: ThreadSyncTuning
   /** Post every engine phase to the shell (the crash suite stops the core at chosen ones). */
   reportPhases?: boolean
+  /** See CoreOptions.reserveSpare. */
+  reserveSpare?: boolean
 }
 
 export type SessionOp = 'load' | 'save' | 'clear'

@@ -48,6 +48,7 @@ export function serveCore(channel: Channel<ToCore, FromCore>, exit: (code: numbe
           userDataDir: config.userDataDir,
           backend: config.backend,
           sessionStore: sessions,
+          reserveSpare: config.reserveSpare,
           emit: (event, payload) => channel.post({ type: 'event', event, payload }),
           sync: { ...config.sync, ...(config.reportPhases ? { onPhase: (phase) => channel.post({ type: 'phase', phase }) } : {}) },
         }).then(

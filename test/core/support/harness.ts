@@ -58,7 +58,16 @@ function spareTemplate(): Promise<string> {
 }
 
 export async function startCore(
-  opts: { dir?: string; store?: SessionStore; fetch?: typeof fetch; now?: () => number; sync?: SyncTuning; tables?: TableSpec[] } = {},
+  opts: {
+    dir?: string
+    store?: SessionStore
+    fetch?: typeof fetch
+    now?: () => number
+    sync?: SyncTuning
+    tables?: TableSpec[]
+    /** Build a spare in reserve for the next sign-in (off by default: most tests never sign out). */
+    reserveSpare?: boolean
+  } = {},
 ): Promise<TestCore> {
   const stack = inject('stack')
   const dir = opts.dir ?? tempDir()
@@ -74,6 +83,7 @@ export async function startCore(
     now: opts.now,
     sync: { focusedIntervalMs: 200, backoff: { baseMs: 50, maxMs: 400 }, ...opts.sync },
     tables: opts.tables,
+    reserveSpare: opts.reserveSpare ?? false,
   })
   return {
     core,
