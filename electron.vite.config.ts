@@ -28,14 +28,13 @@ function cspMeta(): Plugin {
 export default defineConfig({
   main: {
     resolve: { alias },
-    // The core runs in its own utility process: its entry is built beside the main bundle (core.js),
-    // with the worker that builds spare replicas off the core's thread (spare-entry.js).
+    // The core runs in its own utility process: its entry is built beside the main bundle (core.js);
+    // the workers that build spare replicas off the core's thread run the same file.
     build: {
       rolldownOptions: {
         input: {
           index: resolve(import.meta.dirname, 'src/main/index.ts'),
           core: resolve(import.meta.dirname, 'src/core/thread/entry.ts'),
-          'spare-entry': resolve(import.meta.dirname, 'src/core/replica/spare-entry.ts'),
         },
       },
     },

@@ -26,12 +26,12 @@ afterAll(async () => {
 })
 
 describe('a sign-in after a sign-out', () => {
-  it('is handed the spare replica built while the previous reviewer worked', async () => {
+  it('is handed the spare replica built while the previous reviewer worked', { timeout: 240_000 }, async () => {
     t = await startCore({ reserveSpare: true })
     await t.call('session.signIn', { email: first.email, password: DEMO.password })
     await settled(t)
     // The first reviewer's replica is complete: the next spare gets built beside it.
-    const reserve = await waitFor(() => readySpare(t!.dir), 120_000, 'a spare in reserve')
+    const reserve = await waitFor(() => readySpare(t!.dir), 180_000, 'a spare in reserve')
     expect(realpathSync(replicaDir(t.dir, first.id))).not.toBe(realpathSync(reserve))
 
     await t.call('session.signOut', { force: true })

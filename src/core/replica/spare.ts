@@ -8,9 +8,8 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync } from 'node:fs'
 import { cp, mkdir, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { startWorker } from '../thread/worker'
+import { join } from 'node:path'
+import { startCoreWorker } from '../thread/worker'
 import { runLocalMigrations } from './migrations'
 import { mirrorTables } from './mirror'
 import { openReplicaDb, replicaDir, type ReplicaDb } from './open'
@@ -82,7 +81,7 @@ export function prepareSpareOffThread(userDataDir: string, specs: TableSpec[]): 
   const existing = readySpare(userDataDir)
   if (existing) return Promise.resolve(existing)
   return new Promise((resolve, reject) => {
-    const worker = startWorker(dirname(fileURLToPath(import.meta.url)), 'spare-entry', { name: 'spare', workerData: { userDataDir, specs } })
+    const worker = startCoreWorker({ role: 'spare', userDataDir, specs })
     worker.once('message', (m: { ok: true; dir: string } | { ok: false; message: string }) => (m.ok ? resolve(m.dir) : reject(new Error(m.message))))
     worker.once('error', reject)
     worker.once('exit', (code) => reject(new Error(`the spare builder stopped (exit code ${code})`)))

@@ -1,8 +1,15 @@
 // Where the core's own thread starts: a worker_threads worker (web shell, bench, tests) or, in the
-// desktop app, Electron's utilityProcess (whose `process.parentPort` carries the messages).
-import { parentPort } from 'node:worker_threads'
+// desktop app, Electron's utilityProcess (whose `process.parentPort` carries the messages). The same
+// file also runs the workers that build spare replicas (workerData.role 'spare').
+import { fileURLToPath } from 'node:url'
+import { parentPort, workerData } from 'node:worker_threads'
+import { prepareSpare } from '../replica/spare'
+import type { TableSpec } from '../replica/tables'
 import type { Channel, FromCore, ToCore } from './protocol'
 import { serveCore } from './serve'
+import { setCoreEntry, type WorkerRole } from './worker'
+
+setCoreEntry(fileURLToPath(import.meta.url))
 
 /** The part of Electron's ParentPort used here (no electron import: this file also runs in plain Node). */
 interface ElectronParentPort {
@@ -11,6 +18,7 @@ interface ElectronParentPort {
 }
 
 const electronPort = (process as NodeJS.Process & { parentPort?: ElectronParentPort }).parentPort
+const role = (workerData as WorkerRole | undefined)?.role ?? 'core'
 
 function channel(): Channel<ToCore, FromCore> {
   if (electronPort) {
@@ -27,8 +35,16 @@ function channel(): Channel<ToCore, FromCore> {
   }
 }
 
-// A worker ends when its port closes; a utility process must exit itself once the core has closed.
-serveCore(channel(), (code) => {
-  if (electronPort) process.exit(code)
-  else parentPort?.close()
-})
+if (role === 'spare') {
+  const { userDataDir, specs } = workerData as { userDataDir: string; specs: TableSpec[] }
+  prepareSpare(userDataDir, specs).then(
+    (dir) => parentPort?.postMessage({ ok: true, dir }),
+    (err: unknown) => parentPort?.postMessage({ ok: false, message: err instanceof Error ? err.message : String(err) }),
+  )
+} else {
+  // A worker ends when its port closes; a utility process must exit itself once the core has closed.
+  serveCore(channel(), (code) => {
+    if (electronPort) process.exit(code)
+    else parentPort?.close()
+  })
+}

@@ -1,15 +1,11 @@
 // The core in a worker_threads worker: the web shell, the bench and the tests host it this way.
-import { dirname } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { CoreProcess, CoreSpawner } from './host'
 import type { FromCore } from './protocol'
-import { startWorker } from './worker'
-
-const here = dirname(fileURLToPath(import.meta.url))
+import { startCoreWorker } from './worker'
 
 export function workerSpawner(): CoreSpawner {
   return () => {
-    const worker = startWorker(here, 'entry', { name: 'core' })
+    const worker = startCoreWorker({ role: 'core' })
     let exited = false
     const exitListeners: ((reason: string) => void)[] = []
     const exit = (reason: string) => {

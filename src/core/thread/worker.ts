@@ -1,11 +1,24 @@
-// Starts a worker_threads worker on one of the core's entry files: the built `<name>.js` beside
-// this module when there is one, else its TypeScript source through tsx (dev, tests, the bench:
-// on Node 20 the parent's loader does not reach into a worker, so the worker registers tsx itself).
-import { existsSync, readFileSync } from 'node:fs'
+// Starts worker_threads workers on the core's entry (entry.ts): the core itself (web shell, bench,
+// tests) and the builder of spare replicas (replica/spare.ts). Built code runs the compiled entry
+// that registered itself when it loaded (out/main/core.js in the desktop app); from TypeScript
+// sources (dev, tests, the bench) the worker registers tsx first, as on Node 20 the parent's
+// loader does not reach into a worker.
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+
+let registered: string | null = null
+
+/** Called by the entry as it loads: workers started from this process run the same file. */
+export function setCoreEntry(path: string): void {
+  registered = path
+}
+
+function coreEntry(): string {
+  return registered ?? join(dirname(fileURLToPath(import.meta.url)), 'entry.ts')
+}
 
 /** A data: URL module that registers tsx and then imports the TypeScript entry. */
 function tsxBootstrap(entry: string): URL {
@@ -19,12 +32,11 @@ function tsxBootstrap(entry: string): URL {
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`)
 }
 
-/**
- * `dir` and `name` locate the entry without its extension: `<dir>/<name>.js` when built, else
- * `<dir>/<name>.ts`.
- */
-export function startWorker(dir: string, name: string, options: { workerData?: unknown; name?: string } = {}): Worker {
-  const built = join(dir, `${name}.js`)
-  if (existsSync(built)) return new Worker(built, options)
-  return new Worker(tsxBootstrap(join(dir, `${name}.ts`)), options)
+/** What a worker on the entry does: serve the core, or build one spare replica and stop. */
+export type WorkerRole = { role: 'core' } | { role: 'spare'; userDataDir: string; specs: unknown }
+
+export function startCoreWorker(data: WorkerRole): Worker {
+  const entry = coreEntry()
+  const options = { name: data.role, workerData: data }
+  return entry.endsWith('.ts') ? new Worker(tsxBootstrap(entry), options) : new Worker(entry, options)
 }
