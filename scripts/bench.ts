@@ -62,19 +62,25 @@ async function main(): Promise<void> {
     results['initial_sync.ratio_to_raw_load'] = round(sync.rowsPerSecond / sync.rawRowsPerSecond, 3)
     results['pending_first_ms'] = Math.round(sync.pendingFirstMs)
     Object.assign(results, sync.duringSync)
+    // Written after each part: a later part that fails keeps what was measured before it.
+    writeResults(values.json!, results)
 
     log('local queries (inbox, search, counts, enqueue)')
     Object.assign(results, await measureQueries(sync.bench, { samples: quick ? 60 : 200 }))
+    writeResults(values.json!, results)
 
     log('propagation (server change until visible in the running console)')
     Object.assign(results, await measurePropagation(sync.bench, stack.dbUrl, { samples: quick ? 15 : 40 }))
+    writeResults(values.json!, results)
 
     log('replay of 1,000 decisions made offline')
     Object.assign(results, await measureReplay(sync.bench, { decisions: 1000 }))
+    writeResults(values.json!, results)
     await sync.bench.close()
 
     log('warm start and memory (a new process opening the replica)')
     Object.assign(results, await measureWarmStart(dir, backend, { samples: quick ? 3 : 5 }))
+    writeResults(values.json!, results)
 
     log('server load (simulated consoles polling plus decisions)')
     Object.assign(

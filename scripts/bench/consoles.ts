@@ -4,7 +4,7 @@
 // a way to call the contract and watch its events.
 import { join } from 'node:path'
 import type { CallOutcome, EventName, EventPayload, MethodArgs, MethodName, MethodResult } from '../../src/shared/contract'
-import { FileSessionStore } from '../../src/core/index'
+import { FileSessionStore } from '../../src/core/auth/session-store'
 import { startCoreHost, type CoreHost } from '../../src/core/thread/host'
 import type { ThreadSyncTuning } from '../../src/core/thread/protocol'
 import { workerSpawner } from '../../src/core/thread/worker-spawner'

@@ -13,7 +13,9 @@ export async function measureReplay(bench: BenchCore, opts: { decisions: number 
   for (let offset = 0; chosen.length < opts.decisions; offset += 500) {
     const page = await bench.call('inbox.list', { filter: {}, limit: 500, offset })
     if (page.items.length === 0) break
-    for (const item of page.items.filter((i) => i.preflight === null)) {
+    // Not about to expire: the decisions are queued over a few minutes before the network returns.
+    const lasting = (i: { expiresAt: string | null }) => i.expiresAt === null || Date.parse(i.expiresAt) > Date.now() + 30 * 60_000
+    for (const item of page.items.filter((i) => i.preflight === null && lasting(i))) {
       if (chosen.length >= opts.decisions) break
       const d = await bench.call('approvals.detail', { id: item.id })
       chosen.push({ id: item.id, version: d.version, hash: d.payloadHash })

@@ -45,7 +45,7 @@ afterAll(async () => {
 })
 
 describe('an upgrade that replicates a new column and a new table', () => {
-  it('backfills the column for rows already held and the table from its start, keeping the held rows readable', async () => {
+  it('backfills the column for rows already held and the table from its start, keeping the held rows readable', { timeout: 120_000 }, async () => {
     before = await startCore({ tables: previousVersion() })
     await before.call('session.signIn', { email: reviewer.email, password: DEMO.password })
     await settled(before)

@@ -1,6 +1,6 @@
 // A sync_pull answer read as the text the server sent, without building its rows in JavaScript:
-// one light pass finds the answer's members and, under `changes` and `priority`, each table's array
-// of rows; only the small members (tenants, cursors, has_more, remaining_estimate) are parsed and
+// one light pass (native string searches from one quote to the next) finds the answer's members
+// and, under `changes` and `priority`, each table's array of rows; only the small members (tenants, cursors, has_more, remaining_estimate) are parsed and
 // checked here. Each table's rows go to PGlite as the very slice of text the server sent, where they
 // are parsed once and checked row by row inside the page's transaction (replica/apply.ts). A
 // truncated or malformed answer fails here, before any write, or there, rolling the page back.
@@ -29,12 +29,6 @@ const Small = PullResponse.pick({ tenants: true, cursors: true, has_more: true, 
 const TOP_LEVEL = new Set(['tenants', 'changes', 'priority', 'cursors', 'has_more', 'remaining_estimate'])
 const ROW_SECTIONS = ['priority', 'changes'] as const
 
-// The next character that opens or closes something, and the next one that ends or escapes a
-// string: regular expressions scan in native code, so the pass costs little even over megabytes.
-const STRUCTURE = /["[\]{}]/g
-const STRING_STOP = /["\\]/g
-const SCALAR_END = /[,}\]\s]/g
-
 const truncated = () => new BadAnswer('sync_pull answer ends early (truncated)')
 
 function skipSpace(text: string, i: number): number {
@@ -46,43 +40,55 @@ function skipSpace(text: string, i: number): number {
   return i
 }
 
-/** The index just after the string that opens at `i`. */
+/** The index just after the string that opens at `i`: the next quote not escaped by a backslash. */
 function skipString(text: string, i: number): number {
-  let pos = i + 1
+  let end = i
   for (;;) {
-    STRING_STOP.lastIndex = pos
-    const m = STRING_STOP.exec(text)
-    if (!m) throw truncated()
-    if (m[0] === '\\') pos = m.index + 2
-    else return m.index + 1
+    // indexOf runs in native code: a string costs one search, however long it is.
+    end = text.indexOf('"', end + 1)
+    if (end < 0) throw truncated()
+    let slashes = 0
+    while (text.charCodeAt(end - 1 - slashes) === 0x5c) slashes++
+    if (slashes % 2 === 0) return end + 1
   }
 }
 
-/** The index just after the value that starts at `i` (brackets balanced, strings skipped). */
+const OPEN_OBJECT = 0x7b
+const CLOSE_OBJECT = 0x7d
+const OPEN_ARRAY = 0x5b
+const CLOSE_ARRAY = 0x5d
+
+/**
+ * The index just after the value that starts at `i`. Brackets are counted only between strings
+ * (numbers, commas and brackets are a small part of an answer); each string is skipped whole.
+ */
 function skipValue(text: string, i: number): number {
-  const c = text[i]
-  if (c === undefined) throw truncated()
-  if (c === '"') return skipString(text, i)
-  if (c === '{' || c === '[') {
-    let depth = 1
-    let pos = i + 1
-    while (depth > 0) {
-      STRUCTURE.lastIndex = pos
-      const m = STRUCTURE.exec(text)
-      if (!m) throw truncated()
-      const s = m[0]
-      if (s === '"') {
-        pos = skipString(text, m.index)
-        continue
-      }
-      depth += s === '{' || s === '[' ? 1 : -1
-      pos = m.index + 1
+  const c = text.charCodeAt(i)
+  if (Number.isNaN(c)) throw truncated()
+  if (c === 0x22) return skipString(text, i)
+  if (c !== OPEN_OBJECT && c !== OPEN_ARRAY) {
+    let j = i
+    for (; j < text.length; j++) {
+      const d = text.charCodeAt(j)
+      if (d === 0x2c || d === CLOSE_OBJECT || d === CLOSE_ARRAY || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break
     }
-    return pos
+    return j
   }
-  SCALAR_END.lastIndex = i
-  const m = SCALAR_END.exec(text)
-  return m ? m.index : text.length
+  let depth = 0
+  let pos = i
+  for (;;) {
+    const quote = text.indexOf('"', pos)
+    const stop = quote < 0 ? text.length : quote
+    for (let j = pos; j < stop; j++) {
+      const d = text.charCodeAt(j)
+      if (d === OPEN_OBJECT || d === OPEN_ARRAY) depth++
+      else if (d === CLOSE_OBJECT || d === CLOSE_ARRAY) {
+        if (--depth === 0) return j + 1
+      }
+    }
+    if (quote < 0) throw truncated()
+    pos = skipString(text, quote)
+  }
 }
 
 interface Members {
