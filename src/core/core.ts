@@ -11,6 +11,7 @@ import { openSpare, type OpenSpare } from './replica/spare'
 import type { TableSpec } from './replica/tables'
 import { coreStateFile, settingsFile, type JsonFile, type LastUser } from './settings'
 import { SyncEngine, type EngineOptions } from './sync/engine'
+import { LiveUpdates } from './sync/realtime'
 import { StatusModel } from './sync/status'
 import * as queue from './queue/intents'
 
@@ -22,7 +23,10 @@ export interface BackendOptions {
 
 export type SyncTuning = Partial<
   Pick<EngineOptions, 'pullLimit' | 'pushBatch' | 'focusedIntervalMs' | 'backgroundIntervalMs' | 'backoff' | 'onPhase' | 'random'>
->
+> & {
+  /** Realtime pokes (default on); off, the console only polls. */
+  realtime?: boolean
+}
 
 export interface CoreOptions {
   userDataDir: string
@@ -42,6 +46,7 @@ export class CoreState {
   auth!: Auth
   replica: Replica | null = null
   engine: SyncEngine | null = null
+  live: LiveUpdates | null = null
   private sessionStatus: SessionState['status'] = 'signed_out'
   private user: SignedInUser | null = null
   private serial: Promise<unknown> = Promise.resolve()
@@ -180,15 +185,23 @@ export class CoreState {
   private async openFor(user: SignedInUser | LastUser, spare: OpenSpare | null = null): Promise<void> {
     this.replica = await Replica.open(this.o.userDataDir, user.id, this.o.tables, spare)
     this.user = { id: user.id, email: user.email, fullName: user.fullName }
-    this.engine = new SyncEngine({
-      replica: this.replica,
+    const { realtime = true, ...tuning } = this.o.sync ?? {}
+    const replica = this.replica
+    let live: LiveUpdates | null = null
+    const engine = new SyncEngine({
+      replica,
       auth: this.auth,
       status: this.status,
       emit: this.emit,
       now: this.now,
       onSignInRequired: () => this.onSignInRequired(),
-      ...this.o.sync,
+      // Topics are joined after the first good pull: by then the session's token is known.
+      onPulled: () => void live?.pulled().catch(() => {}),
+      ...tuning,
     })
+    if (realtime) live = new LiveUpdates({ client: this.auth.data, engine, replica, status: this.status })
+    this.engine = engine
+    this.live = live
     this.engine.setFocused(this.focused)
     await this.engine.prime()
     if (this.closed) return
@@ -196,6 +209,8 @@ export class CoreState {
   }
 
   private async closeReplica(): Promise<void> {
+    await this.live?.stop()
+    this.live = null
     await this.engine?.stop()
     this.engine = null
     await this.replica?.close()

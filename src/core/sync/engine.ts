@@ -34,6 +34,8 @@ export interface EngineOptions {
   random?: () => number
   /** Observes the engine's phases (tests use it to crash the process at chosen points). */
   onPhase?: (phase: EnginePhase) => void
+  /** Every pull that reached the end of the server's changes (Realtime checks its pokes against it). */
+  onPulled?: () => void
 }
 
 export type EnginePhase = 'pull-request' | 'pull-apply' | 'pull-applied' | 'push-claimed' | 'push-request' | 'push-resolved'
@@ -55,7 +57,7 @@ const IDLE_MS = 60_000
 const ANALYZE_AFTER_ROWS = 500
 
 export class SyncEngine {
-  private readonly o: Required<Omit<EngineOptions, 'onPhase'>> & Pick<EngineOptions, 'onPhase'>
+  private readonly o: Required<Omit<EngineOptions, 'onPhase' | 'onPulled'>> & Pick<EngineOptions, 'onPhase' | 'onPulled'>
   private loopDone: Promise<void> | null = null
   private stopped = false
   private sleeping: { timer: NodeJS.Timeout; resolve: () => void } | null = null
@@ -75,6 +77,7 @@ export class SyncEngine {
   /** Rows applied per table since its statistics were last refreshed (PGlite has no autovacuum). */
   private unanalyzed = new Map<string, number>()
   private unvacuumed = new Set<string>()
+  private readonly defaults: { focusedMs: number; backgroundMs: number }
 
   constructor(opts: EngineOptions) {
     this.o = {
@@ -87,6 +90,7 @@ export class SyncEngine {
       random: Math.random,
       ...opts,
     }
+    this.defaults = { focusedMs: this.o.focusedIntervalMs, backgroundMs: this.o.backgroundIntervalMs }
   }
 
   get replica(): Replica {
@@ -110,6 +114,23 @@ export class SyncEngine {
     this.failures = 0
     this.retryAt = 0
     this.wake()
+  }
+
+  /**
+   * The poll intervals: the defaults while changes must be polled for, a slow fallback while
+   * Realtime pokes bring them (src/core/sync/realtime.ts). Takes effect from the next cycle.
+   */
+  setPollIntervals(intervals: { focusedMs: number; backgroundMs: number }): void {
+    const sooner = intervals.focusedMs < this.o.focusedIntervalMs
+    this.o.focusedIntervalMs = intervals.focusedMs
+    this.o.backgroundIntervalMs = intervals.backgroundMs
+    // Back to fast polling: do not sit out the rest of a long fallback sleep.
+    if (sooner) this.nudge()
+  }
+
+  /** The intervals the engine was created with (what polling mode returns to). */
+  get defaultPollIntervals(): { focusedMs: number; backgroundMs: number } {
+    return this.defaults
   }
 
   setFocused(focused: boolean): void {
@@ -216,6 +237,8 @@ export class SyncEngine {
     const interval = this.focused ? this.o.focusedIntervalMs : this.o.backgroundIntervalMs
     const jittered = interval * (0.9 + 0.2 * this.o.random())
     this.pullDueAt = this.o.now() + jittered
+    // Nudged while this cycle was pulling (a Realtime poke): one more pull at once, never two at a time.
+    if (this.pullRequested) return 0
     return Math.min(jittered, await this.untilNextHold(this.o.now()))
   }
 
@@ -387,6 +410,7 @@ export class SyncEngine {
     }
     status.set({ lastPullAt: new Date(this.o.now()).toISOString() })
     await this.vacuum()
+    this.o.onPulled?.()
   }
 
   /** The first sync's progress once `pull` is applied. */
