@@ -3,6 +3,7 @@
 // use. A stored session opens the replica with no network at all (offline start).
 import type { EmitEvent, SessionState, Settings } from '../shared/contract'
 import { ApiError } from '../shared/errors'
+import ws from 'ws'
 import { Auth, type SignedInUser } from './auth/auth'
 import type { SessionStore } from './auth/session-store'
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users'
@@ -34,6 +35,8 @@ export interface CoreOptions {
   sessionStore: SessionStore
   emit: EmitEvent
   fetch?: typeof fetch
+  /** Realtime's WebSocket class (`ws` by default); tests pass one whose sockets they can cut. */
+  webSocket?: typeof ws
   now?: () => number
   /** Replicated tables; the server registry by default. */
   tables: TableSpec[]
@@ -83,7 +86,7 @@ export class CoreState {
 
   async start(): Promise<void> {
     await this.exclusive(async () => {
-      this.auth = await Auth.create(await this.backend(), this.o.sessionStore, this.o.fetch ?? fetch, this.now)
+      this.auth = await Auth.create(await this.backend(), this.o.sessionStore, this.o.fetch ?? fetch, this.now, this.o.webSocket ?? ws)
       const stored = this.auth.storedUser()
       const last = (await this.memory.read()).lastUser
       if (stored) {

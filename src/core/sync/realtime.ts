@@ -74,7 +74,8 @@ export class LiveUpdates {
   async setPaused(paused: boolean): Promise<void> {
     this.paused = paused
     if (paused) await this.leaveAll()
-    // Resuming joins on the next pull, which leaving offline mode triggers.
+    // Topics are joined again after the next pull.
+    else this.o.engine.nudge()
   }
 
   async stop(): Promise<void> {

@@ -9,7 +9,7 @@ import type { PGliteInterface } from '@electric-sql/pglite'
 import { inject } from 'vitest'
 import type { EventName, EventPayload, MethodArgs, MethodName, MethodResult } from '../../../src/shared/contract'
 import { TABLES } from '../../../src/shared/db'
-import { createCore, dispatch, MemorySessionStore, type Core, type SessionStore, type SyncTuning } from '../../../src/core/index'
+import { createCore, dispatch, MemorySessionStore, type Core, type CreateCoreOptions, type SessionStore, type SyncTuning } from '../../../src/core/index'
 import { asUser } from '../../support/db'
 import { copySpare, prepareSpare, spareReady } from '../../../src/core/replica/spare'
 import { tableSignature } from '../../../src/core/replica/mirror'
@@ -57,7 +57,14 @@ function spareTemplate(): Promise<string> {
 }
 
 export async function startCore(
-  opts: { dir?: string; store?: SessionStore; fetch?: typeof fetch; now?: () => number; sync?: SyncTuning } = {},
+  opts: {
+    dir?: string
+    store?: SessionStore
+    fetch?: typeof fetch
+    now?: () => number
+    sync?: SyncTuning
+    webSocket?: CreateCoreOptions['webSocket']
+  } = {},
 ): Promise<TestCore> {
   const stack = inject('stack')
   const dir = opts.dir ?? tempDir()
@@ -70,6 +77,7 @@ export async function startCore(
     sessionStore: store,
     emit: (event, payload) => events.push({ event, payload }),
     fetch: opts.fetch,
+    webSocket: opts.webSocket,
     now: opts.now,
     sync: { focusedIntervalMs: 200, backoff: { baseMs: 50, maxMs: 400 }, ...opts.sync },
   })
