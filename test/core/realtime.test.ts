@@ -5,6 +5,7 @@
 // only a poke (or a catch-up pull) can bring the change in time.
 import WebSocket from 'ws'
 import { afterEach, describe, expect, it } from 'vitest'
+import type { SyncTuning } from '../../src/core/index'
 import { DEMO } from '../support/db'
 import { addMember, createApproval, createMember, createTenant, createUser } from '../support/fixtures'
 import { replicaOf, settled, startCore, waitFor, type TestCore } from './support/harness'
@@ -34,8 +35,9 @@ afterEach(async () => {
   for (const c of cores.splice(0)) await c.close()
 })
 
-async function signedIn(email: string, sync: Parameters<typeof startCore>[0]['sync']): Promise<TestCore> {
-  const t = await startCore({ sync, webSocket: CuttableSocket })
+async function signedIn(email: string, sync: SyncTuning): Promise<TestCore> {
+  // ws's first constructor overload (address: null) hides the (string | URL) one from the check.
+  const t = await startCore({ sync, webSocket: CuttableSocket as unknown as typeof WebSocket })
   cores.push(t)
   await t.call('session.signIn', { email, password: DEMO.password })
   await settled(t)
