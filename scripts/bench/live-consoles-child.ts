@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const sockets: WebSocket[] = []
 
   const run = (c: ChildConsole) => {
-    let cursors: Cursors = {}
+    const cursors: Cursors = {}
     let pulling = false
     let again = false
     const pull = async (): Promise<void> => {
