@@ -66,6 +66,22 @@ begin
 end
 $$;
 
+-- Tenants: the tenant's topic, and its holding's, whose managers see it as a subsidiary: one newly
+-- attached to a holding (or reactivated) is news to managers not yet joined to its own topic.
+create or replace function public.sync_poke_tenants_rows() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform public.sync_poke(array(
+    select distinct 'tenant:' || r.id::text from poked_rows r
+    union
+    select distinct 'tenant:' || r.parent_tenant_id::text from poked_rows r where r.parent_tenant_id is not null));
+  return null;
+end
+$$;
+
 -- Profiles have no tenant: they stream to everyone who shares a tenant with the person.
 create or replace function public.sync_poke_profile_rows() returns trigger
 language plpgsql
@@ -80,7 +96,8 @@ begin
   return null;
 end
 $$;
-revoke all on function public.sync_poke_tenant_rows(), public.sync_poke_member_rows(), public.sync_poke_profile_rows()
+revoke all on function public.sync_poke_tenant_rows(), public.sync_poke_member_rows(), public.sync_poke_tenants_rows(),
+  public.sync_poke_profile_rows()
   from public, anon, authenticated, service_role;
 
 -- Attaches the poke triggers to a replicated table. Insert and update get one trigger each: a
@@ -94,6 +111,7 @@ as $$
 declare
   v_fn text := case p_table
     when 'tenant_members' then 'sync_poke_member_rows'
+    when 'tenants' then 'sync_poke_tenants_rows'
     when 'profiles' then 'sync_poke_profile_rows'
     else 'sync_poke_tenant_rows' end;
   v_op text;

@@ -130,10 +130,15 @@ describe('pokes', () => {
     await addMember(db, { tenantId: holding.id, userId: manager.id, role: 'manager' })
     const client = await memberClient(manager.email, manager.password)
     const listening = await joined(client, `tenant:${subsidiary.id}`)
+    const onHolding = await joined(client, `tenant:${holding.id}`)
 
     const txid = await touchTenant(subsidiary.id)
     await until(() => listening.pokes.length > 0, 'the subsidiary poke')
     expect(listening.pokes).toEqual([expect.objectContaining({ txid })])
+    // A change to the subsidiary's own tenant row (attached, renamed, deactivated) also pokes the
+    // holding, whose managers may not have joined the subsidiary's topic yet.
+    await until(() => onHolding.pokes.length > 0, 'the holding poke')
+    expect(onHolding.pokes).toEqual([expect.objectContaining({ txid })])
 
     const outsider = await createTenantWithMember(db)
     const outsiderClient = await memberClient(outsider.user.email, outsider.user.password)
