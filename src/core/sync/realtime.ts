@@ -102,7 +102,10 @@ export class LiveUpdates {
       this.joined.delete(topic)
       void this.o.client.removeChannel(channel)
     }
-    for (const topic of wanted) if (!this.channels.has(topic)) this.join(topic)
+    const joining = [...wanted].filter((topic) => !this.channels.has(topic))
+    // Joins carry realtime-js's cached token: hand it the one the pull just used.
+    if (joining.length > 0) await this.o.client.realtime.setAuth()
+    for (const topic of joining) if (!this.channels.has(topic)) this.join(topic)
     this.updateMode()
   }
 
@@ -117,8 +120,14 @@ export class LiveUpdates {
         this.joined.add(topic)
         // Catch up on whatever changed while this topic was not joined.
         this.o.engine.nudge()
+      } else if (state === 'CLOSED') {
+        // Closed by the server (its token expired, or the topic no longer admits this reviewer):
+        // realtime-js does not rejoin a closed channel. Poll, and join afresh after the next pull.
+        this.channels.delete(topic)
+        this.joined.delete(topic)
+        void this.o.client.removeChannel(channel)
       } else {
-        // CHANNEL_ERROR, TIMED_OUT, CLOSED: realtime-js rejoins on its own; poll meanwhile.
+        // CHANNEL_ERROR, TIMED_OUT: realtime-js rejoins on its own; poll meanwhile.
         this.joined.delete(topic)
       }
       this.updateMode()
