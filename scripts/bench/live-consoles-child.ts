@@ -9,6 +9,8 @@ import WebSocket from 'ws'
 export interface ChildConsole {
   tenantId: string
   token: string
+  /** Where its replica stands: caught up when the run starts, as a console that reconnects. */
+  cursors: Cursors
   /** Its tenant gets decisions; pulls of the others are idle pulls. */
   busy: boolean
 }
@@ -32,7 +34,7 @@ export interface ChildFigures {
   joined: number
 }
 
-type Cursors = Record<string, Record<string, unknown>>
+export type Cursors = Record<string, Record<string, unknown>>
 
 async function main(): Promise<void> {
   const line = await new Promise<string>((resolve) => createInterface({ input: process.stdin }).once('line', resolve))
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
   const sockets: WebSocket[] = []
 
   const run = (c: ChildConsole) => {
-    const cursors: Cursors = {}
+    const cursors: Cursors = structuredClone(c.cursors)
     let pulling = false
     let again = false
     const pull = async (): Promise<void> => {

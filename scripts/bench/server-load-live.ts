@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import type { Backend } from './consoles'
 import type { ChildConsole, ChildFigures, ChildPlan } from './live-consoles-child'
+import { headCursors, type Cursors } from './server-load'
 import { median, p95, round } from './stats'
 import type { Results } from './report'
 
@@ -81,6 +82,28 @@ async function makeTenants(dbUrl: string, opts: LiveLoadOptions): Promise<BenchT
   }
 }
 
+/** Each tenant's reviewer's head cursors: the consoles start caught up, as ones that reconnect. */
+async function caughtUp(dbUrl: string, tenants: BenchTenant[]): Promise<Map<string, Cursors>> {
+  const db = new pg.Client({ connectionString: dbUrl })
+  await db.connect()
+  try {
+    const { TABLES } = await import('../../src/shared/db')
+    const { rows } = await db.query<{ tenant_id: string; user_id: string }>(
+      `select tenant_id, user_id from public.tenant_members where tenant_id = any($1::uuid[])`,
+      [tenants.map((t) => t.id)],
+    )
+    const heads = new Map<string, Cursors>()
+    for (const r of rows) {
+      await db.query('begin')
+      heads.set(r.tenant_id, await headCursors(db, r.user_id, Object.keys(TABLES)))
+      await db.query('rollback')
+    }
+    return heads
+  } finally {
+    await db.end()
+  }
+}
+
 async function signIn(backend: Backend, email: string): Promise<string> {
   const res = await fetch(`${backend.apiUrl}/auth/v1/token?grant_type=password`, {
     method: 'POST',
@@ -112,9 +135,10 @@ export async function measureLiveServerLoad(
   for (let i = 0; i < tenants.length; i += 10) {
     await Promise.all(tenants.slice(i, i + 10).map(async (t) => tokens.set(t.id, await signIn(backend, t.userEmail))))
   }
+  const heads = await caughtUp(dbUrl, tenants)
   const consoles: ChildConsole[] = Array.from({ length: opts.clients }, (_, i) => {
     const t = tenants[i % tenants.length]!
-    return { tenantId: t.id, token: tokens.get(t.id)!, busy: t.busy }
+    return { tenantId: t.id, token: tokens.get(t.id)!, busy: t.busy, cursors: heads.get(t.id)! }
   })
   // The consoles arrive and catch up first; then the measured seconds.
   const warmupMs = 15_000

@@ -11,7 +11,7 @@ import type { Results } from './report'
 const USERS = ['finance@demo.test', 'ops@demo.test', 'viewer@demo.test', 'manager@demo.test', 'outsider@demo.test']
 const PASSWORD = 'demo-password'
 
-type Cursors = Record<string, Record<string, { txid: string; version: number }>>
+export type Cursors = Record<string, Record<string, { txid: string; version: number }>>
 
 interface Session {
   userId: string
@@ -30,7 +30,7 @@ async function signIn(backend: Backend, email: string): Promise<Session> {
 }
 
 /** Where a caught-up replica of this user stands: the newest (txid, version) of every stream it sees. */
-async function headCursors(db: pg.Client, userId: string, tables: string[]): Promise<Cursors> {
+export async function headCursors(db: pg.Client, userId: string, tables: string[]): Promise<Cursors> {
   // Inside the caller's transaction: the claims make auth.uid() this user for visible_tenant_ids().
   await db.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ sub: userId, role: 'authenticated' })])
   const visible = await db.query<{ ids: string[] }>('select public.visible_tenant_ids() as ids')
