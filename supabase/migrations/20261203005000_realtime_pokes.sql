@@ -151,14 +151,24 @@ $$;
 -- realtime.messages as the joining user with realtime.topic() set to the channel's topic: these
 -- are exactly the tenants sync_pull would show them (holding managers see their subsidiaries),
 -- and their own user topic. anon gets no policy, so it joins nothing.
+create or replace function public.may_join_sync_topic(p_topic text) returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select p_topic = 'user:' || auth.uid()::text
+      or p_topic = any (select 'tenant:' || v.id::text from unnest(public.visible_tenant_ids()) as v(id))
+$$;
+revoke all on function public.may_join_sync_topic(text) from public, anon;
+grant execute on function public.may_join_sync_topic(text) to authenticated;
+
+-- The verdict does not depend on the row: wrapped in a scalar subquery it is computed once per
+-- check (an init plan), not once for every row realtime.messages holds.
 drop policy if exists sync_pokes_read on realtime.messages;
 create policy sync_pokes_read on realtime.messages
   for select to authenticated
   using (
     realtime.messages.extension = 'broadcast'
-    and (
-      realtime.topic() = 'user:' || (select auth.uid())::text
-      or realtime.topic() = any (
-        select 'tenant:' || v.id::text from unnest((select public.visible_tenant_ids())) as v(id))
-    )
+    and (select public.may_join_sync_topic((select realtime.topic())))
   );
