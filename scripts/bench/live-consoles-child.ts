@@ -29,8 +29,13 @@ export interface ChildFigures {
   pulls: number
   idlePulls: number
   pokes: number
+  /** Pokes that reached consoles of tenants without decisions: none if pokes are targeted. */
+  idlePokes: number
+  /** Catch-up pulls (after a join) among the measured ones. */
+  catchUps: number
   errors: number
   errorSamples: string[]
+  connected: number
   joined: number
 }
 
@@ -44,7 +49,7 @@ async function main(): Promise<void> {
     const t = performance.now() - start
     return t >= plan.measureFromMs && t < plan.measureUntilMs
   }
-  const figures: ChildFigures = { latencies: [], pulls: 0, idlePulls: 0, pokes: 0, errors: 0, errorSamples: [], joined: 0 }
+  const figures: ChildFigures = { latencies: [], pulls: 0, idlePulls: 0, pokes: 0, idlePokes: 0, catchUps: 0, errors: 0, errorSamples: [], connected: 0, joined: 0 }
   const fail = (what: string) => {
     figures.errors += 1
     if (figures.errorSamples.length < 5) figures.errorSamples.push(what.slice(0, 120))
@@ -93,6 +98,7 @@ async function main(): Promise<void> {
     const topic = `realtime:tenant:${c.tenantId}`
     let ref = 0
     ws.on('open', () => {
+      figures.connected += 1
       ws.send(JSON.stringify(['1', String(++ref), topic, 'phx_join', { config: { private: true }, access_token: c.token }]))
       const beat = setInterval(() => ws.send(JSON.stringify([null, String(++ref), 'phoenix', 'heartbeat', {}])), 25_000)
       ws.on('close', () => clearInterval(beat))
@@ -102,14 +108,19 @@ async function main(): Promise<void> {
       if (event === 'phx_reply' && msgTopic === topic) {
         if (payload.status === 'ok') {
           figures.joined += 1
+          if (measuring()) figures.catchUps += 1
           void pull()
         } else fail(`join refused: ${JSON.stringify(payload)}`)
       } else if (event === 'broadcast' && msgTopic === topic) {
-        if (measuring()) figures.pokes += 1
+        if (measuring()) {
+          figures.pokes += 1
+          if (!c.busy) figures.idlePokes += 1
+        }
         void pull()
       }
     })
     ws.on('error', (err) => fail(`socket: ${err.message}`))
+    ws.on('unexpected-response', (_req, res) => fail(`upgrade refused: HTTP ${res.statusCode}`))
     ws.on('close', () => {
       if (measuring()) fail('socket closed')
     })

@@ -204,17 +204,20 @@ export async function measureLiveServerLoad(
   const figures = await Promise.all(children)
 
   const latencies = figures.flatMap((f) => f.latencies)
-  const sum = (k: 'pulls' | 'idlePulls' | 'pokes' | 'errors' | 'joined') => figures.reduce((n, f) => n + f[k], 0)
+  const sum = (k: 'pulls' | 'idlePulls' | 'pokes' | 'idlePokes' | 'catchUps' | 'errors' | 'connected' | 'joined') => figures.reduce((n, f) => n + f[k], 0)
   const samples = [...new Set(figures.flatMap((f) => f.errorSamples))]
   if (samples.length) log(`  errors: ${samples.join('; ')}`)
   return {
     'server_load.clients': opts.clients,
+    'server_load.connected': sum('connected'),
     'server_load.joined': sum('joined'),
     'server_load.pull_p95_ms': round(p95(latencies), 1),
     'server_load.pull_p50_ms': round(median(latencies), 1),
     'server_load.pulls_per_s': round(sum('pulls') / opts.seconds, 1),
     'server_load.pokes_per_s': round(sum('pokes') / opts.seconds, 1),
     'server_load.idle_pulls_per_s': round(sum('idlePulls') / opts.seconds, 2),
+    'server_load.idle_pokes_per_s': round(sum('idlePokes') / opts.seconds, 2),
+    'server_load.late_joins': sum('catchUps'),
     'server_load.errors': sum('errors') + pushErrors,
     'server_load.decisions_per_s': round(decisions / opts.seconds, 1),
     'server_load.push_p95_ms': round(p95(pushLatencies), 1),
