@@ -11,7 +11,9 @@ import {
   signedInClient,
   supabaseClient,
 } from '../../src/stack/fixtures'
+import { TABLES } from '../../src/shared/db/tables.gen'
 import { admin } from '../support/db'
+import { createAgent, createApproval } from '../support/fixtures'
 import { stack } from './support'
 
 interface Poke {
@@ -190,6 +192,51 @@ describe('pokes', () => {
       [bigTx],
     )
     expect(Number(rows[0]!.n)).toBe(2)
+  })
+
+  it('every replicated table pokes, those added after the Realtime migration (fx_rates) included', async () => {
+    const { rows } = await admin().query<{ table: string; ops: string[] }>(
+      `select c.relname as table, array_agg(t.tgname::text order by t.tgname) as ops
+       from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
+       where n.nspname = 'public' and t.tgname like '%\\_poke\\_%' group by c.relname`,
+    )
+    const poking = new Map(rows.map((r) => [r.table, r.ops]))
+    for (const table of Object.keys(TABLES)) expect(poking.get(table), table).toEqual([`${table}_poke_insert`, `${table}_poke_update`])
+  })
+
+  it('a new exchange rate pokes every tenant; a new approval pokes only its own tenant', async () => {
+    const db = stack().dbUrl
+    const a = await createTenantWithMember(db)
+    const b = await createTenantWithMember(db)
+    const [inA, inB] = await Promise.all([
+      memberClient(a.user.email, a.user.password).then((c) => joined(c, `tenant:${a.tenant.id}`)),
+      memberClient(b.user.email, b.user.password).then((c) => joined(c, `tenant:${b.tenant.id}`)),
+    ])
+
+    // Market data every console replicates (scope '*'): a pair no other test uses.
+    const code = () => Array.from({ length: 3 }, () => String.fromCharCode(65 + Math.floor(Math.random() * 26))).join('')
+    const from = code()
+    let to = code()
+    while (to === from) to = code()
+    const { rows: rate } = await admin().query<{ txid: string }>(
+      `insert into public.fx_rates (from_currency, to_currency, valid_on, rate, source)
+       values ($1, $2, current_date, 1.0825, 'test') returning sync_txid::text as txid`,
+      [from, to],
+    )
+    const rateTx = rate[0]!.txid
+    await until(() => inA.pokes.some((p) => p.txid === rateTx) && inB.pokes.some((p) => p.txid === rateTx), 'the rate poke in both')
+
+    const agent = await createAgent(a.tenant.id)
+    const approval = await createApproval(a.tenant.id, { agentId: agent.id })
+    const { rows: created } = await admin().query<{ txid: string }>('select sync_txid::text as txid from public.approvals where id = $1', [
+      approval.id,
+    ])
+    const approvalTx = created[0]!.txid
+    await until(() => inA.pokes.some((p) => p.txid === approvalTx), 'the approval poke')
+    // B hears its own later change, and never A's approval.
+    const marker = await touchTenant(b.tenant.id)
+    await until(() => inB.pokes.some((p) => p.txid === marker), 'the marker poke in B')
+    expect(inB.pokes.map((p) => p.txid)).not.toContain(approvalTx)
   })
 
   it('a rolled-back transaction sends nothing', async () => {

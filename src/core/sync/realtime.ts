@@ -9,9 +9,10 @@
 // (another tenant's write still in flight). The replica's cursors say whether the pull reached that
 // transaction; if not, it pulls again shortly, a few times, before leaving it to the fallback poll.
 //
-// The engine is driven through three hooks: nudge() (pull now; pulls never overlap and nudges that
-// arrive during one coalesce into a single next pull), setPollIntervals(), and its onPulled option,
-// which calls pulled() here after every complete pull.
+// The engine is driven through its hooks: poke() (the server said something changed: pull now,
+// within any backoff; pulls never overlap and pokes that arrive during one coalesce into a single
+// next pull), nudge() (a topic (re)joined or work resumed: catch up at once), setPollIntervals(),
+// and its onPulled option, which calls pulled() here after every complete pull.
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js'
 import type { Replica } from '../replica/replica'
 import type { StatusModel } from './status'
@@ -22,6 +23,7 @@ export const FALLBACK_POLL_MS = 30_000
 const CATCH_UP_DELAYS_MS = [100, 200, 400, 800, 1600]
 
 export interface LiveEngine {
+  poke(): void
   nudge(): void
   setPollIntervals(intervals: { focusedMs: number; backgroundMs: number }): void
   readonly defaultPollIntervals: { focusedMs: number; backgroundMs: number }
@@ -66,7 +68,7 @@ export class LiveUpdates {
     if (this.retry) clearTimeout(this.retry)
     this.retry = setTimeout(() => {
       this.retry = null
-      this.o.engine.nudge()
+      this.o.engine.poke()
     }, delay)
   }
 
@@ -141,7 +143,7 @@ export class LiveUpdates {
       if (id > this.awaited) this.awaited = id
       this.attempt = 0
     }
-    this.o.engine.nudge()
+    this.o.engine.poke()
   }
 
   /** The newest transaction the replica's cursors have reached. */

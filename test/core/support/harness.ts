@@ -14,6 +14,7 @@ import { asUser } from '../../support/db'
 import { copySpare, prepareSpare, spareReady } from '../../../src/core/replica/spare'
 import { tableSignature } from '../../../src/core/replica/mirror'
 import { replicatedTables } from '../../../src/core/replica/registry'
+import type { TableSpec } from '../../../src/core/replica/tables'
 
 export interface RecordedEvent {
   event: EventName
@@ -64,6 +65,9 @@ export async function startCore(
     now?: () => number
     sync?: SyncTuning
     webSocket?: CreateCoreOptions['webSocket']
+    tables?: TableSpec[]
+    /** Build a spare in reserve for the next sign-in (off by default: most tests never sign out). */
+    reserveSpare?: boolean
   } = {},
 ): Promise<TestCore> {
   const stack = inject('stack')
@@ -80,6 +84,8 @@ export async function startCore(
     webSocket: opts.webSocket,
     now: opts.now,
     sync: { focusedIntervalMs: 200, backoff: { baseMs: 50, maxMs: 400 }, ...opts.sync },
+    tables: opts.tables,
+    reserveSpare: opts.reserveSpare ?? false,
   })
   return {
     core,
