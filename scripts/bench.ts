@@ -11,6 +11,7 @@ import { measureQueries } from './bench/queries'
 import { measurePropagation } from './bench/propagation'
 import { measureReplay } from './bench/replay'
 import { measureServerLoad } from './bench/server-load'
+import { measureLiveServerLoad } from './bench/server-load-live'
 import { measureWarmStart } from './bench/warm-start'
 import { BARS, passes, table, writeResults, type Results } from './bench/report'
 import { startSeededStack } from './bench/stack'
@@ -82,10 +83,21 @@ async function main(): Promise<void> {
     Object.assign(results, await measureWarmStart(dir, backend, { samples: quick ? 3 : 5 }))
     writeResults(values.json!, results)
 
-    log('server load (simulated consoles polling plus decisions)')
+    log('server load, polling (simulated consoles polling plus decisions)')
     Object.assign(
       results,
       await measureServerLoad(backend, stack.dbUrl, { clients: 200, seconds: quick ? 10 : 30, decisionsPerSecond: 20 }, log),
+    )
+
+    log('server load, live (consoles on Realtime pulling when poked, plus decisions)')
+    Object.assign(
+      results,
+      await measureLiveServerLoad(
+        backend,
+        stack.dbUrl,
+        { clients: 1000, tenants: 100, busyTenants: 10, seconds: quick ? 10 : 30, decisionsPerSecond: 20, processes: 4 },
+        log,
+      ),
     )
   } finally {
     await stack.stop()

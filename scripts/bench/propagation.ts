@@ -1,7 +1,8 @@
 // propagation_p50_ms / propagation_p95_ms: a row changed on the server until the running console's
-// replica holds the change, with the console's own polling (focused window) and nothing to nudge it;
-// the change is seen through the contract, as the window would read it.
-// Changes are spread at random over the polling interval so the samples see every phase of it.
+// replica holds the change: the server's Realtime poke, then the console's pull (its poll has
+// slowed to the 30 s fallback while live); the change is seen through the contract, as the window
+// would read it. Changes are spread at random over a second so the samples do not fall in step
+// with anything.
 import pg from 'pg'
 import type { BenchCore } from './consoles'
 import { median, p95, round } from './stats'

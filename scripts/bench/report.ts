@@ -26,11 +26,13 @@ export const BARS: Bar[] = [
   { key: 'counts_p95_ms', kind: 'max', limit: 5 },
   { key: 'enqueue_p95_ms', kind: 'max', limit: 20 },
   { key: 'replay_1000_s', kind: 'max', limit: 1.5 },
-  { key: 'propagation_p50_ms', kind: 'max', limit: 600 },
-  { key: 'propagation_p95_ms', kind: 'max', limit: 1_500 },
+  // With Realtime (issue 14): a poke, then one pull.
+  { key: 'propagation_p50_ms', kind: 'max', limit: 100 },
+  { key: 'propagation_p95_ms', kind: 'max', limit: 300 },
   { key: 'core_rss_mb', kind: 'max', limit: 350 },
   { key: 'server_load.pull_p95_ms', kind: 'max', limit: 50 },
   { key: 'server_load.errors', kind: 'max', limit: 0 },
+  { key: 'server_load.idle_pulls_per_s', kind: 'max', limit: 1 },
 ]
 
 export function passes(bar: Bar, value: number | undefined): boolean {

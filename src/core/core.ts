@@ -3,6 +3,7 @@
 // use. A stored session opens the replica with no network at all (offline start).
 import type { EmitEvent, SessionState, Settings, SyncStatus } from '../shared/contract'
 import { ApiError } from '../shared/errors'
+import ws from 'ws'
 import { Auth, type SignedInUser } from './auth/auth'
 import type { BackendConfig } from './backend'
 import type { SessionStore } from './auth/session-store'
@@ -13,12 +14,16 @@ import { openSpare, prepareSpareOffThread, spareReady, type OpenSpare } from './
 import type { TableSpec } from './replica/tables'
 import { coreStateFile, settingsFile, type JsonFile, type LastUser } from './settings'
 import { SyncEngine, type EngineOptions } from './sync/loop'
+import { LiveUpdates } from './sync/realtime'
 import { StatusModel } from './sync/status'
 import * as queue from './queue/intents'
 
 export type SyncTuning = Partial<
   Pick<EngineOptions, 'pullLimit' | 'pushBatch' | 'focusedIntervalMs' | 'backgroundIntervalMs' | 'backoff' | 'onPhase' | 'random'>
->
+> & {
+  /** Realtime pokes (default on); off, the console only polls. */
+  realtime?: boolean
+}
 
 export interface CoreOptions {
   userDataDir: string
@@ -26,6 +31,8 @@ export interface CoreOptions {
   sessionStore: SessionStore
   emit: EmitEvent
   fetch?: typeof fetch
+  /** Realtime's WebSocket class (`ws` by default); tests pass one whose sockets they can cut. */
+  webSocket?: typeof ws
   now?: () => number
   /** Replicated tables; the server registry by default. */
   tables: TableSpec[]
@@ -45,6 +52,7 @@ export class CoreState {
   /** What the queries keep about the signed-in reviewer, beside their replica. */
   private reviewerCaches: ReviewerCaches | null = null
   engine: SyncEngine | null = null
+  live: LiveUpdates | null = null
   private sessionStatus: SessionState['status'] = 'signed_out'
   private user: SignedInUser | null = null
   private serial: Promise<unknown> = Promise.resolve()
@@ -88,7 +96,7 @@ export class CoreState {
 
   async start(): Promise<void> {
     await this.exclusive(async () => {
-      this.auth = await Auth.create(await this.backend(), this.o.sessionStore, this.o.fetch ?? fetch, this.now)
+      this.auth = await Auth.create(await this.backend(), this.o.sessionStore, this.o.fetch ?? fetch, this.now, this.o.webSocket ?? ws)
       const stored = this.auth.storedUser()
       const last = (await this.memory.read()).lastUser
       if (stored) {
@@ -181,6 +189,8 @@ export class CoreState {
         const { depth } = await queue.queueSummary(this.replica.db, this.replica.userId)
         if (depth > 0) throw new ApiError('queue_not_empty', undefined, { queued: depth })
       }
+      await this.live?.stop()
+      this.live = null
       await this.engine?.stop()
       this.engine = null
       const replica = this.replica
@@ -211,15 +221,23 @@ export class CoreState {
     this.reserved = false
     this.reviewerCaches = new ReviewerCaches(this.replica.db, user.id)
     this.user = { id: user.id, email: user.email, fullName: user.fullName }
-    this.engine = new SyncEngine({
-      replica: this.replica,
+    const { realtime = true, ...tuning } = this.o.sync ?? {}
+    const replica = this.replica
+    let live: LiveUpdates | null = null
+    const engine = new SyncEngine({
+      replica,
       auth: this.auth,
       status: this.status,
       emit: this.emit,
       now: this.now,
       onSignInRequired: () => this.onSignInRequired(),
-      ...this.o.sync,
+      // Topics are joined after the first good pull: by then the session's token is known.
+      onPulled: () => void live?.pulled().catch(() => {}),
+      ...tuning,
     })
+    if (realtime) live = new LiveUpdates({ client: this.auth.data, engine, replica, status: this.status })
+    this.engine = engine
+    this.live = live
     this.engine.setFocused(this.focused)
     await this.engine.prime()
     if (this.closed) return
@@ -227,6 +245,8 @@ export class CoreState {
   }
 
   private async closeReplica(): Promise<void> {
+    await this.live?.stop()
+    this.live = null
     await this.engine?.stop()
     this.engine = null
     await this.replica?.close()

@@ -37,6 +37,7 @@ export function buildHandlers(core: CoreState): CoreHandlers {
     'sync.setWorkOffline': async ({ offline }) => {
       core.requireReplica()
       core.engine?.setWorkOffline(offline)
+      await core.live?.setPaused(offline)
       return core.status.get()
     },
     'sync.now': async () => {

@@ -51,6 +51,8 @@ export const SyncStatus = strict({
   /** First sync of a fresh replica: rows so far / rows expected; null once complete. */
   initialSync: strict({ rows: z.number().int(), expected: z.number().int().nullable() }).nullable(),
   lastError: strict({ code: z.string(), message: z.string(), at: z.string() }).nullable(),
+  /** How changes reach the replica: `live` while Realtime pokes arrive, else `polling` on an interval. */
+  updates: z.enum(['live', 'polling']),
 })
 export type SyncStatus = z.infer<typeof SyncStatus>
 

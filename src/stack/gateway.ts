@@ -8,6 +8,7 @@ import { FunctionCatalog } from './functions'
 import { apiKeyOf, BodyTooLarge, sendEmpty, sendGatewayError, sendJson, setCors } from './http'
 import type { ApiKeys } from './keys'
 import { PasswordChecker } from './passwords'
+import { startRealtime } from './realtime/server'
 import { handleRpc, type RpcContext } from './rpc-routes'
 import { SignInLimits } from './sign-in-limits'
 
@@ -103,6 +104,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       sendJson(res, 500, { message: 'An unexpected error occurred in the local stack' })
     })
   })
+  const realtime = await startRealtime({ adminUrl: opts.authAdminUrl, jwtSecret: opts.jwtSecret, validKeys, log: opts.log })
+  server.on('upgrade', (req, socket, head) => realtime.handleUpgrade(req, socket, head))
   await new Promise<void>((resolvePromise, reject) => {
     server.once('error', reject)
     server.listen(opts.port, HOST, () => {
@@ -115,6 +118,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   auth.issuer = `${url}/auth/v1`
 
   async function close(): Promise<void> {
+    // Upgraded sockets keep the server open: Realtime closes its sockets first.
+    await realtime.close()
     await new Promise<void>((done) => {
       server.close(() => done())
       server.closeIdleConnections()

@@ -75,18 +75,19 @@ export class Auth {
     store: SessionStore,
     private readonly fetchImpl: typeof fetch,
     private readonly now: () => number,
+    webSocket: typeof ws,
   ) {
     this.adapter = new StoreAdapter(store)
     this.authClient = this.makeAuthClient()
     this.data = createClient(backend.url, backend.anonKey, {
       accessToken: async () => this.accessToken,
       global: { fetch: this.fetchImpl },
-      realtime: { transport: ws as unknown as never },
+      realtime: { transport: webSocket as unknown as never },
     })
   }
 
-  static async create(backend: Backend, store: SessionStore, fetchImpl: typeof fetch, now: () => number) {
-    const auth = new Auth(backend, store, fetchImpl, now)
+  static async create(backend: Backend, store: SessionStore, fetchImpl: typeof fetch, now: () => number, webSocket: typeof ws = ws) {
+    const auth = new Auth(backend, store, fetchImpl, now, webSocket)
     await auth.adapter.load()
     return auth
   }

@@ -36,12 +36,14 @@ export interface EngineOptions {
   random?: () => number
   /** Observes the engine's phases (tests use it to crash the process at chosen points). */
   onPhase?: PhaseObserver
+  /** Every pull that reached the end of the server's changes (Realtime checks its pokes against it). */
+  onPulled?: () => void
 }
 
 const IDLE_MS = 60_000
 
 export class SyncEngine {
-  private readonly o: Required<Omit<EngineOptions, 'onPhase'>> & Pick<EngineOptions, 'onPhase'>
+  private readonly o: Required<Omit<EngineOptions, 'onPhase' | 'onPulled'>> & Pick<EngineOptions, 'onPhase' | 'onPulled'>
   private readonly puller: Puller
   private loopDone: Promise<void> | null = null
   private stopped = false
@@ -53,6 +55,7 @@ export class SyncEngine {
   private retryAt = 0
   private pullDueAt = 0
   private pullRequested = true
+  private readonly defaults: { focusedMs: number; backgroundMs: number }
 
   constructor(opts: EngineOptions) {
     this.o = {
@@ -66,6 +69,7 @@ export class SyncEngine {
       ...opts,
     }
     this.puller = new Puller(this.o)
+    this.defaults = { focusedMs: this.o.focusedIntervalMs, backgroundMs: this.o.backgroundIntervalMs }
   }
 
   get replica(): Replica {
@@ -99,6 +103,24 @@ export class SyncEngine {
   poke(): void {
     this.pullRequested = true
     this.wake()
+  }
+
+  /**
+   * The poll intervals: the defaults while changes must be polled for, a slow fallback while
+   * Realtime pokes bring them (sync/realtime.ts). Takes effect from the next cycle.
+   */
+  setPollIntervals(intervals: { focusedMs: number; backgroundMs: number }): void {
+    const sooner = intervals.focusedMs < this.o.focusedIntervalMs
+    this.o.focusedIntervalMs = intervals.focusedMs
+    this.o.backgroundIntervalMs = intervals.backgroundMs
+    // Back to fast polling (pokes may have been missed): pull now rather than sit out the rest of a
+    // long fallback sleep; a backoff in progress still holds.
+    if (sooner) this.poke()
+  }
+
+  /** The intervals the engine was created with (what polling mode returns to). */
+  get defaultPollIntervals(): { focusedMs: number; backgroundMs: number } {
+    return this.defaults
   }
 
   setFocused(focused: boolean): void {
@@ -198,12 +220,15 @@ export class SyncEngine {
     if (pushed || this.pullRequested || this.o.now() >= this.pullDueAt) {
       this.pullRequested = false
       await this.puller.pullAll()
+      this.o.onPulled?.()
     }
     this.failures = 0
     this.o.status.set({ state: 'online', lastError: null })
     const interval = this.focused ? this.o.focusedIntervalMs : this.o.backgroundIntervalMs
     const jittered = interval * (0.9 + 0.2 * this.o.random())
     this.pullDueAt = this.o.now() + jittered
+    // Nudged or poked while this cycle was pulling: one more pull at once, never two at a time.
+    if (this.pullRequested) return 0
     return Math.min(jittered, await this.untilNextHold(this.o.now()))
   }
 

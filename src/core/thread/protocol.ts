@@ -5,13 +5,18 @@
 // shell (Electron's safeStorage exists only in the main process), so the core asks for it by message.
 import type { CallOutcome, EventName, MethodName } from '../../shared/contract'
 import type { BackendConfig } from '../backend'
+import type { SyncTuning } from '../core'
 import type { EngineOptions } from '../sync/loop'
 import type { EnginePhase } from '../sync/phases'
 
-/** Sync tuning that can cross a thread boundary (no functions). */
+/**
+ * Sync tuning that can cross a thread boundary (no functions). Realtime's socket class does not
+ * cross: the core's thread opens its sockets itself with `ws`.
+ */
 export type ThreadSyncTuning = Partial<
   Pick<EngineOptions, 'pullLimit' | 'firstPullLimit' | 'pushBatch' | 'focusedIntervalMs' | 'backgroundIntervalMs' | 'backoff'>
->
+> &
+  Pick<SyncTuning, 'realtime'>
 
 export interface CoreThreadConfig {
   userDataDir: string

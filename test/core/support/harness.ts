@@ -9,7 +9,7 @@ import type { PGliteInterface } from '@electric-sql/pglite'
 import { inject } from 'vitest'
 import type { EventName, EventPayload, MethodArgs, MethodName, MethodResult } from '../../../src/shared/contract'
 import { TABLES } from '../../../src/shared/db'
-import { createCore, dispatch, MemorySessionStore, type Core, type SessionStore, type SyncTuning } from '../../../src/core/index'
+import { createCore, dispatch, MemorySessionStore, type Core, type CreateCoreOptions, type SessionStore, type SyncTuning } from '../../../src/core/index'
 import { asUser } from '../../support/db'
 import { copySpare, prepareSpare, spareReady } from '../../../src/core/replica/spare'
 import { tableSignature } from '../../../src/core/replica/mirror'
@@ -64,6 +64,7 @@ export async function startCore(
     fetch?: typeof fetch
     now?: () => number
     sync?: SyncTuning
+    webSocket?: CreateCoreOptions['webSocket']
     tables?: TableSpec[]
     /** Build a spare in reserve for the next sign-in (off by default: most tests never sign out). */
     reserveSpare?: boolean
@@ -80,6 +81,7 @@ export async function startCore(
     sessionStore: store,
     emit: (event, payload) => events.push({ event, payload }),
     fetch: opts.fetch,
+    webSocket: opts.webSocket,
     now: opts.now,
     sync: { focusedIntervalMs: 200, backoff: { baseMs: 50, maxMs: 400 }, ...opts.sync },
     tables: opts.tables,
