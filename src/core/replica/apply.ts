@@ -1,5 +1,5 @@
-// Applies one pulled batch to the replica — its rows, the purge of tenants no longer visible, and
-// its cursors — in a single local transaction, so a crash leaves the replica at the previous batch.
+// Applies one pulled batch to the replica — its rows, the purge of tenants no longer visible and of
+// tables no longer readable in a tenant (withheld), and its cursors — in a single local transaction, so a crash leaves the replica at the previous batch.
 // Rows are upserted in bulk from one JSON parameter, keeping whichever version is newer.
 import type { Transaction } from '@electric-sql/pglite'
 import { GLOBAL_SCOPE, type PullResponse, type Row } from '../../shared/sync-protocol'
@@ -78,10 +78,12 @@ export async function applyPull(
     }
     // After the cursors: a purge or a restart of the tenant-less streams must win over them.
     purgedTenants = await purgeInvisibleTenants(tx, specs, pull.tenants, touched)
+    await purgeWithheld(tx, specs, pull.withheld ?? {}, touched)
     await tx.query(
       `insert into replica_meta (key, value) select key, value from jsonb_each($1::jsonb)
        on conflict (key) do update set value = excluded.value`,
-      [JSON.stringify({ ...meta, last_pull_at: at.toISOString() })],
+      // withheld is kept too: Verify refuses a tenant whose audit log the reviewer may not read.
+      [JSON.stringify({ ...meta, last_pull_at: at.toISOString(), withheld: pull.withheld ?? {} })],
     )
   })
   return { rows, perTable, purgedTenants, tables: [...touched] }
@@ -117,4 +119,26 @@ async function purgeInvisibleTenants(
     }
   }
   return gone
+}
+
+/**
+ * Deletes the rows of tables the reviewer may no longer read in a tenant (a permission taken from
+ * their role) and drops those streams' cursors, so the rows come back from the start if the
+ * permission does.
+ */
+async function purgeWithheld(
+  tx: Transaction,
+  specs: Map<string, TableSpec>,
+  withheld: Record<string, string[]>,
+  touched: Set<string>,
+): Promise<void> {
+  for (const [tenantId, tables] of Object.entries(withheld)) {
+    for (const table of tables) {
+      const spec = specs.get(table)
+      if (!spec?.tenantScoped) continue
+      const res = await tx.query(`delete from ${quoteIdent(spec.name)} where tenant_id = $1`, [tenantId])
+      if ((res.affectedRows ?? 0) > 0) touched.add(spec.name)
+    }
+    await tx.query('delete from sync_cursors where scope = $1 and table_name = any($2::text[])', [tenantId, tables])
+  }
 }

@@ -350,7 +350,7 @@ export class SyncEngine {
       const data = await pending
       const pull = parsePull(data, replica.specs)
       if (pull.has_more) {
-        cursors = mergeCursors(cursors, pull.cursors, tenants, pull.tenants)
+        cursors = mergeCursors(cursors, pull.cursors, tenants, pull.tenants, pull.withheld)
         pending = this.requestPull(cursors, this.o.pullLimit)
         // The in-flight page must never surface as an unhandled rejection if this apply fails.
         pending.catch(() => {})
@@ -443,11 +443,19 @@ export class SyncEngine {
   }
 }
 
-function mergeCursors(prev: Cursors, next: Cursors, heldTenants: string[], tenants: string[]): Cursors {
+function mergeCursors(
+  prev: Cursors,
+  next: Cursors,
+  heldTenants: string[],
+  tenants: string[],
+  withheld: Record<string, string[]> = {},
+): Cursors {
   const visible = new Set([...tenants, GLOBAL_SCOPE])
   const out: Cursors = {}
   for (const [scope, tables] of Object.entries(prev)) if (visible.has(scope)) out[scope] = { ...tables }
   for (const [scope, tables] of Object.entries(next)) out[scope] = { ...(out[scope] ?? {}), ...tables }
+  // A table withheld in a tenant starts from zero when it is readable again (as applyPull does).
+  for (const [scope, tables] of Object.entries(withheld)) for (const t of tables) delete out[scope]?.[t]
   // A changed tenant set restarts the tenant-less streams (as applyPull does in the replica).
   const held = new Set(heldTenants)
   const changed = held.size !== tenants.length || tenants.some((t) => !held.has(t))
