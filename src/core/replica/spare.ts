@@ -60,7 +60,7 @@ export async function prepareSpare(userDataDir: string, specs: TableSpec[]): Pro
   } finally {
     await db.close()
   }
-  await writeFile(join(building, READY), '')
+  await writeFile(join(building, READY), '', { mode: 0o600 })
   const ready = join(root, `${PREFIX}${randomBytes(8).toString('hex')}`)
   await rename(building, ready)
   return ready

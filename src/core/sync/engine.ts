@@ -12,6 +12,7 @@ import { applyPull } from '../replica/apply'
 import { quoteIdent } from '../replica/tables'
 import type { Replica } from '../replica/replica'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff'
+import { pushIsolating, refusesPayload } from './isolate'
 import { callRpc, type RpcOutcome } from './rpc'
 import type { StatusModel } from './status'
 import { BadAnswer, parsePull, parsePush } from './validate'
@@ -44,6 +45,8 @@ class Transient extends Error {
     readonly code: string,
     message: string,
     readonly offline: boolean,
+    /** The HTTP status, when the server answered (0: it could not be reached). */
+    readonly status = 0,
   ) {
     super(message)
   }
@@ -281,8 +284,18 @@ export class SyncEngine {
       this.o.onPhase?.('push-request')
       let results
       try {
-        const outcome = await this.rpc('sync_push', { p_mutations: mutations })
-        results = parsePush(outcome, new Set(ids)).results
+        // ── Request isolation (isolate.ts): a batch the server refuses as a whole (400/413) is
+        // split until the mutation at fault stands alone and is refused with the server's reason;
+        // other failures still throw and requeue the batch. Port this call site with the push path.
+        results = await pushIsolating(mutations, async (part) => {
+          try {
+            const outcome = await this.rpc('sync_push', { p_mutations: part })
+            return { ok: true, results: parsePush(outcome, new Set(part.map((m) => m.client_mutation_id))).results }
+          } catch (err) {
+            if (err instanceof Transient && refusesPayload(err.status)) return { ok: false, code: err.code, message: err.message }
+            throw err
+          }
+        })
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err)
         const back = await queue.requeue(replica.db, ids, new Date(this.o.now()), { code: 'push_failed', message })
@@ -439,7 +452,7 @@ export class SyncEngine {
     }
     if (outcome.ok) return outcome.data
     if (outcome.kind === 'malformed') throw new BadAnswer(`${fn}: ${outcome.message}`)
-    throw new Transient(outcome.code, `${fn}: ${outcome.message}`, outcome.kind === 'network')
+    throw new Transient(outcome.code, `${fn}: ${outcome.message}`, outcome.kind === 'network', outcome.status)
   }
 }
 
