@@ -58,7 +58,10 @@ async function expectedKeys(table: string, userId: string, tenants: string[]): P
   else if (table === 'profiles')
     where = `id = $2 or id in (select user_id from public.tenant_members where tenant_id = any ($1::uuid[]))`
   else if (table === 'review_snoozes') where = 'tenant_id = any ($1::uuid[]) and user_id = $2'
-  else where = 'tenant_id = any ($1::uuid[])'
+  // Tables a read permission gates (audit_log under audit:read, …): only where the reviewer's role has it.
+  else
+    where = `tenant_id = any ($1::uuid[]) and not exists (select 1 from public.read_gates() g where g.table_name = '${table}'
+               and not public.has_permission(tenant_id, $2, g.permission))`
   const { rows } = await admin().query<{ key: string }>(
     `select ${key} as key from public.${table} where (${where}) and $1::uuid[] is not null and $2::uuid is not null`,
     [tenants, userId],
