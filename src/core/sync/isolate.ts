@@ -22,7 +22,8 @@ export function refusesPayload(status: number): boolean {
 }
 
 // U+0000, or a surrogate not part of a pair: JSON can say them, PostgreSQL's jsonb cannot store them.
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+const unstorableText = (text: string) => text.includes('\u0000') || LONE_SURROGATE.test(text)
 
 /** Why a mutation can never be stored by the server, or null. Iterative: a deep value cannot overflow the stack. */
 export function unstorable(value: unknown): string | null {
@@ -30,12 +31,12 @@ export function unstorable(value: unknown): string | null {
   while (stack.length > 0) {
     const v = stack.pop()
     if (typeof v === 'string') {
-      if (UNSTORABLE.test(v)) return describe(v)
+      if (unstorableText(v)) return describe(v)
     } else if (Array.isArray(v)) {
       stack.push(...v)
     } else if (v !== null && typeof v === 'object') {
       for (const [k, inner] of Object.entries(v)) {
-        if (UNSTORABLE.test(k)) return describe(k)
+        if (unstorableText(k)) return describe(k)
         stack.push(inner)
       }
     }
