@@ -26,17 +26,39 @@ as $$
 $$;
 
 -- The visible tenants in which the caller's role (its own membership, or the holding's it sees the
--- tenant through) has the permission. SECURITY DEFINER like visible_tenant_ids, so policies calling
--- it do not recurse into tenant_members' policy; it reveals only the caller's own permissions.
+-- tenant through; the direct one wins, as in effective_membership) has the permission. One query,
+-- as RLS runs it once per statement of every pull. SECURITY DEFINER like visible_tenant_ids, so
+-- policies calling it do not recurse into tenant_members' policy; it reveals only the caller's own
+-- permissions.
 create or replace function public.readable_tenant_ids(p_permission text) returns uuid[]
 language sql
 stable
 security definer
 set search_path = ''
 as $$
-  select coalesce(array_agg(v.tid), '{}')
-  from unnest(public.visible_tenant_ids()) as v(tid)
-  where public.has_permission(v.tid, auth.uid(), p_permission)
+  with mine as (
+    select m.tenant_id, m.role
+    from public.tenant_members m
+    join public.tenants t on t.id = m.tenant_id
+    where m.user_id = auth.uid()
+      and m.is_active and m.deleted_at is null
+      and t.is_active and t.deleted_at is null
+  ),
+  standing as (
+    select distinct on (c.tid) c.tid, c.role
+    from (
+      select tenant_id as tid, role, 0 as via from mine
+      union all
+      select s.id, h.role, 1
+      from mine h
+      join public.tenants ht on ht.id = h.tenant_id and ht.kind = 'holding'
+      join public.tenants s on s.parent_tenant_id = h.tenant_id and s.is_active and s.deleted_at is null
+    ) c
+    order by c.tid, c.via
+  )
+  select coalesce(array_agg(st.tid), '{}')
+  from standing st
+  where exists (select 1 from public.role_permissions rp where rp.role = st.role and rp.permission = p_permission)
 $$;
 revoke all on function public.read_gates(), public.readable_tenant_ids(text) from public, anon;
 grant execute on function public.read_gates(), public.readable_tenant_ids(text) to authenticated, service_role;
@@ -239,9 +261,11 @@ begin
   select json_object_agg(w.tid, w.tables) into v_withheld
   from (
     select u.tid, json_agg(g.table_name order by g.table_name) as tables
-    from unnest(v_tenants) as u(tid)
-    cross join public.read_gates() g
-    where not (u.tid = any (public.readable_tenant_ids(g.permission)))
+    from (select p.permission, public.readable_tenant_ids(p.permission) as readable
+          from (select distinct permission from public.read_gates()) p) r
+    join public.read_gates() g on g.permission = r.permission
+    cross join unnest(v_tenants) as u(tid)
+    where not (u.tid = any (r.readable))
     group by u.tid
   ) w;
 
