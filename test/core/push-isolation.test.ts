@@ -33,6 +33,22 @@ async function intentState(id: string) {
   return rows[0]
 }
 
+describe('a new intent', () => {
+  it('is refused with its reason when it holds text the server cannot store, and nothing is queued', async () => {
+    const approval = await createApproval(tenant)
+    const before = (await t.call('sync.status', {})).queueDepth
+    for (const reason of ['NUL \u0000 inside', 'half an emoji \ud83d']) {
+      await expect(
+        t.call('intents.create', {
+          kind: 'approval.decide',
+          args: { approval_id: approval.id, decision: 'reject', version_seen: approval.version, payload_hash_seen: approval.payload_hash, reason },
+        }),
+      ).rejects.toMatchObject({ code: 'invalid_input' })
+    }
+    expect((await t.call('sync.status', {})).queueDepth).toBe(before)
+  })
+})
+
 describe('the push path', () => {
   it('refuses the intent whose request the server refuses, alone, and applies the decision queued with it', async () => {
     const approval = await createApproval(tenant)

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { NewIntent } from '../../shared/contract-domain'
 import { ApiError, ERROR_MESSAGES } from '../../shared/errors'
+import { unstorable } from '../../shared/storable'
 import { preflight, type ReviewerContext } from '../queries/standing'
 import { insertIntent, type IntentRow } from './intents'
 
@@ -29,6 +30,9 @@ interface Described {
 }
 
 export async function createIntent(db: PGliteInterface, input: CreateIntentInput, o: CreateOptions): Promise<IntentRow> {
+  // Refused here, with its reason, rather than queued to fail the push it would travel in.
+  const unfit = unstorable(input.args)
+  if (unfit) throw new ApiError('invalid_input', unfit)
   const described = await describe(db, input, o)
   const holdMs = o.holdSeconds * 1000 * (described.riskLevel >= 4 ? 2 : 1)
   const now = o.reviewer.now

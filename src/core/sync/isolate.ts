@@ -7,6 +7,7 @@
 // until the mutation at fault stands alone; it is refused with the server's reason, the rest go
 // through. Replaying a half is safe: a refused request applied nothing, and the server's ledger
 // returns the stored result for any id it did apply.
+import { unstorable } from '../../shared/storable'
 import type { MutationResult, PushMutation } from '../../shared/sync-protocol'
 
 /** What sending one batch gave: a result per mutation, or the request refused as a whole. */
@@ -19,35 +20,6 @@ export type SendOutcome = { ok: true; results: MutationResult[] } | { ok: false;
  */
 export function refusesPayload(status: number): boolean {
   return status === 400 || status === 413
-}
-
-// U+0000, or a surrogate not part of a pair: JSON can say them, PostgreSQL's jsonb cannot store them.
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
-const unstorableText = (text: string) => text.includes('\u0000') || LONE_SURROGATE.test(text)
-
-/** Why a mutation can never be stored by the server, or null. Iterative: a deep value cannot overflow the stack. */
-export function unstorable(value: unknown): string | null {
-  const stack: unknown[] = [value]
-  while (stack.length > 0) {
-    const v = stack.pop()
-    if (typeof v === 'string') {
-      if (unstorableText(v)) return describe(v)
-    } else if (Array.isArray(v)) {
-      stack.push(...v)
-    } else if (v !== null && typeof v === 'object') {
-      for (const [k, inner] of Object.entries(v)) {
-        if (unstorableText(k)) return describe(k)
-        stack.push(inner)
-      }
-    }
-  }
-  return null
-}
-
-function describe(text: string): string {
-  return text.includes('\u0000')
-    ? 'The change contains a NUL character (U+0000), which the server cannot store.'
-    : 'The change contains a broken character (a lone UTF-16 surrogate), which the server cannot store.'
 }
 
 function refused(m: PushMutation, code: string, message: string): MutationResult {
