@@ -45,7 +45,7 @@ const COLUMNS = 6
 const BREAK_REASONS = {
   integrity_hash: 'its content no longer matches its hash: it was changed after it was written',
   prev_hash: 'its link to the entry before is broken: an entry before it was removed, reordered or rewritten',
-  tail_deleted: 'the chain should end here, but this entry and the ones before it back to the last one shown were deleted',
+  tail_deleted: 'the chain should reach this entry, but the entries after its new end, up to this one, were deleted',
   rewritten: 'this entry no longer has the hash this console verified: history up to here was rewritten',
 } as const
 type BreakReason = keyof typeof BREAK_REASONS
@@ -60,8 +60,8 @@ function BrokenChain({ broken, tenant, entries }: { broken: Broken; tenant: stri
       return (
         <>
           <strong>Entries deleted at the end of the chain</strong> in {tenant}: the chain should reach #{broken.id}
-          {witnessed} but ends at {broken.after ? `#${broken.after}` : 'no entry at all'}.{' '}
-          {entries.toLocaleString()} entries before that verified.
+          {witnessed} but now ends at {broken.after ? `#${broken.after}` : 'no entry at all'}.{' '}
+          {entries.toLocaleString()} entries checked.
         </>
       )
     case 'rewritten':
