@@ -214,11 +214,14 @@ export async function verifyAudit(
 
   const broken = chainEndBreak(lastEntry, head, atHead, witnesses, seenAtWitness)
   if (broken) return { tenantId, entries: checked, ok: false, brokenAt: broken }
-  if (lastEntry) {
+  // The witness is the server's head this chain was checked against (it only ever moves forward),
+  // not entries pulled past it: those may arrive before the head that covers them does.
+  const witness = head ? { id: head.last_id, hash: head.last_hash } : lastEntry
+  if (witness) {
     await db.query(
       `insert into audit_witnesses (tenant_id, entry_id, entry_hash, witnessed_at) values ($1, $2::bigint, $3, $4)
        on conflict (tenant_id, entry_id) do nothing`,
-      [tenantId, lastEntry.id, lastEntry.hash, now().toISOString()],
+      [tenantId, witness.id, witness.hash, now().toISOString()],
     )
   }
   return { tenantId, entries: checked, ok: true, brokenAt: null }
