@@ -1,24 +1,20 @@
 // The core's state: who is signed in, their replica and the sync engine working on it. Sign-in,
 // sign-out and start-up run one at a time, so a replica is never opened twice or swapped while in
 // use. A stored session opens the replica with no network at all (offline start).
-import type { EmitEvent, SessionState, Settings } from '../shared/contract'
+import type { EmitEvent, SessionState, Settings, SyncStatus } from '../shared/contract'
 import { ApiError } from '../shared/errors'
 import { Auth, type SignedInUser } from './auth/auth'
+import type { BackendConfig } from './backend'
 import type { SessionStore } from './auth/session-store'
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users'
+import { ReviewerCaches } from './queries/reviewer-caches'
 import { Replica } from './replica/replica'
-import { openSpare, type OpenSpare } from './replica/spare'
+import { closeSpare, openSpare, prepareSpareOffThread, spareReady, type OpenSpare } from './replica/spare'
 import type { TableSpec } from './replica/tables'
 import { coreStateFile, settingsFile, type JsonFile, type LastUser } from './settings'
-import { SyncEngine, type EngineOptions } from './sync/engine'
+import { SyncEngine, type EngineOptions } from './sync/loop'
 import { StatusModel } from './sync/status'
 import * as queue from './queue/intents'
-
-export interface BackendOptions {
-  url: string
-  anonKey: string
-  isLocalStack: boolean
-}
 
 export type SyncTuning = Partial<
   Pick<EngineOptions, 'pullLimit' | 'pushBatch' | 'focusedIntervalMs' | 'backgroundIntervalMs' | 'backoff' | 'onPhase' | 'random'>
@@ -26,7 +22,7 @@ export type SyncTuning = Partial<
 
 export interface CoreOptions {
   userDataDir: string
-  backend: BackendOptions
+  backend: BackendConfig
   sessionStore: SessionStore
   emit: EmitEvent
   fetch?: typeof fetch
@@ -34,6 +30,11 @@ export interface CoreOptions {
   /** Replicated tables; the server registry by default. */
   tables: TableSpec[]
   sync?: SyncTuning
+  /**
+   * Build the next sign-in's spare replica (in a worker) once the signed-in replica has its rows,
+   * so a sign-in after a sign-out only opens one. Default true; tests that never sign out skip it.
+   */
+  reserveSpare?: boolean
 }
 
 export class CoreState {
@@ -41,6 +42,8 @@ export class CoreState {
   readonly now: () => number
   auth!: Auth
   replica: Replica | null = null
+  /** What the queries keep about the signed-in reviewer, beside their replica. */
+  private reviewerCaches: ReviewerCaches | null = null
   engine: SyncEngine | null = null
   private sessionStatus: SessionState['status'] = 'signed_out'
   private user: SignedInUser | null = null
@@ -48,20 +51,27 @@ export class CoreState {
   private closed = false
   /** The spare replica built and opened while nobody is signed in (see replica/spare.ts). */
   private spare: Promise<OpenSpare | null> | null = null
+  /** A spare being built on disk for the next sign-in (one build at a time, in a worker). */
+  private reserving: Promise<unknown> | null = null
+  /** The open replica has been seen complete, and a spare is in reserve or on its way. */
+  private reserved = false
   private focused = true
   readonly settings: JsonFile<Settings>
   private readonly memory: ReturnType<typeof coreStateFile>
 
   constructor(private readonly o: CoreOptions) {
     this.now = o.now ?? Date.now
-    this.status = new StatusModel((s) => o.emit('sync.status', s))
+    this.status = new StatusModel((s) => {
+      o.emit('sync.status', s)
+      this.reserveSpare(s)
+    })
     this.settings = settingsFile(o.userDataDir)
     this.memory = coreStateFile(o.userDataDir)
   }
 
   readonly emit: EmitEvent = (event, payload) => {
     // A pull that changed who the reviewer is (roles, limits, delegations) refreshes their context.
-    if (event === 'data.changed') this.replica?.changed((payload as { tables: string[] }).tables)
+    if (event === 'data.changed') this.reviewerCaches?.changed((payload as { tables: string[] }).tables)
     this.o.emit(event, payload)
   }
 
@@ -96,7 +106,25 @@ export class CoreState {
   }
 
   private prepareSpare(): void {
-    this.spare = openSpare(this.o.userDataDir, this.o.tables).catch(() => null) // only a head start: sign-in can build from scratch
+    // Only a head start: sign-in can build from scratch. After a build in reserve, if any.
+    const reserve = this.reserving ?? Promise.resolve()
+    this.spare = reserve.then(() => openSpare(this.o.userDataDir, this.o.tables)).catch(() => null)
+  }
+
+  /**
+   * Once the signed-in replica is complete and the core is idle, a spare for the next sign-in is
+   * built on disk in a worker: the sign-in screen after a sign-out then only opens it.
+   */
+  private reserveSpare(s: SyncStatus): void {
+    if (this.reserved || this.o.reserveSpare === false || this.closed || !this.replica) return
+    if (s.state !== 'online' || s.initialSync !== null) return
+    this.reserved = true
+    if (this.reserving || spareReady(this.o.userDataDir)) return
+    this.reserving = prepareSpareOffThread(this.o.userDataDir, this.o.tables)
+      .catch(() => null) // the next sign-in builds its own instead
+      .finally(() => {
+        this.reserving = null
+      })
   }
 
   /** Hands the open spare over (or closes it when it is not needed). */
@@ -136,7 +164,7 @@ export class CoreState {
       const spare = await this.takeSpare()
       if (!this.replica) await this.openFor(res.user, spare)
       // A user with a replica already did not need the spare: close it (it stays built for next time).
-      if (spare && this.replica?.db !== spare.db) await spare.db.close()
+      if (spare && this.replica?.db !== spare.db) await closeSpare(spare)
       this.user = res.user
       this.sessionStatus = 'signed_in'
       await this.memory.write({ lastUser: res.user })
@@ -157,6 +185,7 @@ export class CoreState {
       this.engine = null
       const replica = this.replica
       this.replica = null
+      this.reviewerCaches = null
       await replica?.destroy()
       await this.auth.signOut()
       await this.memory.write({ lastUser: null })
@@ -179,6 +208,8 @@ export class CoreState {
 
   private async openFor(user: SignedInUser | LastUser, spare: OpenSpare | null = null): Promise<void> {
     this.replica = await Replica.open(this.o.userDataDir, user.id, this.o.tables, spare)
+    this.reserved = false
+    this.reviewerCaches = new ReviewerCaches(this.replica.db, user.id)
     this.user = { id: user.id, email: user.email, fullName: user.fullName }
     this.engine = new SyncEngine({
       replica: this.replica,
@@ -200,11 +231,18 @@ export class CoreState {
     this.engine = null
     await this.replica?.close()
     this.replica = null
+    this.reviewerCaches = null
   }
 
   requireReplica(): Replica {
     if (!this.replica || this.sessionStatus === 'signed_out') throw new ApiError('not_signed_in')
     return this.replica
+  }
+
+  /** The signed-in reviewer's standing and inbox exclusions (throws when nobody is signed in). */
+  caches(): ReviewerCaches {
+    this.requireReplica()
+    return this.reviewerCaches!
   }
 
   requireUser(): string {
@@ -224,8 +262,9 @@ export class CoreState {
     this.closed = true
     await this.exclusive(async () => {
       const spare = await this.takeSpare()
-      await spare?.db.close()
+      if (spare) await closeSpare(spare)
       await this.closeReplica()
+      await this.reserving
     })
   }
 }

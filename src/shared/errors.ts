@@ -8,6 +8,7 @@ export const ERROR_MESSAGES = {
   unknown_method: 'The console asked for something that does not exist.',
   forbidden_sender: 'The request did not come from the console window.',
   internal: 'Something went wrong inside the console. Nothing was lost; try again.',
+  core_restarted: 'The console’s core stopped and was restarted. Your queued decisions are kept; check this one and try again.',
   // Session
   not_signed_in: 'Sign in to continue.',
   sign_in_required: 'Your session ended. Sign in again; your queued decisions are kept.',
@@ -27,6 +28,8 @@ export const ERROR_MESSAGES = {
   risk_above_max: 'This request is above the highest risk level you may approve.',
   over_limit: 'The amount is above your approval limit.',
   invalid_payload: 'The edited payload does not match the tool’s schema.',
+  invalid_amount: 'The amount this would release cannot be trusted (missing, negative or absurd).',
+  fx_rate_missing: 'No exchange rate converts this currency into the tenant’s base currency, so the limit cannot be checked.',
   reason_required: 'A reason is required to reject a high-risk request.',
   invalid_state: 'This item is not in a state that allows that action.',
   held: 'The decision is still in its hold window.',

@@ -89,7 +89,8 @@ grant select on public.audit_chain_heads to authenticated;
 
 -- ───────────────────────── sync_pull, with `withheld` and the heads ─────────────────────────
 
--- The generator of 20261121000200 with three changes: the chain heads stream after the audit log;
+-- The generator of 20261121000200 (with '*fx_rates' after the standing tables, as 20261203001200
+-- left it) with three changes: the chain heads stream after the audit log;
 -- replicated tables it does not list join the streams (so a later regeneration cannot drop one);
 -- and the answer carries `withheld: {tenant id: [table, …]}`.
 do $generate$
@@ -99,7 +100,7 @@ declare
   -- also drained the log up to the same snapshot: a console that holds a head therefore holds every
   -- entry up to it that still exists, and a missing one was deleted, not merely not yet pulled.
   v_listed text[] := array[
-    'tenants', 'tenant_members', '*profiles', '*role_permissions',
+    'tenants', 'tenant_members', '*profiles', '*role_permissions', '*fx_rates',
     'agents', 'tools', 'tasks', 'actions', 'approvals', 'review_snoozes', 'approval_delegations',
     'approval_decisions', 'escalations', 'hallucination_flags', 'changesets', 'changeset_patches',
     'orders', 'payments', 'refunds', 'payouts', 'payout_lines', 'disputes', 'journal_postings',

@@ -68,6 +68,13 @@ export const LOCAL_MIGRATIONS: LocalMigration[] = [
   },
   {
     version: 2,
+    name: 'replica_tables_spec',
+    // The spec each table was built from, so an upgrade that only adds columns alters the table in
+    // place (its rows stay readable while the new columns are backfilled) instead of rebuilding it.
+    sql: `alter table replica_tables add column built_from jsonb`,
+  },
+  {
+    version: 3,
     name: 'audit_witnesses',
     sql: `
       -- Chain heads this console verified (entry id and its hash), one row per head it ever saw
