@@ -10,7 +10,7 @@ import type { SessionStore } from './auth/session-store'
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users'
 import { ReviewerCaches } from './queries/reviewer-caches'
 import { Replica } from './replica/replica'
-import { openSpare, prepareSpareOffThread, spareReady, type OpenSpare } from './replica/spare'
+import { closeSpare, openSpare, prepareSpareOffThread, spareReady, type OpenSpare } from './replica/spare'
 import type { TableSpec } from './replica/tables'
 import { coreStateFile, settingsFile, type JsonFile, type LastUser } from './settings'
 import { SyncEngine, type EngineOptions } from './sync/loop'
@@ -172,7 +172,7 @@ export class CoreState {
       const spare = await this.takeSpare()
       if (!this.replica) await this.openFor(res.user, spare)
       // A user with a replica already did not need the spare: close it (it stays built for next time).
-      if (spare && this.replica?.db !== spare.db) await spare.db.close()
+      if (spare && this.replica?.db !== spare.db) await closeSpare(spare)
       this.user = res.user
       this.sessionStatus = 'signed_in'
       await this.memory.write({ lastUser: res.user })
@@ -282,7 +282,7 @@ export class CoreState {
     this.closed = true
     await this.exclusive(async () => {
       const spare = await this.takeSpare()
-      await spare?.db.close()
+      if (spare) await closeSpare(spare)
       await this.closeReplica()
       await this.reserving
     })

@@ -463,8 +463,19 @@ export const AuditVerdict = strict({
   /** Entries verified: the whole chain when ok, else those before the broken one. */
   entries: z.number().int(),
   ok: z.boolean(),
-  /** The first entry that does not verify, and why: its link to the one before, or its own content. */
-  brokenAt: strict({ id: z.string(), reason: z.enum(['prev_hash', 'integrity_hash']) }).nullable(),
+  /**
+   * What does not verify, and why. prev_hash / integrity_hash: entry `id`'s link to the one before,
+   * or its own content. tail_deleted: the chain ends at `after` (null: no entry left) but its head
+   * (or a head this console witnessed) is entry `id`. rewritten: entry `id`, whose hash this console
+   * witnessed on `witnessedAt`, is no longer that entry (the chain was recomputed from an earlier
+   * point); the first changed entry lies after `after` (the last witnessed entry still intact).
+   */
+  brokenAt: strict({
+    id: z.string(),
+    reason: z.enum(['prev_hash', 'integrity_hash', 'tail_deleted', 'rewritten']),
+    after: z.string().nullable().optional(),
+    witnessedAt: z.string().nullable().optional(),
+  }).nullable(),
 })
 
 export const domainMethods = {

@@ -33,6 +33,8 @@ export const ERROR_MESSAGES = {
   reason_required: 'A reason is required to reject a high-risk request.',
   invalid_state: 'This item is not in a state that allows that action.',
   held: 'The decision is still in its hold window.',
+  push_error: 'The server could not apply this change; nothing of it was kept. Decide again.',
+  request_refused: 'The server refused the request carrying this change; nothing of it was kept.',
 } as const
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES

@@ -59,7 +59,10 @@ async function expectedKeys(table: string, userId: string, tenants: string[]): P
   else if (table === 'review_snoozes') where = 'tenant_id = any ($1::uuid[]) and user_id = $2'
   // Reference tables without a tenant (role_permissions, fx_rates) are everyone's.
   else if (TABLES[table as keyof typeof TABLES].scope === 'global') where = 'true'
-  else where = 'tenant_id = any ($1::uuid[])'
+  // Tables a read permission gates (audit_log under audit:read, …): only where the reviewer's role has it.
+  else
+    where = `tenant_id = any ($1::uuid[]) and not exists (select 1 from public.read_gates() g where g.table_name = '${table}'
+               and not public.has_permission(tenant_id, $2, g.permission))`
   const { rows } = await admin().query<{ key: string }>(
     `select ${key} as key from public.${table} where (${where}) and $1::uuid[] is not null and $2::uuid is not null`,
     [tenants, userId],

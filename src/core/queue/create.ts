@@ -6,6 +6,7 @@ import type { PGliteInterface } from '@electric-sql/pglite'
 import { CONFIRM_RISK } from '../../shared/confirm-risk'
 import type { NewIntent } from '../../shared/contract-domain'
 import { ApiError } from '../../shared/errors'
+import { unstorable } from '../../shared/storable'
 import { loadPreflightSubject, preflight, type ReviewerContext } from '../queries/standing'
 import { insertIntent, type IntentRow } from './intents'
 
@@ -30,6 +31,9 @@ interface Described {
 }
 
 export async function createIntent(db: PGliteInterface, input: CreateIntentInput, o: CreateOptions): Promise<IntentRow> {
+  // Refused here, with its reason, rather than queued to fail the push it would travel in.
+  const unfit = unstorable(input.args)
+  if (unfit) throw new ApiError('invalid_input', unfit)
   const described = await describe(db, input, o)
   const holdMs = o.holdSeconds * 1000 * (described.riskLevel >= CONFIRM_RISK ? 2 : 1)
   const now = o.reviewer.now

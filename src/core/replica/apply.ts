@@ -1,5 +1,6 @@
-// Applies one pulled page to the replica — its rows, the purge of tenants no longer visible, and
-// its cursors — in a single local transaction, so a crash leaves the replica at the previous page.
+// Applies one pulled page to the replica — its rows, the purge of tenants no longer visible and of
+// tables no longer readable in a tenant (withheld), and its cursors — in a single local
+// transaction, so a crash leaves the replica at the previous page.
 // Each table's rows arrive as the JSON text the server sent (sync/page.ts): PostgreSQL parses it
 // once, checks every row (key, version, a visible tenant) and upserts them in bulk in one
 // statement, keeping whichever version is newer. A row that fails a check, or text that is not
@@ -105,10 +106,12 @@ export async function applyPage(
     }
     // After the cursors: a purge or a restart of the tenant-less streams must win over them.
     purgedTenants = await purgeInvisibleTenants(tx, specs, page.tenants, touched)
+    await purgeWithheld(tx, specs, page.withheld, touched)
     await tx.query(
       `insert into replica_meta (key, value) select key, value from jsonb_each($1::jsonb)
        on conflict (key) do update set value = excluded.value`,
-      [JSON.stringify({ ...meta(rows), last_pull_at: at.toISOString() })],
+      // withheld is kept too: Verify refuses a tenant whose audit log the reviewer may not read.
+      [JSON.stringify({ ...meta(rows), last_pull_at: at.toISOString(), withheld: page.withheld })],
     )
   })
   return { rows, perTable, purgedTenants, tables: [...touched] }
@@ -144,4 +147,26 @@ async function purgeInvisibleTenants(
     }
   }
   return gone
+}
+
+/**
+ * Deletes the rows of tables the reviewer may no longer read in a tenant (a permission taken from
+ * their role) and drops those streams' cursors, so the rows come back from the start if the
+ * permission does.
+ */
+async function purgeWithheld(
+  tx: Transaction,
+  specs: Map<string, TableSpec>,
+  withheld: Record<string, string[]>,
+  touched: Set<string>,
+): Promise<void> {
+  for (const [tenantId, tables] of Object.entries(withheld)) {
+    for (const table of tables) {
+      const spec = specs.get(table)
+      if (!spec?.tenantScoped) continue
+      const res = await tx.query(`delete from ${quoteIdent(spec.name)} where tenant_id = $1`, [tenantId])
+      if ((res.affectedRows ?? 0) > 0) touched.add(spec.name)
+    }
+    await tx.query('delete from sync_cursors where scope = $1 and table_name = any($2::text[])', [tenantId, tables])
+  }
 }

@@ -2,7 +2,7 @@
 // runs the local migrations and mirrors the registry; a replica never opens for another user.
 import { realpath, rm } from 'node:fs/promises'
 import type { ReplicaDb } from './open'
-import { flushWal, openReplicaDb, replicaDir } from './open'
+import { flushWal, makePrivate, openReplicaDb, replicaDir } from './open'
 import { runLocalMigrations } from './migrations'
 import { mirrorTables } from './mirror'
 import { claimSpare, type OpenSpare } from './spare'
@@ -50,6 +50,7 @@ export class Replica {
         await db.query(`insert into replica_meta (key, value) values ('user_id', $1)`, [JSON.stringify(userId)])
       }
       await mirrorTables(db, specs)
+      if (dir) makePrivate(await realpath(dir))
       return new Replica(db, dir, userId, specs)
     } catch (err) {
       await db.close().catch(() => {})
@@ -123,6 +124,12 @@ export class Replica {
 
   async close(): Promise<void> {
     if (!this.db.closed) await this.db.close()
+    // PostgreSQL writes a few files of its own (the relation cache's init files) with the process's
+    // umask rather than 0600: tighten whatever it left behind, so the folder at rest is private.
+    if (this.dir) {
+      const real = await realpath(this.dir).catch(() => null)
+      if (real) makePrivate(real)
+    }
   }
 
   /** Closes and deletes the replica's files (sign-out): the folder, and the link to it if it was a spare. */

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { startCoreWorker } from '../thread/worker'
 import { runLocalMigrations } from './migrations'
 import { mirrorTables } from './mirror'
-import { openReplicaDb, replicaDir, type ReplicaDb } from './open'
+import { makePrivate, openReplicaDb, replicaDir, type ReplicaDb } from './open'
 import type { TableSpec } from './tables'
 
 const PREFIX = '.spare-'
@@ -64,7 +64,9 @@ export async function prepareSpare(userDataDir: string, specs: TableSpec[]): Pro
   } finally {
     await db.close()
   }
-  await writeFile(join(building, READY), '')
+  // Closing writes files with the process's umask (see Replica.close): the spare at rest is private too.
+  makePrivate(building)
+  await writeFile(join(building, READY), '', { mode: 0o600 })
   const ready = join(root, `${PREFIX}${randomBytes(8).toString('hex')}`)
   await rename(building, ready)
   return ready
@@ -93,6 +95,12 @@ export async function openSpare(userDataDir: string, specs: TableSpec[]): Promis
   return { dir, db: await openReplicaDb(dir) }
 }
 
+/** Closes an open spare nobody claimed; it stays built, its files the owner's alone (as Replica.close). */
+export async function closeSpare(spare: OpenSpare): Promise<void> {
+  await spare.db.close()
+  if (existsSync(spare.dir)) makePrivate(spare.dir)
+}
+
 /**
  * Makes the spare `userId`'s replica when that user has none yet: `replicas/<user id>` becomes a
  * link to it (a junction on Windows). False when the user already has a replica or there is no spare.
@@ -112,10 +120,9 @@ export async function copySpare(fromUserDataDir: string, toUserDataDir: string):
   if (!from || spareReady(toUserDataDir)) return false
   await mkdir(replicasDir(toUserDataDir), { recursive: true, mode: 0o700 })
   // A fresh name: the source's may be a claimed spare (somebody's replica) in the destination.
-  await cp(from, join(replicasDir(toUserDataDir), `${PREFIX}${randomBytes(8).toString('hex')}`), {
-    recursive: true,
-    errorOnExist: true,
-    force: false,
-  })
+  const to = join(replicasDir(toUserDataDir), `${PREFIX}${randomBytes(8).toString('hex')}`)
+  await cp(from, to, { recursive: true, errorOnExist: true, force: false })
+  // The source may have been built by an older build that left its files world-readable.
+  makePrivate(to)
   return true
 }

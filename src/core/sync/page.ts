@@ -1,6 +1,7 @@
 // A sync_pull answer read as the text the server sent, without building its rows in JavaScript:
 // one light pass (native string searches from one quote to the next) finds the answer's members
-// and, under `changes` and `priority`, each table's array of rows; only the small members (tenants, cursors, has_more, remaining_estimate) are parsed and
+// and, under `changes` and `priority`, each table's array of rows; only the small members (tenants,
+// cursors, has_more, withheld, remaining_estimate) are parsed and
 // checked here. Each table's rows go to PGlite as the very slice of text the server sent, where they
 // are parsed once and checked row by row inside the page's transaction (replica/apply.ts). A
 // truncated or malformed answer fails here, before any write, or there, rolling the page back.
@@ -19,14 +20,16 @@ export interface PulledPage {
   tenants: string[]
   cursors: Cursors
   hasMore: boolean
+  /** Per tenant, the tables its reviewer may no longer read there: purged, their cursors dropped. */
+  withheld: Record<string, string[]>
   /** Rows still to come (the first answer of a fresh replica only). */
   remainingEstimate: number | null
   /** The priority section first (a fresh replica's urgent rows), then the changes, in server order. */
   rows: RowsText[]
 }
 
-const Small = PullResponse.pick({ tenants: true, cursors: true, has_more: true, remaining_estimate: true })
-const TOP_LEVEL = new Set(['tenants', 'changes', 'priority', 'cursors', 'has_more', 'remaining_estimate'])
+const Small = PullResponse.pick({ tenants: true, cursors: true, has_more: true, withheld: true, remaining_estimate: true })
+const TOP_LEVEL = new Set(['tenants', 'changes', 'priority', 'cursors', 'has_more', 'withheld', 'remaining_estimate'])
 const ROW_SECTIONS = ['priority', 'changes'] as const
 
 const truncated = () => new BadAnswer('sync_pull answer ends early (truncated)')
@@ -145,6 +148,7 @@ export function readPage(text: string): PulledPage {
     tenants: parseSmall(text, top.get('tenants')),
     cursors: parseSmall(text, top.get('cursors')),
     has_more: parseSmall(text, top.get('has_more')),
+    withheld: parseSmall(text, top.get('withheld')),
     remaining_estimate: parseSmall(text, top.get('remaining_estimate')),
   })
   if (!parsed.success) throw new BadAnswer(`sync_pull answer has the wrong shape: ${parsed.error.issues[0]?.message ?? ''}`)
@@ -167,6 +171,7 @@ export function readPage(text: string): PulledPage {
     tenants: small.tenants,
     cursors: small.cursors,
     hasMore: small.has_more,
+    withheld: small.withheld ?? {},
     remainingEstimate: small.remaining_estimate ?? null,
     rows,
   }

@@ -63,7 +63,7 @@ export class Puller {
     for (;;) {
       const page = readPage(await pending)
       if (page.hasMore) {
-        cursors = mergeCursors(cursors, page.cursors, tenants, page.tenants)
+        cursors = mergeCursors(cursors, page.cursors, tenants, page.tenants, page.withheld)
         pending = this.request(cursors, this.o.pullLimit)
         // The in-flight page must never surface as an unhandled rejection if this apply fails.
         pending.catch(() => {})
@@ -129,11 +129,19 @@ export class Puller {
   }
 }
 
-function mergeCursors(prev: Cursors, next: Cursors, heldTenants: string[], tenants: string[]): Cursors {
+function mergeCursors(
+  prev: Cursors,
+  next: Cursors,
+  heldTenants: string[],
+  tenants: string[],
+  withheld: Record<string, string[]>,
+): Cursors {
   const visible = new Set([...tenants, GLOBAL_SCOPE])
   const out: Cursors = {}
   for (const [scope, tables] of Object.entries(prev)) if (visible.has(scope)) out[scope] = { ...tables }
   for (const [scope, tables] of Object.entries(next)) out[scope] = { ...(out[scope] ?? {}), ...tables }
+  // A table withheld in a tenant starts from zero when it is readable again (as applyPage does).
+  for (const [scope, tables] of Object.entries(withheld)) for (const t of tables) delete out[scope]?.[t]
   // A changed tenant set restarts the tenant-less streams (as applyPage does in the replica).
   const held = new Set(heldTenants)
   const changed = held.size !== tenants.length || tenants.some((t) => !held.has(t))

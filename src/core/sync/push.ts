@@ -8,8 +8,9 @@ import type { PushMutation } from '../../shared/sync-protocol'
 import type { Auth } from '../auth/auth'
 import * as queue from '../queue/intents'
 import type { Replica } from '../replica/replica'
+import { pushIsolating, refusesPayload } from './isolate'
 import type { PhaseObserver } from './phases'
-import { authorizedRpc } from './rpc'
+import { authorizedRpc, Transient } from './rpc'
 import type { StatusModel } from './status'
 import { parsePush } from './validate'
 
@@ -45,8 +46,18 @@ export async function pushDue(o: PushOptions): Promise<boolean> {
     o.onPhase?.('push-request')
     let results
     try {
-      const data = await authorizedRpc(o.auth, 'sync_push', { p_mutations: mutations })
-      results = parsePush(data, new Set(ids)).results
+      // A batch the server refuses as a whole (400/413) is split until the mutation at fault stands
+      // alone and is refused with the server's reason (isolate.ts); other failures still throw and
+      // put the batch back.
+      results = await pushIsolating(mutations, async (part) => {
+        try {
+          const data = await authorizedRpc(o.auth, 'sync_push', { p_mutations: part })
+          return { ok: true, results: parsePush(data, new Set(part.map((m) => m.client_mutation_id))).results }
+        } catch (err) {
+          if (err instanceof Transient && refusesPayload(err.status)) return { ok: false, code: err.code, message: err.message }
+          throw err
+        }
+      })
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       const back = await queue.requeue(replica.db, ids, new Date(o.now()), { code: 'push_failed', message })

@@ -59,6 +59,8 @@ export class Transient extends Error {
     readonly code: string,
     message: string,
     readonly offline: boolean,
+    /** The HTTP status, when the server answered (0: it could not be reached). */
+    readonly status = 0,
   ) {
     super(message)
   }
@@ -91,5 +93,5 @@ async function withRefresh<T>(auth: Auth, fn: string, call: () => Promise<RpcOut
   }
   if (outcome.ok) return outcome.data
   if (outcome.kind === 'malformed') throw new BadAnswer(`${fn}: ${outcome.message}`)
-  throw new Transient(outcome.code, `${fn}: ${outcome.message}`, outcome.kind === 'network')
+  throw new Transient(outcome.code, `${fn}: ${outcome.message}`, outcome.kind === 'network', outcome.status)
 }

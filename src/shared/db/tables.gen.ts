@@ -122,6 +122,19 @@ export const TABLES = {
       { name: 'sync_txid', type: 'xid8', nullable: false, hasDefault: true, generated: false },
     ],
   },
+  audit_chain_heads: {
+    scope: 'tenant',
+    appendOnly: false,
+    softDelete: false,
+    primaryKey: ['tenant_id'],
+    columns: [
+      { name: 'tenant_id', type: 'uuid', nullable: false, hasDefault: false, generated: false },
+      { name: 'last_id', type: 'bigint', nullable: false, hasDefault: false, generated: false },
+      { name: 'last_hash', type: 'text', nullable: false, hasDefault: false, generated: false },
+      { name: 'sync_version', type: 'bigint', nullable: false, hasDefault: true, generated: false },
+      { name: 'sync_txid', type: 'xid8', nullable: false, hasDefault: true, generated: false },
+    ],
+  },
   audit_log: {
     scope: 'tenant',
     appendOnly: true,
@@ -830,6 +843,15 @@ export interface ApprovalDelegationsRow {
   sync_txid: string
 }
 
+/** A row of public.audit_chain_heads as sync_pull sends it (to_jsonb). */
+export interface AuditChainHeadsRow {
+  tenant_id: string
+  last_id: number
+  last_hash: string
+  sync_version: number
+  sync_txid: string
+}
+
 /** A row of public.audit_log as sync_pull sends it (to_jsonb). */
 export interface AuditLogRow {
   id: number
@@ -1362,6 +1384,7 @@ export interface TableRows {
   tenants: TenantsRow
   agents: AgentsRow
   approval_delegations: ApprovalDelegationsRow
+  audit_chain_heads: AuditChainHeadsRow
   audit_log: AuditLogRow
   journal_postings: JournalPostingsRow
   orders: OrdersRow
