@@ -23,6 +23,12 @@ alter table public.actions add constraint actions_approval_state_check check (ap
 alter table public.approvals add column if not exists origin jsonb
   check (origin is null or jsonb_typeof(origin) = 'object');
 
+-- Where the money sits in a tool's args, so policies can compare amounts:
+-- {"amount_path": [...], "currency_path": [...], "minor_units": bool}; null = top-level `amount`
+-- and `currency` in major units. A fact of the tool (Stripe counts cents), not of a policy.
+alter table public.tools add column if not exists money jsonb
+  check (money is null or jsonb_typeof(money) = 'object');
+
 -- Loop guard look-up: this agent's earlier rejected calls of a tool.
 create index actions_agent_state_idx on public.actions (agent_id, approval_state);
 
@@ -76,8 +82,7 @@ grant select on public.rate_buckets to authenticated;
 -- hold decides. Routes: auto (approved at once, by the policy), required (one human), four_eyes
 -- (two different humans), deny (rejected at once). Hours are the tenant's local hours
 -- (tenants.settings.timezone, UTC by default): from_hour <= hour < until_hour, wrapping midnight
--- when from_hour > until_hour. Where the money sits in the tool's args: amount_path and
--- currency_path (default ["amount"], ["currency"]), amount_in_minor_units for cents (Stripe).
+-- when from_hour > until_hour. Amounts are read from the args where tools.money says.
 create or replace function public.agent_policy_schema() returns jsonb
 language sql
 immutable
@@ -93,11 +98,6 @@ as $$
       'approver_ids', jsonb_build_object('type', 'array', 'maxItems', 50, 'uniqueItems', true,
         'items', jsonb_build_object('type', 'string',
           'pattern', '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')),
-      'amount_path', jsonb_build_object('type', 'array', 'minItems', 1, 'maxItems', 10,
-        'items', jsonb_build_object('type', 'string', 'minLength', 1, 'maxLength', 100)),
-      'currency_path', jsonb_build_object('type', 'array', 'minItems', 1, 'maxItems', 10,
-        'items', jsonb_build_object('type', 'string', 'minLength', 1, 'maxLength', 100)),
-      'amount_in_minor_units', jsonb_build_object('type', 'boolean'),
       'rules', jsonb_build_object('type', 'array', 'maxItems', 50, 'items', jsonb_build_object(
         'type', 'object', 'additionalProperties', false, 'required', jsonb_build_array('name', 'route', 'when'),
         'properties', jsonb_build_object(
@@ -122,10 +122,10 @@ set search_path = ''
 as $$ select public.json_schema_errors(public.agent_policy_schema(), p_policy) $$;
 
 -- The route a policy gives a request, and the rule that gave it ('default' when none matched):
--- {route, rule}. A condition on a value that is unknown (an amount that cannot be read or
--- converted, an agent without a trust score yet) never loosens: it counts as met for the stricter
--- routes and as failed for `auto`, so an unknown amount is never auto-approved by an amount rule.
--- Used by agent_propose and by the backtest alike, so both read a policy the same way.
+-- {route, rule}. A rule whose condition cannot be judged (an amount that cannot be read or
+-- converted, an agent without a trust score yet) does not match; and once such a rule was
+-- passed over, the request goes to a person rather than being auto-approved — an unknown
+-- never loosens. Used by agent_propose and by the backtest alike.
 create or replace function public.agent_policy_route(
   p_policy jsonb, p_amount_base numeric, p_risk int, p_trust numeric, p_hour int
 ) returns jsonb
@@ -139,6 +139,7 @@ declare
   v_route text;
   -- One entry per condition: true (met or absent), false, or null (its value is unknown).
   v_conds boolean[];
+  v_unknown text; -- the first rule passed over for an unknown value
 begin
   for v_rule in select r from jsonb_array_elements(coalesce(p_policy -> 'rules', '[]'::jsonb)) r loop
     v_when := coalesce(v_rule -> 'when', '{}'::jsonb);
@@ -158,11 +159,18 @@ begin
     if false = any (v_conds) then
       continue;
     end if;
-    if exists (select 1 from unnest(v_conds) c where c is null) and v_route = 'auto' then
+    if exists (select 1 from unnest(v_conds) c where c is null) then
+      v_unknown := coalesce(v_unknown, v_rule ->> 'name');
       continue;
+    end if;
+    if v_route = 'auto' and v_unknown is not null then
+      return jsonb_build_object('route', 'required', 'rule', format('unknown value for rule "%s"', v_unknown));
     end if;
     return jsonb_build_object('route', v_route, 'rule', v_rule ->> 'name');
   end loop;
+  if v_unknown is not null and coalesce(p_policy ->> 'approval', 'required') = 'auto' then
+    return jsonb_build_object('route', 'required', 'rule', format('unknown value for rule "%s"', v_unknown));
+  end if;
   return jsonb_build_object('route', coalesce(p_policy ->> 'approval', 'required'), 'rule', 'default');
 end
 $$;
@@ -211,18 +219,20 @@ as $$
       'approval', case p_tool.approval_default when 'auto' then 'auto' when 'never' then 'deny' else 'required' end)))
 $$;
 
--- The money of a call, read where the policy says it is: {amount, currency} in major units, or nulls.
-create or replace function public.agent_args_money(p_policy jsonb, p_args jsonb) returns jsonb
+-- The money of a call, read where the tool says it is: {amount, currency} in major units, or nulls.
+create or replace function public.agent_args_money(p_money jsonb, p_args jsonb) returns jsonb
 language sql
 immutable
 set search_path = ''
 as $$
   select jsonb_build_object(
     'amount', case when jsonb_typeof(a) = 'number'
-                   then round((a #>> '{}')::numeric / case when (p_policy ->> 'amount_in_minor_units')::boolean then 100 else 1 end, 2) end,
+                   then round((a #>> '{}')::numeric / case when (p_money ->> 'minor_units')::boolean then 100 else 1 end, 2) end,
     'currency', case when jsonb_typeof(c) = 'string' and upper(c #>> '{}') ~ '^[A-Z]{3}$' then upper(c #>> '{}') end)
-  from (select p_args #> coalesce(array(select jsonb_array_elements_text(p_policy -> 'amount_path')), '{amount}') as a,
-               p_args #> coalesce(array(select jsonb_array_elements_text(p_policy -> 'currency_path')), '{currency}') as c) m
+  from (select p_args #> case when jsonb_typeof(p_money -> 'amount_path') = 'array'
+                              then array(select jsonb_array_elements_text(p_money -> 'amount_path')) else '{amount}' end as a,
+               p_args #> case when jsonb_typeof(p_money -> 'currency_path') = 'array'
+                              then array(select jsonb_array_elements_text(p_money -> 'currency_path')) else '{currency}' end as c) m
 $$;
 
 -- The tenant's local hour now, or at a given moment.
@@ -447,7 +457,7 @@ begin
   end if;
 
   -- Route.
-  v_money := public.agent_args_money(v_policy, p_args);
+  v_money := public.agent_args_money(v_tool.money, p_args);
   if abs(coalesce((v_money ->> 'amount')::numeric, 0)) >= 1e11 then
     return public.agent_refusal('invalid_input', 'amount is out of range');
   end if;

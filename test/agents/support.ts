@@ -36,6 +36,8 @@ export async function agentWorld(): Promise<AgentWorld> {
   }
   const refund = await insert('stripe', 'refund', TOOLS.stripe_refund, true, 'stripe-write')
   const payout = await insert('stripe', 'payout', TOOLS.stripe_payout, true, 'stripe-write')
+  // Stripe counts cents.
+  await admin().query(`update public.tools set money = '{"minor_units": true}' where id = any ($1)`, [[refund, payout]])
   const readOnly = await insert('crm', 'lookup', { json_schema: { type: 'object' }, risk_default: 0 }, false, null)
   return { tenantId: tenant.id, reviewer, admin: adminUser, tools: { refund, payout, readOnly } }
 }
