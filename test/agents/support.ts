@@ -26,20 +26,25 @@ export async function agentWorld(): Promise<AgentWorld> {
   const [reviewer, adminUser] = await Promise.all([createUser(dbUrl), createUser(dbUrl)])
   await addMember(dbUrl, { tenantId: tenant.id, userId: reviewer.id, role: 'finance' })
   await addMember(dbUrl, { tenantId: tenant.id, userId: adminUser.id, role: 'admin' })
+  return { tenantId: tenant.id, reviewer, admin: adminUser, tools: await addAgentTools(tenant.id) }
+}
+
+/** The tools the agent tests call, in a tenant: two Stripe writes (amounts in cents) and a read-only lookup. */
+export async function addAgentTools(tenantId: string): Promise<AgentWorld['tools']> {
   const insert = async (app: string, key: string, spec: { json_schema: unknown; risk_default: number }, write: boolean, bucket: string | null) => {
     const { rows } = await admin().query<{ id: string }>(
-      `insert into public.tools (tenant_id, app, tool_key, category, json_schema, risk_default, approval_default, write_allowed, rate_bucket)
-       values ($1, $2, $3, 'payments', $4, $5, 'required', $6, $7) returning id`,
-      [tenant.id, app, key, JSON.stringify(spec.json_schema), spec.risk_default, write, bucket],
+      `insert into public.tools (tenant_id, app, tool_key, category, json_schema, risk_default, approval_default, write_allowed, rate_bucket, money)
+       values ($1, $2, $3, 'payments', $4, $5, 'required', $6, $7, case when $2 = 'stripe' then '{"minor_units": true}'::jsonb end)
+       returning id`,
+      [tenantId, app, key, JSON.stringify(spec.json_schema), spec.risk_default, write, bucket],
     )
     return rows[0]!.id
   }
-  const refund = await insert('stripe', 'refund', TOOLS.stripe_refund, true, 'stripe-write')
-  const payout = await insert('stripe', 'payout', TOOLS.stripe_payout, true, 'stripe-write')
-  // Stripe counts cents.
-  await admin().query(`update public.tools set money = '{"minor_units": true}' where id = any ($1)`, [[refund, payout]])
-  const readOnly = await insert('crm', 'lookup', { json_schema: { type: 'object' }, risk_default: 0 }, false, null)
-  return { tenantId: tenant.id, reviewer, admin: adminUser, tools: { refund, payout, readOnly } }
+  return {
+    refund: await insert('stripe', 'refund', TOOLS.stripe_refund, true, 'stripe-write'),
+    payout: await insert('stripe', 'payout', TOOLS.stripe_payout, true, 'stripe-write'),
+    readOnly: await insert('crm', 'lookup', { json_schema: { type: 'object' }, risk_default: 0 }, false, null),
+  }
 }
 
 export interface TestAgent extends AgentCredentials {
