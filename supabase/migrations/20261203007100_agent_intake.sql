@@ -572,6 +572,24 @@ begin
 end
 $$;
 
+-- An agent's request runs with exactly the args that were approved, whatever kind the console files
+-- it under (the decide intent copies edited args only for tool_call approvals).
+create or replace function public.agent_request_approved_args() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if new.status = 'approved' and old.status is distinct from 'approved' and new.origin is not null
+     and new.action_id is not null then
+    update public.actions set args = new.payload where id = new.action_id and args is distinct from new.payload;
+  end if;
+  return null;
+end
+$$;
+revoke all on function public.agent_request_approved_args() from public, anon, authenticated;
+create trigger approvals_agent_request_args after update of status on public.approvals
+  for each row execute function public.agent_request_approved_args();
+
 -- ───────────────────────── policy changes (console intent) ─────────────────────────
 
 -- policy.set: {tool_id, agent_id?, policy}. Needs policies:manage in the tool's tenant; every
@@ -605,6 +623,12 @@ begin
   v_errors := public.agent_policy_errors(v_policy);
   if cardinality(v_errors) > 0 then
     perform public.push_refuse('invalid_policy', 'The policy is not valid: ' || array_to_string(v_errors[1:5], '; '));
+  end if;
+  -- Four-eyes needs two different approvers; a list naming one person could never complete.
+  if jsonb_array_length(coalesce(v_policy -> 'approver_ids', '[]')) = 1
+     and (v_policy ->> 'approval' = 'four_eyes' or exists (
+       select 1 from jsonb_array_elements(coalesce(v_policy -> 'rules', '[]')) r where r ->> 'route' = 'four_eyes')) then
+    perform public.push_refuse('invalid_policy', 'Four-eyes needs at least two approvers; name two or none.');
   end if;
   for v_approver in select jsonb_array_elements_text(coalesce(v_policy -> 'approver_ids', '[]')) loop
     if not public.has_permission(v_tool.tenant_id, v_approver::uuid, 'approvals:decide') then

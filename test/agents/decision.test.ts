@@ -133,3 +133,14 @@ describe('loop guard', () => {
     await expect(a.client.requestApproval({ ...req, idempotencyKey: 'again-' + req.idempotencyKey })).rejects.toMatchObject({ code: 'repeat_after_rejection' })
   })
 })
+
+describe('what the executor will run', () => {
+  it('an edited approval of any kind leaves exactly the approved args on the action', async () => {
+    const req = refund(8000, { kind: 'refund' })
+    const h = await agent.client.requestApproval(req)
+    const edited = { ...req.args, amount: 7000 }
+    await decide(world.reviewer.id, h.approvalId, 'approve_with_edits', { edited_payload: edited })
+    const { rows } = await admin().query('select args, approval_state from public.actions where id = $1', [h.actionId])
+    expect(rows[0]).toEqual({ args: edited, approval_state: 'approved' })
+  })
+})

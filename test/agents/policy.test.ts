@@ -179,3 +179,12 @@ describe('backtest', () => {
 async function argsOf(approvalId: string): Promise<Record<string, unknown>> {
   return (await admin().query('select payload from public.approvals where id = $1', [approvalId])).rows[0].payload
 }
+
+describe('policy sanity', () => {
+  it('four-eyes naming a single approver is refused: it could never complete', async () => {
+    const w = await agentWorld()
+    expect(await pushOne(w.admin.id, mutation('policy.set', {
+      tool_id: w.tools.refund, policy: { approval: 'four_eyes', approver_ids: [w.reviewer.id] } })))
+      .toMatchObject({ status: 'rejected', code: 'invalid_policy' })
+  })
+})
