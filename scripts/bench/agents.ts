@@ -48,7 +48,8 @@ export async function measureAgents(
     for (let i = 0; i < opts.samples; i++) {
       await new Promise((r) => setTimeout(r, Math.random() * 1000))
       const t0 = performance.now()
-      const h = await agent.requestApproval(refund(1000 + i))
+      // 100 USD: needs one person under the tool's default and the demo refund policy alike.
+      const h = await agent.requestApproval(refund(10_000 + i))
       await waitUntil(
         async () => (await db.query('select 1 from approvals where id = $1', [h.approvalId])).rows.length > 0,
         30_000, 'an agent request reaching the inbox', 5)
