@@ -169,7 +169,7 @@ export function OriginSection({ detail }: { detail: ApprovalDetail }) {
   if (!o) return null
   return (
     <Section title="Origin">
-      <dl className="origin" data-testid="request-origin">
+      <dl className="fields" data-testid="request-origin">
         <dt>Agent</dt>
         <dd>{o.agentName ?? detail.agent?.name ?? 'unknown'}</dd>
         <dt>Routed</dt>
