@@ -54,6 +54,20 @@ describe('agent identity', () => {
   })
 })
 
+describe('issuing credentials', () => {
+  it('only the service role may create Auth users (and so set app_metadata)', async () => {
+    const attempt = { email: `x-${randomUUID()}@agents.invalid`, password: randomUUID(), email_confirm: true,
+                      app_metadata: { agent_id: me.agentId, tenant_id: world.tenantId } }
+    const anon = await supabaseClient(stack()).auth.admin.createUser(attempt)
+    expect(anon.error?.status).toBe(403)
+    const asAgentToken = await me.client.supabase.auth.getSession()
+    const agentClient = supabaseClient(stack(), stack().anonKey, asAgentToken.data.session!.access_token)
+    expect((await agentClient.auth.admin.createUser(attempt)).error?.status).toBe(403)
+    const { rows } = await admin().query('select count(*)::int as n from auth.users where email = $1', [attempt.email])
+    expect(rows[0].n).toBe(0)
+  })
+})
+
 describe('what an agent reads', () => {
   it('its own actions, approvals and decisions, and no one else’s', async () => {
     const seen = await asAgent(me, async (c) => ({
