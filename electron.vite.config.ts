@@ -4,7 +4,7 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import type { Plugin } from 'vite'
 import react from '@vitejs/plugin-react'
-import { contentSecurityPolicy } from './src/main/renderer-assets'
+import { contentSecurityPolicy } from './src/shell-common/renderer-assets'
 
 const alias = { '@shared': resolve(import.meta.dirname, 'src/shared') }
 

@@ -21,14 +21,19 @@ function electronBinary(): string | null {
 // console opens in the browser (the web shell) rather than failing.
 if (!electronBinary()) {
   console.log('No Electron binary yet: fetching it once (node node_modules/electron/install.js)…')
+  // The installer's error is a stack trace; only its first line (what went wrong) is worth showing.
   const fetched = spawnSync(process.execPath, [require.resolve('electron/install.js')], {
-    stdio: 'inherit',
+    stdio: ['ignore', 'inherit', 'pipe'],
+    encoding: 'utf8',
     timeout: 180_000,
     env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '' },
   })
   if (fetched.status !== 0 || !electronBinary()) {
-    console.log(`The Electron binary could not be downloaded here, so the console opens in the browser
-instead (npm run dev:web). Run \`node node_modules/electron/install.js\` where a network allows it.`)
+    const firstLine = (fetched.stderr ?? '').trim().split('\n')[0]
+    const reason = fetched.error?.message ?? (firstLine || 'no reason given')
+    console.log(
+      `Electron could not be downloaded (${reason}), so the console opens in the browser instead (npm run dev:web); run \`node node_modules/electron/install.js\` where a network allows it.`,
+    )
     const web = spawn(
       process.execPath,
       [require.resolve('tsx/cli'), 'scripts/dev-web.ts', ...process.argv.slice(2)],

@@ -4,21 +4,17 @@
 import type { EmitEvent, SessionState, Settings } from '../shared/contract'
 import { ApiError } from '../shared/errors'
 import { Auth, type SignedInUser } from './auth/auth'
+import type { BackendConfig } from './backend'
 import type { SessionStore } from './auth/session-store'
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users'
+import { ReviewerCaches } from './queries/reviewer-caches'
 import { Replica } from './replica/replica'
 import { openSpare, type OpenSpare } from './replica/spare'
 import type { TableSpec } from './replica/tables'
 import { coreStateFile, settingsFile, type JsonFile, type LastUser } from './settings'
-import { SyncEngine, type EngineOptions } from './sync/engine'
+import { SyncEngine, type EngineOptions } from './sync/loop'
 import { StatusModel } from './sync/status'
 import * as queue from './queue/intents'
-
-export interface BackendOptions {
-  url: string
-  anonKey: string
-  isLocalStack: boolean
-}
 
 export type SyncTuning = Partial<
   Pick<EngineOptions, 'pullLimit' | 'pushBatch' | 'focusedIntervalMs' | 'backgroundIntervalMs' | 'backoff' | 'onPhase' | 'random'>
@@ -26,7 +22,7 @@ export type SyncTuning = Partial<
 
 export interface CoreOptions {
   userDataDir: string
-  backend: BackendOptions
+  backend: BackendConfig
   sessionStore: SessionStore
   emit: EmitEvent
   fetch?: typeof fetch
@@ -41,6 +37,8 @@ export class CoreState {
   readonly now: () => number
   auth!: Auth
   replica: Replica | null = null
+  /** What the queries keep about the signed-in reviewer, beside their replica. */
+  private reviewerCaches: ReviewerCaches | null = null
   engine: SyncEngine | null = null
   private sessionStatus: SessionState['status'] = 'signed_out'
   private user: SignedInUser | null = null
@@ -61,7 +59,7 @@ export class CoreState {
 
   readonly emit: EmitEvent = (event, payload) => {
     // A pull that changed who the reviewer is (roles, limits, delegations) refreshes their context.
-    if (event === 'data.changed') this.replica?.changed((payload as { tables: string[] }).tables)
+    if (event === 'data.changed') this.reviewerCaches?.changed((payload as { tables: string[] }).tables)
     this.o.emit(event, payload)
   }
 
@@ -157,6 +155,7 @@ export class CoreState {
       this.engine = null
       const replica = this.replica
       this.replica = null
+      this.reviewerCaches = null
       await replica?.destroy()
       await this.auth.signOut()
       await this.memory.write({ lastUser: null })
@@ -179,6 +178,7 @@ export class CoreState {
 
   private async openFor(user: SignedInUser | LastUser, spare: OpenSpare | null = null): Promise<void> {
     this.replica = await Replica.open(this.o.userDataDir, user.id, this.o.tables, spare)
+    this.reviewerCaches = new ReviewerCaches(this.replica.db, user.id)
     this.user = { id: user.id, email: user.email, fullName: user.fullName }
     this.engine = new SyncEngine({
       replica: this.replica,
@@ -200,11 +200,18 @@ export class CoreState {
     this.engine = null
     await this.replica?.close()
     this.replica = null
+    this.reviewerCaches = null
   }
 
   requireReplica(): Replica {
     if (!this.replica || this.sessionStatus === 'signed_out') throw new ApiError('not_signed_in')
     return this.replica
+  }
+
+  /** The signed-in reviewer's standing and inbox exclusions (throws when nobody is signed in). */
+  caches(): ReviewerCaches {
+    this.requireReplica()
+    return this.reviewerCaches!
   }
 
   requireUser(): string {

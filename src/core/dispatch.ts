@@ -11,6 +11,9 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
 export type Logger = (message: string, error?: unknown) => void
 
+/** The core's validating entry point, already bound to its handlers (or to the core's thread). Never throws. */
+export type Dispatch = (method: unknown, args: unknown) => Promise<CallOutcome<MethodName>>
+
 export async function dispatch(
   handlers: CoreHandlers,
   method: unknown,

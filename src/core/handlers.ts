@@ -52,22 +52,22 @@ export function buildHandlers(core: CoreState): CoreHandlers {
     'inbox.list': async ({ filter, limit, offset }) => {
       const r = core.requireReplica()
       const at = now()
-      return listInbox(r.db, await r.reviewer.get(at), await r.exclusions.ids(at), filter, limit, offset)
+      return listInbox(r.db, await core.caches().reviewer.get(at), await core.caches().exclusions.ids(at), filter, limit, offset)
     },
     'inbox.counts': async ({ tenantId }) => {
       const r = core.requireReplica()
       const at = now()
-      return counts(r.db, await r.reviewer.get(at), await r.exclusions.ids(at), tenantId)
+      return counts(r.db, await core.caches().reviewer.get(at), await core.caches().exclusions.ids(at), tenantId)
     },
     'approvals.detail': async ({ id }) => {
       const r = core.requireReplica()
-      return approvalDetail(r.db, await r.reviewer.get(now()), id)
+      return approvalDetail(r.db, await core.caches().reviewer.get(now()), id)
     },
 
     'intents.create': async (intent) => {
       const r = core.requireReplica()
       const { holdSeconds } = await core.settings.read()
-      const row = await createIntent(r.db, intent, { reviewer: await r.reviewer.get(now()), holdSeconds })
+      const row = await createIntent(r.db, intent, { reviewer: await core.caches().reviewer.get(now()), holdSeconds })
       // The reviewer is told "queued" only once the intent would survive a power cut.
       await r.flush()
       await changed([row])
@@ -105,19 +105,19 @@ export function buildHandlers(core: CoreState): CoreHandlers {
 
     'escalations.list': async (args) => {
       const r = core.requireReplica()
-      return listEscalations(r.db, await r.reviewer.get(now()), args)
+      return listEscalations(r.db, await core.caches().reviewer.get(now()), args)
     },
     'flags.list': async (args) => {
       const r = core.requireReplica()
-      return listFlags(r.db, await r.reviewer.get(now()), args)
+      return listFlags(r.db, await core.caches().reviewer.get(now()), args)
     },
     'changesets.list': async (args) => {
       const r = core.requireReplica()
-      return listChangesets(r.db, await r.reviewer.get(now()), args)
+      return listChangesets(r.db, await core.caches().reviewer.get(now()), args)
     },
     'changesets.detail': async ({ id }) => {
       const r = core.requireReplica()
-      return changesetDetail(r.db, await r.reviewer.get(now()), id)
+      return changesetDetail(r.db, await core.caches().reviewer.get(now()), id)
     },
     'agents.list': async ({ tenantId }) => listAgents(core.requireReplica().db, now(), tenantId),
     'agents.trust': async ({ agentId, days }) => agentTrust(core.requireReplica().db, now(), agentId, days),

@@ -5,18 +5,17 @@ import { app, dialog, ipcMain, Menu, powerMonitor, safeStorage, session, shell, 
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { CallOutcome, EmitEvent, MethodArgs, MethodName } from '../shared/contract'
-import { createCore, dispatch as coreDispatch, type Core } from '../core'
+import { backendFromEnv, createCore, dispatch as coreDispatch, type Core } from '../core'
 import { registerAppScheme, serveRenderer } from './app-protocol'
 import { deepLinkFromArgv, parseDeepLink, DEEP_LINK_SCHEME, type DeepLinkTarget } from './deep-link'
 import { showInboxCount, showNotice } from './desktop'
 import { createInboxWatch, type InboxWatch } from './inbox-watch'
 import { bindIpc, createEventForwarder, fanOut, type Dispatch } from './ipc'
 import { buildMenuTemplate } from './menu'
-import { contentSecurityPolicy } from './renderer-assets'
+import { contentSecurityPolicy } from '../shell-common/renderer-assets'
 import { createSenderGuard, createUrlPolicy, denyAllPermissions, guardDownloads, hardenContents } from './security'
 import { SafeStorageSessionStore } from './session-store'
 import { createMainWindow, type MainWindow } from './window'
-import { backendFromEnv } from './backend'
 
 // The dev server is trusted only in an unpackaged build started by `npm run dev`.
 const devServerUrl = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null

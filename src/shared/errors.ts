@@ -27,6 +27,8 @@ export const ERROR_MESSAGES = {
   risk_above_max: 'This request is above the highest risk level you may approve.',
   over_limit: 'The amount is above your approval limit.',
   invalid_payload: 'The edited payload does not match the tool’s schema.',
+  invalid_amount: 'The amount this would release cannot be trusted (missing, negative or absurd).',
+  fx_rate_missing: 'No exchange rate converts this currency into the tenant’s base currency, so the limit cannot be checked.',
   reason_required: 'A reason is required to reject a high-risk request.',
   invalid_state: 'This item is not in a state that allows that action.',
   held: 'The decision is still in its hold window.',

@@ -7,7 +7,9 @@ import { handleAuth, type AuthContext } from './auth-routes'
 import { FunctionCatalog } from './functions'
 import { apiKeyOf, BodyTooLarge, sendEmpty, sendGatewayError, sendJson, setCors } from './http'
 import type { ApiKeys } from './keys'
+import { PasswordChecker } from './passwords'
 import { handleRpc, type RpcContext } from './rpc-routes'
+import { SignInLimits } from './sign-in-limits'
 
 export interface GatewayOptions {
   /** 0 picks a free port. */
@@ -55,6 +57,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     jwtSecret: opts.jwtSecret,
     jwtExpirySeconds: opts.jwtExpirySeconds,
     issuer: '',
+    passwords: new PasswordChecker(),
+    signInLimits: new SignInLimits(),
+    signInsInFlight: new Map(),
+    refreshTokenReuseSeconds: 10,
   }
   const validKeys = new Set([opts.keys.anonKey, opts.keys.serviceRoleKey])
 
@@ -115,7 +121,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       // In-flight requests get a moment to finish; then every socket goes.
       setTimeout(() => server.closeAllConnections(), 1_000).unref()
     })
-    await Promise.all([rpcPool.end(), authPool.end()])
+    await Promise.all([rpcPool.end(), authPool.end(), auth.passwords.close()])
   }
   return { url, port, close }
 }

@@ -5,16 +5,15 @@
 // fed the current access token, makes the RPC calls.
 import { createClient, isAuthApiError, isAuthRetryableFetchError, type Session, type SupabaseClient } from '@supabase/supabase-js'
 import ws from 'ws'
+import type { BackendConfig } from '../backend'
 import type { SessionStore } from './session-store'
 
 const STORAGE_KEY = 'operator-console-auth'
 /** Refresh when less than this is left on the access token. */
 const REFRESH_MARGIN_MS = 60_000
 
-export interface Backend {
-  url: string
-  anonKey: string
-}
+/** Auth needs only where the backend is and its public key. */
+export type Backend = Pick<BackendConfig, 'url' | 'anonKey'>
 
 export interface SignedInUser {
   id: string

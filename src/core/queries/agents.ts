@@ -5,7 +5,7 @@ import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
 import type { AgentDetail, AgentListItem, AgentRequest, TrustDay } from '../../shared/contract-domain'
 import { ApiError } from '../../shared/errors'
-import { SqlParams } from './inbox'
+import { SqlParams } from './sql-params'
 
 const DAY_MS = 86_400_000
 /** Model providers bill in USD, the cost_transactions default: the budget's currency when none was spent. */

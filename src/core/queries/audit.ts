@@ -6,7 +6,7 @@ import type { z } from 'zod'
 import { verifyAuditChain, type AuditRowLike } from '../../shared/audit-chain'
 import type { AuditEntry, AuditFacets, AuditFilter, AuditVerdict } from '../../shared/contract-domain'
 import { ApiError } from '../../shared/errors'
-import { SqlParams } from './inbox'
+import { SqlParams } from './sql-params'
 
 /** The output column `id` is text: a query ordering by it must say audit_log.id (else 998 sorts after 9818). */
 export const AUDIT_COLUMNS = `id::text as id, tenant_id, occurred_at, actor_type, actor_id::text as actor_id, action, entity_type,

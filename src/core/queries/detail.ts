@@ -3,6 +3,7 @@
 // trail, and the message thread including messages still queued locally.
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { ApprovalDetail } from '../../shared/contract-domain'
+import { payloadSchema } from '../../shared/decision-rules'
 import { ApiError } from '../../shared/errors'
 import { quoteIdent } from '../replica/tables'
 import { itemsById } from './inbox'
@@ -69,7 +70,8 @@ export async function approvalDetail(db: PGliteInterface, ctx: ReviewerContext, 
     payload: a.payload,
     payloadHash: a.payload_hash,
     version: a.version,
-    toolSchema: tool?.schema ?? null,
+    // What an edit is checked against: the tool's schema, else the built-in one of a money kind.
+    toolSchema: payloadSchema({ kind: item!.kind, toolSchema: tool?.schema ?? null }) ?? null,
     tool: tool ? { app: tool.app, key: tool.key } : null,
     requestedByUserId: a.requested_by_user_id,
     agent,

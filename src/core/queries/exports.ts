@@ -8,7 +8,7 @@ import type { AuditFilter, CsvFile, ExportRequest, SodViolation } from '../../sh
 import { ApiError } from '../../shared/errors'
 import { auditWhere, type AuditRow } from './audit'
 import { csvHeader, csvRecords, fileDate, toCsv, type CsvColumn } from './csv'
-import { SqlParams } from './inbox'
+import { SqlParams } from './sql-params'
 import { sodReport } from './sod'
 
 type Csv = z.infer<typeof CsvFile>

@@ -3,9 +3,10 @@
 // Queue view, sets its hold window (longer for high risk), and writes it durably.
 import { randomUUID } from 'node:crypto'
 import type { PGliteInterface } from '@electric-sql/pglite'
+import { CONFIRM_RISK } from '../../shared/confirm-risk'
 import type { NewIntent } from '../../shared/contract-domain'
-import { ApiError, ERROR_MESSAGES } from '../../shared/errors'
-import { preflight, type ReviewerContext } from '../queries/standing'
+import { ApiError } from '../../shared/errors'
+import { loadPreflightSubject, preflight, type ReviewerContext } from '../queries/standing'
 import { insertIntent, type IntentRow } from './intents'
 
 export type CreateIntentInput = NewIntent
@@ -30,7 +31,7 @@ interface Described {
 
 export async function createIntent(db: PGliteInterface, input: CreateIntentInput, o: CreateOptions): Promise<IntentRow> {
   const described = await describe(db, input, o)
-  const holdMs = o.holdSeconds * 1000 * (described.riskLevel >= 4 ? 2 : 1)
+  const holdMs = o.holdSeconds * 1000 * (described.riskLevel >= CONFIRM_RISK ? 2 : 1)
   const now = o.reviewer.now
   return insertIntent(db, {
     clientMutationId: randomUUID(),
@@ -126,36 +127,32 @@ async function describeDecision(
   a: Extract<CreateIntentInput, { kind: 'approval.decide' }>['args'],
   o: CreateOptions,
 ): Promise<Described> {
-  const approval = await one<ApprovalForIntent & { active: boolean; decided_by_me: boolean }>(
+  const approval = await one<ApprovalForIntent & { active: boolean }>(
     db,
     `select ${APPROVAL_COLUMNS},
             exists (select 1 from pending_mutations p where p.target_id = a.id and p.user_id = $2
-                      and p.kind = 'approval.decide' and p.state in ('held', 'queued', 'sending')) as active,
-            exists (select 1 from approval_decisions d where d.approval_id = a.id and d.actor_id = $2) as decided_by_me
+                      and p.kind = 'approval.decide' and p.state in ('held', 'queued', 'sending')) as active
        from approvals a where a.id = $1 and a.deleted_at is null`,
     [a.approval_id, o.reviewer.userId],
   )
   if (approval.active) throw new ApiError('invalid_state', 'A decision on this request is already queued.')
   const decision = a.decision
-  if (decision === 'reject' && approval.risk_level >= 4 && !a.reason?.trim()) {
-    throw new ApiError('reason_required')
+  if ((decision === 'approve_with_edits') !== (a.edited_payload !== undefined && a.edited_payload !== null)) {
+    throw new ApiError('invalid_input', 'edited_payload comes with approve_with_edits, and only with it')
   }
-  const refusal = preflight(o.reviewer, {
-    tenantId: approval.tenant_id,
-    riskLevel: approval.risk_level,
-    amount: approval.amount,
-    status: approval.status,
-    expiresAt: approval.expires_at,
-    requestedByUserId: approval.requested_by_user_id,
-    approverIds: approval.approver_ids ?? [],
-    decidedByMe: approval.decided_by_me,
-  })
-  // Limits, risk ceilings and the approver list bind approvals; anyone who may decide may reject or escalate.
-  const approving = decision === 'approve' || decision === 'approve_with_edits'
-  const binding = ['already_decided', 'approval_expired', 'forbidden', 'self_approval', 'duplicate_approver']
-  if (refusal && (approving || binding.includes(refusal.code))) {
-    throw new ApiError(isKnown(refusal.code) ? refusal.code : 'forbidden', refusal.message)
-  }
+  // The one rule set (src/shared/decision-rules.ts), as the server will apply it: limits and risk
+  // ceilings bind a release, anyone who may decide may stop.
+  const subject = await loadPreflightSubject(db, approval.id)
+  const refusal =
+    subject &&
+    preflight(o.reviewer, subject, decision, {
+      versionSeen: a.version_seen,
+      payloadHashSeen: a.payload_hash_seen,
+      reason: a.reason ?? null,
+      editedPayload: a.edited_payload ?? undefined,
+      onBehalfOf: a.on_behalf_of ?? null,
+    })
+  if (refusal) throw new ApiError(refusal.code, refusal.message)
   const money = approval.amount && approval.currency ? ` ${formatMoney(approval.amount)} ${approval.currency}` : ''
   const to = approval.counterparty ? ` to ${approval.counterparty}` : ''
   return {
@@ -163,10 +160,6 @@ async function describeDecision(
     label: `${VERBS[decision] ?? decision} · ${approval.title}${money}${money ? to : ''}`,
     riskLevel: approval.risk_level,
   }
-}
-
-function isKnown(code: string): code is keyof typeof ERROR_MESSAGES {
-  return Object.hasOwn(ERROR_MESSAGES, code)
 }
 
 function formatMoney(amount: string): string {

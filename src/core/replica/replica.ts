@@ -5,17 +5,18 @@ import type { ReplicaDb } from './open'
 import { flushWal, openReplicaDb, replicaDir } from './open'
 import { runLocalMigrations } from './migrations'
 import { mirrorTables } from './mirror'
-import { InboxExclusions } from '../queries/hidden'
-import { ReviewerContextCache } from '../queries/standing'
 import { claimSpare, type OpenSpare } from './spare'
-import type { TableSpec } from './tables'
+import type { Cursors } from '../../shared/sync-protocol'
+import { quoteIdent, type TableSpec } from './tables'
+
+/** Rows a table takes before its statistics and visibility map are refreshed (no autovacuum here). */
+const ANALYZE_AFTER_ROWS = 500
 
 export class Replica {
   readonly specs: Map<string, TableSpec>
-  /** The owner's standing (roles, limits, delegations), kept between queries. */
-  readonly reviewer: ReviewerContextCache
-  /** The pending approvals the owner's inbox leaves out, kept between queries. */
-  readonly exclusions: InboxExclusions
+  /** Rows applied per table since its statistics were last refreshed (PGlite has no autovacuum). */
+  private readonly unanalyzed = new Map<string, number>()
+  private readonly unvacuumed = new Set<string>()
 
   private constructor(
     readonly db: ReplicaDb,
@@ -24,14 +25,6 @@ export class Replica {
     specs: TableSpec[],
   ) {
     this.specs = new Map(specs.map((s) => [s.name, s]))
-    this.reviewer = new ReviewerContextCache(db, userId)
-    this.exclusions = new InboxExclusions(db, userId)
-  }
-
-  /** Rows of these tables changed: drop what was derived from them. */
-  changed(tables: string[]): void {
-    this.reviewer.invalidate(tables)
-    this.exclusions.invalidate(tables)
   }
 
   /**
@@ -74,6 +67,51 @@ export class Replica {
       `insert into replica_meta (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value`,
       [key, JSON.stringify(value)],
     )
+  }
+
+  /** Where each (tenant, table) stream stands: what the next pull asks from. */
+  async cursors(): Promise<Cursors> {
+    const res = await this.db.query<{ scope: string; table_name: string; txid: string; version: string }>(
+      'select scope, table_name, txid, version::text as version from sync_cursors',
+    )
+    const cursors: Cursors = {}
+    for (const c of res.rows) {
+      cursors[c.scope] ??= {}
+      cursors[c.scope]![c.table_name] = { txid: c.txid, version: Number(c.version) }
+    }
+    return cursors
+  }
+
+  /** The tenants the last applied pull said were visible. */
+  async tenants(): Promise<string[]> {
+    return (await this.db.query<{ tenant_id: string }>('select tenant_id from sync_tenants')).rows.map((r) => r.tenant_id)
+  }
+
+  /** Counts rows a pull applied, towards the next refresh of each table's statistics. */
+  noteApplied(perTable: Record<string, number>): void {
+    for (const [table, n] of Object.entries(perTable)) this.unanalyzed.set(table, (this.unanalyzed.get(table) ?? 0) + n)
+  }
+
+  /**
+   * PGlite runs no autovacuum: refreshes statistics (so the planner picks the inbox's indexes) for
+   * tables that took many rows since — or every table that took any, with `all` — and leaves
+   * them to vacuum() afterwards.
+   */
+  async analyze(all: boolean): Promise<void> {
+    for (const [table, n] of this.unanalyzed) {
+      if (!all && n < ANALYZE_AFTER_ROWS) continue
+      await this.db.exec(`analyze ${quoteIdent(table)}`)
+      this.unanalyzed.delete(table)
+      this.unvacuumed.add(table)
+    }
+  }
+
+  /** Sets the visibility map, so the inbox's covering indexes answer without heap reads; once the replica is complete. */
+  async vacuum(): Promise<void> {
+    for (const table of this.unvacuumed) {
+      await this.db.exec(`vacuum ${quoteIdent(table)}`)
+      this.unvacuumed.delete(table)
+    }
   }
 
   /** Makes the last commit survive a power cut, not just a killed process (see flushWal). */

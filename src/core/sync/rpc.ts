@@ -2,6 +2,8 @@
 // about it: retry later (network, 5xx), refresh the token and retry (401), or stop and show it
 // (an answer that is not JSON, or a 4xx the client cannot fix by waiting).
 import type { SupabaseClient } from '@supabase/supabase-js'
+import type { Auth } from '../auth/auth'
+import { BadAnswer } from './validate'
 
 export type RpcFailureKind = 'network' | 'unauthorized' | 'server' | 'refused' | 'malformed'
 
@@ -25,4 +27,36 @@ export async function callRpc(client: SupabaseClient, fn: string, args: Record<s
   if (status === 401) return { ok: false, kind: 'unauthorized', status, code, message }
   if (status >= 500 || status === 408 || status === 429) return { ok: false, kind: 'server', status, code, message }
   return { ok: false, kind: 'refused', status, code, message }
+}
+
+/** A failure worth retrying later; `offline` when the server could not be reached at all. */
+export class Transient extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly offline: boolean,
+  ) {
+    super(message)
+  }
+}
+
+/** The session was refused (or belongs to someone else): nothing more until the reviewer signs in. */
+export class SignInRequired extends Error {}
+
+/** One RPC with the session's token; a 401 refreshes the token once and tries again. */
+export async function authorizedRpc(auth: Auth, fn: string, args: Record<string, unknown>): Promise<unknown> {
+  let outcome: RpcOutcome = await callRpc(auth.data, fn, args)
+  if (!outcome.ok && outcome.kind === 'unauthorized') {
+    const token = await auth.token(true)
+    if (!token.ok) {
+      if (token.reason === 'unreachable') throw new Transient('backend_unreachable', token.message, true)
+      throw new SignInRequired(token.message)
+    }
+    // The refresh itself was accepted, so the session is good: a second 401 is the server's
+    // problem, shown and retried like any other failure.
+    outcome = await callRpc(auth.data, fn, args)
+  }
+  if (outcome.ok) return outcome.data
+  if (outcome.kind === 'malformed') throw new BadAnswer(`${fn}: ${outcome.message}`)
+  throw new Transient(outcome.code, `${fn}: ${outcome.message}`, outcome.kind === 'network')
 }

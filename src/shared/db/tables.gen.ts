@@ -4,6 +4,23 @@ import type { Json, TableSpec } from './schema'
 
 /** Every replicated table, parents before children (foreign keys). */
 export const TABLES = {
+  fx_rates: {
+    scope: 'global',
+    appendOnly: false,
+    softDelete: false,
+    primaryKey: ['from_currency', 'to_currency', 'valid_on'],
+    columns: [
+      { name: 'from_currency', type: 'character(3)', nullable: false, hasDefault: false, generated: false },
+      { name: 'to_currency', type: 'character(3)', nullable: false, hasDefault: false, generated: false },
+      { name: 'valid_on', type: 'date', nullable: false, hasDefault: false, generated: false },
+      { name: 'rate', type: 'numeric(20,10)', nullable: false, hasDefault: false, generated: false },
+      { name: 'source', type: 'text', nullable: true, hasDefault: false, generated: false },
+      { name: 'created_at', type: 'timestamp with time zone', nullable: false, hasDefault: true, generated: false },
+      { name: 'updated_at', type: 'timestamp with time zone', nullable: false, hasDefault: true, generated: false },
+      { name: 'sync_version', type: 'bigint', nullable: false, hasDefault: true, generated: false },
+      { name: 'sync_txid', type: 'xid8', nullable: false, hasDefault: true, generated: false },
+    ],
+  },
   profiles: {
     scope: 'global',
     appendOnly: false,
@@ -583,6 +600,7 @@ export const TABLES = {
       { name: 'updated_at', type: 'timestamp with time zone', nullable: false, hasDefault: true, generated: false },
       { name: 'sync_version', type: 'bigint', nullable: false, hasDefault: true, generated: false },
       { name: 'sync_txid', type: 'xid8', nullable: false, hasDefault: true, generated: false },
+      { name: 'payload_hash', type: 'text', nullable: true, hasDefault: false, generated: false },
     ],
   },
   approval_decisions: {
@@ -606,6 +624,11 @@ export const TABLES = {
       { name: 'created_at', type: 'timestamp with time zone', nullable: false, hasDefault: true, generated: false },
       { name: 'sync_version', type: 'bigint', nullable: false, hasDefault: true, generated: false },
       { name: 'sync_txid', type: 'xid8', nullable: false, hasDefault: true, generated: false },
+      { name: 'payload_hash_approved', type: 'text', nullable: true, hasDefault: true, generated: true },
+      { name: 'amount', type: 'numeric', nullable: true, hasDefault: false, generated: false },
+      { name: 'currency', type: 'character(3)', nullable: true, hasDefault: false, generated: false },
+      { name: 'fx_rate', type: 'numeric', nullable: true, hasDefault: false, generated: false },
+      { name: 'base_amount', type: 'numeric', nullable: true, hasDefault: false, generated: false },
     ],
   },
   escalations: {
@@ -702,6 +725,19 @@ export const TABLES = {
     ],
   },
 } as const satisfies Record<string, TableSpec>
+
+/** A row of public.fx_rates as sync_pull sends it (to_jsonb). */
+export interface FxRatesRow {
+  from_currency: string
+  to_currency: string
+  valid_on: string
+  rate: number
+  source: string | null
+  created_at: string
+  updated_at: string
+  sync_version: number
+  sync_txid: string
+}
 
 /** A row of public.profiles as sync_pull sends it (to_jsonb). */
 export interface ProfilesRow {
@@ -1198,6 +1234,7 @@ export interface OutboxRow {
   updated_at: string
   sync_version: number
   sync_txid: string
+  payload_hash: string | null
 }
 
 /** A row of public.approval_decisions as sync_pull sends it (to_jsonb). */
@@ -1217,6 +1254,11 @@ export interface ApprovalDecisionsRow {
   created_at: string
   sync_version: number
   sync_txid: string
+  payload_hash_approved: string | null
+  amount: number | null
+  currency: string | null
+  fx_rate: number | null
+  base_amount: number | null
 }
 
 /** A row of public.escalations as sync_pull sends it (to_jsonb). */
@@ -1318,6 +1360,7 @@ export interface ReviewSnoozesRow {
 
 /** Row type by table name. */
 export interface TableRows {
+  fx_rates: FxRatesRow
   profiles: ProfilesRow
   role_permissions: RolePermissionsRow
   tenants: TenantsRow

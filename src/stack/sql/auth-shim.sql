@@ -76,6 +76,9 @@ create table if not exists auth.refresh_tokens (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
+-- A refresh looks up the session's active token and whether the presented one was rotated.
+create index if not exists refresh_tokens_session_id_revoked_idx on auth.refresh_tokens (session_id, revoked);
+create index if not exists refresh_tokens_parent_idx on auth.refresh_tokens (parent);
 
 -- The claim helpers, defined as Supabase defines them: from the per-request GUCs PostgREST sets.
 create or replace function auth.uid() returns uuid

@@ -9,7 +9,8 @@ import { announce } from '../ui/announce'
 import { riskLabel } from '../ui/format'
 import { showToast } from '../ui/toast-store'
 import { armApprove, commitDecision, disarm, isArmed, type NewIntent } from './decide'
-import { bulkApproveRefusal, CONFIRM_RISK, preflightRefusal, type DecisionAction, type Refusal } from './preflight'
+import { CONFIRM_RISK } from '../../../shared/confirm-risk'
+import { bulkApproveRefusal, preflightRefusal, type DecisionAction, type Refusal } from './preflight'
 
 const ACTION_WORDS: Record<DecisionAction, string> = {
   approve: 'approve',
