@@ -23,12 +23,6 @@ alter table public.actions add constraint actions_approval_state_check check (ap
 alter table public.approvals add column if not exists origin jsonb
   check (origin is null or jsonb_typeof(origin) = 'object');
 
--- Where the money sits in a tool's args, so policies can compare amounts:
--- {"amount_path": [...], "currency_path": [...], "minor_units": bool}; null = top-level `amount`
--- and `currency` in major units. A fact of the tool (Stripe counts cents), not of a policy.
-alter table public.tools add column if not exists money jsonb
-  check (money is null or jsonb_typeof(money) = 'object');
-
 -- Loop guard look-up: this agent's earlier rejected calls of a tool.
 create index actions_agent_state_idx on public.actions (agent_id, approval_state);
 
@@ -82,7 +76,8 @@ grant select on public.rate_buckets to authenticated;
 -- hold decides. Routes: auto (approved at once, by the policy), required (one human), four_eyes
 -- (two different humans), deny (rejected at once). Hours are the tenant's local hours
 -- (tenants.settings.timezone, UTC by default): from_hour <= hour < until_hour, wrapping midnight
--- when from_hour > until_hour. Amounts are read from the args where tools.money says.
+-- when from_hour > until_hour. Amounts are the request's money in the tenant's base currency (see
+-- agent_request_money).
 create or replace function public.agent_policy_schema() returns jsonb
 language sql
 immutable
@@ -175,17 +170,29 @@ begin
 end
 $$;
 
--- Amount in the tenant's base currency, or null when it cannot be converted. Same currency only
--- for now: the FX conversion (fx_rates) is being added elsewhere and will replace this body; an
--- unconvertible amount is unknown, which agent_policy_route never lets loosen a route.
-create or replace function public.agent_amount_in_base_currency(p_tenant uuid, p_amount numeric, p_currency text)
-returns numeric
+-- The money a proposed call moves, read as push_approval_decide will read it when a person decides
+-- (the x-money annotation of push_payload_schema's schema: the tool's, else the kind's built-in one,
+-- through payload_money), and that amount in the tenant's base currency at today's fx_rates.
+-- {amount, currency, amount_base, problem}: amount and currency null when the call names none;
+-- amount_base null when the amount cannot be read or no rate converts it — an unknown amount, which
+-- agent_policy_route never lets loosen a route (the request goes to a person).
+create or replace function public.agent_request_money(p_tool public.tools, p_kind text, p_args jsonb)
+returns jsonb
 language sql
 stable
 set search_path = ''
 as $$
-  select case when upper(p_currency) = t.base_currency then p_amount end
-  from public.tenants t where t.id = p_tenant
+  select case when s.spec is null then jsonb_build_object('amount', null, 'currency', null, 'amount_base', null)
+         else jsonb_build_object(
+           'amount', m.o_amount, 'currency', m.o_currency, 'problem', m.o_problem,
+           'amount_base', case when m.o_problem is null
+                               then m.o_amount * public.fx_rate_on(m.o_currency, t.base_currency, current_date) end)
+         end
+  from public.tenants t
+  cross join lateral (select coalesce(case when p_tool.json_schema <> '{}'::jsonb then p_tool.json_schema end,
+                                      public.money_kind_schema(p_kind)) -> 'x-money' as spec) s
+  left join lateral public.payload_money(s.spec, p_args, t.base_currency) m on s.spec is not null
+  where t.id = p_tool.tenant_id
 $$;
 
 -- The agent's trust over the last 30 days (approved as asked = 1, edited = 0.5, rejected = 0),
@@ -217,22 +224,6 @@ as $$
     jsonb_build_object('id', null, 'policy', jsonb_build_object(
       'name', 'tool default',
       'approval', case p_tool.approval_default when 'auto' then 'auto' when 'never' then 'deny' else 'required' end)))
-$$;
-
--- The money of a call, read where the tool says it is: {amount, currency} in major units, or nulls.
-create or replace function public.agent_args_money(p_money jsonb, p_args jsonb) returns jsonb
-language sql
-immutable
-set search_path = ''
-as $$
-  select jsonb_build_object(
-    'amount', case when jsonb_typeof(a) = 'number'
-                   then round((a #>> '{}')::numeric / case when (p_money ->> 'minor_units')::boolean then 100 else 1 end, 2) end,
-    'currency', case when jsonb_typeof(c) = 'string' and upper(c #>> '{}') ~ '^[A-Z]{3}$' then upper(c #>> '{}') end)
-  from (select p_args #> case when jsonb_typeof(p_money -> 'amount_path') = 'array'
-                              then array(select jsonb_array_elements_text(p_money -> 'amount_path')) else '{amount}' end as a,
-               p_args #> case when jsonb_typeof(p_money -> 'currency_path') = 'array'
-                              then array(select jsonb_array_elements_text(p_money -> 'currency_path')) else '{currency}' end as c) m
 $$;
 
 -- The tenant's local hour now, or at a given moment.
@@ -457,11 +448,11 @@ begin
   end if;
 
   -- Route.
-  v_money := public.agent_args_money(v_tool.money, p_args);
-  if abs(coalesce((v_money ->> 'amount')::numeric, 0)) >= 1e11 then
-    return public.agent_refusal('invalid_input', 'amount is out of range');
+  v_money := public.agent_request_money(v_tool, v_kind, p_args);
+  if v_money ->> 'problem' like 'the amount is beyond%' then
+    return public.agent_refusal('invalid_input', 'amount is out of range: ' || (v_money ->> 'problem'));
   end if;
-  v_amount_base := public.agent_amount_in_base_currency(v_agent.tenant_id, (v_money ->> 'amount')::numeric, v_money ->> 'currency');
+  v_amount_base := (v_money ->> 'amount_base')::numeric;
   v_trust := public.agent_trust_score(v_agent.id);
   v_routed := public.agent_policy_route(v_policy, v_amount_base, v_risk, v_trust, public.agent_tenant_hour(v_agent.tenant_id, now()));
   v_route := v_routed ->> 'route';
@@ -484,8 +475,8 @@ begin
     v_agent.tenant_id, v_kind, p_task_id, v_action.id,
     coalesce(nullif(btrim(p_title), ''), format('%s.%s', v_app, v_key)),
     p_summary, v_risk,
-    case when v_money ->> 'currency' is not null then (v_money ->> 'amount')::numeric end,
-    case when v_money ->> 'amount' is not null then v_money ->> 'currency' end,
+    case when v_money ->> 'problem' is null then (v_money ->> 'amount')::numeric end,
+    case when v_money ->> 'problem' is null then v_money ->> 'currency' end,
     case v_route when 'auto' then 'approved' when 'deny' then 'rejected' else 'pending' end,
     v_agent.id,
     coalesce(array(select jsonb_array_elements_text(v_policy -> 'approver_ids'))::uuid[], '{}'),
@@ -502,9 +493,10 @@ begin
                  when 'four_eyes' then '{four_eyes}'::text[] else '{}'::text[] end)
   returning * into v_approval;
 
-  -- Approved by the policy: queued for the executor exactly as a human approval would be.
+  -- Approved by the policy: queued for the executor exactly as a human approval would be, naming
+  -- the hash of the payload approved (the args as proposed: actions.args already holds them).
   if v_route = 'auto' then
-    insert into public.outbox (tenant_id, action_id) values (v_agent.tenant_id, v_action.id);
+    insert into public.outbox (tenant_id, action_id, payload_hash) values (v_agent.tenant_id, v_action.id, v_approval.payload_hash);
   end if;
 
   perform public.push_write_audit(jsonb_build_object(
@@ -571,24 +563,6 @@ begin
   return jsonb_build_object('status', 'accepted', 'request', public.agent_request_view(v_action, v_after));
 end
 $$;
-
--- An agent's request runs with exactly the args that were approved, whatever kind the console files
--- it under (the decide intent copies edited args only for tool_call approvals).
-create or replace function public.agent_request_approved_args() returns trigger
-language plpgsql
-set search_path = ''
-as $$
-begin
-  if new.status = 'approved' and old.status is distinct from 'approved' and new.origin is not null
-     and new.action_id is not null then
-    update public.actions set args = new.payload where id = new.action_id and args is distinct from new.payload;
-  end if;
-  return null;
-end
-$$;
-revoke all on function public.agent_request_approved_args() from public, anon, authenticated;
-create trigger approvals_agent_request_args after update of status on public.approvals
-  for each row execute function public.agent_request_approved_args();
 
 -- ───────────────────────── policy changes (console intent) ─────────────────────────
 
@@ -671,6 +645,7 @@ set search_path = ''
 as $$
 declare
   v_tool public.tools;
+  v_base_currency text;
   v_errors text[];
   v_out jsonb;
 begin
@@ -678,6 +653,7 @@ begin
   if not found or auth.uid() is null or not public.has_permission(v_tool.tenant_id, auth.uid(), 'policies:manage') then
     raise exception 'not_found' using errcode = 'OC400', detail = 'No such tool, or no permission to manage its policy.';
   end if;
+  select t.base_currency into v_base_currency from public.tenants t where t.id = v_tool.tenant_id;
   v_errors := public.agent_policy_errors(p_policy);
   if cardinality(v_errors) > 0 then
     raise exception 'invalid_policy' using errcode = 'OC400',
@@ -689,7 +665,7 @@ begin
                    where d.approval_id = ap.id and d.decision = 'approve_with_edits'
                      and public.canonical_hash(d.edited_payload) <> d.payload_hash_seen) as edited,
            public.agent_policy_route(p_policy,
-             public.agent_amount_in_base_currency(ap.tenant_id, ap.amount, ap.currency),
+             ap.amount * public.fx_rate_on(ap.currency, v_base_currency, ap.created_at::date),
              ap.risk_level, public.agent_trust_score(ac.agent_id),
              public.agent_tenant_hour(ap.tenant_id, ap.created_at)) ->> 'route' as route
     from public.approvals ap
@@ -721,8 +697,8 @@ $$;
 
 revoke all on function public.agent_policy_schema(), public.agent_policy_errors(jsonb),
   public.agent_policy_route(jsonb, numeric, int, numeric, int),
-  public.agent_amount_in_base_currency(uuid, numeric, text), public.agent_trust_score(uuid),
-  public.agent_effective_policy(public.tools, uuid), public.agent_args_money(jsonb, jsonb),
+  public.agent_request_money(public.tools, text, jsonb), public.agent_trust_score(uuid),
+  public.agent_effective_policy(public.tools, uuid),
   public.agent_tenant_hour(uuid, timestamptz), public.agent_refusal(text, text),
   public.agent_request_view(public.actions, public.approvals),
   public.push_intent_policy_set(uuid, uuid, jsonb, timestamptz)

@@ -64,10 +64,26 @@ describe('policy outcomes', () => {
     expect(await h.decision()).toMatchObject({ outcome: 'rejected', reasonCode: 'policy_denied', rule: 'huge refunds' })
   })
 
-  it('an amount in another currency is not auto-approved by an amount rule (unknown never loosens)', async () => {
-    const req = refund(1000)
-    const h = await agent.client.requestApproval({ ...req, args: { ...req.args, currency: 'eur' } })
-    expect(h.view).toMatchObject({ state: 'pending', route: 'required' })
+  it('an amount in another currency is compared in the base currency at the day\'s rate (fx_rates)', async () => {
+    const eur = (cents: number) => { const req = refund(cents); return { ...req, args: { ...req.args, currency: 'eur' } } }
+    const { rows } = await admin().query<{ rate: string }>(`select public.fx_rate_on('EUR', 'USD', current_date)::text as rate`)
+    const rate = Number(rows[0]!.rate)
+    // 18.00 EUR is at most 20 USD, 19.00 EUR is not (the seeded rate is about 1.08).
+    expect(18 * rate).toBeLessThanOrEqual(20)
+    expect(19 * rate).toBeGreaterThan(20)
+    const small = await agent.client.requestApproval(eur(1800))
+    expect(small.view).toMatchObject({ route: 'auto', rule: 'tiny refunds' })
+    const origin = await admin().query<{ base: string }>(`select origin ->> 'amount_base' as base from public.approvals where id = $1`, [small.approvalId])
+    expect(Number(origin.rows[0]!.base)).toBeCloseTo(18 * rate, 6)
+    expect((await agent.client.requestApproval(eur(1900))).view).toMatchObject({ state: 'pending', route: 'required', rule: 'default' })
+  })
+
+  it('an amount no rate converts is unknown: an amount rule never auto-approves it, a person decides', async () => {
+    const chf = await agentWorld({ baseCurrency: 'CHF' }) // the demo rates know no CHF
+    const a = await newAgent(chf.tenantId)
+    await setPolicy(chf, chf.tools.refund, tiered)
+    const h = await a.client.requestApproval(refund(100)) // 1.00 USD
+    expect(h.view).toMatchObject({ state: 'pending', route: 'required', rule: 'unknown value for rule "tiny refunds"' })
   })
 
   it('an agent override beats the tenant policy, for that agent only', async () => {

@@ -19,10 +19,10 @@ export interface AgentWorld {
   tools: { refund: string; payout: string; readOnly: string }
 }
 
-/** A tenant (USD) with stripe.refund / stripe.payout (write) and crm.lookup (read-only), a finance reviewer and an admin. */
-export async function agentWorld(): Promise<AgentWorld> {
+/** A tenant (USD unless told) with stripe.refund / stripe.payout (write) and crm.lookup (read-only), a finance reviewer and an admin. */
+export async function agentWorld(opts: { baseCurrency?: string } = {}): Promise<AgentWorld> {
   const { dbUrl } = stack()
-  const tenant = await createTenant(dbUrl)
+  const tenant = await createTenant(dbUrl, opts)
   const [reviewer, adminUser] = await Promise.all([createUser(dbUrl), createUser(dbUrl)])
   await addMember(dbUrl, { tenantId: tenant.id, userId: reviewer.id, role: 'finance' })
   await addMember(dbUrl, { tenantId: tenant.id, userId: adminUser.id, role: 'admin' })
@@ -33,8 +33,8 @@ export async function agentWorld(): Promise<AgentWorld> {
 export async function addAgentTools(tenantId: string): Promise<AgentWorld['tools']> {
   const insert = async (app: string, key: string, spec: { json_schema: unknown; risk_default: number }, write: boolean, bucket: string | null) => {
     const { rows } = await admin().query<{ id: string }>(
-      `insert into public.tools (tenant_id, app, tool_key, category, json_schema, risk_default, approval_default, write_allowed, rate_bucket, money)
-       values ($1, $2, $3, 'payments', $4, $5, 'required', $6, $7, case when $2 = 'stripe' then '{"minor_units": true}'::jsonb end)
+      `insert into public.tools (tenant_id, app, tool_key, category, json_schema, risk_default, approval_default, write_allowed, rate_bucket)
+       values ($1, $2, $3, 'payments', $4, $5, 'required', $6, $7)
        returning id`,
       [tenantId, app, key, JSON.stringify(spec.json_schema), spec.risk_default, write, bucket],
     )

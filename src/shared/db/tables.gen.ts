@@ -274,7 +274,6 @@ export const TABLES = {
       { name: 'deleted_at', type: 'timestamp with time zone', nullable: true, hasDefault: false, generated: false },
       { name: 'sync_version', type: 'bigint', nullable: false, hasDefault: true, generated: false },
       { name: 'sync_txid', type: 'xid8', nullable: false, hasDefault: true, generated: false },
-      { name: 'money', type: 'jsonb', nullable: true, hasDefault: false, generated: false },
     ],
   },
   memory_entries: {
@@ -960,7 +959,6 @@ export interface ToolsRow {
   deleted_at: string | null
   sync_version: number
   sync_txid: string
-  money: Json | null
 }
 
 /** A row of public.memory_entries as sync_pull sends it (to_jsonb). */
