@@ -470,8 +470,8 @@ async function route(ctx: AuthContext, req: IncomingMessage, res: ServerResponse
   }
   if (path === '/admin/users' && req.method === 'POST') {
     const body = parseJsonObject(await readBody(req))
-    if (!body) throw new AuthError(400, 'bad_json', 'Could not parse request body as JSON')
-    return sendJson(res, 200, await adminCreateUser(ctx, req, body))
+    if (!body.ok) throw new AuthError(400, 'bad_json', `Could not parse request body as JSON: ${body.reason}`)
+    return sendJson(res, 200, await adminCreateUser(ctx, req, body.value))
   }
   // Legacy HS256 projects publish no asymmetric keys; auth-js then verifies through GET /user.
   if (path === '/.well-known/jwks.json' && req.method === 'GET') return sendJson(res, 200, { keys: [] })

@@ -632,7 +632,7 @@ $$;
 
 -- What a draft policy would have done with the last p_days of requests for a tool that people
 -- decided: how many it would have auto-approved, and how many of those a person had rejected or
--- approved only after editing. Risk, amount and hour are the request's own; trust is the agent's
+-- approved only after editing. Risk, amount (as asked) and hour are the request's own; trust is the agent's
 -- current score (the ledger keeps days, not the score as it stood). Read-only; needs
 -- policies:manage in the tool's tenant. p_agent_id limits it to one agent (an override's draft).
 create or replace function public.agent_policy_backtest(p_tool_id uuid, p_policy jsonb, p_agent_id uuid default null,
@@ -664,8 +664,12 @@ begin
            exists (select 1 from public.approval_decisions d
                    where d.approval_id = ap.id and d.decision = 'approve_with_edits'
                      and public.canonical_hash(d.edited_payload) <> d.payload_hash_seen) as edited,
+           -- The amount as the policy saw it when the request came in (an edit changes the
+           -- approval's amount afterwards); for requests not filed through the intake, the
+           -- approval's amount at the rate of its day.
            public.agent_policy_route(p_policy,
-             ap.amount * public.fx_rate_on(ap.currency, v_base_currency, ap.created_at::date),
+             case when ap.origin ? 'amount_base' then (ap.origin ->> 'amount_base')::numeric
+                  else ap.amount * public.fx_rate_on(ap.currency, v_base_currency, ap.created_at::date) end,
              ap.risk_level, public.agent_trust_score(ac.agent_id),
              public.agent_tenant_hour(ap.tenant_id, ap.created_at)) ->> 'route' as route
     from public.approvals ap

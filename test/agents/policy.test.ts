@@ -81,9 +81,9 @@ describe('policy outcomes', () => {
   it('an amount no rate converts is unknown: an amount rule never auto-approves it, a person decides', async () => {
     const chf = await agentWorld({ baseCurrency: 'CHF' }) // the demo rates know no CHF
     const a = await newAgent(chf.tenantId)
-    await setPolicy(chf, chf.tools.refund, tiered)
-    const h = await a.client.requestApproval(refund(100)) // 1.00 USD
-    expect(h.view).toMatchObject({ state: 'pending', route: 'required', rule: 'unknown value for rule "tiny refunds"' })
+    await setPolicy(chf, chf.tools.refund, { approval: 'auto', rules: [{ name: 'big refunds', route: 'required', when: { amount_above: 100 } }] })
+    const h = await a.client.requestApproval(refund(100)) // 1.00 USD, but how much in CHF nobody can say
+    expect(h.view).toMatchObject({ state: 'pending', route: 'required', rule: 'unknown value for rule "big refunds"' })
   })
 
   it('an agent override beats the tenant policy, for that agent only', async () => {
@@ -172,11 +172,12 @@ describe('backtest', () => {
     const result = await asUser(w.admin.id, async (c) =>
       (await c.query('select public.agent_policy_backtest($1, $2) as r', [w.tools.refund, draft])).rows[0].r)
 
+    // By the amount asked (origin.amount_base): an edit lowers the approval's amount afterwards.
     const direct = (await admin().query(
       `select count(*)::int as decided,
-              count(*) filter (where ap.amount <= 30)::int as auto,
-              count(*) filter (where ap.amount <= 30 and ap.status = 'rejected')::int as auto_rejected,
-              count(*) filter (where ap.amount <= 30 and ap.status = 'approved' and exists (
+              count(*) filter (where (ap.origin ->> 'amount_base')::numeric <= 30)::int as auto,
+              count(*) filter (where (ap.origin ->> 'amount_base')::numeric <= 30 and ap.status = 'rejected')::int as auto_rejected,
+              count(*) filter (where (ap.origin ->> 'amount_base')::numeric <= 30 and ap.status = 'approved' and exists (
                 select 1 from public.approval_decisions d where d.approval_id = ap.id and d.decision = 'approve_with_edits'))::int as auto_edited
        from public.approvals ap where ap.tenant_id = $1 and ap.status in ('approved', 'rejected') and ap.decided_by is not null`,
       [w.tenantId])).rows[0]
