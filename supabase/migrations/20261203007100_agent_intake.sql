@@ -434,22 +434,10 @@ begin
       || jsonb_build_object('rejected_approval_id', v_rejected.id);
   end if;
 
-  -- Rate limit: one token from the tool's bucket, refilled continuously at per_minute.
-  if v_tool.rate_bucket is not null then
-    update public.rate_buckets b set
-      tokens = least(b.per_minute, b.tokens + extract(epoch from clock_timestamp() - b.refilled_at) * b.per_minute / 60.0) - 1,
-      refilled_at = clock_timestamp()
-    where b.tenant_id = v_agent.tenant_id and b.bucket = v_tool.rate_bucket
-    returning b.tokens >= 0 into v_bucket_ok;
-    if v_bucket_ok is false then
-      return public.agent_refusal('rate_limited',
-        format('The %s rate limit is reached; try again shortly.', v_tool.rate_bucket));
-    end if;
-  end if;
-
   -- Route.
   v_money := public.agent_request_money(v_tool, v_kind, p_args);
-  if v_money ->> 'problem' like 'the amount is beyond%' then
+  -- An amount beyond any real payment is refused outright; any other unreadable amount is unknown.
+  if (v_money ->> 'amount')::numeric >= 1e12 then
     return public.agent_refusal('invalid_input', 'amount is out of range: ' || (v_money ->> 'problem'));
   end if;
   v_amount_base := (v_money ->> 'amount_base')::numeric;
@@ -461,6 +449,21 @@ begin
   if v_route = 'auto' and v_agent.autonomy = 'A2' and v_risk > 2 then
     v_route := 'required';
     v_rule := 'autonomy A2: risk above 2 needs a human';
+  end if;
+
+  -- Rate limit: one token from the tool's bucket, refilled continuously at per_minute. Taken last
+  -- of the checks: the bucket's row stays locked until commit, and every proposal of the tenant
+  -- through that bucket waits for it (as for the audit chain's head, written last of all).
+  if v_tool.rate_bucket is not null then
+    update public.rate_buckets b set
+      tokens = least(b.per_minute, b.tokens + extract(epoch from clock_timestamp() - b.refilled_at) * b.per_minute / 60.0) - 1,
+      refilled_at = clock_timestamp()
+    where b.tenant_id = v_agent.tenant_id and b.bucket = v_tool.rate_bucket
+    returning b.tokens >= 0 into v_bucket_ok;
+    if v_bucket_ok is false then
+      return public.agent_refusal('rate_limited',
+        format('The %s rate limit is reached; try again shortly.', v_tool.rate_bucket));
+    end if;
   end if;
 
   insert into public.actions (tenant_id, task_id, agent_id, tool, args, risk, approval_state, external_id)
