@@ -28,7 +28,16 @@ function cspMeta(): Plugin {
 export default defineConfig({
   main: {
     resolve: { alias },
-    build: { rolldownOptions: { input: { index: resolve(import.meta.dirname, 'src/main/index.ts') } } },
+    // The core runs in its own utility process: its entry is built beside the main bundle (core.js);
+    // the workers that build spare replicas off the core's thread run the same file.
+    build: {
+      rolldownOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          core: resolve(import.meta.dirname, 'src/core/thread/entry.ts'),
+        },
+      },
+    },
   },
   preload: {
     resolve: { alias },

@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     results['initial_sync.raw_load_rows_per_s'] = Math.round(sync.rawRowsPerSecond)
     results['initial_sync.ratio_to_raw_load'] = round(sync.rowsPerSecond / sync.rawRowsPerSecond, 3)
     results['pending_first_ms'] = Math.round(sync.pendingFirstMs)
+    Object.assign(results, sync.duringSync)
 
     log('local queries (inbox, search, counts, enqueue)')
     Object.assign(results, await measureQueries(sync.bench, { samples: quick ? 60 : 200 }))
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
 
     log('replay of 1,000 decisions made offline')
     Object.assign(results, await measureReplay(sync.bench, { decisions: 1000 }))
-    await sync.bench.core.close()
+    await sync.bench.close()
 
     log('warm start and memory (a new process opening the replica)')
     Object.assign(results, await measureWarmStart(dir, backend, { samples: quick ? 3 : 5 }))

@@ -1,7 +1,7 @@
 // The core's state: who is signed in, their replica and the sync engine working on it. Sign-in,
 // sign-out and start-up run one at a time, so a replica is never opened twice or swapped while in
 // use. A stored session opens the replica with no network at all (offline start).
-import type { EmitEvent, SessionState, Settings } from '../shared/contract'
+import type { EmitEvent, SessionState, Settings, SyncStatus } from '../shared/contract'
 import { ApiError } from '../shared/errors'
 import { Auth, type SignedInUser } from './auth/auth'
 import type { BackendConfig } from './backend'
@@ -9,7 +9,7 @@ import type { SessionStore } from './auth/session-store'
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users'
 import { ReviewerCaches } from './queries/reviewer-caches'
 import { Replica } from './replica/replica'
-import { openSpare, type OpenSpare } from './replica/spare'
+import { openSpare, prepareSpareOffThread, spareReady, type OpenSpare } from './replica/spare'
 import type { TableSpec } from './replica/tables'
 import { coreStateFile, settingsFile, type JsonFile, type LastUser } from './settings'
 import { SyncEngine, type EngineOptions } from './sync/loop'
@@ -30,6 +30,11 @@ export interface CoreOptions {
   /** Replicated tables; the server registry by default. */
   tables: TableSpec[]
   sync?: SyncTuning
+  /**
+   * Build the next sign-in's spare replica (in a worker) once the signed-in replica has its rows,
+   * so a sign-in after a sign-out only opens one. Default true; tests that never sign out skip it.
+   */
+  reserveSpare?: boolean
 }
 
 export class CoreState {
@@ -46,13 +51,20 @@ export class CoreState {
   private closed = false
   /** The spare replica built and opened while nobody is signed in (see replica/spare.ts). */
   private spare: Promise<OpenSpare | null> | null = null
+  /** A spare being built on disk for the next sign-in (one build at a time, in a worker). */
+  private reserving: Promise<unknown> | null = null
+  /** The open replica has been seen complete, and a spare is in reserve or on its way. */
+  private reserved = false
   private focused = true
   readonly settings: JsonFile<Settings>
   private readonly memory: ReturnType<typeof coreStateFile>
 
   constructor(private readonly o: CoreOptions) {
     this.now = o.now ?? Date.now
-    this.status = new StatusModel((s) => o.emit('sync.status', s))
+    this.status = new StatusModel((s) => {
+      o.emit('sync.status', s)
+      this.reserveSpare(s)
+    })
     this.settings = settingsFile(o.userDataDir)
     this.memory = coreStateFile(o.userDataDir)
   }
@@ -94,7 +106,25 @@ export class CoreState {
   }
 
   private prepareSpare(): void {
-    this.spare = openSpare(this.o.userDataDir, this.o.tables).catch(() => null) // only a head start: sign-in can build from scratch
+    // Only a head start: sign-in can build from scratch. After a build in reserve, if any.
+    const reserve = this.reserving ?? Promise.resolve()
+    this.spare = reserve.then(() => openSpare(this.o.userDataDir, this.o.tables)).catch(() => null)
+  }
+
+  /**
+   * Once the signed-in replica is complete and the core is idle, a spare for the next sign-in is
+   * built on disk in a worker: the sign-in screen after a sign-out then only opens it.
+   */
+  private reserveSpare(s: SyncStatus): void {
+    if (this.reserved || this.o.reserveSpare === false || this.closed || !this.replica) return
+    if (s.state !== 'online' || s.initialSync !== null) return
+    this.reserved = true
+    if (this.reserving || spareReady(this.o.userDataDir)) return
+    this.reserving = prepareSpareOffThread(this.o.userDataDir, this.o.tables)
+      .catch(() => null) // the next sign-in builds its own instead
+      .finally(() => {
+        this.reserving = null
+      })
   }
 
   /** Hands the open spare over (or closes it when it is not needed). */
@@ -178,6 +208,7 @@ export class CoreState {
 
   private async openFor(user: SignedInUser | LastUser, spare: OpenSpare | null = null): Promise<void> {
     this.replica = await Replica.open(this.o.userDataDir, user.id, this.o.tables, spare)
+    this.reserved = false
     this.reviewerCaches = new ReviewerCaches(this.replica.db, user.id)
     this.user = { id: user.id, email: user.email, fullName: user.fullName }
     this.engine = new SyncEngine({
@@ -233,6 +264,7 @@ export class CoreState {
       const spare = await this.takeSpare()
       await spare?.db.close()
       await this.closeReplica()
+      await this.reserving
     })
   }
 }

@@ -86,6 +86,11 @@ const baseEvents = {
   'session.changed': SessionState,
   /** The replica changed (pull applied, intent queued or resolved): views re-read what they show. */
   'data.changed': strict({ tables: z.array(z.string()) }),
+  /**
+   * The core's thread (or process) stopped unexpectedly and the shell started it again: what was
+   * on screen may be stale, and a call in flight at that moment was answered with core_restarted.
+   */
+  'core.restarted': strict({ at: z.string(), reason: z.string() }),
 } as const
 
 export const methods = { ...baseMethods, ...domainMethods }

@@ -8,6 +8,7 @@ export const ERROR_MESSAGES = {
   unknown_method: 'The console asked for something that does not exist.',
   forbidden_sender: 'The request did not come from the console window.',
   internal: 'Something went wrong inside the console. Nothing was lost; try again.',
+  core_restarted: 'The console’s core stopped and was restarted. Your queued decisions are kept; check this one and try again.',
   // Session
   not_signed_in: 'Sign in to continue.',
   sign_in_required: 'Your session ended. Sign in again; your queued decisions are kept.',

@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO } from '../support/db'
 import { createApproval, createMember, createTenant, type TenantRef, type UserRef } from '../support/fixtures'
 import { faultyFetch, type Fault } from './support/faulty-fetch'
-import { replicaDigest, replicaOf, serverDigest, settled, startCore, waitFor, type TestCore } from './support/harness'
+import {
+  replicaDigest,
+  replicaOf,
+  serverDigest,
+  settled,
+  startCore,
+  waitFor,
+  type TestCore,
+} from './support/harness'
 
 let tenant: TenantRef
 let elsewhere: TenantRef
@@ -42,40 +50,102 @@ const injectInvisibleRow = (body: Record<string, unknown>) => {
   return { ...body, changes: { ...changes, approvals: [...(changes.approvals ?? []), row] } }
 }
 
+const injectKeylessRow = (body: Record<string, unknown>) => {
+  const changes = (body.changes ?? {}) as Record<string, unknown[]>
+  const row = {
+    tenant_id: tenant.id,
+    kind: 'refund',
+    title: 'No key',
+    status: 'pending',
+    sync_version: 1,
+    sync_txid: '1',
+  }
+  return { ...body, changes: { ...changes, approvals: [...(changes.approvals ?? []), row] } }
+}
+
 const cases: [string, Fault, number, string][] = [
   ['a truncated JSON answer', { kind: 'truncate' }, 1, 'malformed_answer'],
   ['a 500', { kind: 'status', status: 500 }, 1, 'XX000'],
-  ['401 even after a fresh token', { kind: 'status', status: 401, body: { code: 'PGRST301', message: 'JWT invalid' } }, 2, 'PGRST301'],
-  ['an answer of the wrong shape', { kind: 'rewrite', rewrite: (b) => ({ ...b, cursors: 'nope' }) }, 1, 'malformed_answer'],
-  ['a row of a tenant the user cannot see', { kind: 'rewrite', rewrite: injectInvisibleRow }, 1, 'malformed_answer'],
+  [
+    '401 even after a fresh token',
+    { kind: 'status', status: 401, body: { code: 'PGRST301', message: 'JWT invalid' } },
+    2,
+    'PGRST301',
+  ],
+  [
+    'an answer of the wrong shape',
+    { kind: 'rewrite', rewrite: (b) => ({ ...b, cursors: 'nope' }) },
+    1,
+    'malformed_answer',
+  ],
+  [
+    'a row of a tenant the user cannot see',
+    { kind: 'rewrite', rewrite: injectInvisibleRow },
+    1,
+    'malformed_answer',
+  ],
+  ['a row without its key', { kind: 'rewrite', rewrite: injectKeylessRow }, 1, 'malformed_answer'],
+  [
+    'rows that are not a list',
+    { kind: 'rewrite', rewrite: (b) => ({ ...b, changes: { ...(b.changes as object), approvals: 'nope' } }) },
+    1,
+    'malformed_answer',
+  ],
+  [
+    'a row whose version is not a whole number',
+    {
+      kind: 'rewrite',
+      rewrite: (b) => {
+        const changes = (b.changes ?? {}) as Record<string, Record<string, unknown>[]>
+        return {
+          ...b,
+          changes: {
+            ...changes,
+            approvals: (changes.approvals ?? []).map((r) => ({ ...r, sync_version: 'soon' })),
+          },
+        }
+      },
+    },
+    1,
+    'malformed_answer',
+  ],
 ]
 
 describe('a bad answer from sync_pull', () => {
-  it.each(cases)('%s leaves the replica untouched and shows an error; the next good pull recovers', async (_l, fault, times, code) => {
-    const db = replicaOf(t)
-    const before = await replicaDigest(db)
-    const cursorsBefore = (await db.query('select * from sync_cursors order by scope, table_name')).rows
-    // Every answer is broken from now on, until cleared; then something new appears on the server
-    // that a broken answer would have carried.
-    net.fail('sync_pull', fault, Infinity)
-    await createApproval(tenant.id, { title: `After ${code}` })
-    const injectedAfterWrite = net.injected
-    await t.call('sync.now', {})
+  it.each(cases)(
+    '%s leaves the replica untouched and shows an error; the next good pull recovers',
+    async (_l, fault, times, code) => {
+      const db = replicaOf(t)
+      const before = await replicaDigest(db)
+      const cursorsBefore = (await db.query('select * from sync_cursors order by scope, table_name')).rows
+      // Every answer is broken from now on, until cleared; then something new appears on the server
+      // that a broken answer would have carried.
+      net.fail('sync_pull', fault, Infinity)
+      await createApproval(tenant.id, { title: `After ${code}` })
+      const injectedAfterWrite = net.injected
+      await t.call('sync.now', {})
 
-    const status = await waitFor(async () => {
+      const status = await waitFor(
+        async () => {
+          const s = await t.call('sync.status', {})
+          return s.state === 'error' && net.injected >= injectedAfterWrite + times ? s : null
+        },
+        10_000,
+        'the error status',
+      )
+      expect(status.lastError?.code).toBe(code)
+      expect(await replicaDigest(db)).toEqual(before)
+      expect((await db.query('select * from sync_cursors order by scope, table_name')).rows).toEqual(
+        cursorsBefore,
+      )
+
+      net.clear()
+      await settled(t)
+      expect(await replicaDigest(db)).toEqual(await serverDigest(reviewer.id))
       const s = await t.call('sync.status', {})
-      return s.state === 'error' && net.injected >= injectedAfterWrite + times ? s : null
-    }, 10_000, 'the error status')
-    expect(status.lastError?.code).toBe(code)
-    expect(await replicaDigest(db)).toEqual(before)
-    expect((await db.query('select * from sync_cursors order by scope, table_name')).rows).toEqual(cursorsBefore)
-
-    net.clear()
-    await settled(t)
-    expect(await replicaDigest(db)).toEqual(await serverDigest(reviewer.id))
-    const s = await t.call('sync.status', {})
-    expect(s).toMatchObject({ state: 'online', lastError: null })
-    const smuggled = await db.query(`select 1 from approvals where tenant_id = $1`, [elsewhere.id])
-    expect(smuggled.rows).toHaveLength(0)
-  })
+      expect(s).toMatchObject({ state: 'online', lastError: null })
+      const smuggled = await db.query(`select 1 from approvals where tenant_id = $1`, [elsewhere.id])
+      expect(smuggled.rows).toHaveLength(0)
+    },
+  )
 })

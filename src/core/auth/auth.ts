@@ -105,6 +105,24 @@ export class Auth {
     })
   }
 
+  /**
+   * POSTs to an RPC with the session's token and hands the response back unread: the pull reads
+   * its answer as text and gives it to the replica without parsing it here (sync/page.ts).
+   */
+  rpcRequest(fn: string, args: Record<string, unknown>, signal: AbortSignal): Promise<Response> {
+    return this.fetchImpl(`${this.backend.url}/rest/v1/rpc/${fn}`, {
+      method: 'POST',
+      headers: {
+        apikey: this.backend.anonKey,
+        Authorization: `Bearer ${this.accessToken ?? this.backend.anonKey}`,
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+      },
+      body: JSON.stringify(args),
+      signal,
+    })
+  }
+
   /** The stored session, read without any network: what an offline start works from. */
   storedSession(): Session | null {
     const raw = this.adapter.getItem(STORAGE_KEY)

@@ -66,6 +66,13 @@ export const LOCAL_MIGRATIONS: LocalMigration[] = [
       create index pending_mutations_target_idx on pending_mutations (target_id, user_id) where target_id is not null;
     `,
   },
+  {
+    version: 2,
+    name: 'replica_tables_spec',
+    // The spec each table was built from, so an upgrade that only adds columns alters the table in
+    // place (its rows stay readable while the new columns are backfilled) instead of rebuilding it.
+    sql: `alter table replica_tables add column built_from jsonb`,
+  },
 ]
 
 export async function runLocalMigrations(db: ReplicaDb): Promise<void> {

@@ -2,10 +2,14 @@
 // database runs initdb in WASM (seconds) and opening one takes a while too, so doing both while the
 // reviewer types their password lets sign-in hand over a ready database at once (the pending-first
 // bar). The spare lives in `replicas/.spare-<id>`; claiming it links `replicas/<user id>` to it.
+// The core builds the spare in a worker of its own (initdb would hold the core's thread for
+// seconds) and keeps one built in reserve while someone works, so a sign-in after a sign-out only
+// has to open it.
 import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync } from 'node:fs'
 import { cp, mkdir, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { startCoreWorker } from '../thread/worker'
 import { runLocalMigrations } from './migrations'
 import { mirrorTables } from './mirror'
 import { openReplicaDb, replicaDir, type ReplicaDb } from './open'
@@ -72,8 +76,20 @@ export interface OpenSpare {
   db: ReplicaDb
 }
 
+/** prepareSpare in a worker thread: the caller's thread stays free while initdb runs. */
+export function prepareSpareOffThread(userDataDir: string, specs: TableSpec[]): Promise<string> {
+  const existing = readySpare(userDataDir)
+  if (existing) return Promise.resolve(existing)
+  return new Promise((resolve, reject) => {
+    const worker = startCoreWorker({ role: 'spare', userDataDir, specs })
+    worker.once('message', (m: { ok: true; dir: string } | { ok: false; message: string }) => (m.ok ? resolve(m.dir) : reject(new Error(m.message))))
+    worker.once('error', reject)
+    worker.once('exit', (code) => reject(new Error(`the spare builder stopped (exit code ${code})`)))
+  })
+}
+
 export async function openSpare(userDataDir: string, specs: TableSpec[]): Promise<OpenSpare> {
-  const dir = await prepareSpare(userDataDir, specs)
+  const dir = await prepareSpareOffThread(userDataDir, specs)
   return { dir, db: await openReplicaDb(dir) }
 }
 

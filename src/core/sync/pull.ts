@@ -1,16 +1,19 @@
 // Down: pulls pages from sync_pull until the server has nothing more, each page applied with its
-// cursors in one local transaction. The next page is requested while this one is applied (the
-// server's cursors are already known), so the network and the local write overlap. A fresh
-// replica's first sync counts its rows for the progress bar, saved with the page it counts.
+// cursors in one local transaction. A page stays the text the server sent: its small members are
+// read here (sync/page.ts) and its rows go to PGlite as that text, parsed once, there. The next
+// page is requested as soon as this one's cursors are known, so the network, the server's work and
+// the local write overlap. A fresh replica's first sync counts its rows for the progress bar,
+// saved with the page it counts.
 import type { EmitEvent } from '../../shared/contract'
-import { GLOBAL_SCOPE, type Cursors, type PullResponse } from '../../shared/sync-protocol'
+import { GLOBAL_SCOPE, type Cursors } from '../../shared/sync-protocol'
 import type { Auth } from '../auth/auth'
-import { applyPull } from '../replica/apply'
+import { applyPage, RefusedPage, type ApplyResult } from '../replica/apply'
 import type { Replica } from '../replica/replica'
 import type { PhaseObserver } from './phases'
-import { authorizedRpc } from './rpc'
+import { readPage, type PulledPage } from './page'
+import { authorizedRpcText } from './rpc'
 import type { StatusModel } from './status'
-import { parsePull } from './validate'
+import { BadAnswer } from './validate'
 
 export interface PullOptions {
   replica: Replica
@@ -58,18 +61,23 @@ export class Puller {
     this.o.onPhase?.('pull-request')
     let pending = this.request(cursors, fresh && Object.keys(cursors).length === 0 ? this.o.firstPullLimit : this.o.pullLimit)
     for (;;) {
-      const data = await pending
-      const pull = parsePull(data, replica.specs)
-      if (pull.has_more) {
-        cursors = mergeCursors(cursors, pull.cursors, tenants, pull.tenants)
+      const page = readPage(await pending)
+      if (page.hasMore) {
+        cursors = mergeCursors(cursors, page.cursors, tenants, page.tenants)
         pending = this.request(cursors, this.o.pullLimit)
         // The in-flight page must never surface as an unhandled rejection if this apply fails.
         pending.catch(() => {})
       }
-      tenants = pull.tenants
-      const progress = fresh ? this.progressAfter(pull) : null
+      tenants = page.tenants
+      // The first sync's progress is counted inside the page's transaction and saved with it.
+      const counted: { progress: FirstSyncProgress | null } = { progress: null }
       this.o.onPhase?.('pull-apply')
-      const applied = await applyPull(replica.db, replica.specs, pull, new Date(this.o.now()), progress ? { initial_sync_progress: progress } : {})
+      const applied = await this.apply(page, (rows) => {
+        if (!fresh) return {}
+        counted.progress = this.progressAfter(rows, page.remainingEstimate)
+        return { initial_sync_progress: counted.progress }
+      })
+      const { progress } = counted
       this.o.onPhase?.('pull-applied')
       if (applied.tables.length > 0) emit('data.changed', { tables: applied.tables })
       replica.noteApplied(applied.perTable)
@@ -81,7 +89,7 @@ export class Puller {
         this.initial = progress
         status.set({ initialSync: { ...progress } })
       }
-      if (!pull.has_more) break
+      if (!page.hasMore) break
       if (!fresh) status.set({ state: 'syncing' })
     }
     await replica.analyze(fresh)
@@ -93,17 +101,31 @@ export class Puller {
     await replica.vacuum()
   }
 
-  /** The first sync's progress once `pull` is applied. */
-  private progressAfter(pull: PullResponse): FirstSyncProgress {
-    const rows = this.initial.rows + Object.values(pull.changes).reduce((n, r) => n + r.length, 0)
-    const estimate = pull.remaining_estimate != null ? rows + pull.remaining_estimate : this.initial.expected
+  /** Applies a page; the replica's refusal of a row, or of text that is not rows, is a bad answer. */
+  private async apply(page: PulledPage, meta: (rows: number) => Record<string, unknown>): Promise<ApplyResult> {
+    try {
+      return await applyPage(this.o.replica.db, this.o.replica.specs, page, new Date(this.o.now()), meta)
+    } catch (err) {
+      if (err instanceof RefusedPage) throw new BadAnswer(`sync_pull answer refused: ${err.message}`)
+      // SQLSTATE class 22 (data exception): the rows' text is not JSON, not a list of objects, or
+      // holds a value its column cannot take. Nothing was written: the transaction rolled back.
+      const code = (err as { code?: unknown })?.code
+      if (typeof code === 'string' && code.startsWith('22')) throw new BadAnswer(`sync_pull answer has malformed rows: ${(err as Error).message}`)
+      throw err
+    }
+  }
+
+  /** The first sync's progress once a page of `pageRows` rows is applied. */
+  private progressAfter(pageRows: number, remainingEstimate: number | null): FirstSyncProgress {
+    const rows = this.initial.rows + pageRows
+    const estimate = remainingEstimate != null ? rows + remainingEstimate : this.initial.expected
     // The total is an estimate taken on the first page; rows written since can pass it, and the bar
     // must never run backwards, so it grows with what arrived instead.
     return { rows, expected: estimate === null ? null : Math.max(estimate, rows) }
   }
 
-  private request(cursors: Cursors, limit: number): Promise<unknown> {
-    return authorizedRpc(this.o.auth, 'sync_pull', { p_cursors: cursors, p_limit: limit })
+  private request(cursors: Cursors, limit: number): Promise<string> {
+    return authorizedRpcText(this.o.auth, 'sync_pull', { p_cursors: cursors, p_limit: limit })
   }
 }
 
@@ -112,7 +134,7 @@ function mergeCursors(prev: Cursors, next: Cursors, heldTenants: string[], tenan
   const out: Cursors = {}
   for (const [scope, tables] of Object.entries(prev)) if (visible.has(scope)) out[scope] = { ...tables }
   for (const [scope, tables] of Object.entries(next)) out[scope] = { ...(out[scope] ?? {}), ...tables }
-  // A changed tenant set restarts the tenant-less streams (as applyPull does in the replica).
+  // A changed tenant set restarts the tenant-less streams (as applyPage does in the replica).
   const held = new Set(heldTenants)
   const changed = held.size !== tenants.length || tenants.some((t) => !held.has(t))
   if (changed && held.size > 0) delete out[GLOBAL_SCOPE]

@@ -14,6 +14,7 @@ import { asUser } from '../../support/db'
 import { copySpare, prepareSpare, spareReady } from '../../../src/core/replica/spare'
 import { tableSignature } from '../../../src/core/replica/mirror'
 import { replicatedTables } from '../../../src/core/replica/registry'
+import type { TableSpec } from '../../../src/core/replica/tables'
 
 export interface RecordedEvent {
   event: EventName
@@ -57,7 +58,16 @@ function spareTemplate(): Promise<string> {
 }
 
 export async function startCore(
-  opts: { dir?: string; store?: SessionStore; fetch?: typeof fetch; now?: () => number; sync?: SyncTuning } = {},
+  opts: {
+    dir?: string
+    store?: SessionStore
+    fetch?: typeof fetch
+    now?: () => number
+    sync?: SyncTuning
+    tables?: TableSpec[]
+    /** Build a spare in reserve for the next sign-in (off by default: most tests never sign out). */
+    reserveSpare?: boolean
+  } = {},
 ): Promise<TestCore> {
   const stack = inject('stack')
   const dir = opts.dir ?? tempDir()
@@ -72,6 +82,8 @@ export async function startCore(
     fetch: opts.fetch,
     now: opts.now,
     sync: { focusedIntervalMs: 200, backoff: { baseMs: 50, maxMs: 400 }, ...opts.sync },
+    tables: opts.tables,
+    reserveSpare: opts.reserveSpare ?? false,
   })
   return {
     core,
