@@ -113,6 +113,17 @@ export const AgentSummary = strict({
   trustScore: z.number().nullable(),
 })
 
+/** Where an agent's request came from and what routed it (approvals.origin); null for other requests. */
+export const RequestOrigin = strict({
+  agentName: z.string().nullable(),
+  /** The agent's idempotency key (the action's external_id). */
+  externalId: z.string().nullable(),
+  policyId: Id.nullable(),
+  policyName: z.string().nullable(),
+  route: z.enum(['auto', 'required', 'four_eyes', 'deny']).nullable(),
+  rule: z.string().nullable(),
+})
+
 export const ApprovalDetail = strict({
   item: ApprovalListItem,
   summary: z.string().nullable(),
@@ -124,6 +135,7 @@ export const ApprovalDetail = strict({
   tool: strict({ app: z.string(), key: z.string() }).nullable(),
   requestedByUserId: Id.nullable(),
   agent: AgentSummary.nullable(),
+  origin: RequestOrigin.nullable(),
   evidence: z.array(EvidenceRow),
   decisions: z.array(DecisionRecord),
   audit: z.array(AuditEntry),
@@ -147,6 +159,8 @@ export const IntentKind = z.enum([
   'changeset.review',
   'snooze.set',
   'message.send',
+  'agent.suspend',
+  'agent.resume',
 ])
 export type IntentKind = z.infer<typeof IntentKind>
 
@@ -182,6 +196,8 @@ export const IntentArgs = {
     task_id: Id.optional(),
     to_agent_id: Id.optional(),
   }),
+  'agent.suspend': strict({ agent_id: Id, reason: Reason.optional() }),
+  'agent.resume': strict({ agent_id: Id, reason: Reason.optional() }),
 } as const satisfies Record<IntentKind, z.ZodType>
 
 const intentOf = <K extends IntentKind>(kind: K) => strict({ kind: z.literal(kind), args: IntentArgs[kind] })
@@ -195,6 +211,8 @@ export const NewIntent = z.discriminatedUnion('kind', [
   intentOf('changeset.review'),
   intentOf('snooze.set'),
   intentOf('message.send'),
+  intentOf('agent.suspend'),
+  intentOf('agent.resume'),
 ])
 export type NewIntent = z.infer<typeof NewIntent>
 
@@ -389,6 +407,8 @@ export const AgentRequest = strict({
   decidedByName: z.string().nullable(),
   decidedAt: Timestamp.nullable(),
   reason: z.string().nullable(),
+  /** The policy rule that decided it without a person (auto-approved or denied), else null. */
+  policyRule: z.string().nullable(),
 })
 
 export const AgentDetail = strict({
