@@ -119,9 +119,11 @@ $$;
 -- as an attempt, so an action that kills every worker that touches it ends `dead`, not in a loop.
 -- Each envelope is checked against what was approved before it is handed out: args that no longer
 -- hash to the approved payload hash are dead-lettered here and never reach a worker.
--- Returns one object per claimed envelope: {outbox_id, claim_token, action_id, tenant_id, tool,
--- args, payload_hash, idempotency_key, attempt}.
-create or replace function public.executor_claim(p_worker text, p_limit int, p_lease_seconds int, p_max_attempts int)
+-- p_tenant_ids, when given, limits the worker to those tenants (a pool with its own network or
+-- provider credentials for some tenants). Returns one object per claimed envelope: {outbox_id,
+-- claim_token, action_id, tenant_id, tool, args, payload_hash, idempotency_key, attempt}.
+create or replace function public.executor_claim(p_worker text, p_limit int, p_lease_seconds int, p_max_attempts int,
+                                                 p_tenant_ids uuid[] default null)
 returns setof jsonb
 language plpgsql
 security definer
@@ -149,6 +151,7 @@ begin
   select coalesce(array_agg(s.id), '{}') into v_ids from (
     select id from public.outbox
     where status = 'sending' and lease_expires_at <= now()
+      and (p_tenant_ids is null or tenant_id = any (p_tenant_ids))
     order by lease_expires_at
     limit p_limit
     for update skip locked) s;
@@ -156,6 +159,7 @@ begin
     select v_ids || coalesce(array_agg(s.id), '{}') into v_ids from (
       select id from public.outbox
       where status in ('pending', 'failed') and next_attempt_at <= now()
+        and (p_tenant_ids is null or tenant_id = any (p_tenant_ids))
       order by next_attempt_at
       limit p_limit - cardinality(v_ids)
       for update skip locked) s;
@@ -274,11 +278,11 @@ revoke all on function public.outbox_audit_state(public.outbox),
   public.outbox_audit(uuid, text, public.outbox, public.outbox, jsonb),
   public.outbox_expected_hash(public.outbox, public.actions),
   public.outbox_dead_letter(public.outbox, text, jsonb),
-  public.executor_claim(text, int, int, int),
+  public.executor_claim(text, int, int, int, uuid[]),
   public.executor_complete(uuid, uuid, jsonb),
   public.executor_fail(uuid, uuid, text, int, int)
   from public, anon, authenticated, service_role;
-grant execute on function public.executor_claim(text, int, int, int),
+grant execute on function public.executor_claim(text, int, int, int, uuid[]),
   public.executor_complete(uuid, uuid, jsonb),
   public.executor_fail(uuid, uuid, text, int, int)
   to outbox_executor;
