@@ -4,7 +4,7 @@
 // make the executor retry or to widen the window in which a worker can be killed mid-call.
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from '../executor/webhook'
+import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook, WORKER_HEADER } from '../executor/webhook'
 import { DemoLedger, IdempotencyConflict } from './ledger'
 import { argumentErrors, findTool } from './tools'
 
@@ -20,8 +20,8 @@ export interface WebhookBody {
 export interface ReceiverFaults {
   /** Answer this status instead of applying (e.g. 503 to force a retry). */
   before?(body: WebhookBody): number | null | Promise<number | null>
-  /** Runs after the effect is applied and before the answer is sent. */
-  after?(body: WebhookBody): Promise<void>
+  /** Runs after the effect is applied and before the answer is sent; `worker` names the caller. */
+  after?(body: WebhookBody, worker: string | undefined): Promise<void>
 }
 
 export interface WebhookReceiver {
@@ -88,7 +88,7 @@ export async function startWebhookReceiver(opts: {
         if (err instanceof IdempotencyConflict) return answer(409, { error: err.message })
         throw err
       }
-      await opts.faults?.after?.(body)
+      await opts.faults?.after?.(body, header(WORKER_HEADER))
       res.setHeader('idempotent-replayed', String(replayed))
       answer(200, result)
     })().catch((err: unknown) => {

@@ -18,6 +18,8 @@ export interface ClaimedAction {
   idempotencyKey: string
   /** 1 for the first attempt. */
   attempt: number
+  /** The worker holding the claim, for the provider's logs. */
+  workerId: string
 }
 
 export type Outcome =

@@ -15,6 +15,7 @@ export interface WebhookOptions {
 export const SIGNATURE_HEADER = 'x-console-signature'
 export const TIMESTAMP_HEADER = 'x-console-timestamp'
 export const IDEMPOTENCY_HEADER = 'idempotency-key'
+export const WORKER_HEADER = 'x-console-worker'
 
 /** `v1=<hex>` over `<timestamp>.<body>`: the timestamp is signed so an old request cannot be replayed as new. */
 export function signWebhook(secret: string, timestamp: string, body: string): string {
@@ -65,6 +66,7 @@ export class WebhookExecutor implements ToolExecutor {
         headers: {
           'content-type': 'application/json',
           [IDEMPOTENCY_HEADER]: action.idempotencyKey,
+          [WORKER_HEADER]: action.workerId,
           [TIMESTAMP_HEADER]: timestamp,
           [SIGNATURE_HEADER]: signWebhook(this.opts.secret, timestamp, body),
         },

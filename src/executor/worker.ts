@@ -123,7 +123,7 @@ export class OutboxWorker {
       'select public.executor_claim($1, $2, $3, $4, $5) as claim',
       [this.id, this.opts.batchSize, this.opts.leaseSeconds, this.opts.maxAttempts, this.opts.tenantIds ?? null],
     )
-    const claims = rows.map(({ claim }) => toClaimed(claim))
+    const claims = rows.map(({ claim }) => toClaimed(claim, this.id))
     await Promise.all(claims.map((c) => this.process(c)))
     return claims.length
   }
@@ -199,7 +199,7 @@ export class OutboxWorker {
   }
 }
 
-function toClaimed(row: ClaimRow): ClaimedAction {
+function toClaimed(row: ClaimRow, workerId: string): ClaimedAction {
   return {
     outboxId: row.outbox_id,
     claimToken: row.claim_token,
@@ -210,5 +210,6 @@ function toClaimed(row: ClaimRow): ClaimedAction {
     payloadHash: row.payload_hash,
     idempotencyKey: row.idempotency_key,
     attempt: row.attempt,
+    workerId,
   }
 }
