@@ -14,6 +14,7 @@ import { RiskBadge } from '../ui/RiskBadge'
 import { formatMoney, humanize, kindLabel } from '../ui/format'
 import { ensureDetail, useDetails } from './detail-store'
 import { AuditSection, DecisionsSection, EvidenceSection, MessagesSection, PayloadSection } from './sections'
+import { ExecutionSection } from '../outbox/Execution'
 import './detail.css'
 
 export function DetailPane({ id }: { id?: string }) {
@@ -179,6 +180,7 @@ function DetailBody({ detail }: { detail: ApprovalDetail }) {
       <PayloadSection detail={detail} />
       <EvidenceSection detail={detail} />
       <DecisionsSection detail={detail} />
+      <ExecutionSection execution={detail.execution} />
       <MessagesSection detail={detail} />
       <AuditSection detail={detail} />
     </div>
