@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { prepareSpare } from '../src/core/replica/spare'
 import { replicatedTables } from '../src/core/replica/registry'
+import { measureAgents } from './bench/agents'
 import { measureInitialSync } from './bench/initial-sync'
 import { measureQueries } from './bench/queries'
 import { measurePropagation } from './bench/propagation'
@@ -67,6 +68,9 @@ async function main(): Promise<void> {
 
     log('propagation (server change until visible in the running console)')
     Object.assign(results, await measurePropagation(sync.bench, stack.dbUrl, { samples: quick ? 15 : 40 }))
+
+    log('agents (request → inbox, decision → agent, intake throughput)')
+    Object.assign(results, await measureAgents(sync.bench, backend, { samples: quick ? 15 : 40, intake: quick ? 1000 : 3000, concurrency: 16 }))
 
     log('replay of 1,000 decisions made offline')
     Object.assign(results, await measureReplay(sync.bench, { decisions: 1000 }))

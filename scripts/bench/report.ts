@@ -29,6 +29,9 @@ export const BARS: Bar[] = [
   { key: 'core_rss_mb', kind: 'max', limit: 350 },
   { key: 'server_load.pull_p95_ms', kind: 'max', limit: 50 },
   { key: 'server_load.errors', kind: 'max', limit: 0 },
+  { key: 'agent.request_to_inbox_p95_ms', kind: 'max', limit: 1_500 },
+  { key: 'agent.decision_to_agent_p95_ms', kind: 'max', limit: 1_000 },
+  { key: 'agent.intake_per_s', kind: 'min', limit: 500 },
 ]
 
 export function passes(bar: Bar, value: number | undefined): boolean {

@@ -130,6 +130,17 @@ export const Execution = strict({
 })
 export type Execution = z.infer<typeof Execution>
 
+/** Where an agent's request came from and what routed it (approvals.origin); null for other requests. */
+export const RequestOrigin = strict({
+  agentName: z.string().nullable(),
+  /** The agent's idempotency key (the action's external_id). */
+  externalId: z.string().nullable(),
+  policyId: Id.nullable(),
+  policyName: z.string().nullable(),
+  route: z.enum(['auto', 'required', 'four_eyes', 'deny']).nullable(),
+  rule: z.string().nullable(),
+})
+
 export const ApprovalDetail = strict({
   item: ApprovalListItem,
   /** After an approval: the action's delivery (queued → sent with the result, or the error); null before. */
@@ -143,6 +154,7 @@ export const ApprovalDetail = strict({
   tool: strict({ app: z.string(), key: z.string() }).nullable(),
   requestedByUserId: Id.nullable(),
   agent: AgentSummary.nullable(),
+  origin: RequestOrigin.nullable(),
   evidence: z.array(EvidenceRow),
   decisions: z.array(DecisionRecord),
   audit: z.array(AuditEntry),
@@ -168,6 +180,8 @@ export const IntentKind = z.enum([
   'message.send',
   'outbox.retry',
   'outbox.cancel',
+  'agent.suspend',
+  'agent.resume',
 ])
 export type IntentKind = z.infer<typeof IntentKind>
 
@@ -205,6 +219,8 @@ export const IntentArgs = {
   }),
   'outbox.retry': strict({ outbox_id: Id, reason: Reason.optional() }),
   'outbox.cancel': strict({ outbox_id: Id, reason: Reason.optional() }),
+  'agent.suspend': strict({ agent_id: Id, reason: Reason.optional() }),
+  'agent.resume': strict({ agent_id: Id, reason: Reason.optional() }),
 } as const satisfies Record<IntentKind, z.ZodType>
 
 const intentOf = <K extends IntentKind>(kind: K) => strict({ kind: z.literal(kind), args: IntentArgs[kind] })
@@ -220,6 +236,8 @@ export const NewIntent = z.discriminatedUnion('kind', [
   intentOf('message.send'),
   intentOf('outbox.retry'),
   intentOf('outbox.cancel'),
+  intentOf('agent.suspend'),
+  intentOf('agent.resume'),
 ])
 export type NewIntent = z.infer<typeof NewIntent>
 
@@ -434,6 +452,8 @@ export const AgentRequest = strict({
   decidedByName: z.string().nullable(),
   decidedAt: Timestamp.nullable(),
   reason: z.string().nullable(),
+  /** The policy rule that decided it without a person (auto-approved or denied), else null. */
+  policyRule: z.string().nullable(),
 })
 
 export const AgentDetail = strict({

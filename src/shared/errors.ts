@@ -30,6 +30,19 @@ export const ERROR_MESSAGES = {
   reason_required: 'A reason is required to reject a high-risk request.',
   invalid_state: 'This item is not in a state that allows that action.',
   held: 'The decision is still in its hold window.',
+  // Agents (agent_propose and the agent credentials; sync_push refuses agents with agent_not_reviewer)
+  agent_not_reviewer: 'An agent credential cannot decide or review anything.',
+  not_an_agent: 'Only a signed-in agent credential may propose actions.',
+  agent_suspended: 'This agent is suspended; its proposals are refused.',
+  idempotency_conflict: 'This idempotency key was already used for a different call.',
+  unknown_tool: 'There is no such tool in this tenant.',
+  tool_not_writable: 'This tool is not allowed to write.',
+  invalid_args: 'The arguments do not match the tool’s schema.',
+  autonomy_forbids: 'This agent’s autonomy level does not allow proposing actions.',
+  agent_tier_forbids: 'This call is riskier than the agent is allowed to ask for.',
+  repeat_after_rejection: 'The same call was already rejected; asking again was refused and flagged.',
+  rate_limited: 'The tool’s rate limit is reached; try again shortly.',
+  invalid_policy: 'The policy is not valid.',
 } as const
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES

@@ -326,6 +326,45 @@ async function authenticate(ctx: AuthContext, req: IncomingMessage): Promise<Aut
   return { claims, user, sessionId }
 }
 
+/**
+ * GoTrue's admin user creation (`auth.admin.createUser`), for the service role only: what
+ * `npm run agent:create` uses to give an agent its own sign-in, as it would on a hosted project.
+ */
+async function adminCreateUser(ctx: AuthContext, req: IncomingMessage, body: Record<string, unknown>) {
+  const token = bearerToken(req)
+  const verified = token ? await verifyJwt(ctx.jwtSecret, token) : undefined
+  if (!verified?.ok || verified.claims.role !== 'service_role') {
+    throw new AuthError(403, 'not_admin', 'User not allowed')
+  }
+  const { email, password, email_confirm, app_metadata, user_metadata } = body
+  if (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email)) {
+    throw new AuthError(400, 'validation_failed', 'Unable to validate email address: invalid format')
+  }
+  if (typeof password !== 'string' || password.length < 6) {
+    throw new AuthError(422, 'weak_password', 'Password should be at least 6 characters.')
+  }
+  const isObject = (v: unknown) => v === undefined || (typeof v === 'object' && v !== null && !Array.isArray(v))
+  if (!isObject(app_metadata) || !isObject(user_metadata)) {
+    throw new AuthError(400, 'validation_failed', 'app_metadata and user_metadata must be objects')
+  }
+  const hash = await bcrypt.hash(password, 10)
+  try {
+    const created = await ctx.pool.query<UserRow>(
+      `insert into auth.users (email, encrypted_password, email_confirmed_at, raw_app_meta_data, raw_user_meta_data)
+       values ($1, $2, case when $3 then now() end,
+               '{"provider":"email","providers":["email"]}'::jsonb || coalesce($4::jsonb, '{}'), coalesce($5::jsonb, '{}'))
+       returning ${USER_COLUMNS}`,
+      [email.trim(), hash, email_confirm === true, JSON.stringify(app_metadata ?? {}), JSON.stringify(user_metadata ?? {})],
+    )
+    return userJson(created.rows[0]!)
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') {
+      throw new AuthError(422, 'email_exists', 'A user with this email address has already been registered')
+    }
+    throw err
+  }
+}
+
 /** Sign-out deletes sessions (their refresh tokens go with them): scope global, local or others. */
 async function logout(ctx: AuthContext, who: Authenticated, scope: string): Promise<void> {
   if (scope === 'global') {
@@ -360,6 +399,11 @@ async function route(ctx: AuthContext, req: IncomingMessage, res: ServerResponse
     const who = await authenticate(ctx, req)
     await logout(ctx, who, url.searchParams.get('scope') ?? 'global')
     return sendEmpty(res, 204)
+  }
+  if (path === '/admin/users' && req.method === 'POST') {
+    const body = parseJsonObject(await readBody(req))
+    if (!body) throw new AuthError(400, 'bad_json', 'Could not parse request body as JSON')
+    return sendJson(res, 200, await adminCreateUser(ctx, req, body))
   }
   // Legacy HS256 projects publish no asymmetric keys; auth-js then verifies through GET /user.
   if (path === '/.well-known/jwks.json' && req.method === 'GET') return sendJson(res, 200, { keys: [] })

@@ -42,13 +42,14 @@ interface ApprovalRow {
   version: number
   action_id: string | null
   evidence: unknown
+  origin: Record<string, unknown> | null
 }
 
 export async function approvalDetail(db: PGliteInterface, ctx: ReviewerContext, id: string): Promise<ApprovalDetail> {
   const userId = ctx.userId
   const res = await db.query<ApprovalRow>(
     `select a.id, a.requested_by_agent_id as agent_id, a.requested_by_user_id,
-            a.summary, a.payload, a.payload_hash, a.version, a.action_id, a.evidence
+            a.summary, a.payload, a.payload_hash, a.version, a.action_id, a.evidence, a.origin
        from approvals a where a.id = $1 and a.deleted_at is null`,
     [id],
   )
@@ -75,11 +76,30 @@ export async function approvalDetail(db: PGliteInterface, ctx: ReviewerContext, 
     tool: tool ? { app: tool.app, key: tool.key } : null,
     requestedByUserId: a.requested_by_user_id,
     agent,
+    origin: originOf(a.origin),
     evidence,
     decisions,
     audit,
     messages,
     changeset: await changesetOf(db, a),
+  }
+}
+
+const ROUTES = new Set(['auto', 'required', 'four_eyes', 'deny'])
+
+/** approvals.origin as the detail shows it; anything malformed reads as unknown, never as a crash. */
+function originOf(o: Record<string, unknown> | null): ApprovalDetail['origin'] {
+  if (!o || typeof o !== 'object') return null
+  const text = (v: unknown) => (typeof v === 'string' ? v : null)
+  const policyId = text(o['policy_id'])
+  const route = text(o['route'])
+  return {
+    agentName: text(o['agent_name']),
+    externalId: text(o['external_id']),
+    policyId: policyId && /^[0-9a-f-]{36}$/i.test(policyId) ? policyId : null,
+    policyName: text(o['policy_name']),
+    route: route && ROUTES.has(route) ? (route as 'auto') : null,
+    rule: text(o['rule']),
   }
 }
 

@@ -60,6 +60,15 @@ async function describe(db: PGliteInterface, input: CreateIntentInput, o: Create
       const preview = a.body.replace(/\s+/g, ' ').slice(0, 60)
       return { targetId: a.approval_id ?? a.task_id ?? a.to_agent_id ?? null, label: `Message · ${preview}`, riskLevel: 0 }
     }
+    case 'agent.suspend':
+    case 'agent.resume': {
+      const row = await one<{ id: string; name: string }>(
+        db,
+        `select id, name from agents where id = $1 and deleted_at is null`,
+        [input.args.agent_id],
+      )
+      return { targetId: row.id, label: `${input.kind === 'agent.suspend' ? 'Suspend' : 'Resume'} agent · ${row.name}`, riskLevel: 0 }
+    }
     case 'escalation.acknowledge':
     case 'escalation.resolve': {
       const row = await one<{ id: string; context: string; status: string }>(

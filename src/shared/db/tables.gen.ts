@@ -257,6 +257,7 @@ export const TABLES = {
       { name: 'deleted_at', type: 'timestamp with time zone', nullable: true, hasDefault: false, generated: false },
       { name: 'sync_version', type: 'bigint', nullable: false, hasDefault: true, generated: false },
       { name: 'sync_txid', type: 'xid8', nullable: false, hasDefault: true, generated: false },
+      { name: 'money', type: 'jsonb', nullable: true, hasDefault: false, generated: false },
     ],
   },
   memory_entries: {
@@ -542,6 +543,7 @@ export const TABLES = {
       { name: 'deleted_at', type: 'timestamp with time zone', nullable: true, hasDefault: false, generated: false },
       { name: 'sync_version', type: 'bigint', nullable: false, hasDefault: true, generated: false },
       { name: 'sync_txid', type: 'xid8', nullable: false, hasDefault: true, generated: false },
+      { name: 'origin', type: 'jsonb', nullable: true, hasDefault: false, generated: false },
     ],
   },
   changeset_patches: {
@@ -926,6 +928,7 @@ export interface ToolsRow {
   deleted_at: string | null
   sync_version: number
   sync_txid: string
+  money: Json | null
 }
 
 /** A row of public.memory_entries as sync_pull sends it (to_jsonb). */
@@ -1039,7 +1042,7 @@ export interface ActionsRow {
   tool: Json
   args: Json
   risk: number
-  approval_state: 'not_required' | 'pending' | 'approved' | 'rejected' | 'expired'
+  approval_state: 'not_required' | 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled'
   result: Json | null
   external_id: string | null
   completed_at: string | null
@@ -1167,6 +1170,7 @@ export interface ApprovalsRow {
   deleted_at: string | null
   sync_version: number
   sync_txid: string
+  origin: Json | null
 }
 
 /** A row of public.changeset_patches as sync_pull sends it (to_jsonb). */

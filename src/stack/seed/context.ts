@@ -196,6 +196,7 @@ export async function loadContext(
         approval_default: spec.approval_default,
         write_allowed: spec.write_allowed,
         rate_bucket: spec.rate_bucket,
+        money: spec.money ?? null,
       })
     }
     const raisers = new Map<ApprovalKind, AgentInfo[]>()
@@ -224,9 +225,9 @@ export async function loadContext(
   // Tools are per tenant and unique by (app, key): a second run reuses the first run's catalog.
   const inserted = await client.query(
     `insert into public.tools (tenant_id, app, tool_key, name, description, category, json_schema, risk_default,
-                               approval_default, write_allowed, rate_bucket)
+                               approval_default, write_allowed, rate_bucket, money)
      select tenant_id, app, tool_key, name, description, category, json_schema, risk_default, approval_default,
-            write_allowed, rate_bucket
+            write_allowed, rate_bucket, money
      from jsonb_populate_recordset(null::public.tools, $1::jsonb)
      on conflict (tenant_id, app, tool_key) do nothing`,
     [JSON.stringify(toolInserts)],

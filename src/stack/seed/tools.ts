@@ -13,6 +13,8 @@ export interface ToolSpec {
   write_allowed: boolean
   rate_bucket: string
   json_schema: JsonSchema
+  /** Where the money sits in the args (tools.money); absent = `amount` / `currency` in major units. */
+  money?: { amount_path?: string[]; currency_path?: string[]; minor_units?: boolean }
 }
 
 const currency = { type: 'string', enum: ['usd', 'eur', 'gbp'] }
@@ -47,6 +49,7 @@ export const TOOLS = {
     approval_default: 'required',
     write_allowed: true,
     rate_bucket: 'stripe-write',
+    money: { minor_units: true },
     description: 'Refund all or part of a captured charge.',
     schema: object(
       {
@@ -67,6 +70,7 @@ export const TOOLS = {
     approval_default: 'required',
     write_allowed: true,
     rate_bucket: 'stripe-write',
+    money: { minor_units: true },
     description: 'Send funds from the balance to a bank account.',
     schema: object(
       {

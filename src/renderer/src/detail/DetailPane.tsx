@@ -13,8 +13,8 @@ import { Markdown } from '../ui/Markdown'
 import { RiskBadge } from '../ui/RiskBadge'
 import { formatMoney, humanize, kindLabel } from '../ui/format'
 import { ensureDetail, useDetails } from './detail-store'
-import { AuditSection, DecisionsSection, EvidenceSection, MessagesSection, PayloadSection } from './sections'
 import { ExecutionSection } from '../outbox/Execution'
+import { AuditSection, DecisionsSection, EvidenceSection, MessagesSection, OriginSection, PayloadSection } from './sections'
 import './detail.css'
 
 export function DetailPane({ id }: { id?: string }) {
@@ -178,6 +178,7 @@ function DetailBody({ detail }: { detail: ApprovalDetail }) {
     <div className="detail-body">
       {detail.summary && <Markdown text={detail.summary} className="summary" />}
       <PayloadSection detail={detail} />
+      <OriginSection detail={detail} />
       <EvidenceSection detail={detail} />
       <DecisionsSection detail={detail} />
       <ExecutionSection execution={detail.execution} />
