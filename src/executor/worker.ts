@@ -124,15 +124,22 @@ export class OutboxWorker {
       [this.id, this.opts.batchSize, this.opts.leaseSeconds, this.opts.maxAttempts, this.opts.tenantIds ?? null],
     )
     const claims = rows.map(({ claim }) => toClaimed(claim, this.id))
-    await Promise.all(claims.map((c) => this.process(c)))
+    // Calls run side by side; successes are reported together (one transaction), failures one by one.
+    const outcomes = await Promise.all(claims.map((c) => this.execute(c, this.callSignal())))
+    const sent: { action: ClaimedAction; result: unknown }[] = []
+    const failures: Promise<void>[] = []
+    claims.forEach((action, i) => {
+      const outcome = outcomes[i]!
+      if (outcome.ok) sent.push({ action, result: outcome.result })
+      else failures.push(this.report(action, outcome))
+    })
+    await Promise.all([sent.length ? this.reportSent(sent) : undefined, ...failures])
     return claims.length
   }
 
-  private async process(action: ClaimedAction): Promise<void> {
-    // Stop the call well before the lease ends, so no other worker can be calling at the same time.
-    const budgetMs = Math.max(500, this.opts.leaseSeconds * 1000 * 0.8)
-    const outcome = await this.execute(action, AbortSignal.timeout(budgetMs))
-    await this.report(action, outcome)
+  /** Stops a call well before the lease ends, so no other worker can be calling at the same time. */
+  private callSignal(): AbortSignal {
+    return AbortSignal.timeout(Math.max(500, this.opts.leaseSeconds * 1000 * 0.8))
   }
 
   private async execute(action: ClaimedAction, signal: AbortSignal): Promise<Outcome> {
@@ -154,39 +161,44 @@ export class OutboxWorker {
   }
 
   /**
-   * Records the outcome, retrying briefly if the database is unreachable. If it never gets
-   * through, the lease runs out and another worker runs the action again under the same
-   * idempotency key — the provider answers with the first call's result, nothing runs twice.
+   * Records outcomes, retrying briefly if the database is unreachable. If they never get through,
+   * the lease runs out and another worker runs the action again under the same idempotency key —
+   * the provider answers with the first call's result, nothing runs twice.
    */
-  private async report(action: ClaimedAction, outcome: Outcome): Promise<void> {
+  private async record(what: string, write: () => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        if (outcome.ok) {
-          const { rows } = await this.pool.query<{ ok: boolean }>('select public.executor_complete($1, $2, $3) as ok', [
-            action.outboxId,
-            action.claimToken,
-            JSON.stringify(outcome.result ?? null),
-          ])
-          if (!rows[0]?.ok) this.log(`lost the claim on ${action.outboxId} before it completed; the new holder reports it`)
-        } else {
-          const retryIn = outcome.transient ? backoffDelay(action.attempt, this.opts.backoff) : null
-          await this.pool.query('select public.executor_fail($1, $2, $3, $4, $5)', [
-            action.outboxId,
-            action.claimToken,
-            outcome.error,
-            retryIn,
-            this.opts.maxAttempts,
-          ])
-        }
-        return
+        return await write()
       } catch (err) {
         if (attempt >= 5 || this.stopping) {
-          this.log(`could not record the outcome of ${action.outboxId}: ${errorText(err)}; its lease will hand it on`)
+          this.log(`could not record ${what}: ${errorText(err)}; its lease will hand it on`)
           return
         }
         await new Promise((r) => setTimeout(r, backoffDelay(attempt, { baseMs: 200, maxMs: 2000 })))
       }
     }
+  }
+
+  private reportSent(sent: { action: ClaimedAction; result: unknown }[]): Promise<void> {
+    return this.record(`${sent.length} sent action(s)`, async () => {
+      const items = sent.map((s) => ({ outbox_id: s.action.outboxId, claim_token: s.action.claimToken, result: s.result ?? null }))
+      const { rows } = await this.pool.query<{ done: number }>('select public.executor_complete_batch($1) as done', [JSON.stringify(items)])
+      const lost = sent.length - (rows[0]?.done ?? 0)
+      if (lost > 0) this.log(`lost the claim on ${lost} envelope(s) before completing; their new holders report them`)
+    })
+  }
+
+  private report(action: ClaimedAction, outcome: Extract<Outcome, { ok: false }>): Promise<void> {
+    const retryIn = outcome.transient ? backoffDelay(action.attempt, this.opts.backoff) : null
+    return this.record(`the failure of ${action.outboxId}`, async () => {
+      await this.pool.query('select public.executor_fail($1, $2, $3, $4, $5)', [
+        action.outboxId,
+        action.claimToken,
+        outcome.error,
+        retryIn,
+        this.opts.maxAttempts,
+      ])
+    })
   }
 
   /** Stops claiming, lets the batch in flight finish and report, then closes the connections. */
