@@ -62,16 +62,29 @@ as $$
     'lease_expires_at', p_row.lease_expires_at, 'sent_at', p_row.sent_at)
 $$;
 
+-- An envelope's audit entry (push_audit_entry's shape), built now and appended by outbox_audit or,
+-- in batches, at the end of the transaction: the tenant's chain head is locked from the first
+-- append to commit, so appending last keeps other workers waiting for the shortest time.
+create or replace function public.outbox_audit_entry(p_actor uuid, p_action text, p_before public.outbox,
+                                                     p_after public.outbox, p_metadata jsonb default '{}'::jsonb)
+returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+  select public.push_audit_entry(p_after.tenant_id, p_actor, p_action, 'outbox', p_after.id,
+    case when p_before is null then null else public.outbox_audit_state(p_before) end,
+    public.outbox_audit_state(p_after),
+    jsonb_build_object('action_id', p_after.action_id) || coalesce(p_metadata, '{}'::jsonb))
+$$;
+
 create or replace function public.outbox_audit(p_actor uuid, p_action text, p_before public.outbox,
                                                p_after public.outbox, p_metadata jsonb default '{}'::jsonb)
 returns void
 language sql
 set search_path = ''
 as $$
-  select public.push_write_audit(public.push_audit_entry(p_after.tenant_id, p_actor, p_action, 'outbox', p_after.id,
-    case when p_before is null then null else public.outbox_audit_state(p_before) end,
-    public.outbox_audit_state(p_after),
-    jsonb_build_object('action_id', p_after.action_id) || coalesce(p_metadata, '{}'::jsonb)))
+  select public.push_write_audit(public.outbox_audit_entry(p_actor, p_action, p_before, p_after, p_metadata))
 $$;
 
 -- The approved hash an envelope must match, or null when nothing approved it: the envelope's own
@@ -138,6 +151,8 @@ declare
   v_token uuid;
   v_reclaimed boolean;
   v_ids uuid[];
+  v_audits jsonb[] := '{}';
+  v_entry jsonb;
 begin
   if p_worker is null or length(p_worker) not between 1 and 200 then
     raise exception 'p_worker must name the worker (1–200 characters)' using errcode = '22023';
@@ -197,8 +212,8 @@ begin
       lease_expires_at = now() + make_interval(secs => p_lease_seconds)
     where id = o.id
     returning * into v_after;
-    perform public.outbox_audit(null, case when v_reclaimed then 'outbox.reclaimed' else 'outbox.claimed' end, o, v_after,
-      jsonb_build_object('worker', p_worker));
+    v_audits := v_audits || public.outbox_audit_entry(null, case when v_reclaimed then 'outbox.reclaimed' else 'outbox.claimed' end,
+      o, v_after, jsonb_build_object('worker', p_worker));
 
     return next jsonb_build_object(
       'outbox_id', o.id, 'claim_token', v_token, 'action_id', ac.id, 'tenant_id', ac.tenant_id,
@@ -207,6 +222,34 @@ begin
       'idempotency_key', ac.id::text,
       'attempt', v_after.retry_count + 1);
   end loop;
+  foreach v_entry in array v_audits loop
+    perform public.push_write_audit(v_entry);
+  end loop;
+end
+$$;
+
+-- Marks a claimed envelope `sent` with the provider's answer on the action; returns its audit entry
+-- for the caller to append, or null (nothing written) when the claim is no longer this worker's.
+create or replace function public.outbox_mark_sent(p_outbox_id uuid, p_claim_token uuid, p_result jsonb)
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  o public.outbox;
+  v_after public.outbox;
+begin
+  select * into o from public.outbox where id = p_outbox_id and status = 'sending' and claim_token = p_claim_token for update;
+  if not found then
+    return null;
+  end if;
+  update public.outbox set status = 'sent', sent_at = now(), last_error = null, claimed_by = null,
+    claim_token = null, lease_expires_at = null
+  where id = o.id
+  returning * into v_after;
+  update public.actions set result = coalesce(p_result, 'null'::jsonb), completed_at = now()
+  where id = o.action_id;
+  return public.outbox_audit_entry(null, 'outbox.sent', o, v_after, jsonb_build_object('worker', o.claimed_by));
 end
 $$;
 
@@ -219,20 +262,12 @@ security definer
 set search_path = ''
 as $$
 declare
-  o public.outbox;
-  v_after public.outbox;
+  v_entry jsonb := public.outbox_mark_sent(p_outbox_id, p_claim_token, p_result);
 begin
-  select * into o from public.outbox where id = p_outbox_id and status = 'sending' and claim_token = p_claim_token for update;
-  if not found then
+  if v_entry is null then
     return false;
   end if;
-  update public.outbox set status = 'sent', sent_at = now(), last_error = null, claimed_by = null,
-    claim_token = null, lease_expires_at = null
-  where id = o.id
-  returning * into v_after;
-  update public.actions set result = coalesce(p_result, 'null'::jsonb), completed_at = now()
-  where id = o.action_id;
-  perform public.outbox_audit(null, 'outbox.sent', o, v_after, jsonb_build_object('worker', o.claimed_by));
+  perform public.push_write_audit(v_entry);
   return true;
 end
 $$;
@@ -275,7 +310,9 @@ end
 $$;
 
 revoke all on function public.outbox_audit_state(public.outbox),
+  public.outbox_audit_entry(uuid, text, public.outbox, public.outbox, jsonb),
   public.outbox_audit(uuid, text, public.outbox, public.outbox, jsonb),
+  public.outbox_mark_sent(uuid, uuid, jsonb),
   public.outbox_expected_hash(public.outbox, public.actions),
   public.outbox_dead_letter(public.outbox, text, jsonb),
   public.executor_claim(text, int, int, int, uuid[]),
