@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util'
 import { prepareSpare } from '../src/core/replica/spare'
 import { replicatedTables } from '../src/core/replica/registry'
 import { measureAgents } from './bench/agents'
+import { measureExecutor } from './bench/executor'
 import { measureInitialSync } from './bench/initial-sync'
 import { measureQueries } from './bench/queries'
 import { measurePropagation } from './bench/propagation'
@@ -77,6 +78,9 @@ async function main(): Promise<void> {
 
     log('agents (request → inbox, decision → agent, intake throughput)')
     Object.assign(results, await measureAgents(sync.bench, backend, { samples: quick ? 15 : 40, intake: quick ? 1000 : 3000, concurrency: 16 }))
+
+    log('executor (4 workers against the demo webhook: throughput, decision → sent)')
+    Object.assign(results, await measureExecutor(stack.dbUrl, { actions: quick ? 1000 : 3000, samples: quick ? 15 : 40 }))
 
     log('replay of 1,000 decisions made offline')
     Object.assign(results, await measureReplay(sync.bench, { decisions: 1000 }))

@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { ensureStack } from '../src/stack/ensure'
+import { startDevExecutor } from '../src/executor/dev'
 
 const require = createRequire(import.meta.url)
 
@@ -59,6 +60,8 @@ log(
   `${stack.started ? 'Started' : 'Using'} ${isLocalStack ? 'the local stack' : 'Supabase'} at ${stack.url}.`,
 )
 
+const executor = isLocalStack ? await startDevExecutor(stack, log) : undefined
+
 const child = spawn(process.execPath, [require.resolve('electron-vite/bin/electron-vite.js'), 'dev'], {
   stdio: 'inherit',
   env: {
@@ -70,6 +73,7 @@ const child = spawn(process.execPath, [require.resolve('electron-vite/bin/electr
 })
 
 const stop = async (code: number) => {
+  await executor?.stop()
   await stack.stop()
   process.exit(code)
 }

@@ -36,6 +36,8 @@ export const BARS: Bar[] = [
   { key: 'agent.request_to_inbox_p95_ms', kind: 'max', limit: 1_500 },
   { key: 'agent.decision_to_agent_p95_ms', kind: 'max', limit: 1_000 },
   { key: 'agent.intake_per_s', kind: 'min', limit: 500 },
+  { key: 'executor.actions_per_s', kind: 'min', limit: 300 },
+  { key: 'executor.approve_to_sent_p95_ms', kind: 'max', limit: 1_000 },
 ]
 
 export function passes(bar: Bar, value: number | undefined): boolean {

@@ -13,6 +13,7 @@ import { sodReport } from './queries/sod'
 import { agentDetail, agentTrust, listAgents } from './queries/agents'
 import { auditFacets, listAudit, locateAudit, verifyAudit } from './queries/audit'
 import { changesetDetail, listChangesets, listEscalations, listFlags } from './queries/reviews'
+import { listOutbox } from './queries/outbox'
 
 export function buildHandlers(core: CoreState): CoreHandlers {
   const now = () => new Date(core.now())
@@ -115,6 +116,10 @@ export function buildHandlers(core: CoreState): CoreHandlers {
     'changesets.list': async (args) => {
       const r = core.requireReplica()
       return listChangesets(r.db, await core.caches().reviewer.get(now()), args)
+    },
+    'outbox.list': async (args) => {
+      const r = core.requireReplica()
+      return listOutbox(r.db, await r.reviewer.get(now()), args)
     },
     'changesets.detail': async ({ id }) => {
       const r = core.requireReplica()

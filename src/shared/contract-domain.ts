@@ -113,6 +113,23 @@ export const AgentSummary = strict({
   trustScore: z.number().nullable(),
 })
 
+export const OutboxStatus = z.enum(['pending', 'sending', 'sent', 'failed', 'dead', 'cancelled'])
+
+/** What became of an approved action: its outbox envelope and the provider's answer. */
+export const Execution = strict({
+  outboxId: Id,
+  status: OutboxStatus,
+  /** Attempts made so far (failed ones, plus the one that went out). */
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: Timestamp.nullable(),
+  sentAt: Timestamp.nullable(),
+  /** The provider's answer (sent), or the error and reason (dead, cancelled). */
+  result: z.unknown(),
+  queuedAt: Timestamp,
+})
+export type Execution = z.infer<typeof Execution>
+
 /** Where an agent's request came from and what routed it (approvals.origin); null for other requests. */
 export const RequestOrigin = strict({
   agentName: z.string().nullable(),
@@ -126,6 +143,8 @@ export const RequestOrigin = strict({
 
 export const ApprovalDetail = strict({
   item: ApprovalListItem,
+  /** After an approval: the action's delivery (queued → sent with the result, or the error); null before. */
+  execution: Execution.nullable(),
   summary: z.string().nullable(),
   payload: z.unknown(),
   payloadHash: z.string(),
@@ -159,6 +178,8 @@ export const IntentKind = z.enum([
   'changeset.review',
   'snooze.set',
   'message.send',
+  'outbox.retry',
+  'outbox.cancel',
   'agent.suspend',
   'agent.resume',
 ])
@@ -196,6 +217,8 @@ export const IntentArgs = {
     task_id: Id.optional(),
     to_agent_id: Id.optional(),
   }),
+  'outbox.retry': strict({ outbox_id: Id, reason: Reason.optional() }),
+  'outbox.cancel': strict({ outbox_id: Id, reason: Reason.optional() }),
   'agent.suspend': strict({ agent_id: Id, reason: Reason.optional() }),
   'agent.resume': strict({ agent_id: Id, reason: Reason.optional() }),
 } as const satisfies Record<IntentKind, z.ZodType>
@@ -211,6 +234,8 @@ export const NewIntent = z.discriminatedUnion('kind', [
   intentOf('changeset.review'),
   intentOf('snooze.set'),
   intentOf('message.send'),
+  intentOf('outbox.retry'),
+  intentOf('outbox.cancel'),
   intentOf('agent.suspend'),
   intentOf('agent.resume'),
 ])
@@ -331,6 +356,26 @@ export const FlagItem = strict({
   pendingVerdict: z.enum(['confirmed', 'false_positive']).nullable(),
 })
 export type FlagItem = z.infer<typeof FlagItem>
+
+/** The Outbox view's row: an approved action on its way out, or what became of it. */
+export const OutboxItem = strict({
+  id: Id,
+  tenantId: Id,
+  actionId: Id,
+  tool: strict({ app: z.string(), key: z.string() }),
+  args: z.unknown(),
+  approvalId: Id.nullable(),
+  approvalTitle: z.string().nullable(),
+  agentId: Id.nullable(),
+  agentName: z.string().nullable(),
+  execution: Execution,
+  ...IntentMark,
+  /** Why the server would refuse my retry or cancel (my role may not), when the replica can tell. */
+  preflight: Refusal.nullable(),
+  pendingKind: z.enum(['outbox.retry', 'outbox.cancel']).nullable(),
+})
+export type OutboxItem = z.infer<typeof OutboxItem>
+export const OutboxFilter = z.enum(['open', 'sent', 'dead', 'all'])
 
 export const ChangesetItem = strict({
   id: Id,
@@ -525,6 +570,11 @@ export const domainMethods = {
     result: Page(ChangesetItem),
   },
   'changesets.detail': { args: strict({ id: Id }), result: ChangesetDetail },
+  /** Approved actions by delivery state: open = pending, sending or failed (waiting to retry). */
+  'outbox.list': {
+    args: strict({ status: OutboxFilter.default('open'), ...TenantScope.shape, ...Paging }),
+    result: Page(OutboxItem),
+  },
   'agents.list': { args: TenantScope, result: z.array(AgentListItem) },
   'agents.trust': { args: strict({ agentId: Id, days: z.number().int().min(1).max(365).default(30) }), result: z.array(TrustDay) },
   /** An agent with its trust and spend day by day and its recent requests with how they were decided. */

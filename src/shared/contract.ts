@@ -72,7 +72,7 @@ const baseMethods = {
 } as const
 
 /** The views a reviewer can go to (console.md); the app menu, deep links and notifications name them. */
-export const ShellView = z.enum(['inbox', 'queue', 'escalations', 'flags', 'changesets', 'agents', 'audit', 'history'])
+export const ShellView = z.enum(['inbox', 'queue', 'escalations', 'flags', 'changesets', 'outbox', 'agents', 'audit', 'history'])
 export type ShellView = z.infer<typeof ShellView>
 
 /** Shell commands the renderer runs when the app menu asks for them. */

@@ -9,6 +9,7 @@ import { quoteIdent } from '../replica/tables'
 import { itemsById } from './inbox'
 import type { ReviewerContext } from './standing'
 import { AUDIT_COLUMNS, toAuditEntry, type AuditRow } from './audit'
+import { executionOf } from './outbox'
 
 /** Tables an approval's evidence may point at, with how to name a row of each. */
 const EVIDENCE_LABELS: Record<string, (r: Record<string, unknown>) => string> = {
@@ -56,16 +57,18 @@ export async function approvalDetail(db: PGliteInterface, ctx: ReviewerContext, 
   const a = res.rows[0]
   if (!a) throw new ApiError('not_found')
   const [item] = await itemsById(db, ctx, [a.id])
-  const [tool, agent, evidence, decisions, audit, messages] = await Promise.all([
+  const [tool, agent, evidence, decisions, audit, messages, execution] = await Promise.all([
     toolOf(db, a),
     agentOf(db, a.agent_id),
     evidenceOf(db, a.evidence),
     decisionsOf(db, a.id),
     auditOf(db, a.id),
     messagesOf(db, userId, a.id),
+    executionOf(db, a.action_id),
   ])
   return {
     item: item!,
+    execution,
     summary: a.summary,
     payload: a.payload,
     payloadHash: a.payload_hash,

@@ -144,6 +144,10 @@ function decisionOf(r: HistoryCsvRow): string {
       return 'resolve'
     case 'snooze.set':
       return r.args['until'] ? 'snooze' : 'unsnooze'
+    case 'outbox.retry':
+      return 'retry'
+    case 'outbox.cancel':
+      return 'cancel'
     default:
       return 'message'
   }

@@ -9,6 +9,7 @@ import { ApiError } from '../../shared/errors'
 import { unstorable } from '../../shared/storable'
 import { loadPreflightSubject, preflight, type ReviewerContext } from '../queries/standing'
 import { insertIntent, type IntentRow } from './intents'
+import { manageRefusal } from '../queries/outbox'
 
 export type CreateIntentInput = NewIntent
 
@@ -92,6 +93,28 @@ async function describe(db: PGliteInterface, input: CreateIntentInput, o: Create
       )
       const verb = input.args.verdict === 'confirmed' ? 'Confirm flag' : 'Mark false positive'
       return { targetId: row.id, label: `${verb} · ${(row.flagged_content ?? '').slice(0, 60)}`, riskLevel: 0 }
+    }
+    case 'outbox.retry':
+    case 'outbox.cancel': {
+      const row = await one<{ id: string; tenant_id: string; status: string; app: string; key: string }>(
+        db,
+        `select o.id, o.tenant_id, o.status, ac.tool->>'app' as app, ac.tool->>'key' as key
+           from outbox o join actions ac on ac.id = o.action_id where o.id = $1`,
+        [input.args.outbox_id],
+      )
+      // The same state rules as push_intent_outbox_retry / _cancel, so nothing is queued to be refused.
+      const retry = input.kind === 'outbox.retry'
+      if (retry ? row.status !== 'dead' : !['pending', 'failed'].includes(row.status)) {
+        throw new ApiError(
+          'invalid_state',
+          retry
+            ? `Only a dead delivery can be retried; this one is ${row.status}.`
+            : `Only a delivery that has not gone out can be cancelled; this one is ${row.status}.`,
+        )
+      }
+      const refusal = manageRefusal(o.reviewer, row.tenant_id)
+      if (refusal) throw new ApiError('forbidden', refusal.message)
+      return { targetId: row.id, label: `${retry ? 'Retry' : 'Cancel'} delivery · ${row.app}.${row.key}`, riskLevel: 0 }
     }
     case 'changeset.review': {
       const row = await one<{ id: string; title: string }>(

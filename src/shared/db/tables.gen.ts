@@ -613,6 +613,9 @@ export const TABLES = {
       { name: 'sync_version', type: 'bigint', nullable: false, hasDefault: true, generated: false },
       { name: 'sync_txid', type: 'xid8', nullable: false, hasDefault: true, generated: false },
       { name: 'payload_hash', type: 'text', nullable: true, hasDefault: false, generated: false },
+      { name: 'claimed_by', type: 'text', nullable: true, hasDefault: false, generated: false },
+      { name: 'claim_token', type: 'uuid', nullable: true, hasDefault: false, generated: false },
+      { name: 'lease_expires_at', type: 'timestamp with time zone', nullable: true, hasDefault: false, generated: false },
     ],
   },
   approval_decisions: {
@@ -1245,7 +1248,7 @@ export interface OutboxRow {
   id: string
   tenant_id: string
   action_id: string
-  status: 'pending' | 'sending' | 'sent' | 'failed' | 'dead'
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'dead' | 'cancelled'
   retry_count: number
   next_attempt_at: string
   last_error: string | null
@@ -1255,6 +1258,9 @@ export interface OutboxRow {
   sync_version: number
   sync_txid: string
   payload_hash: string | null
+  claimed_by: string | null
+  claim_token: string | null
+  lease_expires_at: string | null
 }
 
 /** A row of public.approval_decisions as sync_pull sends it (to_jsonb). */

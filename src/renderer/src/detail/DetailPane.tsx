@@ -14,6 +14,7 @@ import { Markdown } from '../ui/Markdown'
 import { RiskBadge } from '../ui/RiskBadge'
 import { formatMoney, humanize, kindLabel } from '../ui/format'
 import { ensureDetail, useDetails } from './detail-store'
+import { ExecutionSection } from '../outbox/Execution'
 import { AuditSection, DecisionsSection, EvidenceSection, MessagesSection, OriginSection, PayloadSection } from './sections'
 import './detail.css'
 
@@ -181,6 +182,7 @@ function DetailBody({ detail }: { detail: ApprovalDetail }) {
       <OriginSection detail={detail} />
       <EvidenceSection detail={detail} />
       <DecisionsSection detail={detail} />
+      <ExecutionSection execution={detail.execution} />
       <MessagesSection detail={detail} />
       <AuditSection detail={detail} />
     </div>
