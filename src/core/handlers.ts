@@ -119,7 +119,7 @@ export function buildHandlers(core: CoreState): CoreHandlers {
     },
     'outbox.list': async (args) => {
       const r = core.requireReplica()
-      return listOutbox(r.db, await r.reviewer.get(now()), args)
+      return listOutbox(r.db, await core.caches().reviewer.get(now()), args)
     },
     'changesets.detail': async ({ id }) => {
       const r = core.requireReplica()

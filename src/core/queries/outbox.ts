@@ -4,7 +4,7 @@
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { Execution, OutboxItem } from '../../shared/contract-domain'
 import type { ReviewerContext } from './standing'
-import { SqlParams } from './inbox'
+import { SqlParams } from './sql-params'
 
 /** The replica tables these reads join; a change to another cannot alter them. */
 export const OUTBOX_TABLES = ['outbox', 'actions', 'approvals', 'agents']
