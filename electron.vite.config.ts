@@ -4,7 +4,7 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import type { Plugin } from 'vite'
 import react from '@vitejs/plugin-react'
-import { contentSecurityPolicy } from './src/main/renderer-assets'
+import { contentSecurityPolicy } from './src/shell-common/renderer-assets'
 
 const alias = { '@shared': resolve(import.meta.dirname, 'src/shared') }
 
@@ -28,7 +28,16 @@ function cspMeta(): Plugin {
 export default defineConfig({
   main: {
     resolve: { alias },
-    build: { rolldownOptions: { input: { index: resolve(import.meta.dirname, 'src/main/index.ts') } } },
+    // The core runs in its own utility process: its entry is built beside the main bundle (core.js);
+    // the workers that build spare replicas off the core's thread run the same file.
+    build: {
+      rolldownOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          core: resolve(import.meta.dirname, 'src/core/thread/entry.ts'),
+        },
+      },
+    },
   },
   preload: {
     resolve: { alias },

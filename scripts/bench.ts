@@ -6,11 +6,14 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { prepareSpare } from '../src/core/replica/spare'
 import { replicatedTables } from '../src/core/replica/registry'
+import { measureAgents } from './bench/agents'
+import { measureExecutor } from './bench/executor'
 import { measureInitialSync } from './bench/initial-sync'
 import { measureQueries } from './bench/queries'
 import { measurePropagation } from './bench/propagation'
 import { measureReplay } from './bench/replay'
 import { measureServerLoad } from './bench/server-load'
+import { measureLiveServerLoad } from './bench/server-load-live'
 import { measureWarmStart } from './bench/warm-start'
 import { BARS, passes, table, writeResults, type Results } from './bench/report'
 import { startSeededStack } from './bench/stack'
@@ -61,24 +64,48 @@ async function main(): Promise<void> {
     results['initial_sync.raw_load_rows_per_s'] = Math.round(sync.rawRowsPerSecond)
     results['initial_sync.ratio_to_raw_load'] = round(sync.rowsPerSecond / sync.rawRowsPerSecond, 3)
     results['pending_first_ms'] = Math.round(sync.pendingFirstMs)
+    Object.assign(results, sync.duringSync)
+    // Written after each part: a later part that fails keeps what was measured before it.
+    writeResults(values.json!, results)
 
     log('local queries (inbox, search, counts, enqueue)')
     Object.assign(results, await measureQueries(sync.bench, { samples: quick ? 60 : 200 }))
+    writeResults(values.json!, results)
 
     log('propagation (server change until visible in the running console)')
     Object.assign(results, await measurePropagation(sync.bench, stack.dbUrl, { samples: quick ? 15 : 40 }))
+    writeResults(values.json!, results)
+
+    log('agents (request → inbox, decision → agent, intake throughput)')
+    Object.assign(results, await measureAgents(sync.bench, backend, { samples: quick ? 15 : 40, intake: quick ? 1000 : 3000, concurrency: 16 }))
+
+    log('executor (4 workers against the demo webhook: throughput, decision → sent)')
+    Object.assign(results, await measureExecutor(stack.dbUrl, { actions: quick ? 1000 : 3000, samples: quick ? 15 : 40 }))
 
     log('replay of 1,000 decisions made offline')
     Object.assign(results, await measureReplay(sync.bench, { decisions: 1000 }))
-    await sync.bench.core.close()
+    writeResults(values.json!, results)
+    await sync.bench.close()
 
     log('warm start and memory (a new process opening the replica)')
     Object.assign(results, await measureWarmStart(dir, backend, { samples: quick ? 3 : 5 }))
+    writeResults(values.json!, results)
 
-    log('server load (simulated consoles polling plus decisions)')
+    log('server load, polling (simulated consoles polling plus decisions)')
     Object.assign(
       results,
       await measureServerLoad(backend, stack.dbUrl, { clients: 200, seconds: quick ? 10 : 30, decisionsPerSecond: 20 }, log),
+    )
+
+    log('server load, live (consoles on Realtime pulling when poked, plus decisions)')
+    Object.assign(
+      results,
+      await measureLiveServerLoad(
+        backend,
+        stack.dbUrl,
+        { clients: 1000, tenants: 100, busyTenants: 10, seconds: quick ? 10 : 30, decisionsPerSecond: 20, processes: 4 },
+        log,
+      ),
     )
   } finally {
     await stack.stop()

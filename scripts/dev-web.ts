@@ -4,6 +4,7 @@
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ensureStack } from '../src/stack/ensure'
+import { startDevExecutor } from '../src/executor/dev'
 import { DEFAULT_PORT, PROJECT_ROOT, startWebShell } from '../src/web/server/index'
 
 const { values } = parseArgs({
@@ -27,10 +28,13 @@ const isLocalStack = !process.env.SUPABASE_URL
 if (stack.started) log(`Local stack started at ${stack.url}.`)
 else log(isLocalStack ? `Using the local stack already running at ${stack.url}.` : `Using Supabase at ${stack.url}.`)
 
+const executor = isLocalStack ? await startDevExecutor(stack, log) : undefined
+
 let shell
 try {
   shell = await startWebShell({ backend: { url: stack.url, anonKey: stack.anonKey, isLocalStack }, dataDir, port, log })
 } catch (err) {
+  await executor?.stop()
   await stack.stop()
   const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE'
   console.error(inUse ? `Port ${port} is in use; try --port ${port + 1}.` : err)
@@ -50,6 +54,7 @@ const stop = async () => {
   if (stopping) return
   stopping = true
   await shell.close()
+  await executor?.stop()
   await stack.stop()
   process.exit(0)
 }

@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { ensureStack } from '../src/stack/ensure'
+import { startDevExecutor } from '../src/executor/dev'
 
 const require = createRequire(import.meta.url)
 
@@ -21,14 +22,19 @@ function electronBinary(): string | null {
 // console opens in the browser (the web shell) rather than failing.
 if (!electronBinary()) {
   console.log('No Electron binary yet: fetching it once (node node_modules/electron/install.js)…')
+  // The installer's error is a stack trace; only its first line (what went wrong) is worth showing.
   const fetched = spawnSync(process.execPath, [require.resolve('electron/install.js')], {
-    stdio: 'inherit',
+    stdio: ['ignore', 'inherit', 'pipe'],
+    encoding: 'utf8',
     timeout: 180_000,
     env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '' },
   })
   if (fetched.status !== 0 || !electronBinary()) {
-    console.log(`The Electron binary could not be downloaded here, so the console opens in the browser
-instead (npm run dev:web). Run \`node node_modules/electron/install.js\` where a network allows it.`)
+    const firstLine = (fetched.stderr ?? '').trim().split('\n')[0]
+    const reason = fetched.error?.message ?? (firstLine || 'no reason given')
+    console.log(
+      `Electron could not be downloaded (${reason}), so the console opens in the browser instead (npm run dev:web); run \`node node_modules/electron/install.js\` where a network allows it.`,
+    )
     const web = spawn(
       process.execPath,
       [require.resolve('tsx/cli'), 'scripts/dev-web.ts', ...process.argv.slice(2)],
@@ -54,6 +60,8 @@ log(
   `${stack.started ? 'Started' : 'Using'} ${isLocalStack ? 'the local stack' : 'Supabase'} at ${stack.url}.`,
 )
 
+const executor = isLocalStack ? await startDevExecutor(stack, log) : undefined
+
 const child = spawn(process.execPath, [require.resolve('electron-vite/bin/electron-vite.js'), 'dev'], {
   stdio: 'inherit',
   env: {
@@ -65,6 +73,7 @@ const child = spawn(process.execPath, [require.resolve('electron-vite/bin/electr
 })
 
 const stop = async (code: number) => {
+  await executor?.stop()
   await stack.stop()
   process.exit(code)
 }

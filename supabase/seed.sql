@@ -29,3 +29,13 @@ insert into public.tenant_members (tenant_id, user_id, role, approval_limit, max
   ('10000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000004', 'manager', null,  5),
   -- outsider: finance at the unrelated tenant.
   ('10000000-0000-4000-8000-000000000004', '20000000-0000-4000-8000-000000000005', 'finance', 50000, 5);
+
+-- Exchange rates between the demo currencies (units of `to` per unit of `from`), so an approval in
+-- any of them converts into its tenant's base currency for the limit check: last month's and
+-- yesterday's, the newest not after the decision day applies.
+insert into public.fx_rates (from_currency, to_currency, valid_on, rate, source)
+select f.code, t.code, d.valid_on, round(f.usd * d.drift / t.usd, 10), 'demo reference rates'
+from (values ('USD', 1.0), ('EUR', 1.0842), ('GBP', 1.2675)) as f(code, usd)
+cross join (values ('USD', 1.0), ('EUR', 1.0842), ('GBP', 1.2675)) as t(code, usd)
+cross join (values (current_date - 30, 0.99), (current_date - 1, 1.0)) as d(valid_on, drift)
+where f.code <> t.code;

@@ -1,14 +1,20 @@
-// Running a real core for the benchmark, the way a shell does: a user-data folder with the spare
-// replica already built (the app builds it while the sign-in screen shows), a file session store,
-// and a way to call the contract and watch its events.
+// Running a real core for the benchmark, the way a shell does: in its own worker thread behind the
+// host (calls checked here, run there), a user-data folder with the spare replica already built
+// (the app builds it while the sign-in screen shows), a file session store kept on this side, and
+// a way to call the contract and watch its events.
 import { join } from 'node:path'
-import type { EventName, EventPayload, MethodArgs, MethodName, MethodResult } from '../../src/shared/contract'
-import { createCore, dispatch, FileSessionStore, type Core, type SyncTuning } from '../../src/core/index'
+import type { CallOutcome, EventName, EventPayload, MethodArgs, MethodName, MethodResult } from '../../src/shared/contract'
+import { FileSessionStore } from '../../src/core/auth/session-store'
+import { startCoreHost, type CoreHost } from '../../src/core/thread/host'
+import type { ThreadSyncTuning } from '../../src/core/thread/protocol'
+import { workerSpawner } from '../../src/core/thread/worker-spawner'
 
 export interface BenchCore {
-  core: Core
+  host: CoreHost
+  dir: string
   call<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M>>
   on<E extends EventName>(event: E, fn: (payload: EventPayload<E>) => void): void
+  close(): Promise<void>
 }
 
 export interface Backend {
@@ -16,28 +22,30 @@ export interface Backend {
   anonKey: string
 }
 
-export async function startBenchCore(dir: string, backend: Backend, sync?: SyncTuning): Promise<BenchCore> {
+export async function startBenchCore(dir: string, backend: Backend, sync?: ThreadSyncTuning): Promise<BenchCore> {
   const listeners = new Map<string, ((p: unknown) => void)[]>()
-  const core = await createCore({
-    userDataDir: dir,
-    backend: { url: backend.apiUrl, anonKey: backend.anonKey, isLocalStack: true },
+  const host = await startCoreHost({
+    spawn: workerSpawner(),
+    // No spare built in reserve: the bench measures a reviewer's work, not the next sign-in's.
+    config: { userDataDir: dir, backend: { url: backend.apiUrl, anonKey: backend.anonKey, isLocalStack: true }, sync, reserveSpare: false },
     sessionStore: new FileSessionStore(join(dir, 'session.bin')),
     emit: (event, payload) => {
       for (const fn of listeners.get(event) ?? []) fn(payload)
     },
-    sync,
   })
   return {
-    core,
+    host,
+    dir,
     async call(method, args) {
-      const out = await dispatch(core.handlers, method, args)
+      const out = (await host.dispatch(method, args)) as CallOutcome<typeof method>
       if (!out.ok) throw new Error(`${method}: ${out.error.code} ${out.error.message}`)
-      return out.value as MethodResult<typeof method>
+      return out.value
     },
     on(event, fn) {
       const list = listeners.get(event) ?? []
       list.push(fn as (p: unknown) => void)
       listeners.set(event, list)
     },
+    close: () => host.close(),
   }
 }

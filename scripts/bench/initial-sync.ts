@@ -1,14 +1,16 @@
-// initial_sync.* and pending_first_ms: a fresh replica from sign-in until complete, with the time
-// until the first inbox page is readable; then the same rows loaded straight into a fresh PGlite in
-// one transaction, for the ratio (same machine, same run).
+// initial_sync.*, pending_first_ms and during_sync.*: a fresh replica from sign-in until complete,
+// with the time until the first inbox page is readable, and the inbox queries and decisions a
+// reviewer makes while it applies; then the same rows loaded straight into a fresh PGlite in one
+// transaction, for the ratio (same machine, same run). The core runs in its worker as the shells
+// host it; its replica is read directly only once it is closed, and it is started again after.
 import { TABLES } from '../../src/shared/db'
-import { openReplicaDb } from '../../src/core/replica/open'
+import { openReplicaDb, replicaDir } from '../../src/core/replica/open'
 import { copySpare, readySpare } from '../../src/core/replica/spare'
 import { join } from 'node:path'
 import { rm } from 'node:fs/promises'
 import type { PGliteInterface } from '@electric-sql/pglite'
 import { startBenchCore, type Backend, type BenchCore } from './consoles'
-import { median, waitUntil } from './stats'
+import { median, p95, round, waitUntil } from './stats'
 
 export interface InitialSyncResult {
   rows: number
@@ -16,6 +18,9 @@ export interface InitialSyncResult {
   rowsPerSecond: number
   pendingFirstMs: number
   rawRowsPerSecond: number
+  /** during_sync.*: what a reviewer waited on while the first sync applied. */
+  duringSync: Record<string, number>
+  /** The console started again on the complete replica (as after a relaunch). */
   bench: BenchCore
 }
 
@@ -38,7 +43,7 @@ async function pendingFirstOnce(dir: string, spareFrom: string, backend: Backend
     await new Promise((r) => setTimeout(r, SIGN_IN_SCREEN_MS))
     return await signInUntilFirstPage(bench, user)
   } finally {
-    await bench.core.close()
+    await bench.close()
     await rm(dir, { recursive: true, force: true })
   }
 }
@@ -90,6 +95,8 @@ export async function measureInitialSync(
   const t0 = performance.now()
   firsts.push(await signInUntilFirstPage(bench, user))
   log(`  first inbox page after ${firsts.map((ms) => Math.round(ms)).join(', ')} ms`)
+  let synced = false
+  const sampling = sampleDuringSync(bench, () => synced)
   await waitUntil(
     async () => {
       const s = await bench.call('sync.status', {})
@@ -100,11 +107,66 @@ export async function measureInitialSync(
     5,
   )
   const seconds = (performance.now() - t0) / 1000
-  const db = bench.core.replica()!.db
-  const rows = await countRows(db)
-  log(`  ${rows} rows in ${seconds.toFixed(1)} s`)
-  const rawRowsPerSecond = await measureRawLoad(db, join(dir, 'raw-load'), spareFrom)
-  return { rows, seconds, rowsPerSecond: rows / seconds, pendingFirstMs: median(firsts), rawRowsPerSecond, bench }
+  synced = true
+  const during = await sampling
+  const userId = (await bench.call('session.get', {})).user!.id
+  await bench.close()
+  const db = await openReplicaDb(replicaDir({ userDataDir: dir, backendUrl: backend.apiUrl }, userId))
+  let rows: number
+  let rawRowsPerSecond: number
+  try {
+    rows = await countRows(db)
+    log(`  ${rows} rows in ${seconds.toFixed(1)} s; meanwhile ${during.inbox.length} inbox queries, ${during.enqueue.length} decisions`)
+    rawRowsPerSecond = await measureRawLoad(db, join(dir, 'raw-load'), spareFrom)
+  } finally {
+    await db.close()
+  }
+  return {
+    rows,
+    seconds,
+    rowsPerSecond: rows / seconds,
+    pendingFirstMs: median(firsts),
+    rawRowsPerSecond,
+    duringSync: {
+      'during_sync.inbox_query_p95_ms': round(p95(during.inbox)),
+      'during_sync.inbox_query_p50_ms': round(median(during.inbox)),
+      'during_sync.inbox_query.samples': during.inbox.length,
+      'during_sync.enqueue_p95_ms': round(p95(during.enqueue)),
+      'during_sync.enqueue_p50_ms': round(median(during.enqueue)),
+      'during_sync.enqueue.samples': during.enqueue.length,
+    },
+    bench: await startBenchCore(dir, backend),
+  }
+}
+
+/**
+ * A reviewer working while the first sync applies: the inbox's first page read again and again
+ * with varied filters, and now and then a decision queued (and undone, so the server never sees
+ * it) on an item of that page. Each call is timed from the shell's side, as the window waits on it.
+ */
+async function sampleDuringSync(bench: BenchCore, done: () => boolean): Promise<{ inbox: number[]; enqueue: number[] }> {
+  const inbox: number[] = []
+  const enqueue: number[] = []
+  const filters = [{}, { minRisk: 3 }, { kinds: ['refund' as const] }, { amountMin: 100 }]
+  for (let i = 0; !done(); i++) {
+    let t = performance.now()
+    const page = await bench.call('inbox.list', { filter: filters[i % filters.length]!, limit: 50, offset: 0 })
+    inbox.push(performance.now() - t)
+    const item = page.items.find((x) => x.preflight === null)
+    if (i % 4 === 3 && item && !done()) {
+      const d = await bench.call('approvals.detail', { id: item.id })
+      t = performance.now()
+      const intent = await bench.call('intents.create', {
+        kind: 'approval.decide',
+        args: { approval_id: item.id, decision: 'approve', version_seen: d.version, payload_hash_seen: d.payloadHash },
+      })
+      enqueue.push(performance.now() - t)
+      await bench.call('intents.undo', { clientMutationId: intent.clientMutationId })
+    }
+    // About what a reviewer moving through the list asks for: a read every few frames.
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return { inbox, enqueue }
 }
 
 /** The same rows, already serialised as the server sends them, inserted into a fresh replica in one transaction. */

@@ -1,14 +1,15 @@
 // propagation_p50_ms / propagation_p95_ms: a row changed on the server until the running console's
-// replica holds the change, with the console's own polling (focused window) and nothing to nudge it.
-// Changes are spread at random over the polling interval so the samples see every phase of it.
+// replica holds the change: the server's Realtime poke, then the console's pull (its poll has
+// slowed to the 30 s fallback while live); the change is seen through the contract, as the window
+// would read it. Changes are spread at random over a second so the samples do not fall in step
+// with anything.
 import pg from 'pg'
 import type { BenchCore } from './consoles'
 import { median, p95, round } from './stats'
 import type { Results } from './report'
 
 export async function measurePropagation(bench: BenchCore, dbUrl: string, opts: { samples: number }): Promise<Results> {
-  const db = bench.core.replica()!.db
-  const target = (await db.query<{ id: string }>(`select id from approvals where status = 'pending' order by id limit 1`)).rows[0]
+  const target = (await bench.call('inbox.list', { filter: {}, limit: 1, offset: 0 })).items[0]
   if (!target) throw new Error('bench: no approval to change')
   const server = new pg.Client({ connectionString: dbUrl })
   await server.connect()
@@ -20,8 +21,8 @@ export async function measurePropagation(bench: BenchCore, dbUrl: string, opts: 
       await server.query('update public.approvals set summary = $1 where id = $2', [marker, target.id])
       const t0 = performance.now()
       for (;;) {
-        const row = await db.query<{ summary: string }>('select summary from approvals where id = $1', [target.id])
-        if (row.rows[0]?.summary === marker) break
+        const detail = await bench.call('approvals.detail', { id: target.id })
+        if (detail.summary === marker) break
         if (performance.now() - t0 > 30_000) throw new Error('bench: a server change never reached the replica')
         await new Promise((r) => setTimeout(r, 5))
       }

@@ -2,6 +2,7 @@
 // durable write a reviewer waits on, through dispatch() as the shells call them, over many samples
 // with varied filters and words (so no answer is a repeat of the one before). The console works
 // offline meanwhile so that a pull landing in the middle does not time a network apply instead.
+// The core runs in its worker: each time includes the hop to its thread and back.
 import type { InboxFilter } from '../../src/shared/contract-domain'
 import type { BenchCore } from './consoles'
 import { median, p95, round, timeEach } from './stats'
@@ -11,10 +12,10 @@ const KINDS = ['tool_call', 'refund', 'payout', 'journal_posting', 'changeset', 
 
 export async function measureQueries(bench: BenchCore, opts: { samples: number }): Promise<Results> {
   await bench.call('sync.setWorkOffline', { offline: true })
-  const db = bench.core.replica()!.db
   const tenants = (await bench.call('tenants.list', {})).map((t) => t.id)
-  const agents = (await db.query<{ id: string }>(`select requested_by_agent_id as id from approvals
-      where status = 'pending' and requested_by_agent_id is not null group by 1 order by count(*) desc limit 20`)).rows.map((r) => r.id)
+  // Inputs as a reviewer meets them: the agents and the words on the inbox's rows.
+  const seen = (await bench.call('inbox.list', { filter: {}, limit: 500, offset: 0 })).items
+  const agents = [...new Set(seen.map((i) => i.agentId).filter((id): id is string => id !== null))].slice(0, 20)
   const pick = <T>(list: readonly T[], i: number) => list[i % list.length]!
 
   const filters: InboxFilter[] = Array.from({ length: opts.samples }, (_, i) => {
@@ -33,7 +34,7 @@ export async function measureQueries(bench: BenchCore, opts: { samples: number }
         return { amountMin: 100 * (i % 10), amountMax: 100 * (i % 10) + 5000, kinds: [pick(KINDS, i)] }
     }
   })
-  const words = await searchWords(db, opts.samples)
+  const words = searchWords(seen, opts.samples)
   const scopes = Array.from({ length: opts.samples }, (_, i) => (i % 3 === 0 ? {} : { tenantId: pick(tenants, i) }))
   const runInbox = (filter: InboxFilter) => bench.call('inbox.list', { filter, limit: 50, offset: 0 })
   const runSearch = (text: string) => bench.call('inbox.list', { filter: { text }, limit: 50, offset: 0 })
@@ -91,16 +92,11 @@ export async function measureQueries(bench: BenchCore, opts: { samples: number }
   }
 }
 
-/** Words reviewers would type: fragments of real titles and counterparties in the replica. */
-async function searchWords(db: import('@electric-sql/pglite').PGliteInterface, n: number): Promise<string[]> {
-  const res = await db.query<{ w: string }>(
-    `select w from (
-       select distinct lower(regexp_split_to_table(coalesce(title, '') || ' ' || coalesce(counterparty, ''), '[^[:alnum:]]+')) as w
-         from (select title, counterparty from approvals order by id limit 2000) a) x
-      where length(w) >= 4 order by md5(w) limit $1`,
-    [n],
-  )
-  const words = res.rows.map((r) => r.w)
+/** Words reviewers would type: fragments of the titles and counterparties on the inbox's rows. */
+function searchWords(items: { title: string; counterparty: string | null }[], n: number): string[] {
+  const all = new Set<string>()
+  for (const i of items) for (const w of `${i.title} ${i.counterparty ?? ''}`.toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (w.length >= 4) all.add(w)
+  const words = [...all].sort().slice(0, n)
   // Prefixes too: people search as they type.
   return Array.from({ length: n }, (_, i) => {
     const w = words[i % Math.max(1, words.length)] ?? 'refund'

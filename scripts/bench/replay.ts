@@ -7,18 +7,19 @@ import type { Results } from './report'
 export async function measureReplay(bench: BenchCore, opts: { decisions: number }): Promise<Results> {
   await bench.call('settings.update', { holdSeconds: 0 })
   await bench.call('sync.setWorkOffline', { offline: true })
-  const db = bench.core.replica()!.db
-  // Pending items the reviewer may decide, read straight from the inbox the way the UI would page it.
+  // Pending items the reviewer may decide, read from the inbox the way the UI would page it, each
+  // with the version and payload hash its detail shows (what a decision is bound to).
   const chosen: { id: string; version: number; hash: string }[] = []
   for (let offset = 0; chosen.length < opts.decisions; offset += 500) {
     const page = await bench.call('inbox.list', { filter: {}, limit: 500, offset })
     if (page.items.length === 0) break
-    const ok = page.items.filter((i) => i.preflight === null).map((i) => i.id)
-    const rows = await db.query<{ id: string; version: number; payload_hash: string }>(
-      'select id, version, payload_hash from approvals where id = any($1::uuid[])',
-      [ok],
-    )
-    for (const r of rows.rows) if (chosen.length < opts.decisions) chosen.push({ id: r.id, version: r.version, hash: r.payload_hash })
+    // Not about to expire: the decisions are queued over a few minutes before the network returns.
+    const lasting = (i: { expiresAt: string | null }) => i.expiresAt === null || Date.parse(i.expiresAt) > Date.now() + 30 * 60_000
+    for (const item of page.items.filter((i) => i.preflight === null && lasting(i))) {
+      if (chosen.length >= opts.decisions) break
+      const d = await bench.call('approvals.detail', { id: item.id })
+      chosen.push({ id: item.id, version: d.version, hash: d.payloadHash })
+    }
   }
   for (const [i, a] of chosen.entries()) {
     await bench.call('intents.create', {
@@ -37,10 +38,12 @@ export async function measureReplay(bench: BenchCore, opts: { decisions: number 
   await bench.call('sync.setWorkOffline', { offline: false })
   await waitUntil(async () => (await bench.call('sync.status', {})).queueDepth === 0, 300_000, 'the replay', 5)
   const seconds = (performance.now() - t0) / 1000
-  const outcome = await db.query<{ state: string; n: number }>(
-    `select state, count(*)::int as n from pending_mutations where args->>'reason' = 'Benchmark replay' group by state`,
-  )
-  const by = Object.fromEntries(outcome.rows.map((r) => [r.state, r.n]))
+  const by: Record<string, number> = {}
+  for (let offset = 0; ; offset += 500) {
+    const page = await bench.call('history.list', { limit: 500, offset })
+    for (const i of page.items) if (i.args['reason'] === 'Benchmark replay') by[i.state] = (by[i.state] ?? 0) + 1
+    if (page.items.length < 500) break
+  }
   await bench.call('settings.update', { holdSeconds: 5 })
   return {
     replay_1000_s: round(seconds, 3),

@@ -15,20 +15,29 @@ export interface Bar {
 
 export const BARS: Bar[] = [
   { key: 'initial_sync.rows', kind: 'min', limit: 200_000 },
-  { key: 'initial_sync.rows_per_s', kind: 'min', limit: 30_000 },
-  { key: 'initial_sync.ratio_to_raw_load', kind: 'min', limit: 0.5 },
+  { key: 'initial_sync.rows_per_s', kind: 'min', limit: 40_000 },
+  { key: 'initial_sync.ratio_to_raw_load', kind: 'min', limit: 0.75 },
+  { key: 'during_sync.inbox_query_p95_ms', kind: 'max', limit: 10 },
+  { key: 'during_sync.enqueue_p95_ms', kind: 'max', limit: 20 },
   { key: 'pending_first_ms', kind: 'max', limit: 1_000 },
-  { key: 'warm_start_ms', kind: 'max', limit: 1_000 },
+  { key: 'warm_start_ms', kind: 'max', limit: 400 },
   { key: 'inbox_query_p95_ms', kind: 'max', limit: 5 },
   { key: 'search_p95_ms', kind: 'max', limit: 30 },
   { key: 'counts_p95_ms', kind: 'max', limit: 5 },
   { key: 'enqueue_p95_ms', kind: 'max', limit: 20 },
-  { key: 'replay_1000_s', kind: 'max', limit: 3 },
-  { key: 'propagation_p50_ms', kind: 'max', limit: 600 },
-  { key: 'propagation_p95_ms', kind: 'max', limit: 1_500 },
+  { key: 'replay_1000_s', kind: 'max', limit: 1.5 },
+  // With Realtime (issue 14): a poke, then one pull.
+  { key: 'propagation_p50_ms', kind: 'max', limit: 100 },
+  { key: 'propagation_p95_ms', kind: 'max', limit: 300 },
   { key: 'core_rss_mb', kind: 'max', limit: 350 },
   { key: 'server_load.pull_p95_ms', kind: 'max', limit: 50 },
   { key: 'server_load.errors', kind: 'max', limit: 0 },
+  { key: 'server_load.idle_pulls_per_s', kind: 'max', limit: 1 },
+  { key: 'agent.request_to_inbox_p95_ms', kind: 'max', limit: 1_500 },
+  { key: 'agent.decision_to_agent_p95_ms', kind: 'max', limit: 1_000 },
+  { key: 'agent.intake_per_s', kind: 'min', limit: 500 },
+  { key: 'executor.actions_per_s', kind: 'min', limit: 300 },
+  { key: 'executor.approve_to_sent_p95_ms', kind: 'max', limit: 1_000 },
 ]
 
 export function passes(bar: Bar, value: number | undefined): boolean {

@@ -1,6 +1,7 @@
-// server_load.*: 200 simulated consoles, each a caught-up replica polling sync_pull once a second
-// over HTTP as a signed-in demo reviewer, while one reviewer pushes 20 decisions a second. Reports
-// the pull latency percentiles and every failed request.
+// server_load_polling.*: 200 simulated consoles, each a caught-up replica polling sync_pull once a
+// second over HTTP as a signed-in demo reviewer, while one reviewer pushes 20 decisions a second.
+// Reports the pull latency percentiles and every failed request: the console without Realtime, kept
+// beside server_load.* (server-load-live.ts) for comparison.
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import type { Backend } from './consoles'
@@ -10,7 +11,7 @@ import type { Results } from './report'
 const USERS = ['finance@demo.test', 'ops@demo.test', 'viewer@demo.test', 'manager@demo.test', 'outsider@demo.test']
 const PASSWORD = 'demo-password'
 
-type Cursors = Record<string, Record<string, { txid: string; version: number }>>
+export type Cursors = Record<string, Record<string, { txid: string; version: number }>>
 
 interface Session {
   userId: string
@@ -29,7 +30,7 @@ async function signIn(backend: Backend, email: string): Promise<Session> {
 }
 
 /** Where a caught-up replica of this user stands: the newest (txid, version) of every stream it sees. */
-async function headCursors(db: pg.Client, userId: string, tables: string[]): Promise<Cursors> {
+export async function headCursors(db: pg.Client, userId: string, tables: string[]): Promise<Cursors> {
   // Inside the caller's transaction: the claims make auth.uid() this user for visible_tenant_ids().
   await db.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ sub: userId, role: 'authenticated' })])
   const visible = await db.query<{ ids: string[] }>('select public.visible_tenant_ids() as ids')
@@ -169,12 +170,12 @@ export async function measureServerLoad(
   await Promise.all([...Array.from({ length: opts.clients }, (_, i) => consoleLoop(i)), decisionLoop()])
   if (errorSamples.size) log(`  pull errors: ${[...errorSamples].join('; ')}`)
   return {
-    'server_load.clients': opts.clients,
-    'server_load.pull_p95_ms': round(p95(latencies), 1),
-    'server_load.pull_p50_ms': round(median(latencies), 1),
-    'server_load.pulls': latencies.length,
-    'server_load.errors': errors + pushErrors,
-    'server_load.decisions_per_s': round(decisions / opts.seconds, 1),
-    'server_load.push_p95_ms': round(p95(pushLatencies), 1),
+    'server_load_polling.clients': opts.clients,
+    'server_load_polling.pull_p95_ms': round(p95(latencies), 1),
+    'server_load_polling.pull_p50_ms': round(median(latencies), 1),
+    'server_load_polling.pulls': latencies.length,
+    'server_load_polling.errors': errors + pushErrors,
+    'server_load_polling.decisions_per_s': round(decisions / opts.seconds, 1),
+    'server_load_polling.push_p95_ms': round(p95(pushLatencies), 1),
   }
 }

@@ -1,6 +1,7 @@
 // Runs in a fresh process for warm_start_ms and core_rss_mb: opens the existing replica with the
 // stored session (createCore) until the first inbox page is read, works the usual views a little,
-// then reports its timings and resident memory as one JSON line on stdout.
+// then reports its timings and resident memory as one JSON line on stdout. The core runs in a worker
+// of this process, so the resident memory is the shell's and the core's together.
 import { startBenchCore } from './consoles'
 
 const config = JSON.parse(process.env.BENCH_WARM_CONFIG ?? '{}') as { dir: string; apiUrl: string; anonKey: string }
@@ -20,7 +21,7 @@ async function main() {
   await bench.call('history.list', { limit: 100, offset: 0 })
   await new Promise((r) => setTimeout(r, 2000))
   const rssMb = process.memoryUsage().rss / 1024 / 1024
-  await bench.core.close()
+  await bench.close()
   process.stdout.write(`${JSON.stringify({ warmMs, sinceProcessStartMs: t0 + warmMs, rssMb })}\n`)
 }
 

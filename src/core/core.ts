@@ -1,39 +1,47 @@
 // The core's state: who is signed in, their replica and the sync engine working on it. Sign-in,
 // sign-out and start-up run one at a time, so a replica is never opened twice or swapped while in
 // use. A stored session opens the replica with no network at all (offline start).
-import type { EmitEvent, SessionState, Settings } from '../shared/contract'
+import type { EmitEvent, SessionState, Settings, SyncStatus } from '../shared/contract'
 import { ApiError } from '../shared/errors'
+import ws from 'ws'
 import { Auth, type SignedInUser } from './auth/auth'
+import type { BackendConfig } from './backend'
 import type { SessionStore } from './auth/session-store'
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users'
+import { ReviewerCaches } from './queries/reviewer-caches'
 import { Replica } from './replica/replica'
-import { openSpare, type OpenSpare } from './replica/spare'
+import { closeSpare, openSpare, prepareSpareOffThread, spareReady, type OpenSpare } from './replica/spare'
 import type { TableSpec } from './replica/tables'
 import { coreStateFile, settingsFile, type JsonFile, type LastUser } from './settings'
-import { SyncEngine, type EngineOptions } from './sync/engine'
+import { SyncEngine, type EngineOptions } from './sync/loop'
+import { LiveUpdates } from './sync/realtime'
 import { StatusModel } from './sync/status'
 import * as queue from './queue/intents'
 
-export interface BackendOptions {
-  url: string
-  anonKey: string
-  isLocalStack: boolean
-}
-
 export type SyncTuning = Partial<
   Pick<EngineOptions, 'pullLimit' | 'pushBatch' | 'focusedIntervalMs' | 'backgroundIntervalMs' | 'backoff' | 'onPhase' | 'random'>
->
+> & {
+  /** Realtime pokes (default on); off, the console only polls. */
+  realtime?: boolean
+}
 
 export interface CoreOptions {
   userDataDir: string
-  backend: BackendOptions
+  backend: BackendConfig
   sessionStore: SessionStore
   emit: EmitEvent
   fetch?: typeof fetch
+  /** Realtime's WebSocket class (`ws` by default); tests pass one whose sockets they can cut. */
+  webSocket?: typeof ws
   now?: () => number
   /** Replicated tables; the server registry by default. */
   tables: TableSpec[]
   sync?: SyncTuning
+  /**
+   * Build the next sign-in's spare replica (in a worker) once the signed-in replica has its rows,
+   * so a sign-in after a sign-out only opens one. Default true; tests that never sign out skip it.
+   */
+  reserveSpare?: boolean
 }
 
 export class CoreState {
@@ -41,27 +49,37 @@ export class CoreState {
   readonly now: () => number
   auth!: Auth
   replica: Replica | null = null
+  /** What the queries keep about the signed-in reviewer, beside their replica. */
+  private reviewerCaches: ReviewerCaches | null = null
   engine: SyncEngine | null = null
+  live: LiveUpdates | null = null
   private sessionStatus: SessionState['status'] = 'signed_out'
   private user: SignedInUser | null = null
   private serial: Promise<unknown> = Promise.resolve()
   private closed = false
   /** The spare replica built and opened while nobody is signed in (see replica/spare.ts). */
   private spare: Promise<OpenSpare | null> | null = null
+  /** A spare being built on disk for the next sign-in (one build at a time, in a worker). */
+  private reserving: Promise<unknown> | null = null
+  /** The open replica has been seen complete, and a spare is in reserve or on its way. */
+  private reserved = false
   private focused = true
   readonly settings: JsonFile<Settings>
   private readonly memory: ReturnType<typeof coreStateFile>
 
   constructor(private readonly o: CoreOptions) {
     this.now = o.now ?? Date.now
-    this.status = new StatusModel((s) => o.emit('sync.status', s))
+    this.status = new StatusModel((s) => {
+      o.emit('sync.status', s)
+      this.reserveSpare(s)
+    })
     this.settings = settingsFile(o.userDataDir)
     this.memory = coreStateFile(o.userDataDir)
   }
 
   readonly emit: EmitEvent = (event, payload) => {
     // A pull that changed who the reviewer is (roles, limits, delegations) refreshes their context.
-    if (event === 'data.changed') this.replica?.changed((payload as { tables: string[] }).tables)
+    if (event === 'data.changed') this.reviewerCaches?.changed((payload as { tables: string[] }).tables)
     this.o.emit(event, payload)
   }
 
@@ -85,7 +103,7 @@ export class CoreState {
         await this.o.sessionStore.clear()
         await this.memory.write({ lastUser: null, backendUrl: null })
       }
-      this.auth = await Auth.create(backend, this.o.sessionStore, this.o.fetch ?? fetch, this.now)
+      this.auth = await Auth.create(backend, this.o.sessionStore, this.o.fetch ?? fetch, this.now, this.o.webSocket ?? ws)
       const stored = this.auth.storedUser()
       const last = (await this.memory.read()).lastUser
       if (stored) {
@@ -103,7 +121,25 @@ export class CoreState {
   }
 
   private prepareSpare(): void {
-    this.spare = openSpare(this.o.userDataDir, this.o.tables).catch(() => null) // only a head start: sign-in can build from scratch
+    // Only a head start: sign-in can build from scratch. After a build in reserve, if any.
+    const reserve = this.reserving ?? Promise.resolve()
+    this.spare = reserve.then(() => openSpare(this.o.userDataDir, this.o.tables)).catch(() => null)
+  }
+
+  /**
+   * Once the signed-in replica is complete and the core is idle, a spare for the next sign-in is
+   * built on disk in a worker: the sign-in screen after a sign-out then only opens it.
+   */
+  private reserveSpare(s: SyncStatus): void {
+    if (this.reserved || this.o.reserveSpare === false || this.closed || !this.replica) return
+    if (s.state !== 'online' || s.initialSync !== null) return
+    this.reserved = true
+    if (this.reserving || spareReady(this.o.userDataDir)) return
+    this.reserving = prepareSpareOffThread(this.o.userDataDir, this.o.tables)
+      .catch(() => null) // the next sign-in builds its own instead
+      .finally(() => {
+        this.reserving = null
+      })
   }
 
   /** Hands the open spare over (or closes it when it is not needed). */
@@ -143,7 +179,7 @@ export class CoreState {
       const spare = await this.takeSpare()
       if (!this.replica) await this.openFor(res.user, spare)
       // A user with a replica already did not need the spare: close it (it stays built for next time).
-      if (spare && this.replica?.db !== spare.db) await spare.db.close()
+      if (spare && this.replica?.db !== spare.db) await closeSpare(spare)
       const previous = (await this.memory.read()).lastUser
       if (previous?.id !== res.user.id) await this.forgetPerUserSettings()
       this.user = res.user
@@ -164,10 +200,13 @@ export class CoreState {
         const refused = waiting.filter((i) => i.state === 'rejected' || i.state === 'conflict').length
         if (waiting.length > 0) throw new ApiError('queue_not_empty', undefined, { queued: waiting.length - refused, refused })
       }
+      await this.live?.stop()
+      this.live = null
       await this.engine?.stop()
       this.engine = null
       const replica = this.replica
       this.replica = null
+      this.reviewerCaches = null
       await replica?.destroy()
       await this.auth.signOut()
       await this.memory.write({ lastUser: null, backendUrl: null })
@@ -198,16 +237,26 @@ export class CoreState {
   private async openFor(user: SignedInUser | LastUser, spare: OpenSpare | null = null): Promise<void> {
     const place = { userDataDir: this.o.userDataDir, backendUrl: (await this.backend()).url }
     this.replica = await Replica.open(place, user.id, this.o.tables, spare)
+    this.reserved = false
+    this.reviewerCaches = new ReviewerCaches(this.replica.db, user.id)
     this.user = { id: user.id, email: user.email, fullName: user.fullName }
-    this.engine = new SyncEngine({
-      replica: this.replica,
+    const { realtime = true, ...tuning } = this.o.sync ?? {}
+    const replica = this.replica
+    let live: LiveUpdates | null = null
+    const engine = new SyncEngine({
+      replica,
       auth: this.auth,
       status: this.status,
       emit: this.emit,
       now: this.now,
       onSignInRequired: () => this.onSignInRequired(),
-      ...this.o.sync,
+      // Topics are joined after the first good pull: by then the session's token is known.
+      onPulled: () => void live?.pulled().catch(() => {}),
+      ...tuning,
     })
+    if (realtime) live = new LiveUpdates({ client: this.auth.data, engine, replica, status: this.status })
+    this.engine = engine
+    this.live = live
     this.engine.setFocused(this.focused)
     await this.engine.prime()
     if (this.closed) return
@@ -215,15 +264,24 @@ export class CoreState {
   }
 
   private async closeReplica(): Promise<void> {
+    await this.live?.stop()
+    this.live = null
     await this.engine?.stop()
     this.engine = null
     await this.replica?.close()
     this.replica = null
+    this.reviewerCaches = null
   }
 
   requireReplica(): Replica {
     if (!this.replica || this.sessionStatus === 'signed_out') throw new ApiError('not_signed_in')
     return this.replica
+  }
+
+  /** The signed-in reviewer's standing and inbox exclusions (throws when nobody is signed in). */
+  caches(): ReviewerCaches {
+    this.requireReplica()
+    return this.reviewerCaches!
   }
 
   requireUser(): string {
@@ -243,8 +301,9 @@ export class CoreState {
     this.closed = true
     await this.exclusive(async () => {
       const spare = await this.takeSpare()
-      await spare?.db.close()
+      if (spare) await closeSpare(spare)
       await this.closeReplica()
+      await this.reserving
     })
   }
 }

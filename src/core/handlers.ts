@@ -14,6 +14,7 @@ import { sodReport } from './queries/sod'
 import { agentDetail, agentTrust, listAgents } from './queries/agents'
 import { auditFacets, listAudit, locateAudit, verifyAudit } from './queries/audit'
 import { changesetDetail, listChangesets, listEscalations, listFlags } from './queries/reviews'
+import { listOutbox } from './queries/outbox'
 
 export function buildHandlers(core: CoreState): CoreHandlers {
   const now = () => new Date(core.now())
@@ -38,6 +39,7 @@ export function buildHandlers(core: CoreState): CoreHandlers {
     'sync.setWorkOffline': async ({ offline }) => {
       core.requireReplica()
       core.engine?.setWorkOffline(offline)
+      await core.live?.setPaused(offline)
       return core.status.get()
     },
     'sync.now': async () => {
@@ -52,28 +54,32 @@ export function buildHandlers(core: CoreState): CoreHandlers {
     },
     'inbox.list': async ({ filter, limit, offset }) => {
       const r = core.requireReplica()
-      const ctx = await r.reviewer.get(now())
-      const others = filter.lane ? await r.lanes.others(ctx) : []
-      return listInbox(r.db, ctx, await r.exclusions.ids(ctx.now), filter, limit, offset, others)
+      const at = now()
+      const caches = core.caches()
+      const ctx = await caches.reviewer.get(at)
+      const others = filter.lane ? await caches.lanes.others(ctx) : []
+      return listInbox(r.db, ctx, await caches.exclusions.ids(at), filter, limit, offset, others)
     },
     'inbox.counts': async ({ tenantId }) => {
       const r = core.requireReplica()
-      const ctx = await r.reviewer.get(now())
-      return counts(r.db, ctx, await r.exclusions.ids(ctx.now), await r.lanes.others(ctx), tenantId)
+      const at = now()
+      const caches = core.caches()
+      const ctx = await caches.reviewer.get(at)
+      return counts(r.db, ctx, await caches.exclusions.ids(at), await caches.lanes.others(ctx), tenantId)
     },
     'approvals.detail': async ({ id }) => {
       const r = core.requireReplica()
-      return approvalDetail(r.db, await r.reviewer.get(now()), id)
+      return approvalDetail(r.db, await core.caches().reviewer.get(now()), id)
     },
     'approvals.reassignees': async ({ id }) => {
       const r = core.requireReplica()
-      return reassignees(r.db, await r.reviewer.get(now()), id)
+      return reassignees(r.db, await core.caches().reviewer.get(now()), id)
     },
 
     'intents.create': async (intent) => {
       const r = core.requireReplica()
       const { holdSeconds } = await core.settings.read()
-      const row = await createIntent(r.db, intent, { reviewer: await r.reviewer.get(now()), holdSeconds })
+      const row = await createIntent(r.db, intent, { reviewer: await core.caches().reviewer.get(now()), holdSeconds })
       // The reviewer is told "queued" only once the intent would survive a power cut.
       await r.flush()
       await changed([row])
@@ -111,19 +117,23 @@ export function buildHandlers(core: CoreState): CoreHandlers {
 
     'escalations.list': async (args) => {
       const r = core.requireReplica()
-      return listEscalations(r.db, await r.reviewer.get(now()), args)
+      return listEscalations(r.db, await core.caches().reviewer.get(now()), args)
     },
     'flags.list': async (args) => {
       const r = core.requireReplica()
-      return listFlags(r.db, await r.reviewer.get(now()), args)
+      return listFlags(r.db, await core.caches().reviewer.get(now()), args)
     },
     'changesets.list': async (args) => {
       const r = core.requireReplica()
-      return listChangesets(r.db, await r.reviewer.get(now()), args)
+      return listChangesets(r.db, await core.caches().reviewer.get(now()), args)
+    },
+    'outbox.list': async (args) => {
+      const r = core.requireReplica()
+      return listOutbox(r.db, await core.caches().reviewer.get(now()), args)
     },
     'changesets.detail': async ({ id }) => {
       const r = core.requireReplica()
-      return changesetDetail(r.db, await r.reviewer.get(now()), id)
+      return changesetDetail(r.db, await core.caches().reviewer.get(now()), id)
     },
     'agents.list': async ({ tenantId }) => listAgents(core.requireReplica().db, now(), tenantId),
     'agents.trust': async ({ agentId, days }) => agentTrust(core.requireReplica().db, now(), agentId, days),

@@ -10,7 +10,8 @@ import type { TableSpec } from './replica/tables'
 
 export { dispatch } from './dispatch'
 export { FileSessionStore, MemorySessionStore, type SessionStore } from './auth/session-store'
-export type { BackendOptions, SyncTuning } from './core'
+export type { SyncTuning } from './core'
+export { backendFromEnv, LOCAL_STACK_URL, type BackendConfig } from './backend'
 
 /** What the shells pass: the core's own options, with the replicated tables defaulting to the registry. */
 export type CreateCoreOptions = Omit<CoreOptions, 'tables'> & { tables?: TableSpec[] }

@@ -1,6 +1,6 @@
 // Answers one app://console/ request from the renderer folder: GET/HEAD only, our host only, the
 // CSP and the other security headers on every response. No electron import, so it is tested in Node.
-import { contentSecurityPolicy, readAsset, securityHeaders } from './renderer-assets'
+import { contentSecurityPolicy, readAsset, securityHeaders } from '../shell-common/renderer-assets'
 import { APP_HOST } from './security'
 
 export function createAppRequestHandler(rendererDir: string): (request: Request) => Promise<Response> {

@@ -1,22 +1,24 @@
-// The Electron main process: one instance, one hardened window, the core started for the stored
-// session, the contract bound to IPC, deep links, badge, notifications and menu — and a quit that
-// waits for the core to close its replica cleanly.
+// The Electron main process: one instance, one hardened window, the core started in its own
+// utility process for the stored session, the contract bound to IPC (checked here, run there),
+// deep links, badge, notifications and menu — and a quit that waits for the core to close its
+// replica cleanly. A core that dies is started again and the window is told (core.restarted).
 import { app, dialog, ipcMain, Menu, powerMonitor, safeStorage, session, shell, type BrowserWindow } from 'electron'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { CallOutcome, EmitEvent, MethodArgs, MethodName } from '../shared/contract'
-import { createCore, dispatch as coreDispatch, type Core } from '../core'
+import { backendFromEnv } from '../core/backend'
+import { startCoreHost, type CoreHost } from '../core/thread/host'
+import { utilityProcessSpawner } from './core-process'
 import { registerAppScheme, serveRenderer } from './app-protocol'
 import { deepLinkFromArgv, parseDeepLink, DEEP_LINK_SCHEME, type DeepLinkTarget } from './deep-link'
 import { showInboxCount, showNotice } from './desktop'
 import { createInboxWatch, type InboxWatch } from './inbox-watch'
 import { bindIpc, createEventForwarder, fanOut, type Dispatch } from './ipc'
 import { buildMenuTemplate } from './menu'
-import { contentSecurityPolicy } from './renderer-assets'
+import { contentSecurityPolicy } from '../shell-common/renderer-assets'
 import { createSenderGuard, createUrlPolicy, denyAllPermissions, guardDownloads, hardenContents } from './security'
 import { SafeStorageSessionStore } from './session-store'
 import { createMainWindow, type MainWindow } from './window'
-import { backendFromEnv } from './backend'
 
 // The dev server is trusted only in an unpackaged build started by `npm run dev`.
 const devServerUrl = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null
@@ -24,7 +26,7 @@ const policy = createUrlPolicy({ devServerOrigin: devServerUrl ? new URL(devServ
 const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url))
 
 let main: MainWindow | null = null
-let core: Core | null = null
+let core: CoreHost | null = null
 let watch: InboxWatch | null = null
 let unbindIpc: (() => void) | null = null
 let pendingTarget: DeepLinkTarget | null = deepLinkFromArgv(process.argv)
@@ -34,7 +36,7 @@ const toRenderer = createEventForwarder(() => currentWindow()?.webContents)
 const emit: EmitEvent = fanOut(toRenderer, (event, payload) => watch?.onEvent(event, payload))
 
 const dispatch: Dispatch = (method, args) =>
-  core ? coreDispatch(core.handlers, method, args) : Promise.resolve({ ok: false, error: { code: 'internal', message: 'The console is still starting.' } })
+  core ? core.dispatch(method, args) : Promise.resolve({ ok: false, error: { code: 'internal', message: 'The console is still starting.' } })
 const call = <M extends MethodName>(method: M, args: MethodArgs<M>) => dispatch(method, args) as Promise<CallOutcome<M>>
 
 function focusWindow(): void {
@@ -96,7 +98,12 @@ async function startCore(): Promise<void> {
       void dialog.showMessageBox({ type: 'warning', title: 'Sign-in not saved', message: 'Your sign-in will not be remembered', detail: message })
     },
   })
-  core = await createCore({ userDataDir, backend: backendFromEnv(process.env), sessionStore, emit })
+  core = await startCoreHost({
+    spawn: utilityProcessSpawner(fileURLToPath(new URL('./core.js', import.meta.url))),
+    config: { userDataDir, backend: backendFromEnv(process.env) },
+    sessionStore,
+    emit,
+  })
   watch = createInboxWatch({
     call,
     setBadge: (count) => showInboxCount(count, currentWindow()),

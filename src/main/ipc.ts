@@ -6,13 +6,14 @@
 import type { CallOutcome, EmitEvent, EventName, EventPayload, MethodName } from '../shared/contract'
 import { ApiError } from '../shared/errors'
 import { CALL_CHANNEL, EVENT_CHANNEL } from '../preload/bridge'
+import type { Dispatch } from '../core/dispatch'
 import type { SenderFrame } from './security'
+
+export type { Dispatch }
 
 // The channel names live with the preload; both ends must agree on them.
 export { CALL_CHANNEL, EVENT_CHANNEL }
 
-/** The core's validating entry point, already bound to its handlers. Never throws. */
-export type Dispatch = (method: unknown, args: unknown) => Promise<CallOutcome<MethodName>>
 
 /** The part of an IpcMainInvokeEvent the binding reads. */
 export interface InvokeEventLike {

@@ -18,6 +18,7 @@ export const GO_TO: readonly { view: ShellView; label: string }[] = [
   { view: 'escalations', label: 'Escalations' },
   { view: 'flags', label: 'Flags' },
   { view: 'changesets', label: 'Change sets' },
+  { view: 'outbox', label: 'Outbox' },
   { view: 'agents', label: 'Agents' },
   { view: 'audit', label: 'Audit' },
   { view: 'history', label: 'History' },

@@ -115,8 +115,38 @@ export const AgentSummary = strict({
   trustScore: z.number().nullable(),
 })
 
+export const OutboxStatus = z.enum(['pending', 'sending', 'sent', 'failed', 'dead', 'cancelled'])
+
+/** What became of an approved action: its outbox envelope and the provider's answer. */
+export const Execution = strict({
+  outboxId: Id,
+  status: OutboxStatus,
+  /** Attempts made so far (failed ones, plus the one that went out). */
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: Timestamp.nullable(),
+  sentAt: Timestamp.nullable(),
+  /** The provider's answer (sent), or the error and reason (dead, cancelled). */
+  result: z.unknown(),
+  queuedAt: Timestamp,
+})
+export type Execution = z.infer<typeof Execution>
+
+/** Where an agent's request came from and what routed it (approvals.origin); null for other requests. */
+export const RequestOrigin = strict({
+  agentName: z.string().nullable(),
+  /** The agent's idempotency key (the action's external_id). */
+  externalId: z.string().nullable(),
+  policyId: Id.nullable(),
+  policyName: z.string().nullable(),
+  route: z.enum(['auto', 'required', 'four_eyes', 'deny']).nullable(),
+  rule: z.string().nullable(),
+})
+
 export const ApprovalDetail = strict({
   item: ApprovalListItem,
+  /** After an approval: the action's delivery (queued → sent with the result, or the error); null before. */
+  execution: Execution.nullable(),
   summary: z.string().nullable(),
   payload: z.unknown(),
   payloadHash: z.string(),
@@ -126,6 +156,7 @@ export const ApprovalDetail = strict({
   tool: strict({ app: z.string(), key: z.string() }).nullable(),
   requestedByUserId: Id.nullable(),
   agent: AgentSummary.nullable(),
+  origin: RequestOrigin.nullable(),
   evidence: z.array(EvidenceRow),
   decisions: z.array(DecisionRecord),
   audit: z.array(AuditEntry),
@@ -150,6 +181,10 @@ export const IntentKind = z.enum([
   'snooze.set',
   'message.send',
   'approval.reassign',
+  'outbox.retry',
+  'outbox.cancel',
+  'agent.suspend',
+  'agent.resume',
 ])
 export type IntentKind = z.infer<typeof IntentKind>
 
@@ -192,6 +227,10 @@ export const IntentArgs = {
     version_seen: z.number().int().nonnegative(),
     note: Reason.optional(),
   }),
+  'outbox.retry': strict({ outbox_id: Id, reason: Reason.optional() }),
+  'outbox.cancel': strict({ outbox_id: Id, reason: Reason.optional() }),
+  'agent.suspend': strict({ agent_id: Id, reason: Reason.optional() }),
+  'agent.resume': strict({ agent_id: Id, reason: Reason.optional() }),
 } as const satisfies Record<IntentKind, z.ZodType>
 
 const intentOf = <K extends IntentKind>(kind: K) => strict({ kind: z.literal(kind), args: IntentArgs[kind] })
@@ -206,6 +245,10 @@ export const NewIntent = z.discriminatedUnion('kind', [
   intentOf('snooze.set'),
   intentOf('message.send'),
   intentOf('approval.reassign'),
+  intentOf('outbox.retry'),
+  intentOf('outbox.cancel'),
+  intentOf('agent.suspend'),
+  intentOf('agent.resume'),
 ])
 export type NewIntent = z.infer<typeof NewIntent>
 
@@ -328,6 +371,26 @@ export const FlagItem = strict({
 })
 export type FlagItem = z.infer<typeof FlagItem>
 
+/** The Outbox view's row: an approved action on its way out, or what became of it. */
+export const OutboxItem = strict({
+  id: Id,
+  tenantId: Id,
+  actionId: Id,
+  tool: strict({ app: z.string(), key: z.string() }),
+  args: z.unknown(),
+  approvalId: Id.nullable(),
+  approvalTitle: z.string().nullable(),
+  agentId: Id.nullable(),
+  agentName: z.string().nullable(),
+  execution: Execution,
+  ...IntentMark,
+  /** Why the server would refuse my retry or cancel (my role may not), when the replica can tell. */
+  preflight: Refusal.nullable(),
+  pendingKind: z.enum(['outbox.retry', 'outbox.cancel']).nullable(),
+})
+export type OutboxItem = z.infer<typeof OutboxItem>
+export const OutboxFilter = z.enum(['open', 'sent', 'dead', 'all'])
+
 export const ChangesetItem = strict({
   id: Id,
   tenantId: Id,
@@ -403,6 +466,8 @@ export const AgentRequest = strict({
   decidedByName: z.string().nullable(),
   decidedAt: Timestamp.nullable(),
   reason: z.string().nullable(),
+  /** The policy rule that decided it without a person (auto-approved or denied), else null. */
+  policyRule: z.string().nullable(),
 })
 
 export const AgentDetail = strict({
@@ -477,8 +542,19 @@ export const AuditVerdict = strict({
   /** Entries verified: the whole chain when ok, else those before the broken one. */
   entries: z.number().int(),
   ok: z.boolean(),
-  /** The first entry that does not verify, and why: its link to the one before, or its own content. */
-  brokenAt: strict({ id: z.string(), reason: z.enum(['prev_hash', 'integrity_hash']) }).nullable(),
+  /**
+   * What does not verify, and why. prev_hash / integrity_hash: entry `id`'s link to the one before,
+   * or its own content. tail_deleted: the chain ends at `after` (null: no entry left) but its head
+   * (or a head this console witnessed) is entry `id`. rewritten: entry `id`, whose hash this console
+   * witnessed on `witnessedAt`, is no longer that entry (the chain was recomputed from an earlier
+   * point); the first changed entry lies after `after` (the last witnessed entry still intact).
+   */
+  brokenAt: strict({
+    id: z.string(),
+    reason: z.enum(['prev_hash', 'integrity_hash', 'tail_deleted', 'rewritten']),
+    after: z.string().nullable().optional(),
+    witnessedAt: z.string().nullable().optional(),
+  }).nullable(),
 })
 
 export const Reassignee = strict({ userId: Id, name: z.string(), email: z.string(), role: z.string() })
@@ -513,6 +589,11 @@ export const domainMethods = {
     result: Page(ChangesetItem),
   },
   'changesets.detail': { args: strict({ id: Id }), result: ChangesetDetail },
+  /** Approved actions by delivery state: open = pending, sending or failed (waiting to retry). */
+  'outbox.list': {
+    args: strict({ status: OutboxFilter.default('open'), ...TenantScope.shape, ...Paging }),
+    result: Page(OutboxItem),
+  },
   'agents.list': { args: TenantScope, result: z.array(AgentListItem) },
   'agents.trust': { args: strict({ agentId: Id, days: z.number().int().min(1).max(365).default(30) }), result: z.array(TrustDay) },
   /** An agent with its trust and spend day by day and its recent requests with how they were decided. */

@@ -51,6 +51,8 @@ export const SyncStatus = strict({
   /** First sync of a fresh replica: rows so far / rows expected; null once complete. */
   initialSync: strict({ rows: z.number().int(), expected: z.number().int().nullable() }).nullable(),
   lastError: strict({ code: z.string(), message: z.string(), at: z.string() }).nullable(),
+  /** How changes reach the replica: `live` while Realtime pokes arrive, else `polling` on an interval. */
+  updates: z.enum(['live', 'polling']),
 })
 export type SyncStatus = z.infer<typeof SyncStatus>
 
@@ -70,7 +72,7 @@ const baseMethods = {
 } as const
 
 /** The views a reviewer can go to (console.md); the app menu, deep links and notifications name them. */
-export const ShellView = z.enum(['inbox', 'queue', 'escalations', 'flags', 'changesets', 'agents', 'audit', 'history'])
+export const ShellView = z.enum(['inbox', 'queue', 'escalations', 'flags', 'changesets', 'outbox', 'agents', 'audit', 'history'])
 export type ShellView = z.infer<typeof ShellView>
 
 /** Shell commands the renderer runs when the app menu asks for them. */
@@ -86,6 +88,11 @@ const baseEvents = {
   'session.changed': SessionState,
   /** The replica changed (pull applied, intent queued or resolved): views re-read what they show. */
   'data.changed': strict({ tables: z.array(z.string()) }),
+  /**
+   * The core's thread (or process) stopped unexpectedly and the shell started it again: what was
+   * on screen may be stale, and a call in flight at that moment was answered with core_restarted.
+   */
+  'core.restarted': strict({ at: z.string(), reason: z.string() }),
 } as const
 
 export const methods = { ...baseMethods, ...domainMethods }

@@ -8,6 +8,7 @@ export const ERROR_MESSAGES = {
   unknown_method: 'The console asked for something that does not exist.',
   forbidden_sender: 'The request did not come from the console window.',
   internal: 'Something went wrong inside the console. Nothing was lost; try again.',
+  core_restarted: 'The console’s core stopped and was restarted. Your queued decisions are kept; check this one and try again.',
   // Session
   not_signed_in: 'Sign in to continue.',
   sign_in_required: 'Your session ended. Sign in again; your queued decisions are kept.',
@@ -27,10 +28,27 @@ export const ERROR_MESSAGES = {
   risk_above_max: 'This request is above the highest risk level you may approve.',
   over_limit: 'The amount is above your approval limit.',
   invalid_payload: 'The edited payload does not match the tool’s schema.',
+  invalid_amount: 'The amount this would release cannot be trusted (missing, negative or absurd).',
+  fx_rate_missing: 'No exchange rate converts this currency into the tenant’s base currency, so the limit cannot be checked.',
   reason_required: 'A reason is required to reject a high-risk request.',
   reassign_target_cannot_decide: 'That person could not decide this request, so it cannot be handed to them.',
   invalid_state: 'This item is not in a state that allows that action.',
   held: 'The decision is still in its hold window.',
+  push_error: 'The server could not apply this change; nothing of it was kept. Decide again.',
+  request_refused: 'The server refused the request carrying this change; nothing of it was kept.',
+  // Agents (agent_propose and the agent credentials; sync_push refuses agents with agent_not_reviewer)
+  agent_not_reviewer: 'An agent credential cannot decide or review anything.',
+  not_an_agent: 'Only a signed-in agent credential may propose actions.',
+  agent_suspended: 'This agent is suspended; its proposals are refused.',
+  idempotency_conflict: 'This idempotency key was already used for a different call.',
+  unknown_tool: 'There is no such tool in this tenant.',
+  tool_not_writable: 'This tool is not allowed to write.',
+  invalid_args: 'The arguments do not match the tool’s schema.',
+  autonomy_forbids: 'This agent’s autonomy level does not allow proposing actions.',
+  agent_tier_forbids: 'This call is riskier than the agent is allowed to ask for.',
+  repeat_after_rejection: 'The same call was already rejected; asking again was refused and flagged.',
+  rate_limited: 'The tool’s rate limit is reached; try again shortly.',
+  invalid_policy: 'The policy is not valid.',
 } as const
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES

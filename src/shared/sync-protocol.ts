@@ -47,6 +47,13 @@ export const PullResponse = z.strictObject({
   cursors: Cursors,
   has_more: z.boolean(),
   /**
+   * Per visible tenant, the tables a read permission gates that the caller may not read there
+   * (audit_log without audit:read, …). The client deletes what it holds of them in that tenant and
+   * drops their cursors, in the same local transaction; when the permission comes back the table is
+   * no longer listed and its stream starts again from zero.
+   */
+  withheld: z.record(z.string(), z.array(z.string())).optional(),
+  /**
    * Rows still to come after this answer. Sent only with the first pull (empty cursors), counted
    * exactly then; first-sync progress = rows applied / (first answer's rows + this).
    */

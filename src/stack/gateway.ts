@@ -7,7 +7,10 @@ import { handleAuth, type AuthContext } from './auth-routes'
 import { FunctionCatalog } from './functions'
 import { apiKeyOf, BodyTooLarge, sendEmpty, sendGatewayError, sendJson, setCors } from './http'
 import type { ApiKeys } from './keys'
+import { PasswordChecker } from './passwords'
+import { startRealtime } from './realtime/server'
 import { handleRpc, type RpcContext } from './rpc-routes'
+import { SignInLimits } from './sign-in-limits'
 
 export interface GatewayOptions {
   /** 0 picks a free port. */
@@ -55,6 +58,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     jwtSecret: opts.jwtSecret,
     jwtExpirySeconds: opts.jwtExpirySeconds,
     issuer: '',
+    passwords: new PasswordChecker(),
+    signInLimits: new SignInLimits(),
+    signInsInFlight: new Map(),
+    refreshTokenReuseSeconds: 10,
   }
   const validKeys = new Set([opts.keys.anonKey, opts.keys.serviceRoleKey])
 
@@ -97,6 +104,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       sendJson(res, 500, { message: 'An unexpected error occurred in the local stack' })
     })
   })
+  const realtime = await startRealtime({ adminUrl: opts.authAdminUrl, jwtSecret: opts.jwtSecret, validKeys, log: opts.log })
+  server.on('upgrade', (req, socket, head) => realtime.handleUpgrade(req, socket, head))
   await new Promise<void>((resolvePromise, reject) => {
     server.once('error', reject)
     server.listen(opts.port, HOST, () => {
@@ -109,13 +118,15 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   auth.issuer = `${url}/auth/v1`
 
   async function close(): Promise<void> {
+    // Upgraded sockets keep the server open: Realtime closes its sockets first.
+    await realtime.close()
     await new Promise<void>((done) => {
       server.close(() => done())
       server.closeIdleConnections()
       // In-flight requests get a moment to finish; then every socket goes.
       setTimeout(() => server.closeAllConnections(), 1_000).unref()
     })
-    await Promise.all([rpcPool.end(), authPool.end()])
+    await Promise.all([rpcPool.end(), authPool.end(), auth.passwords.close()])
   }
   return { url, port, close }
 }

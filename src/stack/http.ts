@@ -97,16 +97,80 @@ export function apiKeyOf(req: IncomingMessage, url: URL): string | undefined {
   return value ?? url.searchParams.get('apikey') ?? undefined
 }
 
-/** A JSON object body (empty means `{}`); undefined when the body is not a JSON object. */
-export function parseJsonObject(body: Buffer | string): Record<string, unknown> | undefined {
-  const text = typeof body === 'string' ? body : body.toString('utf8')
-  if (text.trim() === '') return {}
+/**
+ * How deeply a request body's JSON may nest. The deepest body the console sends (a sync_push batch
+ * of journal postings with their lines) nests about 8 levels; 512 leaves room for any honest
+ * payload while stopping the pathological ones before PostgreSQL's recursive JSON parser runs out
+ * of stack (a 54001 error, which PostgREST maps to 500).
+ */
+export const MAX_JSON_DEPTH = 512
+
+export type JsonObjectBody =
+  { ok: true; value: Record<string, unknown>; text: string } | { ok: false; reason: string }
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** Whether brackets outside strings nest deeper than `limit` (scanned before JSON.parse sees it). */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c)
+        i++ // a backslash escapes the next character, a quote included
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true
+    } else if (c === 0x7d || c === 0x5d) depth--
+  }
+  return false
+}
+
+/**
+ * A request body that must be a JSON object (empty means `{}`), with the reason in plain words when
+ * it is not: bytes that are not UTF-8 (decoding them leniently would silently change what the
+ * client sent), JSON syntax, nesting deeper than MAX_JSON_DEPTH, or another JSON value.
+ *
+ * String contents are not judged here. A `\u0000` escape or a lone surrogate is valid JSON text, and
+ * PostgREST hands the body to PostgreSQL as it came, so PostgreSQL decides: its `json` type keeps
+ * such escapes, while turning them into `jsonb` or `text` (which named arguments do, by
+ * json_to_record) fails with 22P05 "unsupported Unicode escape sequence", answered 400 with that
+ * message. Refusing them here instead would refuse bodies a function taking one unnamed `json`
+ * parameter receives as sent, and can judge element by element.
+ */
+export function parseJsonObject(body: Buffer): JsonObjectBody {
+  let text: string
   try {
-    const value: unknown = JSON.parse(text)
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined
+    text = strictUtf8.decode(body)
   } catch {
-    return undefined
+    return { ok: false, reason: 'The request body is not valid UTF-8.' }
+  }
+  if (text.trim() === '') return { ok: true, value: {}, text: '{}' }
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH))
+    return { ok: false, reason: `JSON nests deeper than ${MAX_JSON_DEPTH} levels.` }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (err) {
+    return { ok: false, reason: `Invalid JSON: ${(err as Error).message}` }
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return { ok: false, reason: 'The body must be a JSON object.' }
+  return { ok: true, value: value as Record<string, unknown>, text }
+}
+
+/**
+ * The request's path and query decode to text: every %-escape complete and the bytes they make
+ * valid UTF-8 with no NUL (which no name or value can hold in PostgreSQL). A malformed URL is the
+ * client's error (400), never a crash in whichever route first decodes it.
+ */
+export function urlDecodes(url: URL): boolean {
+  try {
+    const parts = [...url.pathname.split('/'), ...url.search.slice(1).split(/[&=]/)]
+    return parts.every((part) => !decodeURIComponent(part.replaceAll('+', ' ')).includes('\0'))
+  } catch {
+    return false
   }
 }

@@ -11,7 +11,7 @@ export interface Claims extends JWTPayload {
 }
 
 export type Verified =
-  { ok: true; claims: Claims } | { ok: false; reason: 'expired' | 'invalid'; message: string }
+  { ok: true; claims: Claims } | { ok: false; reason: 'expired' | 'invalid' | 'claims'; message: string }
 
 const CLOCK_SKEW_SECONDS = 30
 
@@ -19,15 +19,25 @@ function keyOf(secret: string): Uint8Array {
   return new TextEncoder().encode(secret)
 }
 
+/**
+ * A token must carry `exp`: one without it would be valid forever, so a leaked token could never
+ * be retired (every token GoTrue mints, and both API keys, carry one). jose reports the missing
+ * claim as a claim-validation failure, which the routes answer as PostgREST's PGRST303 / GoTrue's
+ * bad_jwt.
+ */
 export async function verifyJwt(secret: string, token: string): Promise<Verified> {
   try {
     const { payload } = await jwtVerify<Claims>(token, keyOf(secret), {
       algorithms: ['HS256'],
       clockTolerance: CLOCK_SKEW_SECONDS,
+      requiredClaims: ['exp'],
     })
     return { ok: true, claims: payload }
   } catch (err) {
     if (err instanceof errors.JWTExpired) return { ok: false, reason: 'expired', message: 'JWT expired' }
+    if (err instanceof errors.JWTClaimValidationFailed) {
+      return { ok: false, reason: 'claims', message: `JWT claims validation failed: ${err.message}` }
+    }
     const message = err instanceof Error ? err.message : String(err)
     return { ok: false, reason: 'invalid', message }
   }

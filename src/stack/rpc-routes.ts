@@ -14,7 +14,7 @@ import {
   type FunctionSignature,
 } from './functions'
 import { verifyJwt } from './jwt'
-import { bearerToken, parseJsonObject, readBody, sendEmpty, sendRawJson, sendJson } from './http'
+import { bearerToken, parseJsonObject, readBody, sendEmpty, sendRawJson, sendJson, urlDecodes } from './http'
 import { failure, fromDatabaseError, isDatabaseError, type PostgrestFailure } from './postgrest-errors'
 
 export interface RpcContext {
@@ -40,8 +40,8 @@ async function authenticate(
   const token = bearerToken(req) ?? apiKey
   const verified = await verifyJwt(ctx.jwtSecret, token)
   if (!verified.ok) {
-    const expired = verified.reason === 'expired'
-    const f = failure(401, expired ? 'PGRST303' : 'PGRST301', verified.message)
+    // PostgREST: PGRST301 for a token it cannot decode or verify, PGRST303 for claims it refuses.
+    const f = failure(401, verified.reason === 'invalid' ? 'PGRST301' : 'PGRST303', verified.message)
     f.headers = {
       'WWW-Authenticate': `Bearer error="invalid_token", error_description="${verified.message.replaceAll('"', "'")}"`,
     }
@@ -52,6 +52,33 @@ async function authenticate(
     return failure(401, 'PGRST301', `JWT role "${role}" is not one of anon, authenticated, service_role`)
   }
   return { role, claims: verified.claims }
+}
+
+/**
+ * The body's media type: JSON (PostgREST's default when none is given), in UTF-8. PostgREST also
+ * takes forms and raw bytes for some functions; the console never sends them, so they are refused
+ * here as PostgREST refuses a type it does not accept (415 PGRST107) rather than misread.
+ */
+function contentTypeProblem(req: IncomingMessage): PostgrestFailure | undefined {
+  const header = req.headers['content-type']
+  if (header === undefined) return undefined
+  const [mediaType = '', ...params] = header.split(';').map((p) => p.trim().toLowerCase())
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replaceAll('"', '')
+  if (
+    mediaType === 'application/json' &&
+    (charset === undefined || charset === 'utf-8' || charset === 'utf8')
+  )
+    return undefined
+  return failure(
+    415,
+    'PGRST107',
+    `Content-Type not acceptable: ${header}`,
+    null,
+    'The local stack takes request bodies as application/json in UTF-8.',
+  )
 }
 
 function describeArgs(fn: FunctionSignature): string {
@@ -174,13 +201,26 @@ export async function handleRpc(
   if (req.method !== 'POST') {
     return sendFailure(res, failure(405, 'PGRST101', 'The local stack calls functions with POST only'))
   }
+  if (!urlDecodes(url)) {
+    return sendFailure(
+      res,
+      failure(
+        400,
+        'PGRST100',
+        'Malformed percent-encoding in the request URL',
+        null,
+        'Every %-escape must be complete and make UTF-8 text without NUL.',
+      ),
+    )
+  }
   const name = decodeURIComponent(match[1]!)
   const auth = await authenticate(ctx, req, apiKey)
   if ('status' in auth) return sendFailure(res, auth)
-  const raw = (await readBody(req)).toString('utf8')
-  const body = parseJsonObject(raw)
-  if (!body) return sendFailure(res, failure(400, 'PGRST102', 'Empty or invalid json'))
-  const call = await planCall(ctx, name, body, raw)
+  const badType = contentTypeProblem(req)
+  if (badType) return sendFailure(res, badType)
+  const body = parseJsonObject(await readBody(req))
+  if (!body.ok) return sendFailure(res, failure(400, 'PGRST102', 'Empty or invalid json', body.reason))
+  const call = await planCall(ctx, name, body.value, body.text)
   if ('status' in call) return sendFailure(res, call)
   const outcome = await execute(ctx, req, auth, call, url.pathname)
   if (!('ok' in outcome)) {

@@ -42,12 +42,26 @@ const injectInvisibleRow = (body: Record<string, unknown>) => {
   return { ...body, changes: { ...changes, approvals: [...(changes.approvals ?? []), row] } }
 }
 
+const injectKeylessRow = (body: Record<string, unknown>) => {
+  const changes = (body.changes ?? {}) as Record<string, unknown[]>
+  const row = { tenant_id: tenant.id, kind: 'refund', title: 'No key', status: 'pending', sync_version: 1, sync_txid: '1' }
+  return { ...body, changes: { ...changes, approvals: [...(changes.approvals ?? []), row] } }
+}
+
+const unversioned = (body: Record<string, unknown>) => {
+  const changes = (body.changes ?? {}) as Record<string, Record<string, unknown>[]>
+  return { ...body, changes: { ...changes, approvals: (changes.approvals ?? []).map((r) => ({ ...r, sync_version: 'soon' })) } }
+}
+
 const cases: [string, Fault, number, string][] = [
   ['a truncated JSON answer', { kind: 'truncate' }, 1, 'malformed_answer'],
   ['a 500', { kind: 'status', status: 500 }, 1, 'XX000'],
   ['401 even after a fresh token', { kind: 'status', status: 401, body: { code: 'PGRST301', message: 'JWT invalid' } }, 2, 'PGRST301'],
   ['an answer of the wrong shape', { kind: 'rewrite', rewrite: (b) => ({ ...b, cursors: 'nope' }) }, 1, 'malformed_answer'],
   ['a row of a tenant the user cannot see', { kind: 'rewrite', rewrite: injectInvisibleRow }, 1, 'malformed_answer'],
+  ['a row without its key', { kind: 'rewrite', rewrite: injectKeylessRow }, 1, 'malformed_answer'],
+  ['rows that are not a list', { kind: 'rewrite', rewrite: (b) => ({ ...b, changes: { ...(b.changes as object), approvals: 'nope' } }) }, 1, 'malformed_answer'],
+  ['a row whose version is not a whole number', { kind: 'rewrite', rewrite: unversioned }, 1, 'malformed_answer'],
 ]
 
 describe('a bad answer from sync_pull', () => {

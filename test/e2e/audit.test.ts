@@ -3,7 +3,7 @@
 // rows on screen; Enter opens an entry's before/after as a key-by-key diff; `v` verifies the chain
 // from the replica with a progress bar — "Verified N entries" with N the server's count — and, once
 // someone rewrote an entry on the server as superuser and sync brought it down, names that entry
-// and shows it highlighted.
+// and shows it highlighted; and names a tail a superuser deleted after this console verified it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { admin } from '../support/db'
@@ -274,5 +274,43 @@ describe.skipIf(skip)('the Audit view', () => {
     )
     expect(await result.getAttribute('data-ok')).toBe('true')
     expect(await result.innerText()).toMatch(/Verified 25 entries of Audit Second Ltd/)
+
+    // A superuser deletes the newest five entries and moves the chain head back to cover it. The
+    // server's chain now links up and ends at its head; this console verified the longer chain,
+    // so its Verify names the deletion.
+    const { rows } = await admin().query<{ id: string }>(
+      'select id::text as id from public.audit_log where tenant_id = $1 order by id desc limit 6',
+      [second.id],
+    )
+    const [newest, , , , , keep] = rows.map((r) => r.id)
+    const c = await admin().connect()
+    try {
+      await c.query('begin')
+      await c.query('set local session_replication_role = replica')
+      await c.query('delete from public.audit_log where tenant_id = $1 and id > $2::bigint', [second.id, keep])
+      await c.query('set local session_replication_role = origin')
+      await c.query(
+        `update public.audit_chain_heads h set last_id = a.id, last_hash = a.integrity_hash
+           from public.audit_log a where a.id = $2::bigint and h.tenant_id = $1`,
+        [second.id, keep],
+      )
+      await c.query('commit')
+    } finally {
+      c.release()
+    }
+    await until(
+      async () => {
+        await page.getByTestId('audit-log').focus()
+        await page.keyboard.press('v')
+        await until(async () => (await result.count()) > 0 && (await result.getAttribute('data-ok')) !== null, 'a verdict')
+        return (await result.getAttribute('data-reason')) === 'tail_deleted'
+      },
+      'the deletion named',
+      30_000,
+    )
+    expect(await result.getAttribute('data-broken-id')).toBe(newest)
+    expect(await result.innerText()).toContain('Entries deleted at the end of the chain')
+    expect(await result.innerText()).toContain(`ends at #${keep}`)
+    await screenshot(page, 'audit-tail-deleted')
   })
 })

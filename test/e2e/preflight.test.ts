@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { admin } from '../support/db'
-import { createAgent, createApproval, createUser, type ApprovalRow } from '../support/fixtures'
+import { createAgent, createApproval, createMember, createUser, type ApprovalRow, type UserRef } from '../support/fixtures'
+import { decide, decideArgs, mutation, pushOne, seen } from '../push/support'
 import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
 import { goToApproval, shownApprovalId, until, waitForInbox, withSignedIn } from './helpers/console'
 import { createWorkspace, type Workspace } from './helpers/workspace'
@@ -21,6 +22,11 @@ async function queued(page: Page): Promise<number> {
   })
 }
 
+/** Waits for a toast that matches (a decision first shows its own toast, then any refusal). */
+async function toastMatching(page: Page, re: RegExp): Promise<string> {
+  return until(async () => (await page.locator('[data-testid="toast"]').allInnerTexts()).find((t) => re.test(t)) ?? null, `a toast matching ${re}`)
+}
+
 async function lastToast(page: Page): Promise<string> {
   return until(async () => (await page.locator('[data-testid="toast"]').allInnerTexts()).at(-1) ?? null, 'a toast')
 }
@@ -30,6 +36,7 @@ describe.skipIf(skip)('pre-flight explanations and the bulk risk ceiling', () =>
   let shell: HarnessShell
   let ws: Workspace
   const items: Record<string, ApprovalRow> = {}
+  let coApprover: UserRef
 
   beforeAll(async () => {
     // A finance reviewer who may approve up to 1,000.
@@ -56,6 +63,18 @@ describe.skipIf(skip)('pre-flight explanations and the bulk risk ceiling', () =>
     items.low1 = await createApproval(ws.tenant.id, { ...base, title: 'Bulk one: refund a late delivery', expiresAt: at(14) })
     items.high = await createApproval(ws.tenant.id, { ...base, riskLevel: 4, title: 'Bulk risky: refund to a new card', expiresAt: at(15) })
     items.low2 = await createApproval(ws.tenant.id, { ...base, title: 'Bulk two: refund a broken mug', expiresAt: at(16) })
+    items.rejectAbove = await createApproval(ws.tenant.id, { ...base, title: 'Stop it: pay the fleet invoice', amount: '8000.00', expiresAt: at(17) })
+    // Four-eyes refund of 400 USD (no tool: the refund kind's built-in schema), already approved once.
+    items.fourEyesEdit = await createApproval(ws.tenant.id, {
+      ...base,
+      kind: 'refund',
+      title: 'Four-eyes edit: refund the damaged pallet',
+      amount: '400.00',
+      requiredApprovals: 2,
+      expiresAt: at(18),
+    })
+    coApprover = await createMember(ws.tenant.id, 'manager', { approvalLimit: null })
+    expect(await decide(coApprover.id, items.fourEyesEdit.id, 'approve')).toMatchObject({ status: 'applied', row: { status: 'pending' } })
     rig = await startConsoleRig()
     shell = await rig.shell()
   })
@@ -164,6 +183,61 @@ describe.skipIf(skip)('pre-flight explanations and the bulk risk ceiling', () =>
         ])
         return rows.length === 1
       }, 'the risk-4 approval on the server after the second press')
+    })
+  }, 120_000)
+
+  it('lets a reviewer reject a request above their limit: stopping is not releasing', async () => {
+    await withSignedIn(rig.browser, shell.url, ws.reviewer.email, { holdSeconds: 0 }, async (page) => {
+      await goToApproval(page, items.rejectAbove!.id)
+      expect(await page.getByTestId('preflight').innerText()).toMatch(/above your approval limit/i)
+      await page.keyboard.press('r')
+      const reject = page.getByRole('dialog', { name: 'Reject' })
+      await reject.waitFor()
+      await page.keyboard.type('Not our invoice')
+      await page.keyboard.press('Control+Enter')
+      const status = await until(async () => {
+        const { rows } = await admin().query<{ status: string }>('select status from public.approvals where id = $1', [items.rejectAbove!.id])
+        return rows[0]?.status === 'rejected' ? rows[0].status : null
+      }, 'the reject applied on the server')
+      expect(status).toBe('rejected')
+    })
+  }, 120_000)
+
+  it('refuses an over-limit edit of a four-eyes request before queueing, as the server does; a smaller edit restarts the count', async () => {
+    await withSignedIn(rig.browser, shell.url, ws.reviewer.email, { holdSeconds: 0 }, async (page) => {
+      const id = items.fourEyesEdit!.id
+      await goToApproval(page, id)
+      expect(await page.getByTestId('four-eyes').innerText()).toMatch(/1 of 2 approvals so far/i)
+      const edit = async (amount: string) => {
+        await page.keyboard.press('e')
+        const dialog = page.getByRole('dialog', { name: 'Approve with edits' })
+        await dialog.waitFor()
+        await dialog.locator('input[name="amount"]').fill(amount)
+        await page.keyboard.press('Control+Enter')
+        await dialog.waitFor({ state: 'detached' })
+      }
+      // 4,000 USD is above the reviewer's 1,000: the console says so and queues nothing…
+      await edit('4000')
+      expect(await toastMatching(page, /Not queued/)).toMatch(/above your approval limit/i)
+      expect(await queued(page)).toBe(0)
+      // …and the server, sent the same edit, refuses it with the same code.
+      const edited = { order_id: 'ord_1', amount: 4000, currency: 'USD' }
+      const server = await pushOne(ws.reviewer.id, mutation('approval.decide', decideArgs(await seen(id), 'approve_with_edits', { edited_payload: edited })))
+      expect(server.code).toBe('over_limit')
+
+      // 300 USD is within the limit: it goes through, and the earlier approval (of 400) no longer counts.
+      await goToApproval(page, id)
+      await edit('300')
+      const after = await until(async () => {
+        const { rows } = await admin().query<{ status: string; amount: string; n: number }>(
+          `select a.status, a.amount::text as amount,
+                  (select count(*)::int from public.approval_decisions d where d.approval_id = a.id and d.payload_hash_approved = a.payload_hash) as n
+             from public.approvals a where a.id = $1`,
+          [id],
+        )
+        return rows[0]?.amount === '300.00' ? rows[0] : null
+      }, 'the edit applied on the server')
+      expect(after).toEqual({ status: 'pending', amount: '300.00', n: 1 })
     })
   }, 120_000)
 })

@@ -54,11 +54,15 @@ beforeAll(async () => {
 async function expectedKeys(table: string, userId: string, tenants: string[]): Promise<string[]> {
   const key = TABLES[table as keyof typeof TABLES].primaryKey.map((k) => `${k}::text`).join(` || '|' || `)
   let where: string
-  if (table === 'role_permissions') where = 'true'
-  else if (table === 'profiles')
+  if (table === 'profiles')
     where = `id = $2 or id in (select user_id from public.tenant_members where tenant_id = any ($1::uuid[]))`
   else if (table === 'review_snoozes') where = 'tenant_id = any ($1::uuid[]) and user_id = $2'
-  else where = 'tenant_id = any ($1::uuid[])'
+  // Reference tables without a tenant (role_permissions, fx_rates) are everyone's.
+  else if (TABLES[table as keyof typeof TABLES].scope === 'global') where = 'true'
+  // Tables a read permission gates (audit_log under audit:read, …): only where the reviewer's role has it.
+  else
+    where = `tenant_id = any ($1::uuid[]) and not exists (select 1 from public.read_gates() g where g.table_name = '${table}'
+               and not public.has_permission(tenant_id, $2, g.permission))`
   const { rows } = await admin().query<{ key: string }>(
     `select ${key} as key from public.${table} where (${where}) and $1::uuid[] is not null and $2::uuid is not null`,
     [tenants, userId],

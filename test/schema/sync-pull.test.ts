@@ -296,6 +296,6 @@ describe('first pull of a fresh replica', () => {
     const answer = await pullOnce(loner.id, {}, 100)
     expect(answer.tenants).toEqual([])
     expect(answer.priority).toEqual({})
-    expect(Object.keys(answer.changes).sort()).toEqual(['profiles', 'role_permissions'])
+    expect(Object.keys(answer.changes).sort()).toEqual(['fx_rates', 'profiles', 'role_permissions'])
   })
 })

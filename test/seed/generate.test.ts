@@ -234,6 +234,7 @@ describe('generateDemoData', () => {
     )
     expect(calls).toHaveLength(summary.approvals)
     const ajv = new Ajv({ allErrors: true })
+    ajv.addKeyword('x-money') // an annotation: where the arguments say how much money moves
     const compiled = new Map<string, ValidateFunction>()
     let edits = 0
     for (const c of calls) {

@@ -39,6 +39,10 @@ describe('the build', () => {
     expect(readFileSync(join(outDir, 'main/index.js'), 'utf8')).toMatch(/^import .* from "electron";/m)
   })
 
+  it("emits the core's own process entry beside main, without electron", () => {
+    expect(readFileSync(join(outDir, 'main/core.js'), 'utf8')).not.toMatch(/from "electron"/)
+  })
+
   it('emits a renderer page carrying the CSP, with no inline script', () => {
     const html = readFileSync(join(outDir, 'renderer/index.html'), 'utf8')
     expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src &#39;self&#39;; script-src &#39;self&#39;;/)

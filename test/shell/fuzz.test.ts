@@ -45,6 +45,7 @@ const VALID: { [M in MethodName]: MethodArgs<M> } = {
   'flags.list': { status: 'pending', limit: 10, offset: 0 },
   'changesets.list': { status: 'pending_review', limit: 10, offset: 0 },
   'changesets.detail': { id: ID },
+  'outbox.list': { status: 'open', limit: 10, offset: 0 },
   'agents.list': { tenantId: ID },
   'agents.trust': { agentId: ID, days: 30 },
   'agents.detail': { agentId: ID, days: 30, requests: 20 },

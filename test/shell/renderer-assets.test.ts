@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createAppRequestHandler } from '../../src/main/app-request'
-import { contentSecurityPolicy, readAsset, resolveAssetPath } from '../../src/main/renderer-assets'
+import { contentSecurityPolicy, readAsset, resolveAssetPath } from '../../src/shell-common/renderer-assets'
 
 const base = mkdtempSync(join(tmpdir(), 'oc-assets-'))
 const root = join(base, 'renderer')

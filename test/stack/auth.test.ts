@@ -2,9 +2,9 @@
 // detection, the current user, sign-out scopes; the gateway's apikey check and CORS.
 import type { Session } from '@supabase/supabase-js'
 import { describe, expect, it } from 'vitest'
-import { createUser, supabaseClient } from '../../src/stack/fixtures'
+import { createUser, signedInClient, supabaseClient, uniqueSuffix } from '../../src/stack/fixtures'
 import { admin, DEMO } from '../support/db'
-import { raw, stack, token, nowSeconds } from './support'
+import { raw, rawFrom, stack, token, nowSeconds } from './support'
 
 const CLI_ANON_KEY =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0'
@@ -104,14 +104,23 @@ describe('password sign-in', () => {
 })
 
 describe('refresh tokens', () => {
-  it('rotates: a refresh gives new tokens, and the used refresh token is then refused', async () => {
-    const supabase = supabaseClient(stack())
-    const signIn = await supabase.auth.signInWithPassword({
-      email: DEMO.users.viewer.email,
-      password: DEMO.password,
-    })
-    const first = signIn.data.session!
-    const refreshed = await supabase.auth.refreshSession({ refresh_token: first.refresh_token })
+  async function signIn(email: string, password: string = DEMO.password): Promise<Session> {
+    const { data, error } = await supabaseClient(stack()).auth.signInWithPassword({ email, password })
+    expect(error).toBeNull()
+    return data.session!
+  }
+  const refresh = (refreshToken: string) =>
+    supabaseClient(stack()).auth.refreshSession({ refresh_token: refreshToken })
+  /** Moves a rotated token's revocation back past GoTrue's 10 s reuse interval (instead of waiting). */
+  const revokedLongAgo = (refreshToken: string) =>
+    admin().query(
+      `update auth.refresh_tokens set updated_at = now() - interval '11 seconds' where token = $1`,
+      [refreshToken],
+    )
+
+  it('rotates: a refresh gives a new refresh token and a new access token in the same session', async () => {
+    const first = await signIn(DEMO.users.viewer.email)
+    const refreshed = await refresh(first.refresh_token)
     expect(refreshed.error).toBeNull()
     const second = refreshed.data.session!
     expect(second.refresh_token).not.toBe(first.refresh_token)
@@ -119,29 +128,74 @@ describe('refresh tokens', () => {
       sub: DEMO.users.viewer.id,
       session_id: decodePayload(first.access_token).session_id,
     })
-
-    const replay = await supabaseClient(stack()).auth.refreshSession({ refresh_token: first.refresh_token })
-    expect(replay.data.session).toBeNull()
-    expect(replay.error).toMatchObject({ status: 400, code: 'refresh_token_already_used' })
   })
 
-  it('treats a replayed refresh token as theft and revokes the whole session (reuse detection)', async () => {
-    const supabase = supabaseClient(stack())
-    const first = (
-      await supabase.auth.signInWithPassword({ email: DEMO.users.ops.email, password: DEMO.password })
-    ).data.session!
-    const second = (await supabase.auth.refreshSession({ refresh_token: first.refresh_token })).data.session!
-    await supabaseClient(stack()).auth.refreshSession({ refresh_token: first.refresh_token })
-    const afterTheft = await supabaseClient(stack()).auth.refreshSession({
-      refresh_token: second.refresh_token,
+  it('answers two refreshes at once with one token with a valid session each, and the session lives on', async () => {
+    const user = await createUser(stack().dbUrl)
+    const first = await signIn(user.email, user.password)
+    const racing = await Promise.all([refresh(first.refresh_token), refresh(first.refresh_token)])
+    for (const r of racing) expect(r.error).toBeNull()
+    const sessions = racing.map((r) => r.data.session!)
+    for (const s of sessions) {
+      expect(s.refresh_token).not.toBe(first.refresh_token)
+      const me = await supabaseClient(stack()).auth.getUser(s.access_token)
+      expect(me.data.user?.id).toBe(user.id)
+    }
+    // Neither was taken for theft: the session still refreshes with what either request got.
+    for (const s of sessions) expect((await refresh(s.refresh_token)).error).toBeNull()
+  })
+
+  it('gives a replayed token its unused child back, as GoTrue does when a client lost the answer', async () => {
+    const first = await signIn(DEMO.users.finance.email)
+    const second = (await refresh(first.refresh_token)).data.session!
+    await revokedLongAgo(first.refresh_token)
+    const replay = await refresh(first.refresh_token)
+    expect(replay.error).toBeNull()
+    expect(replay.data.session!.refresh_token).toBe(second.refresh_token)
+  })
+
+  it('lets a token whose child was used already in again within the reuse interval (racing requests)', async () => {
+    const first = await signIn(DEMO.users.ops.email)
+    const second = (await refresh(first.refresh_token)).data.session!
+    await refresh(second.refresh_token)
+    const late = await refresh(first.refresh_token)
+    expect(late.error).toBeNull()
+    expect(decodePayload(late.data.session!.access_token).session_id).toBe(
+      decodePayload(first.access_token).session_id,
+    )
+  })
+
+  it('takes reuse past the interval for theft and ends the whole session', async () => {
+    const first = await signIn(DEMO.users.ops.email)
+    const second = (await refresh(first.refresh_token)).data.session!
+    const third = (await refresh(second.refresh_token)).data.session!
+    await revokedLongAgo(first.refresh_token)
+    const theft = await refresh(first.refresh_token)
+    expect(theft.data.session).toBeNull()
+    expect(theft.error).toMatchObject({ status: 400, code: 'refresh_token_already_used' })
+    // Every token of the session is dead, even those still inside their own reuse interval.
+    for (const token of [third.refresh_token, second.refresh_token]) {
+      expect((await refresh(token)).error).toMatchObject({ status: 400, code: 'refresh_token_not_found' })
+    }
+    const me = await raw('/auth/v1/user', {
+      method: 'GET',
+      headers: { authorization: `Bearer ${third.access_token}` },
     })
-    expect(afterTheft.error).toMatchObject({ status: 400, code: 'refresh_token_already_used' })
+    expect(me.body).toMatchObject({ error_code: 'session_not_found' })
+  })
+
+  it('gives a token revoked without being rotated (by an administrator) no reuse interval', async () => {
+    const session = await signIn(DEMO.users.manager.email)
+    await admin().query('update auth.refresh_tokens set revoked = true where token = $1', [
+      session.refresh_token,
+    ])
+    const { data, error } = await refresh(session.refresh_token)
+    expect(data.session).toBeNull()
+    expect(error).toMatchObject({ status: 400, code: 'refresh_token_already_used' })
   })
 
   it('refuses an unknown refresh token with refresh_token_not_found', async () => {
-    const { error } = await supabaseClient(stack()).auth.refreshSession({
-      refresh_token: 'never-issued-token',
-    })
+    const { error } = await refresh('never-issued-token')
     expect(error).toMatchObject({ status: 400, code: 'refresh_token_not_found' })
   })
 })
@@ -171,6 +225,24 @@ describe('current user and sign-out', () => {
       const { data, error } = await supabaseClient(stack()).auth.getUser(jwt)
       expect(data.user).toBeNull()
       expect(error).toMatchObject({ status: 403, code: 'bad_jwt' })
+    }
+  })
+
+  it('refuses a signed token without exp, or whose sub or session_id is no UUID, with 403 bad_jwt', async () => {
+    const exp = nowSeconds() + 3600
+    const valid = { sub: DEMO.users.manager.id, role: 'authenticated', aud: 'authenticated' }
+    for (const claims of [
+      valid, // no exp: it would never expire
+      { ...valid, exp, sub: '------------------------------------' },
+      { ...valid, exp, sub: 42 as unknown as string },
+      { ...valid, exp, session_id: 'not-a-session' },
+    ]) {
+      const reply = await raw('/auth/v1/user', {
+        method: 'GET',
+        headers: { authorization: `Bearer ${await token(claims)}` },
+      })
+      expect(reply.status, JSON.stringify(claims)).toBe(403)
+      expect(reply.body).toMatchObject({ error_code: 'bad_jwt' })
     }
   })
 
@@ -220,6 +292,63 @@ describe('current user and sign-out', () => {
     await devices[1]!.auth.signOut({ scope: 'others' })
     expect(await stillRefreshes(2)).toBe(false)
     expect(await stillRefreshes(1)).toBe(true)
+  })
+})
+
+describe('sign-in rate limits', () => {
+  const signInFrom = (ip: string, email: string, password: string) =>
+    rawFrom(ip, '/auth/v1/token?grant_type=password', { body: { email, password } })
+
+  it('turns an account away with 429 and Retry-After after 10 failures, unknown e-mails alike', async () => {
+    const user = await createUser(stack().dbUrl)
+    const unknown = `nobody-${uniqueSuffix()}@demo.test`
+    for (const [ip, email] of [
+      ['127.0.0.11', user.email],
+      ['127.0.0.12', unknown],
+    ] as const) {
+      const guesses = await Promise.all(
+        Array.from({ length: 15 }, (_, i) => signInFrom(ip, email, `guess-${i}`)),
+      )
+      expect(guesses.filter((g) => g.status === 400)).toHaveLength(10)
+      const refused = guesses.filter((g) => g.status === 429)
+      expect(refused).toHaveLength(5)
+      for (const r of refused) {
+        expect(r.body).toEqual({
+          code: 429,
+          error_code: 'over_request_rate_limit',
+          msg: 'Request rate limit reached',
+        })
+        expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0)
+      }
+    }
+    // The limit holds for the account from any address, the right password included.
+    const right = await signInFrom('127.0.0.13', user.email, user.password)
+    expect(right.status).toBe(429)
+  })
+
+  it('answers a burst of 150 bad sign-ins from one address with 429s while everyone else is served', async () => {
+    const attacker = '127.0.0.21'
+    const reviewer = await signedInClient(stack(), DEMO.users.viewer.email, DEMO.password)
+    const burst = Promise.all(
+      Array.from({ length: 150 }, (_, i) =>
+        signInFrom(attacker, `guess-${i}-${uniqueSuffix()}@demo.test`, 'x'),
+      ),
+    )
+    const [replies, user, rpc] = await Promise.all([burst, reviewer.auth.getUser(), reviewer.rpc('whoami')])
+    expect(user.error).toBeNull()
+    expect(rpc.error).toBeNull()
+    expect(replies.filter((r) => r.status === 400)).toHaveLength(30)
+    expect(replies.filter((r) => r.status === 429)).toHaveLength(120)
+    // The address stays limited (the right password too); other addresses sign in as usual.
+    expect((await signInFrom(attacker, DEMO.users.viewer.email, DEMO.password)).status).toBe(429)
+    expect((await signInFrom('127.0.0.22', DEMO.users.viewer.email, DEMO.password)).status).toBe(200)
+  })
+
+  it('counts only failures: many correct sign-ins from one address are all served', async () => {
+    const replies = await Promise.all(
+      Array.from({ length: 40 }, () => signInFrom('127.0.0.31', DEMO.users.manager.email, DEMO.password)),
+    )
+    expect(replies.map((r) => r.status)).toEqual(Array(40).fill(200))
   })
 })
 

@@ -111,6 +111,20 @@ describe('JWT checks', () => {
     }
   })
 
+  it('refuses a signed token without exp (it would never expire) with 401 PGRST303', async () => {
+    const { error, status } = await rpcWith(await token(claims))
+    expect(status).toBe(401)
+    expect(error).toMatchObject({ code: 'PGRST303', message: expect.stringContaining('"exp"') as unknown })
+  })
+
+  it('answers a signed token whose sub is no UUID with a 4xx, never a 500', async () => {
+    for (const sub of ['------------------------------------', 'not-a-uuid']) {
+      const { error, status } = await rpcWith(await token({ ...claims, sub, exp: nowSeconds() + 3600 }))
+      expect(status, sub).toBe(400)
+      expect(error).toMatchObject({ code: '22P02' })
+    }
+  })
+
   it('refuses a validly signed token whose role is not an API role', async () => {
     const { error, status } = await rpcWith(
       await token({ ...claims, role: 'postgres', exp: nowSeconds() + 3600 }),

@@ -204,6 +204,7 @@ export async function createApproval(tenantId: string, opts: ApprovalOptions = {
         ? opts.expiresAt
         : new Date(Date.now() + 1000 * (opts.expiresAt ?? 86_400))
   const amount = opts.amount === undefined ? '125.50' : opts.amount
+  const currency = opts.currency === undefined ? (amount === null ? null : 'USD') : opts.currency
   // Someone must have asked: an agent of the tenant unless the caller names the requester.
   const agentId =
     opts.agentId !== undefined || opts.requestedByUserId ? (opts.agentId ?? null) : (await createAgent(tenantId, { db: opts.db })).id
@@ -222,7 +223,7 @@ export async function createApproval(tenantId: string, opts: ApprovalOptions = {
       opts.title ?? `Approval ${short()}`,
       opts.riskLevel ?? 2,
       amount,
-      opts.currency === undefined ? (amount === null ? null : 'USD') : opts.currency,
+      currency,
       opts.counterparty === undefined ? 'Jane Customer' : opts.counterparty,
       opts.policyFlags ?? [],
       opts.status ?? 'pending',
@@ -230,7 +231,8 @@ export async function createApproval(tenantId: string, opts: ApprovalOptions = {
       opts.requestedByUserId ?? null,
       opts.approverIds ?? [],
       opts.requiredApprovals ?? 1,
-      JSON.stringify(opts.payload ?? { order_id: 'ord_1', amount: 125.5, currency: 'USD' }),
+      // By default the payload moves what the request declares (the rules check the payload).
+      JSON.stringify(opts.payload ?? { order_id: 'ord_1', amount: amount === null ? 125.5 : Number(amount), currency: currency ?? 'USD' }),
       expires,
       JSON.stringify(opts.evidence ?? []),
     ],

@@ -5,16 +5,15 @@
 // fed the current access token, makes the RPC calls.
 import { createClient, isAuthApiError, isAuthRetryableFetchError, type Session, type SupabaseClient } from '@supabase/supabase-js'
 import ws from 'ws'
+import type { BackendConfig } from '../backend'
 import type { SessionStore } from './session-store'
 
 const STORAGE_KEY = 'operator-console-auth'
 /** Refresh when less than this is left on the access token. */
 const REFRESH_MARGIN_MS = 60_000
 
-export interface Backend {
-  url: string
-  anonKey: string
-}
+/** Auth needs only where the backend is and its public key. */
+export type Backend = Pick<BackendConfig, 'url' | 'anonKey'>
 
 export interface SignedInUser {
   id: string
@@ -76,18 +75,19 @@ export class Auth {
     store: SessionStore,
     private readonly fetchImpl: typeof fetch,
     private readonly now: () => number,
+    webSocket: typeof ws,
   ) {
     this.adapter = new StoreAdapter(store)
     this.authClient = this.makeAuthClient()
     this.data = createClient(backend.url, backend.anonKey, {
       accessToken: async () => this.accessToken,
       global: { fetch: this.fetchImpl },
-      realtime: { transport: ws as unknown as never },
+      realtime: { transport: webSocket as unknown as never },
     })
   }
 
-  static async create(backend: Backend, store: SessionStore, fetchImpl: typeof fetch, now: () => number) {
-    const auth = new Auth(backend, store, fetchImpl, now)
+  static async create(backend: Backend, store: SessionStore, fetchImpl: typeof fetch, now: () => number, webSocket: typeof ws = ws) {
+    const auth = new Auth(backend, store, fetchImpl, now, webSocket)
     await auth.adapter.load()
     return auth
   }
@@ -103,6 +103,24 @@ export class Auth {
       },
       global: { fetch: this.fetchImpl },
       realtime: { transport: ws as unknown as never },
+    })
+  }
+
+  /**
+   * POSTs to an RPC with the session's token and hands the response back unread: the pull reads
+   * its answer as text and gives it to the replica without parsing it here (sync/page.ts).
+   */
+  rpcRequest(fn: string, args: Record<string, unknown>, signal: AbortSignal): Promise<Response> {
+    return this.fetchImpl(`${this.backend.url}/rest/v1/rpc/${fn}`, {
+      method: 'POST',
+      headers: {
+        apikey: this.backend.anonKey,
+        Authorization: `Bearer ${this.accessToken ?? this.backend.anonKey}`,
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+      },
+      body: JSON.stringify(args),
+      signal,
     })
   }
 

@@ -5,7 +5,7 @@ import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
 import type { AgentDetail, AgentListItem, AgentRequest, TrustDay } from '../../shared/contract-domain'
 import { ApiError } from '../../shared/errors'
-import { SqlParams } from './inbox'
+import { SqlParams } from './sql-params'
 
 const DAY_MS = 86_400_000
 /** Model providers bill in USD, the cost_transactions default: the budget's currency when none was spent. */
@@ -150,7 +150,8 @@ export async function agentDetail(
     db.query<AgentRequestRow>(
       `select a.id, a.tenant_id, a.kind, a.title, a.risk_level, a.amount::text as amount, a.currency, a.status, a.created_at,
               d.decision, coalesce(p.full_name, p.email) as decided_by_name, coalesce(d.created_at, a.decided_at) as decided_at,
-              coalesce(d.reason, a.decision_reason) as reason
+              coalesce(d.reason, a.decision_reason) as reason,
+              case when a.origin->>'route' in ('auto', 'deny') then a.origin->>'rule' end as policy_rule
          from approvals a
          left join lateral (select x.decision, x.actor_id, x.reason, x.created_at from approval_decisions x
                              where x.approval_id = a.id order by x.created_at desc limit 1) d on true
@@ -188,6 +189,7 @@ export async function agentDetail(
       decidedByName: r.decided_by_name,
       decidedAt: r.decided_at ? r.decided_at.toISOString() : null,
       reason: r.reason,
+      policyRule: r.policy_rule,
     })),
   }
 }
@@ -208,4 +210,5 @@ interface AgentRequestRow {
   decided_by_name: string | null
   decided_at: Date | null
   reason: string | null
+  policy_rule: string | null
 }

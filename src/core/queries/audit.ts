@@ -6,7 +6,7 @@ import type { z } from 'zod'
 import { verifyAuditChain, type AuditRowLike } from '../../shared/audit-chain'
 import type { AuditEntry, AuditFacets, AuditFilter, AuditVerdict } from '../../shared/contract-domain'
 import { ApiError } from '../../shared/errors'
-import { SqlParams } from './inbox'
+import { SqlParams } from './sql-params'
 
 /** The output column `id` is text: a query ordering by it must say audit_log.id (else 998 sorts after 9818). */
 export const AUDIT_COLUMNS = `id::text as id, tenant_id, occurred_at, actor_type, actor_id::text as actor_id, action, entity_type,
@@ -122,19 +122,58 @@ const VERIFY_PAGE = 5000
 /** Progress reports are spaced at least this far apart: enough for a smooth bar, few events. */
 const PROGRESS_EVERY_MS = 50
 
+type Verdict = z.infer<typeof AuditVerdict>
+
+interface Witness {
+  entry_id: string
+  entry_hash: string
+  witnessed_at: Date
+}
+
 /**
  * Reads the tenant's whole chain from the replica page by page and verifies it link by link as it
  * goes, reporting entries checked of the total (the view's progress bar): at the start, at most
  * every 50 ms while it runs, and at the end.
+ *
+ * A chain that links up is not enough. Its end is checked against the server's head
+ * (audit_chain_heads, pulled after the log: a head this replica holds comes with every entry up to
+ * it), so a deleted tail is named. And every head this console verified before is a witness: a
+ * chain that no longer holds a witnessed entry with the hash it had was rewritten, even if every
+ * hash was recomputed. A chain that verifies becomes a witness in turn.
  */
 export async function verifyAudit(
   db: PGliteInterface,
   tenantId: string,
   report?: (checked: number, total: number) => void,
-): Promise<z.infer<typeof AuditVerdict>> {
+  now: () => Date = () => new Date(),
+): Promise<Verdict> {
   const known = await db.query('select 1 from tenants where id = $1', [tenantId])
   if (known.rows.length === 0) throw new ApiError('not_found')
+  // A tenant whose log the reviewer may not read holds no entries here: "intact" would vouch for nothing.
+  const withheld = await db.query<{ hidden: boolean }>(
+    `select coalesce(value -> $1 ? 'audit_log', false) as hidden from replica_meta where key = 'withheld'`,
+    [tenantId],
+  )
+  if (withheld.rows[0]?.hidden) throw new ApiError('forbidden', 'You may not read the audit log of this tenant.')
   const total = (await db.query<{ n: number }>('select count(*)::int as n from audit_log where tenant_id = $1', [tenantId])).rows[0]?.n ?? 0
+  const head = (
+    await db.query<{ last_id: string; last_hash: string }>(
+      'select last_id::text as last_id, last_hash from audit_chain_heads where tenant_id = $1',
+      [tenantId],
+    )
+  ).rows[0]
+  const witnesses = (
+    await db.query<Witness>(
+      'select entry_id::text as entry_id, entry_hash, witnessed_at from audit_witnesses where tenant_id = $1 order by entry_id',
+      [tenantId],
+    )
+  ).rows
+  const witnessed = new Map(witnesses.map((w) => [w.entry_id, w]))
+  // What the replica's chain holds at each witnessed entry (absent: no such entry any more).
+  const seenAtWitness = new Map<string, string>()
+  let atHead: string | undefined
+  let lastEntry: { id: string; hash: string } | null = null
+
   let lastReport = 0
   const onProgress = (checked: number, of: number, final = false) => {
     const now = Date.now()
@@ -161,10 +200,73 @@ export async function verifyAudit(
       onProgress(base + verdict.verified, total, true)
       return { tenantId, entries: base + verdict.verified, ok: false, brokenAt: { id: verdict.brokenAt, reason: verdict.reason } }
     }
+    for (const row of page.rows) {
+      if (witnessed.has(row.id)) seenAtWitness.set(row.id, row.integrity_hash)
+      if (row.id === head?.last_id) atHead = row.integrity_hash
+    }
     checked += page.rows.length
+    const last = page.rows.at(-1)
+    if (last) lastEntry = { id: last.id, hash: last.integrity_hash }
     if (page.rows.length < VERIFY_PAGE) break
-    after = page.rows.at(-1)!.id
+    after = last!.id
   }
   onProgress(checked, Math.max(total, checked), true)
+
+  const broken = chainEndBreak(lastEntry, head, atHead, witnesses, seenAtWitness)
+  if (broken) return { tenantId, entries: checked, ok: false, brokenAt: broken }
+  // The witness is the server's head this chain was checked against (it only ever moves forward),
+  // not entries pulled past it: those may arrive before the head that covers them does.
+  const witness = head ? { id: head.last_id, hash: head.last_hash } : lastEntry
+  if (witness) {
+    await db.query(
+      `insert into audit_witnesses (tenant_id, entry_id, entry_hash, witnessed_at) values ($1, $2::bigint, $3, $4)
+       on conflict (tenant_id, entry_id) do nothing`,
+      [tenantId, witness.id, witness.hash, now().toISOString()],
+    )
+  }
   return { tenantId, entries: checked, ok: true, brokenAt: null }
+}
+
+const bigger = (a: string, b: string) => BigInt(a) > BigInt(b)
+
+/**
+ * What a chain that links up from genesis can still hide, given its last entry, the server's head
+ * and the heads this console witnessed (in entry order), with the hash the chain now has at each.
+ */
+function chainEndBreak(
+  lastEntry: { id: string; hash: string } | null,
+  head: { last_id: string; last_hash: string } | undefined,
+  atHead: string | undefined,
+  witnesses: Witness[],
+  seenAtWitness: Map<string, string>,
+): Verdict['brokenAt'] {
+  const endsAt = lastEntry?.id ?? null
+  // Witnesses first: they name the oldest point the history no longer matches. The last witness
+  // still intact before the first one that is not bounds where the change began.
+  let intact: string | null = null
+  for (const w of witnesses) {
+    const here = seenAtWitness.get(w.entry_id)
+    // The server's head went back below what was witnessed, or sits on it with another hash.
+    const serverShorter = head !== undefined && bigger(w.entry_id, head.last_id)
+    const serverDiffers = head?.last_id === w.entry_id && head.last_hash !== w.entry_hash
+    if (here === w.entry_hash && !serverShorter && !serverDiffers) {
+      intact = w.entry_id
+      continue
+    }
+    const witnessedAt = w.witnessed_at.toISOString()
+    if (serverShorter && here !== undefined && here === w.entry_hash) {
+      return { id: w.entry_id, reason: 'tail_deleted', after: head.last_id, witnessedAt }
+    }
+    if (here === undefined && (endsAt === null || bigger(w.entry_id, endsAt))) {
+      return { id: w.entry_id, reason: 'tail_deleted', after: endsAt, witnessedAt }
+    }
+    return { id: w.entry_id, reason: 'rewritten', after: intact, witnessedAt }
+  }
+  if (!head) return null
+  // The server's head lies beyond the chain: its newest entries were deleted.
+  if (endsAt === null || bigger(head.last_id, endsAt)) return { id: head.last_id, reason: 'tail_deleted', after: endsAt }
+  // The replica holds the head's entry with another hash than the server's head (or not at all,
+  // inside a chain that links up): the server's chain was recomputed after this console pulled it.
+  if (atHead !== head.last_hash) return { id: head.last_id, reason: 'rewritten', after: intact }
+  return null
 }

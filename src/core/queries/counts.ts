@@ -6,8 +6,9 @@
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
 import type { Counts } from '../../shared/contract-domain'
-import { inboxWhere, liveAt, SqlParams } from './inbox'
+import { inboxWhere, liveAt } from './inbox'
 import { laneCondition } from './lanes'
+import { SqlParams } from './sql-params'
 import type { ReviewerContext } from './standing'
 
 export async function counts(

@@ -3,11 +3,13 @@
 // trail, and the message thread including messages still queued locally.
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { ApprovalDetail } from '../../shared/contract-domain'
+import { payloadSchema } from '../../shared/decision-rules'
 import { ApiError } from '../../shared/errors'
 import { quoteIdent } from '../replica/tables'
 import { itemsById } from './inbox'
 import type { ReviewerContext } from './standing'
 import { AUDIT_COLUMNS, toAuditEntry, type AuditRow } from './audit'
+import { executionOf } from './outbox'
 
 /** Tables an approval's evidence may point at, with how to name a row of each. */
 const EVIDENCE_LABELS: Record<string, (r: Record<string, unknown>) => string> = {
@@ -48,42 +50,65 @@ interface ApprovalRow {
   version: number
   action_id: string | null
   evidence: unknown
+  origin: Record<string, unknown> | null
 }
 
 export async function approvalDetail(db: PGliteInterface, ctx: ReviewerContext, id: string): Promise<ApprovalDetail> {
   const userId = ctx.userId
   const res = await db.query<ApprovalRow>(
     `select a.id, a.requested_by_agent_id as agent_id, a.requested_by_user_id,
-            a.summary, a.payload, a.payload_hash, a.version, a.action_id, a.evidence
+            a.summary, a.payload, a.payload_hash, a.version, a.action_id, a.evidence, a.origin
        from approvals a where a.id = $1 and a.deleted_at is null`,
     [id],
   )
   const a = res.rows[0]
   if (!a) throw new ApiError('not_found')
   const [item] = await itemsById(db, ctx, [a.id])
-  const [tool, agent, evidence, decisions, audit, messages] = await Promise.all([
+  const [tool, agent, evidence, decisions, audit, messages, execution] = await Promise.all([
     toolOf(db, a),
     agentOf(db, a.agent_id),
     evidenceOf(db, a.evidence),
     decisionsOf(db, a.id),
     auditOf(db, a.id),
     messagesOf(db, userId, a.id),
+    executionOf(db, a.action_id),
   ])
   return {
     item: item!,
+    execution,
     summary: a.summary,
     payload: a.payload,
     payloadHash: a.payload_hash,
     version: a.version,
-    toolSchema: tool?.schema ?? null,
+    // What an edit is checked against: the tool's schema, else the built-in one of a money kind.
+    toolSchema: payloadSchema({ kind: item!.kind, toolSchema: tool?.schema ?? null }) ?? null,
     tool: tool ? { app: tool.app, key: tool.key } : null,
     requestedByUserId: a.requested_by_user_id,
     agent,
+    origin: originOf(a.origin),
     evidence,
     decisions,
     audit,
     messages,
     changeset: await changesetOf(db, a),
+  }
+}
+
+const ROUTES = new Set(['auto', 'required', 'four_eyes', 'deny'])
+
+/** approvals.origin as the detail shows it; anything malformed reads as unknown, never as a crash. */
+function originOf(o: Record<string, unknown> | null): ApprovalDetail['origin'] {
+  if (!o || typeof o !== 'object') return null
+  const text = (v: unknown) => (typeof v === 'string' ? v : null)
+  const policyId = text(o['policy_id'])
+  const route = text(o['route'])
+  return {
+    agentName: text(o['agent_name']),
+    externalId: text(o['external_id']),
+    policyId: policyId && /^[0-9a-f-]{36}$/i.test(policyId) ? policyId : null,
+    policyName: text(o['policy_name']),
+    route: route && ROUTES.has(route) ? (route as 'auto') : null,
+    rule: text(o['rule']),
   }
 }
 

@@ -8,7 +8,7 @@ import type { AuditFilter, CsvFile, ExportRequest, SodViolation } from '../../sh
 import { ApiError } from '../../shared/errors'
 import { auditWhere, type AuditRow } from './audit'
 import { csvHeader, csvRecords, fileDate, toCsv, type CsvColumn } from './csv'
-import { SqlParams } from './inbox'
+import { SqlParams } from './sql-params'
 import { sodReport } from './sod'
 
 type Csv = z.infer<typeof CsvFile>
@@ -47,7 +47,12 @@ async function scopeSlug(db: PGliteInterface, tenantId: string | undefined): Pro
 // ───────────── the audit log ─────────────
 
 /** An audit_log row as the Audit view reads it, named for people: the tenant's slug and the actor's name. */
-type AuditCsvRow = Omit<AuditRow, 'tenant_id'> & { tenant_slug: string | null; actor_name: string | null }
+type AuditCsvRow = Omit<AuditRow, 'tenant_id'> & {
+  tenant_slug: string | null
+  actor_name: string | null
+  witnessed_hash: string | null
+  witnessed_at: Date | null
+}
 
 const AUDIT_CSV_COLUMNS: CsvColumn<AuditCsvRow>[] = [
   { header: 'id', type: 'text', value: (r) => r.id },
@@ -65,6 +70,12 @@ const AUDIT_CSV_COLUMNS: CsvColumn<AuditCsvRow>[] = [
   // The chain links, so an auditor can re-verify the file on their own.
   { header: 'prev_hash', type: 'text', value: (r) => r.prev_hash },
   { header: 'integrity_hash', type: 'text', value: (r) => r.integrity_hash },
+  // Heads this console verified: the entry's hash as it was witnessed, and when. An auditor holding
+  // an earlier export checks a later one offline: every witnessed entry of the earlier file must
+  // still be in the later one with integrity_hash equal to its witnessed_hash, or history was
+  // rewritten (or cut) after that verification.
+  { header: 'witnessed_hash', type: 'text', value: (r) => r.witnessed_hash },
+  { header: 'witnessed_at', type: 'timestamp', value: (r) => r.witnessed_at },
 ]
 
 /** The filtered log as CSV, written a page at a time: only one page of rows is ever held. */
@@ -80,9 +91,11 @@ async function auditCsv(db: PGliteInterface, filter: AuditFilter): Promise<{ csv
     const page: { rows: AuditCsvRow[] } = await db.query<AuditCsvRow>(
       `select l.id::text as id, t.slug as tenant_slug, l.occurred_at, l.actor_type, l.actor_id::text as actor_id,
               coalesce(g.name, pr.full_name, pr.email) as actor_name, l.action, l.entity_type, l.entity_id,
-              l.before_state, l.after_state, l.metadata, l.prev_hash, l.integrity_hash
+              l.before_state, l.after_state, l.metadata, l.prev_hash, l.integrity_hash,
+              w.entry_hash as witnessed_hash, w.witnessed_at
          from (select * from audit_log where ${cond} ${older} order by id desc limit ${PAGE}) l
          left join tenants t on t.id = l.tenant_id
+         left join audit_witnesses w on w.tenant_id = l.tenant_id and w.entry_id = l.id
          left join agents g on l.actor_type = 'agent' and g.id = l.actor_id
          left join profiles pr on l.actor_type = 'user' and pr.id = l.actor_id
         order by l.id desc`,
@@ -131,6 +144,10 @@ function decisionOf(r: HistoryCsvRow): string {
       return 'resolve'
     case 'snooze.set':
       return r.args['until'] ? 'snooze' : 'unsnooze'
+    case 'outbox.retry':
+      return 'retry'
+    case 'outbox.cancel':
+      return 'cancel'
     default:
       return 'message'
   }

@@ -26,10 +26,10 @@ export class InboxExclusions {
     if (c && c.version === this.version && Math.abs(now.getTime() - c.at) < TTL_MS) return c.ids
     const version = this.version
     const res = await this.db.query<{ id: string }>(
-      `-- decided by me, still pending (four-eyes)
+      `-- approved by me as it stands, still pending (four-eyes; an edit since brings it back)
        select d.approval_id as id from approval_decisions d
          join approvals a on a.id = d.approval_id and a.status = 'pending' and a.deleted_at is null
-        where d.actor_id = $1
+        where d.actor_id = $1 and d.payload_hash_approved = a.payload_hash
        union
        -- a decision (or reassignment) of mine queued, on its way, or applied but not yet pulled back
        select pm.target_id from pending_mutations pm

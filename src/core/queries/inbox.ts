@@ -7,18 +7,11 @@ import type { PGliteInterface } from '@electric-sql/pglite'
 import type { ApprovalListItem, InboxFilter } from '../../shared/contract-domain'
 import { APPROVAL_SEARCH_EXPR } from '../replica/view-indexes'
 import { laneCondition } from './lanes'
+import { SqlParams } from './sql-params'
 import { preflight, type ReviewerContext } from './standing'
 
 /** Items expiring within this window sort before everything else. */
 export const EXPIRING_SOON_MS = 4 * 60 * 60 * 1000
-
-export class SqlParams {
-  readonly values: unknown[] = []
-  add(value: unknown): string {
-    this.values.push(value)
-    return `$${this.values.length}`
-  }
-}
 
 /**
  * The inbox condition on `a` (approvals): pending, not among the reviewer's exclusions (decided by
@@ -71,10 +64,15 @@ interface ItemRow {
   required_approvals: number
   requested_by_user_id: string | null
   approver_ids: string[]
+  version: number
+  payload_hash: string
+  payload: unknown
+  tool_app: string | null
+  tool_key: string | null
   approvals_so_far: number
+  approved_this_payload_by: string[]
   refusal_code: string | null
   refusal_message: string | null
-  decided_by_me: boolean
 }
 
 /**
@@ -86,16 +84,21 @@ export function itemsSql(source: string, me: string): string {
     select src.ord, a.id, a.tenant_id, a.kind, a.title, a.risk_level, a.amount::text as amount, a.currency::text as currency,
       a.counterparty, a.status, a.created_at, a.expires_at, a.requested_by_agent_id as agent_id, g.name as agent_name,
       a.policy_flags, a.required_approvals, a.requested_by_user_id, a.approver_ids,
-      coalesce(d.approvals, 0)::int as approvals_so_far, coalesce(d.mine, false) as decided_by_me,
+      a.version, a.payload_hash, a.payload, ac.tool ->> 'app' as tool_app, ac.tool ->> 'key' as tool_key,
+      coalesce(d.approvals, 0)::int as approvals_so_far, coalesce(d.approvers, '{}') as approved_this_payload_by,
       r.refusal_code, r.refusal_message
     from src
     join approvals a on a.id = src.id
     left join agents g on g.id = a.requested_by_agent_id
-    -- One pass over the page's decisions instead of a subquery per row.
+    left join actions ac on ac.id = a.action_id
+    -- One pass over the page's decisions instead of a subquery per row. Four-eyes counts approvals
+    -- of the payload that will run (an edit restarts the count), one per principal.
     left join (
-      select x.approval_id, count(*) filter (where x.decision in ('approve', 'approve_with_edits')) as approvals,
-             bool_or(x.actor_id = ${me}) as mine
-        from approval_decisions x where x.approval_id in (select id from src)
+      select x.approval_id,
+             count(distinct coalesce(x.on_behalf_of, x.actor_id)) as approvals,
+             array_remove(array_agg(x.actor_id) || array_agg(x.on_behalf_of), null) as approvers
+        from approval_decisions x join approvals y on y.id = x.approval_id
+       where x.approval_id in (select id from src) and x.payload_hash_approved = y.payload_hash
        group by x.approval_id) d on d.approval_id = a.id
     left join lateral (
       select pm.refusal_code, pm.refusal_message from pending_mutations pm
@@ -190,13 +193,19 @@ function toItem(ctx: ReviewerContext, r: ItemRow): ApprovalListItem {
     lastRefusal: r.refusal_code ? { code: r.refusal_code, message: r.refusal_message ?? r.refusal_code } : null,
     preflight: preflight(ctx, {
       tenantId: r.tenant_id,
-      riskLevel: r.risk_level,
-      amount: r.amount,
+      kind: r.kind,
       status: r.status,
       expiresAt: r.expires_at ? new Date(r.expires_at) : null,
+      version: r.version,
+      payloadHash: r.payload_hash,
+      payload: r.payload,
+      riskLevel: r.risk_level,
+      amount: r.amount,
+      currency: r.currency,
       requestedByUserId: r.requested_by_user_id,
       approverIds: r.approver_ids ?? [],
-      decidedByMe: r.decided_by_me,
+      tool: r.tool_app && r.tool_key ? { app: r.tool_app, key: r.tool_key } : null,
+      approvedThisPayloadBy: r.approved_this_payload_by ?? [],
     }),
   }
 }

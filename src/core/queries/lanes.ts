@@ -12,9 +12,6 @@ const SOURCES = new Set(['approvals', 'approval_decisions', ...STANDING_TABLES])
 // Delegations start and end with time; the reviewer context itself is re-read each minute.
 const TTL_MS = 60_000
 
-/** [id, tenant, risk, amount, requested by, approvers, decided by me] for each pending approval. */
-type RuleInputs = [string, string, number, string | null, string | null, string[] | null, boolean]
-
 export class InboxLanes {
   private cached: { others: string[]; version: number; at: number } | null = null
   private version = 0
@@ -25,36 +22,67 @@ export class InboxLanes {
     if (!tables || tables.some((t) => SOURCES.has(t))) this.version += 1
   }
 
-  /** Pending, unexpired approvals the reviewer sees but may not decide now. */
+  /** Pending, unexpired approvals the reviewer sees but may not approve now. */
   async others(ctx: ReviewerContext): Promise<string[]> {
     const c = this.cached
     if (c && c.version === this.version && Math.abs(ctx.now.getTime() - c.at) < TTL_MS) return c.others
     const version = this.version
-    // One JSON value for the whole set: PGlite hands back one string JSON.parse reads natively.
-    const res = await this.db.query<{ rows: RuleInputs[] }>(
-      `select coalesce(json_agg(json_build_array(a.id, a.tenant_id, a.risk_level, a.amount::text, a.requested_by_user_id,
-                a.approver_ids, exists (select 1 from approval_decisions d where d.approval_id = a.id and d.actor_id = $1))), '[]') as rows
-         from approvals a
-        where a.status = 'pending' and a.deleted_at is null and (a.expires_at is null or a.expires_at > $2)`,
-      [ctx.userId, ctx.now],
+    // One JSON value for the whole set: PGlite hands back one string JSON.parse reads natively. The
+    // columns are the rule set's facts about each approval, as loadPreflightSubject reads them.
+    const res = await this.db.query<{ rows: SubjectRow[] }>(
+      `select coalesce(json_agg(json_build_object(
+                'id', a.id, 'tenant_id', a.tenant_id, 'kind', a.kind, 'version', a.version,
+                'payload_hash', a.payload_hash, 'payload', a.payload, 'risk_level', a.risk_level,
+                'amount', a.amount::text, 'currency', a.currency::text, 'requested_by_user_id', a.requested_by_user_id,
+                'approver_ids', a.approver_ids, 'tool_app', ac.tool ->> 'app', 'tool_key', ac.tool ->> 'key',
+                'approvers', (select array_remove(array_agg(d.actor_id) || array_agg(d.on_behalf_of), null)
+                                from approval_decisions d
+                               where d.approval_id = a.id and d.payload_hash_approved = a.payload_hash))), '[]') as rows
+         from approvals a left join actions ac on ac.id = a.action_id
+        where a.status = 'pending' and a.deleted_at is null and (a.expires_at is null or a.expires_at > $1)`,
+      [ctx.now],
     )
     const others: string[] = []
-    for (const [id, tenantId, riskLevel, amount, requestedByUserId, approverIds, decidedByMe] of res.rows[0]?.rows ?? []) {
+    for (const r of res.rows[0]?.rows ?? []) {
+      // "May decide now" = the rule set refuses no approve (the same verdict the row's pre-flight shows).
       const refusal = preflight(ctx, {
-        tenantId,
-        riskLevel,
-        amount,
+        tenantId: r.tenant_id,
+        kind: r.kind,
         status: 'pending',
         expiresAt: null, // unexpired by the query; the lists check expiry at their own read
-        requestedByUserId,
-        approverIds: approverIds ?? [],
-        decidedByMe,
+        version: r.version,
+        payloadHash: r.payload_hash,
+        payload: r.payload,
+        riskLevel: r.risk_level,
+        amount: r.amount,
+        currency: r.currency,
+        requestedByUserId: r.requested_by_user_id,
+        approverIds: r.approver_ids ?? [],
+        tool: r.tool_app && r.tool_key ? { app: r.tool_app, key: r.tool_key } : null,
+        approvedThisPayloadBy: r.approvers ?? [],
       })
-      if (refusal) others.push(id)
+      if (refusal) others.push(r.id)
     }
     this.cached = { others, version, at: ctx.now.getTime() }
     return others
   }
+}
+
+interface SubjectRow {
+  id: string
+  tenant_id: string
+  kind: string
+  version: number
+  payload_hash: string
+  payload: unknown
+  risk_level: number
+  amount: string | null
+  currency: string | null
+  requested_by_user_id: string | null
+  approver_ids: string[] | null
+  tool_app: string | null
+  tool_key: string | null
+  approvers: string[] | null
 }
 
 /**

@@ -5,7 +5,7 @@ import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
 import type { ChangesetDetail, ChangesetItem, EscalationItem, FlagItem, TaskSummary } from '../../shared/contract-domain'
 import { ApiError } from '../../shared/errors'
-import { SqlParams } from './inbox'
+import { SqlParams } from './sql-params'
 import type { ReviewerContext } from './standing'
 
 type Page<T> = { items: T[]; total: number }

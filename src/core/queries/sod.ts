@@ -5,7 +5,7 @@
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
 import type { SodReport, SodViolation } from '../../shared/contract-domain'
-import { SqlParams } from './inbox'
+import { SqlParams } from './sql-params'
 
 type Violation = z.infer<typeof SodViolation>
 

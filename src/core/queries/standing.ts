@@ -1,58 +1,72 @@
 // The reviewer's standing in each visible tenant, read from the replica: role, approval limit,
-// risk ceiling, permissions and delegations. Pre-flight uses it to say, before anything is sent,
-// why the server would refuse an approval — the server still enforces every rule itself.
+// risk ceiling, permissions, delegations (and their delegators' standing), tool schemas and
+// exchange rates. Pre-flight evaluates the one rule set (src/shared/decision-rules.ts) over it to
+// say, before anything is sent, why the server would refuse a decision — with the server's code.
 import type { PGliteInterface } from '@electric-sql/pglite'
+import { parseDecimal, type Decimal } from '../../shared/decimal'
+import {
+  evaluateDecision,
+  type ApprovalFacts,
+  type DecisionInput,
+  type DecisionKind,
+  type DelegationFact,
+  type MemberStanding,
+  type Refusal,
+  type ReviewerFacts,
+} from '../../shared/decision-rules'
 
 export interface Standing {
   role: string
-  approvalLimit: number | null
+  /** Base-currency limit as numeric text; null = no limit. */
+  approvalLimit: string | null
   maxRisk: number
   /** null when the replica holds no role permissions yet: the check is left to the server. */
   permissions: Set<string> | null
 }
 
-export interface Delegation {
-  delegatorId: string
-  tenantId: string
-  riskLevels: number[]
+interface TenantFacts {
+  parentTenantId: string | null
+  /** The parent is a holding: its members reach this tenant. */
+  parentIsHolding: boolean
+  baseCurrency: string
+}
+
+interface RateRow {
+  from: string
+  to: string
+  validOn: string
+  rate: Decimal
 }
 
 export interface ReviewerContext {
   userId: string
   now: Date
+  /** My standing in each visible tenant (direct membership wins over one through the holding). */
   standing: Map<string, Standing>
-  delegations: Delegation[]
+  delegations: DelegationFact[]
+  tenants: Map<string, TenantFacts>
+  /** Memberships of the people who delegated to me, by tenant then user (their standing as delegators). */
+  delegatorMembers: Map<string, Map<string, Standing>>
+  /** Tool schemas by `${tenant_id}/${app}/${tool_key}`. */
+  toolSchemas: Map<string, unknown>
+  rates: RateRow[]
 }
 
-export interface PreflightSubject {
-  tenantId: string
-  riskLevel: number
-  amount: string | null
-  status: string
-  expiresAt: Date | null
-  requestedByUserId: string | null
-  approverIds: string[]
-  decidedByMe: boolean
+/** The approval as the rules read it (src/shared/decision-rules.ts ApprovalFacts), less the tenant's facts. */
+export type PreflightSubject = Omit<ApprovalFacts, 'parentTenantId' | 'baseCurrency' | 'toolSchema'> & {
+  tool: { app: string; key: string } | null
 }
 
 export async function loadReviewerContext(db: PGliteInterface, userId: string, now: Date): Promise<ReviewerContext> {
-  // Direct membership wins over one reached through a holding parent, as on the server.
-  const members = await db.query<{
-    tenant_id: string
-    role: string
-    approval_limit: string | null
-    max_risk: number
-    direct: boolean
-  }>(
-    `select t.id as tenant_id, m.role, m.approval_limit::text as approval_limit, m.max_risk, (m.tenant_id = t.id) as direct
-       from tenants t
-       join tenant_members m on m.user_id = $1 and m.is_active and m.deleted_at is null
-        and (m.tenant_id = t.id or (m.tenant_id = t.parent_tenant_id and exists (
-              select 1 from tenants h where h.id = t.parent_tenant_id and h.kind = 'holding' and h.deleted_at is null)))
-      where t.deleted_at is null
-      order by direct`,
-    [userId],
+  const tenantRows = await db.query<{ id: string; parent_tenant_id: string | null; parent_kind: string | null; base_currency: string }>(
+    `select t.id, t.parent_tenant_id, h.kind as parent_kind, t.base_currency::text as base_currency
+       from tenants t left join tenants h on h.id = t.parent_tenant_id and h.is_active and h.deleted_at is null
+      where t.is_active and t.deleted_at is null`,
   )
+  const tenants = new Map<string, TenantFacts>()
+  for (const t of tenantRows.rows) {
+    tenants.set(t.id, { parentTenantId: t.parent_tenant_id, parentIsHolding: t.parent_kind === 'holding', baseCurrency: t.base_currency })
+  }
   const perms = await db.query<{ role: string; permission: string }>('select role, permission from role_permissions')
   const byRole = new Map<string, Set<string>>()
   for (const p of perms.rows) {
@@ -60,56 +74,174 @@ export async function loadReviewerContext(db: PGliteInterface, userId: string, n
     set.add(p.permission)
     byRole.set(p.role, set)
   }
-  const standing = new Map<string, Standing>()
+  const delegations = await db.query<{
+    id: string
+    delegator_id: string
+    tenant_id: string
+    risk_levels: number[]
+    starts_at: Date
+    ends_at: Date
+  }>(
+    `select id, delegator_id, tenant_id, risk_levels, starts_at, ends_at from approval_delegations
+      where delegate_id = $1 and is_active and deleted_at is null and ends_at > $2`,
+    [userId, now],
+  )
+  const people = [userId, ...new Set(delegations.rows.map((d) => d.delegator_id))]
+  const members = await db.query<{ tenant_id: string; user_id: string; role: string; approval_limit: string | null; max_risk: number }>(
+    `select tenant_id, user_id, role, approval_limit::text as approval_limit, max_risk
+       from tenant_members where user_id = any ($1::uuid[]) and is_active and deleted_at is null`,
+    [people],
+  )
+  // Each person's standing in every tenant: a direct membership, else one in the tenant's holding.
+  const direct = new Map<string, Standing>()
   for (const m of members.rows) {
-    standing.set(m.tenant_id, {
+    direct.set(`${m.tenant_id}/${m.user_id}`, {
       role: m.role,
-      approvalLimit: m.approval_limit === null ? null : Number(m.approval_limit),
+      approvalLimit: m.approval_limit,
       maxRisk: m.max_risk,
       permissions: perms.rows.length === 0 ? null : (byRole.get(m.role) ?? new Set()),
     })
   }
-  const delegations = await db.query<{ delegator_id: string; tenant_id: string; risk_levels: number[] }>(
-    `select delegator_id, tenant_id, risk_levels from approval_delegations
-      where delegate_id = $1 and is_active and deleted_at is null and starts_at <= $2 and ends_at > $2`,
-    [userId, now],
+  const standingIn = (tenantId: string, user: string): Standing | undefined => {
+    const t = tenants.get(tenantId)
+    return direct.get(`${tenantId}/${user}`) ?? (t?.parentIsHolding ? direct.get(`${t.parentTenantId}/${user}`) : undefined)
+  }
+  const standing = new Map<string, Standing>()
+  const delegatorMembers = new Map<string, Map<string, Standing>>()
+  for (const tenantId of tenants.keys()) {
+    const mine = standingIn(tenantId, userId)
+    if (mine) standing.set(tenantId, mine)
+    const theirs = new Map<string, Standing>()
+    for (const p of people.slice(1)) {
+      const s = standingIn(tenantId, p)
+      if (s) theirs.set(p, s)
+    }
+    delegatorMembers.set(tenantId, theirs)
+  }
+  const tools = await db.query<{ tenant_id: string; app: string; tool_key: string; json_schema: unknown }>(
+    `select tenant_id, app, tool_key, json_schema from tools where deleted_at is null`,
+  )
+  const rates = await db.query<{ from_currency: string; to_currency: string; valid_on: string; rate: string }>(
+    `select from_currency::text as from_currency, to_currency::text as to_currency, valid_on::text as valid_on, rate::text as rate
+       from fx_rates order by valid_on desc`,
   )
   return {
     userId,
     now,
     standing,
-    delegations: delegations.rows.map((d) => ({ delegatorId: d.delegator_id, tenantId: d.tenant_id, riskLevels: d.risk_levels })),
+    tenants,
+    delegatorMembers,
+    delegations: delegations.rows.map((d) => ({
+      id: d.id,
+      delegatorId: d.delegator_id,
+      tenantId: d.tenant_id,
+      riskLevels: d.risk_levels,
+      startsAt: new Date(d.starts_at),
+      endsAt: new Date(d.ends_at),
+    })),
+    toolSchemas: new Map(tools.rows.map((t) => [`${t.tenant_id}/${t.app}/${t.tool_key}`, t.json_schema])),
+    rates: rates.rows.map((r) => ({ from: r.from_currency, to: r.to_currency, validOn: r.valid_on, rate: parseDecimal(r.rate) as Decimal })),
   }
 }
 
-/** Why an approve would be refused, when the replica can already tell; null when it looks fine. */
-export function preflight(ctx: ReviewerContext, a: PreflightSubject): { code: string; message: string } | null {
-  const refuse = (code: string, message: string) => ({ code, message })
-  if (a.status !== 'pending') return refuse('already_decided', 'Someone already decided this request.')
-  if (a.expiresAt && a.expiresAt.getTime() <= ctx.now.getTime()) {
-    return refuse('approval_expired', 'This request has expired.')
+/** One approval as the rules read it, from the replica (or any database with the same tables). */
+export async function loadPreflightSubject(db: PGliteInterface, approvalId: string): Promise<PreflightSubject | null> {
+  const res = await db.query<{
+    tenant_id: string
+    kind: string
+    status: string
+    expires_at: Date | null
+    version: number
+    payload_hash: string
+    payload: unknown
+    risk_level: number
+    amount: string | null
+    currency: string | null
+    requested_by_user_id: string | null
+    approver_ids: string[] | null
+    tool_app: string | null
+    tool_key: string | null
+    approvers: string[] | null
+  }>(
+    `select a.tenant_id, a.kind, a.status, a.expires_at, a.version, a.payload_hash, a.payload, a.risk_level,
+            a.amount::text as amount, a.currency::text as currency, a.requested_by_user_id, a.approver_ids,
+            ac.tool ->> 'app' as tool_app, ac.tool ->> 'key' as tool_key,
+            (select array_remove(array_agg(d.actor_id) || array_agg(d.on_behalf_of), null) from approval_decisions d
+              where d.approval_id = a.id and d.payload_hash_approved = a.payload_hash) as approvers
+       from approvals a left join actions ac on ac.id = a.action_id
+      where a.id = $1 and a.deleted_at is null`,
+    [approvalId],
+  )
+  const r = res.rows[0]
+  if (!r) return null
+  return {
+    tenantId: r.tenant_id,
+    kind: r.kind,
+    status: r.status,
+    expiresAt: r.expires_at ? new Date(r.expires_at) : null,
+    version: r.version,
+    payloadHash: r.payload_hash,
+    payload: r.payload,
+    riskLevel: r.risk_level,
+    amount: r.amount,
+    currency: r.currency,
+    requestedByUserId: r.requested_by_user_id,
+    approverIds: r.approver_ids ?? [],
+    tool: r.tool_app && r.tool_key ? { app: r.tool_app, key: r.tool_key } : null,
+    approvedThisPayloadBy: r.approvers ?? [],
   }
-  const s = ctx.standing.get(a.tenantId)
-  if (!s || (s.permissions && !s.permissions.has('approvals:decide'))) return refuse('forbidden', 'You may read this request but not decide it.')
-  if (a.requestedByUserId === ctx.userId) return refuse('self_approval', 'You cannot decide a request you raised yourself.')
-  if (a.decidedByMe) return refuse('duplicate_approver', 'You already approved this request; a second approver is needed.')
-  if (a.approverIds.length > 0 && !a.approverIds.includes(ctx.userId)) {
-    const covered = ctx.delegations.some(
-      (d) => d.tenantId === a.tenantId && a.approverIds.includes(d.delegatorId) && d.riskLevels.includes(a.riskLevel),
-    )
-    if (!covered) return refuse('not_an_approver', 'You are not one of the approvers named on this request.')
+}
+
+function asMember(s: Standing | undefined): MemberStanding | null {
+  return s ? { role: s.role, approvalLimit: s.approvalLimit, maxRisk: s.maxRisk, permissions: s.permissions ?? new Set() } : null
+}
+
+/** The rules' view of the reviewer and of one approval, from the replica. */
+export function decisionFacts(ctx: ReviewerContext, a: PreflightSubject): { reviewer: ReviewerFacts; approval: ApprovalFacts | null } {
+  const tenant = ctx.tenants.get(a.tenantId)
+  const delegators = ctx.delegatorMembers.get(a.tenantId)
+  const reviewer: ReviewerFacts = {
+    userId: ctx.userId,
+    now: ctx.now,
+    member: asMember(ctx.standing.get(a.tenantId)),
+    delegations: ctx.delegations,
+    standingOf: (user) => asMember(user === ctx.userId ? ctx.standing.get(a.tenantId) : delegators?.get(user)),
+    rate: (from, to, now) => {
+      const day = now.toISOString().slice(0, 10)
+      return ctx.rates.find((r) => r.from === from && r.to === to && r.validOn <= day)?.rate ?? null
+    },
   }
-  if (a.riskLevel > s.maxRisk) {
-    return refuse('risk_above_max', `Risk ${a.riskLevel} is above the highest you may approve (${s.maxRisk}).`)
+  if (!tenant) return { reviewer, approval: null }
+  const { tool, ...rest } = a
+  return {
+    reviewer,
+    approval: {
+      ...rest,
+      parentTenantId: tenant.parentTenantId,
+      baseCurrency: tenant.baseCurrency,
+      toolSchema: tool ? (ctx.toolSchemas.get(`${a.tenantId}/${tool.app}/${tool.key}`) ?? null) : null,
+    },
   }
-  if (s.approvalLimit !== null && a.amount !== null && Number(a.amount) > s.approvalLimit) {
-    return refuse('over_limit', `The amount is above your approval limit of ${s.approvalLimit.toFixed(2)}.`)
-  }
-  return null
+}
+
+/**
+ * Why the server would refuse this decision, when the replica can already tell (the rule set of
+ * src/shared/decision-rules.ts, evaluated over the replica); null when it looks fine. Left to the
+ * server when the replica has no role permissions yet.
+ */
+export function preflight(
+  ctx: ReviewerContext,
+  a: PreflightSubject,
+  act: DecisionKind = 'approve',
+  input: DecisionInput = {},
+): Refusal | null {
+  if (ctx.standing.get(a.tenantId)?.permissions === null) return null
+  const facts = decisionFacts(ctx, a)
+  return evaluateDecision(facts.reviewer, facts.approval, act, input).refusal
 }
 
 /** Tables whose change can change a reviewer's standing. */
-export const STANDING_TABLES = new Set(['tenants', 'tenant_members', 'role_permissions', 'approval_delegations'])
+export const STANDING_TABLES = new Set(['tenants', 'tenant_members', 'role_permissions', 'approval_delegations', 'tools', 'fx_rates'])
 
 /**
  * The reviewer's context, read once and kept until a pull changes one of STANDING_TABLES (or a

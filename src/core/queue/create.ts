@@ -3,10 +3,13 @@
 // Queue view, sets its hold window (longer for high risk), and writes it durably.
 import { randomUUID } from 'node:crypto'
 import type { PGliteInterface } from '@electric-sql/pglite'
+import { CONFIRM_RISK } from '../../shared/confirm-risk'
 import type { NewIntent } from '../../shared/contract-domain'
-import { ApiError, ERROR_MESSAGES } from '../../shared/errors'
-import { preflight, type ReviewerContext } from '../queries/standing'
+import { ApiError } from '../../shared/errors'
+import { unstorable } from '../../shared/storable'
+import { loadPreflightSubject, preflight, type ReviewerContext } from '../queries/standing'
 import { insertIntent, type IntentRow } from './intents'
+import { manageRefusal } from '../queries/outbox'
 
 export type CreateIntentInput = NewIntent
 
@@ -29,8 +32,11 @@ interface Described {
 }
 
 export async function createIntent(db: PGliteInterface, input: CreateIntentInput, o: CreateOptions): Promise<IntentRow> {
+  // Refused here, with its reason, rather than queued to fail the push it would travel in.
+  const unfit = unstorable(input.args)
+  if (unfit) throw new ApiError('invalid_input', unfit)
   const described = await describe(db, input, o)
-  const holdMs = o.holdSeconds * 1000 * (described.riskLevel >= 4 ? 2 : 1)
+  const holdMs = o.holdSeconds * 1000 * (described.riskLevel >= CONFIRM_RISK ? 2 : 1)
   const now = o.reviewer.now
   return insertIntent(db, {
     clientMutationId: randomUUID(),
@@ -67,6 +73,15 @@ async function describe(db: PGliteInterface, input: CreateIntentInput, o: Create
       const preview = a.body.replace(/\s+/g, ' ').slice(0, 60)
       return { targetId: a.approval_id ?? a.task_id ?? a.to_agent_id ?? null, label: `Message · ${preview}`, riskLevel: 0 }
     }
+    case 'agent.suspend':
+    case 'agent.resume': {
+      const row = await one<{ id: string; name: string }>(
+        db,
+        `select id, name from agents where id = $1 and deleted_at is null`,
+        [input.args.agent_id],
+      )
+      return { targetId: row.id, label: `${input.kind === 'agent.suspend' ? 'Suspend' : 'Resume'} agent · ${row.name}`, riskLevel: 0 }
+    }
     case 'escalation.acknowledge':
     case 'escalation.resolve': {
       const row = await one<{ id: string; context: string; status: string }>(
@@ -86,6 +101,28 @@ async function describe(db: PGliteInterface, input: CreateIntentInput, o: Create
       )
       const verb = input.args.verdict === 'confirmed' ? 'Confirm flag' : 'Mark false positive'
       return { targetId: row.id, label: `${verb} · ${(row.flagged_content ?? '').slice(0, 60)}`, riskLevel: 0 }
+    }
+    case 'outbox.retry':
+    case 'outbox.cancel': {
+      const row = await one<{ id: string; tenant_id: string; status: string; app: string; key: string }>(
+        db,
+        `select o.id, o.tenant_id, o.status, ac.tool->>'app' as app, ac.tool->>'key' as key
+           from outbox o join actions ac on ac.id = o.action_id where o.id = $1`,
+        [input.args.outbox_id],
+      )
+      // The same state rules as push_intent_outbox_retry / _cancel, so nothing is queued to be refused.
+      const retry = input.kind === 'outbox.retry'
+      if (retry ? row.status !== 'dead' : !['pending', 'failed'].includes(row.status)) {
+        throw new ApiError(
+          'invalid_state',
+          retry
+            ? `Only a dead delivery can be retried; this one is ${row.status}.`
+            : `Only a delivery that has not gone out can be cancelled; this one is ${row.status}.`,
+        )
+      }
+      const refusal = manageRefusal(o.reviewer, row.tenant_id)
+      if (refusal) throw new ApiError('forbidden', refusal.message)
+      return { targetId: row.id, label: `${retry ? 'Retry' : 'Cancel'} delivery · ${row.app}.${row.key}`, riskLevel: 0 }
     }
     case 'changeset.review': {
       const row = await one<{ id: string; title: string }>(
@@ -125,36 +162,32 @@ async function describeDecision(
   a: Extract<CreateIntentInput, { kind: 'approval.decide' }>['args'],
   o: CreateOptions,
 ): Promise<Described> {
-  const approval = await one<ApprovalForIntent & { active: boolean; decided_by_me: boolean }>(
+  const approval = await one<ApprovalForIntent & { active: boolean }>(
     db,
     `select ${APPROVAL_COLUMNS},
             exists (select 1 from pending_mutations p where p.target_id = a.id and p.user_id = $2
-                      and p.kind = 'approval.decide' and p.state in ('held', 'queued', 'sending')) as active,
-            exists (select 1 from approval_decisions d where d.approval_id = a.id and d.actor_id = $2) as decided_by_me
+                      and p.kind = 'approval.decide' and p.state in ('held', 'queued', 'sending')) as active
        from approvals a where a.id = $1 and a.deleted_at is null`,
     [a.approval_id, o.reviewer.userId],
   )
   if (approval.active) throw new ApiError('invalid_state', 'A decision on this request is already queued.')
   const decision = a.decision
-  if (decision === 'reject' && approval.risk_level >= 4 && !a.reason?.trim()) {
-    throw new ApiError('reason_required')
+  if ((decision === 'approve_with_edits') !== (a.edited_payload !== undefined && a.edited_payload !== null)) {
+    throw new ApiError('invalid_input', 'edited_payload comes with approve_with_edits, and only with it')
   }
-  const refusal = preflight(o.reviewer, {
-    tenantId: approval.tenant_id,
-    riskLevel: approval.risk_level,
-    amount: approval.amount,
-    status: approval.status,
-    expiresAt: approval.expires_at,
-    requestedByUserId: approval.requested_by_user_id,
-    approverIds: approval.approver_ids ?? [],
-    decidedByMe: approval.decided_by_me,
-  })
-  // Limits, risk ceilings and the approver list bind approvals; anyone who may decide may reject or escalate.
-  const approving = decision === 'approve' || decision === 'approve_with_edits'
-  const binding = ['already_decided', 'approval_expired', 'forbidden', 'self_approval', 'duplicate_approver']
-  if (refusal && (approving || binding.includes(refusal.code))) {
-    throw new ApiError(isKnown(refusal.code) ? refusal.code : 'forbidden', refusal.message)
-  }
+  // The one rule set (src/shared/decision-rules.ts), as the server will apply it: limits and risk
+  // ceilings bind a release, anyone who may decide may stop.
+  const subject = await loadPreflightSubject(db, approval.id)
+  const refusal =
+    subject &&
+    preflight(o.reviewer, subject, decision, {
+      versionSeen: a.version_seen,
+      payloadHashSeen: a.payload_hash_seen,
+      reason: a.reason ?? null,
+      editedPayload: a.edited_payload ?? undefined,
+      onBehalfOf: a.on_behalf_of ?? null,
+    })
+  if (refusal) throw new ApiError(refusal.code, refusal.message)
   const money = approval.amount && approval.currency ? ` ${formatMoney(approval.amount)} ${approval.currency}` : ''
   const to = approval.counterparty ? ` to ${approval.counterparty}` : ''
   return {
@@ -162,10 +195,6 @@ async function describeDecision(
     label: `${VERBS[decision] ?? decision} · ${approval.title}${money}${money ? to : ''}`,
     riskLevel: approval.risk_level,
   }
-}
-
-function isKnown(code: string): code is keyof typeof ERROR_MESSAGES {
-  return Object.hasOwn(ERROR_MESSAGES, code)
 }
 
 function formatMoney(amount: string): string {

@@ -1,16 +1,30 @@
-// Applies one pulled batch to the replica — its rows, the purge of tenants no longer visible, and
-// its cursors — in a single local transaction, so a crash leaves the replica at the previous batch.
-// Rows are upserted in bulk from one JSON parameter, keeping whichever version is newer.
+// Applies one pulled page to the replica — its rows, the purge of tenants no longer visible and of
+// tables no longer readable in a tenant (withheld), and its cursors — in a single local
+// transaction, so a crash leaves the replica at the previous page.
+// Each table's rows arrive as the JSON text the server sent (sync/page.ts): PostgreSQL parses it
+// once, checks every row (key, version, a visible tenant) and upserts them in bulk in one
+// statement, keeping whichever version is newer. A row that fails a check, or text that is not
+// rows at all, rolls the whole page back: the replica is left exactly as it was.
 import type { Transaction } from '@electric-sql/pglite'
-import { GLOBAL_SCOPE, type PullResponse, type Row } from '../../shared/sync-protocol'
+import { GLOBAL_SCOPE } from '../../shared/sync-protocol'
+import type { PulledPage } from '../sync/page'
 import type { ReplicaDb } from './open'
 import { quoteIdent, type TableSpec } from './tables'
 
 export interface ApplyResult {
+  /** Rows of the page's changes (the priority section repeats some of them). */
   rows: number
   perTable: Record<string, number>
   purgedTenants: string[]
   tables: string[]
+}
+
+/** A page the server sent that the replica refuses (a row without its key, of an invisible tenant …). */
+export class RefusedPage extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'RefusedPage'
+  }
 }
 
 const upsertSqlCache = new WeakMap<TableSpec, string>()
@@ -24,64 +38,80 @@ function upsertSql(spec: TableSpec): string {
   const updates = spec.columns
     .filter((c) => !spec.primaryKey.includes(c.name))
     .map((c) => `${quoteIdent(c.name)} = excluded.${quoteIdent(c.name)}`)
-  // distinct on: one row per key even if a batch carries it twice (else ON CONFLICT would refuse).
-  const sql = `insert into ${t} (${cols.join(', ')})
-    select ${cols.join(', ')} from (
-      select distinct on (${pk.join(', ')}) * from jsonb_populate_recordset(null::${t}, $1::jsonb)
-      order by ${pk.join(', ')}, sync_version desc) s
-    on conflict (${pk.join(', ')}) do update set ${updates.join(', ')}
-    where excluded.sync_version > ${t}.sync_version`
+  const invalid = [...pk.map((k) => `${k} is null`), `sync_version is null`]
+  if (spec.tenantScoped) invalid.push(`tenant_id is null`, `tenant_id <> all($2::uuid[])`)
+  // One statement: the rows are parsed once, counted and checked, and upserted only if every one
+  // passed. distinct on: one row per key even if a page carries it twice (ON CONFLICT would refuse).
+  // A version equal to the held one is applied again: that is how a column added by an upgrade is
+  // filled in for rows the replica already holds (mirror.ts resets the table's cursors).
+  const sql = `with src as materialized (select * from jsonb_populate_recordset(null::${t}, $1::jsonb)),
+    checked as (select count(*)::int as total, count(*) filter (where ${invalid.join(' or ')})::int as bad from src),
+    applied as (
+      insert into ${t} (${cols.join(', ')})
+      select ${cols.join(', ')} from (
+        select distinct on (${pk.join(', ')}) * from src where (select bad from checked) = 0
+        order by ${pk.join(', ')}, sync_version desc) s
+      on conflict (${pk.join(', ')}) do update set ${updates.join(', ')}
+      where excluded.sync_version >= ${t}.sync_version
+      returning 1)
+    select total, bad, (select count(*)::int from applied) as applied from checked`
   upsertSqlCache.set(spec, sql)
   return sql
 }
 
-async function upsertRows(tx: Transaction, spec: TableSpec, rows: Row[]): Promise<void> {
-  if (rows.length === 0) return
-  await tx.query(upsertSql(spec), [JSON.stringify(rows)])
+async function upsertRows(tx: Transaction, spec: TableSpec, json: string, tenants: string[]): Promise<number> {
+  const res = await tx.query<{ total: number; bad: number }>(upsertSql(spec), spec.tenantScoped ? [json, tenants] : [json])
+  const { total, bad } = res.rows[0]!
+  if (bad > 0) throw new RefusedPage(`${bad} of ${total} ${spec.name} rows lack their key or version, or belong to a tenant that is not visible`)
+  return total
 }
 
 /**
- * `meta` is written to replica_meta with the batch (beside last_pull_at), so what the caller records
- * about the batch (the first sync's progress) can never disagree with the rows it describes.
+ * `meta` gives what the caller records about the page (the first sync's progress) from its row
+ * count; it is written to replica_meta in the same transaction (beside last_pull_at), so it can
+ * never disagree with the rows it describes.
  */
-export async function applyPull(
+export async function applyPage(
   db: ReplicaDb,
   specs: Map<string, TableSpec>,
-  pull: PullResponse,
+  page: PulledPage,
   at: Date,
-  meta: Record<string, unknown> = {},
+  meta: (rows: number) => Record<string, unknown> = () => ({}),
 ): Promise<ApplyResult> {
   let rows = 0
   const perTable: Record<string, number> = {}
   const touched = new Set<string>()
   let purgedTenants: string[] = []
   await db.transaction(async (tx) => {
-    for (const section of [pull.priority ?? {}, pull.changes]) {
-      for (const [table, tableRows] of Object.entries(section)) {
-        const spec = specs.get(table)
-        // A table this build does not know yet: skip it; a later registry brings it from zero.
-        if (!spec || tableRows.length === 0) continue
-        await upsertRows(tx, spec, tableRows)
-        rows += tableRows.length
-        perTable[table] = (perTable[table] ?? 0) + tableRows.length
-        touched.add(table)
-      }
+    for (const section of page.rows) {
+      const spec = specs.get(section.table)
+      // A table this build does not know yet: skipped. Its cursors are kept, and the version that
+      // learns the table resets them (mirror.ts), so its rows come from the start then.
+      if (!spec) continue
+      const n = await upsertRows(tx, spec, section.json, page.tenants)
+      if (n === 0) continue
+      touched.add(section.table)
+      if (section.priority) continue
+      rows += n
+      perTable[section.table] = (perTable[section.table] ?? 0) + n
     }
-    if (Object.keys(pull.cursors).length > 0) {
+    if (Object.keys(page.cursors).length > 0) {
       await tx.query(
         `insert into sync_cursors (scope, table_name, txid, version)
          select s.key, t.key, t.value->>'txid', (t.value->>'version')::bigint
            from jsonb_each($1::jsonb) s cross join lateral jsonb_each(s.value) t
          on conflict (scope, table_name) do update set txid = excluded.txid, version = excluded.version`,
-        [JSON.stringify(pull.cursors)],
+        [JSON.stringify(page.cursors)],
       )
     }
     // After the cursors: a purge or a restart of the tenant-less streams must win over them.
-    purgedTenants = await purgeInvisibleTenants(tx, specs, pull.tenants, touched)
+    purgedTenants = await purgeInvisibleTenants(tx, specs, page.tenants, touched)
+    await purgeWithheld(tx, specs, page.withheld, touched)
     await tx.query(
       `insert into replica_meta (key, value) select key, value from jsonb_each($1::jsonb)
        on conflict (key) do update set value = excluded.value`,
-      [JSON.stringify({ ...meta, last_pull_at: at.toISOString() })],
+      // withheld is kept too: Verify refuses a tenant whose audit log the reviewer may not read.
+      [JSON.stringify({ ...meta(rows), last_pull_at: at.toISOString(), withheld: page.withheld })],
     )
   })
   return { rows, perTable, purgedTenants, tables: [...touched] }
@@ -117,4 +147,26 @@ async function purgeInvisibleTenants(
     }
   }
   return gone
+}
+
+/**
+ * Deletes the rows of tables the reviewer may no longer read in a tenant (a permission taken from
+ * their role) and drops those streams' cursors, so the rows come back from the start if the
+ * permission does.
+ */
+async function purgeWithheld(
+  tx: Transaction,
+  specs: Map<string, TableSpec>,
+  withheld: Record<string, string[]>,
+  touched: Set<string>,
+): Promise<void> {
+  for (const [tenantId, tables] of Object.entries(withheld)) {
+    for (const table of tables) {
+      const spec = specs.get(table)
+      if (!spec?.tenantScoped) continue
+      const res = await tx.query(`delete from ${quoteIdent(spec.name)} where tenant_id = $1`, [tenantId])
+      if ((res.affectedRows ?? 0) > 0) touched.add(spec.name)
+    }
+    await tx.query('delete from sync_cursors where scope = $1 and table_name = any($2::text[])', [tenantId, tables])
+  }
 }

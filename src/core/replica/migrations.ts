@@ -66,6 +66,29 @@ export const LOCAL_MIGRATIONS: LocalMigration[] = [
       create index pending_mutations_target_idx on pending_mutations (target_id, user_id) where target_id is not null;
     `,
   },
+  {
+    version: 2,
+    name: 'replica_tables_spec',
+    // The spec each table was built from, so an upgrade that only adds columns alters the table in
+    // place (its rows stay readable while the new columns are backfilled) instead of rebuilding it.
+    sql: `alter table replica_tables add column built_from jsonb`,
+  },
+  {
+    version: 3,
+    name: 'audit_witnesses',
+    sql: `
+      -- Chain heads this console verified (entry id and its hash), one row per head it ever saw
+      -- verify. Local only and never purged by a sync: a later chain must still contain each of them
+      -- as witnessed, or its history was rewritten (a hash chain recomputed end to end verifies).
+      create table audit_witnesses (
+        tenant_id uuid not null,
+        entry_id bigint not null,
+        entry_hash text not null check (entry_hash ~ '^[0-9a-f]{64}$'),
+        witnessed_at timestamptz not null,
+        primary key (tenant_id, entry_id)
+      );
+    `,
+  },
 ]
 
 export async function runLocalMigrations(db: ReplicaDb): Promise<void> {

@@ -2,7 +2,7 @@
 // trigram extension for search, and a smaller buffer pool than PostgreSQL's default so the core's
 // memory stays modest (the OS page cache still holds the hot pages outside the WASM heap).
 import { createHash } from 'node:crypto'
-import { closeSync, existsSync, fdatasyncSync, mkdirSync, openSync, realpathSync, renameSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, fdatasyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
@@ -62,7 +62,23 @@ export async function openReplicaDb(dataDir: string | null): Promise<ReplicaDb> 
       ...['-c', 'shared_buffers=24MB', '-c', 'work_mem=8MB', '-c', 'random_page_cost=1.1', '-c', 'effective_cache_size=512MB'],
     ],
   }
-  return dataDir ? PGlite.create(dataDir, options) : PGlite.create(options)
+  if (!dataDir) return PGlite.create(options)
+  const db = await PGlite.create(dataDir, options)
+  // PGlite lays a new database out from its bundled template with world-readable modes (0666
+  // files, 0755 folders); the replica holds every row its reviewer may see, so it is made the
+  // owner's alone. Files PostgreSQL creates afterwards are 0600 already (its own creation mode).
+  makePrivate(dataDir)
+  return db
+}
+
+/** chmod 0600 every file and 0700 every folder under `dir` (links are left alone). */
+export function makePrivate(dir: string): void {
+  chmodSync(dir, 0o700)
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) makePrivate(path)
+    else if (entry.isFile() && (lstatSync(path).mode & 0o777) !== 0o600) chmodSync(path, 0o600)
+  }
 }
 
 /**

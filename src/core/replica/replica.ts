@@ -2,23 +2,21 @@
 // runs the local migrations and mirrors the registry; a replica never opens for another user.
 import { realpath, rm } from 'node:fs/promises'
 import type { ReplicaDb } from './open'
-import { adoptLegacyReplica, flushWal, openReplicaDb, replicaDir, type ReplicaPlace } from './open'
+import { adoptLegacyReplica, flushWal, makePrivate, openReplicaDb, replicaDir, type ReplicaPlace } from './open'
 import { runLocalMigrations } from './migrations'
 import { mirrorTables } from './mirror'
-import { InboxExclusions } from '../queries/hidden'
-import { InboxLanes } from '../queries/lanes'
-import { ReviewerContextCache } from '../queries/standing'
 import { claimSpare, type OpenSpare } from './spare'
-import type { TableSpec } from './tables'
+import type { Cursors } from '../../shared/sync-protocol'
+import { quoteIdent, type TableSpec } from './tables'
+
+/** Rows a table takes before its statistics and visibility map are refreshed (no autovacuum here). */
+const ANALYZE_AFTER_ROWS = 500
 
 export class Replica {
   readonly specs: Map<string, TableSpec>
-  /** The owner's standing (roles, limits, delegations), kept between queries. */
-  readonly reviewer: ReviewerContextCache
-  /** The pending approvals the owner's inbox leaves out, kept between queries. */
-  readonly exclusions: InboxExclusions
-  /** Which pending approvals are Others rather than Needs me, kept between queries. */
-  readonly lanes: InboxLanes
+  /** Rows applied per table since its statistics were last refreshed (PGlite has no autovacuum). */
+  private readonly unanalyzed = new Map<string, number>()
+  private readonly unvacuumed = new Set<string>()
 
   private constructor(
     readonly db: ReplicaDb,
@@ -27,16 +25,6 @@ export class Replica {
     specs: TableSpec[],
   ) {
     this.specs = new Map(specs.map((s) => [s.name, s]))
-    this.reviewer = new ReviewerContextCache(db, userId)
-    this.exclusions = new InboxExclusions(db, userId)
-    this.lanes = new InboxLanes(db)
-  }
-
-  /** Rows of these tables changed: drop what was derived from them. */
-  changed(tables: string[]): void {
-    this.reviewer.invalidate(tables)
-    this.exclusions.invalidate(tables)
-    this.lanes.invalidate(tables)
   }
 
   /**
@@ -63,6 +51,7 @@ export class Replica {
         await db.query(`insert into replica_meta (key, value) values ('user_id', $1)`, [JSON.stringify(userId)])
       }
       await mirrorTables(db, specs)
+      if (dir) makePrivate(await realpath(dir))
       return new Replica(db, dir, userId, specs)
     } catch (err) {
       await db.close().catch(() => {})
@@ -82,6 +71,51 @@ export class Replica {
     )
   }
 
+  /** Where each (tenant, table) stream stands: what the next pull asks from. */
+  async cursors(): Promise<Cursors> {
+    const res = await this.db.query<{ scope: string; table_name: string; txid: string; version: string }>(
+      'select scope, table_name, txid, version::text as version from sync_cursors',
+    )
+    const cursors: Cursors = {}
+    for (const c of res.rows) {
+      cursors[c.scope] ??= {}
+      cursors[c.scope]![c.table_name] = { txid: c.txid, version: Number(c.version) }
+    }
+    return cursors
+  }
+
+  /** The tenants the last applied pull said were visible. */
+  async tenants(): Promise<string[]> {
+    return (await this.db.query<{ tenant_id: string }>('select tenant_id from sync_tenants')).rows.map((r) => r.tenant_id)
+  }
+
+  /** Counts rows a pull applied, towards the next refresh of each table's statistics. */
+  noteApplied(perTable: Record<string, number>): void {
+    for (const [table, n] of Object.entries(perTable)) this.unanalyzed.set(table, (this.unanalyzed.get(table) ?? 0) + n)
+  }
+
+  /**
+   * PGlite runs no autovacuum: refreshes statistics (so the planner picks the inbox's indexes) for
+   * tables that took many rows since — or every table that took any, with `all` — and leaves
+   * them to vacuum() afterwards.
+   */
+  async analyze(all: boolean): Promise<void> {
+    for (const [table, n] of this.unanalyzed) {
+      if (!all && n < ANALYZE_AFTER_ROWS) continue
+      await this.db.exec(`analyze ${quoteIdent(table)}`)
+      this.unanalyzed.delete(table)
+      this.unvacuumed.add(table)
+    }
+  }
+
+  /** Sets the visibility map, so the inbox's covering indexes answer without heap reads; once the replica is complete. */
+  async vacuum(): Promise<void> {
+    for (const table of this.unvacuumed) {
+      await this.db.exec(`vacuum ${quoteIdent(table)}`)
+      this.unvacuumed.delete(table)
+    }
+  }
+
   /** Makes the last commit survive a power cut, not just a killed process (see flushWal). */
   async flush(): Promise<void> {
     if (!this.dir) return
@@ -91,6 +125,12 @@ export class Replica {
 
   async close(): Promise<void> {
     if (!this.db.closed) await this.db.close()
+    // PostgreSQL writes a few files of its own (the relation cache's init files) with the process's
+    // umask rather than 0600: tighten whatever it left behind, so the folder at rest is private.
+    if (this.dir) {
+      const real = await realpath(this.dir).catch(() => null)
+      if (real) makePrivate(real)
+    }
   }
 
   /** Closes and deletes the replica's files (sign-out): the folder, and the link to it if it was a spare. */

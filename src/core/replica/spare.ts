@@ -2,13 +2,17 @@
 // database runs initdb in WASM (seconds) and opening one takes a while too, so doing both while the
 // reviewer types their password lets sign-in hand over a ready database at once (the pending-first
 // bar). The spare lives in `replicas/.spare-<id>`; claiming it links `replicas/<user id>.<backend>` to it.
+// The core builds the spare in a worker of its own (initdb would hold the core's thread for
+// seconds) and keeps one built in reserve while someone works, so a sign-in after a sign-out only
+// has to open it.
 import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync } from 'node:fs'
 import { cp, mkdir, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { startCoreWorker } from '../thread/worker'
 import { runLocalMigrations } from './migrations'
 import { mirrorTables } from './mirror'
-import { openReplicaDb, replicaDir, type ReplicaDb, type ReplicaPlace } from './open'
+import { makePrivate, openReplicaDb, replicaDir, type ReplicaDb, type ReplicaPlace } from './open'
 import type { TableSpec } from './tables'
 
 const PREFIX = '.spare-'
@@ -60,7 +64,9 @@ export async function prepareSpare(userDataDir: string, specs: TableSpec[]): Pro
   } finally {
     await db.close()
   }
-  await writeFile(join(building, READY), '')
+  // Closing writes files with the process's umask (see Replica.close): the spare at rest is private too.
+  makePrivate(building)
+  await writeFile(join(building, READY), '', { mode: 0o600 })
   const ready = join(root, `${PREFIX}${randomBytes(8).toString('hex')}`)
   await rename(building, ready)
   return ready
@@ -72,9 +78,27 @@ export interface OpenSpare {
   db: ReplicaDb
 }
 
+/** prepareSpare in a worker thread: the caller's thread stays free while initdb runs. */
+export function prepareSpareOffThread(userDataDir: string, specs: TableSpec[]): Promise<string> {
+  const existing = readySpare(userDataDir)
+  if (existing) return Promise.resolve(existing)
+  return new Promise((resolve, reject) => {
+    const worker = startCoreWorker({ role: 'spare', userDataDir, specs })
+    worker.once('message', (m: { ok: true; dir: string } | { ok: false; message: string }) => (m.ok ? resolve(m.dir) : reject(new Error(m.message))))
+    worker.once('error', reject)
+    worker.once('exit', (code) => reject(new Error(`the spare builder stopped (exit code ${code})`)))
+  })
+}
+
 export async function openSpare(userDataDir: string, specs: TableSpec[]): Promise<OpenSpare> {
-  const dir = await prepareSpare(userDataDir, specs)
+  const dir = await prepareSpareOffThread(userDataDir, specs)
   return { dir, db: await openReplicaDb(dir) }
+}
+
+/** Closes an open spare nobody claimed; it stays built, its files the owner's alone (as Replica.close). */
+export async function closeSpare(spare: OpenSpare): Promise<void> {
+  await spare.db.close()
+  if (existsSync(spare.dir)) makePrivate(spare.dir)
 }
 
 /**
@@ -96,10 +120,9 @@ export async function copySpare(fromUserDataDir: string, toUserDataDir: string):
   if (!from || spareReady(toUserDataDir)) return false
   await mkdir(replicasDir(toUserDataDir), { recursive: true, mode: 0o700 })
   // A fresh name: the source's may be a claimed spare (somebody's replica) in the destination.
-  await cp(from, join(replicasDir(toUserDataDir), `${PREFIX}${randomBytes(8).toString('hex')}`), {
-    recursive: true,
-    errorOnExist: true,
-    force: false,
-  })
+  const to = join(replicasDir(toUserDataDir), `${PREFIX}${randomBytes(8).toString('hex')}`)
+  await cp(from, to, { recursive: true, errorOnExist: true, force: false })
+  // The source may have been built by an older build that left its files world-readable.
+  makePrivate(to)
   return true
 }

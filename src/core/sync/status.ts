@@ -13,6 +13,7 @@ export class StatusModel {
     oldestQueuedAt: null,
     initialSync: null,
     lastError: null,
+    updates: 'polling',
   }
 
   constructor(private readonly onChange: (status: SyncStatus) => void) {}

@@ -4,6 +4,23 @@ import type { Json, TableSpec } from './schema'
 
 /** Every replicated table, parents before children (foreign keys). */
 export const TABLES = {
+  fx_rates: {
+    scope: 'global',
+    appendOnly: false,
+    softDelete: false,
+    primaryKey: ['from_currency', 'to_currency', 'valid_on'],
+    columns: [
+      { name: 'from_currency', type: 'character(3)', nullable: false, hasDefault: false, generated: false },
+      { name: 'to_currency', type: 'character(3)', nullable: false, hasDefault: false, generated: false },
+      { name: 'valid_on', type: 'date', nullable: false, hasDefault: false, generated: false },
+      { name: 'rate', type: 'numeric(20,10)', nullable: false, hasDefault: false, generated: false },
+      { name: 'source', type: 'text', nullable: true, hasDefault: false, generated: false },
+      { name: 'created_at', type: 'timestamp with time zone', nullable: false, hasDefault: true, generated: false },
+      { name: 'updated_at', type: 'timestamp with time zone', nullable: false, hasDefault: true, generated: false },
+      { name: 'sync_version', type: 'bigint', nullable: false, hasDefault: true, generated: false },
+      { name: 'sync_txid', type: 'xid8', nullable: false, hasDefault: true, generated: false },
+    ],
+  },
   profiles: {
     scope: 'global',
     appendOnly: false,
@@ -101,6 +118,19 @@ export const TABLES = {
       { name: 'created_at', type: 'timestamp with time zone', nullable: false, hasDefault: true, generated: false },
       { name: 'updated_at', type: 'timestamp with time zone', nullable: false, hasDefault: true, generated: false },
       { name: 'deleted_at', type: 'timestamp with time zone', nullable: true, hasDefault: false, generated: false },
+      { name: 'sync_version', type: 'bigint', nullable: false, hasDefault: true, generated: false },
+      { name: 'sync_txid', type: 'xid8', nullable: false, hasDefault: true, generated: false },
+    ],
+  },
+  audit_chain_heads: {
+    scope: 'tenant',
+    appendOnly: false,
+    softDelete: false,
+    primaryKey: ['tenant_id'],
+    columns: [
+      { name: 'tenant_id', type: 'uuid', nullable: false, hasDefault: false, generated: false },
+      { name: 'last_id', type: 'bigint', nullable: false, hasDefault: false, generated: false },
+      { name: 'last_hash', type: 'text', nullable: false, hasDefault: false, generated: false },
       { name: 'sync_version', type: 'bigint', nullable: false, hasDefault: true, generated: false },
       { name: 'sync_txid', type: 'xid8', nullable: false, hasDefault: true, generated: false },
     ],
@@ -542,6 +572,7 @@ export const TABLES = {
       { name: 'deleted_at', type: 'timestamp with time zone', nullable: true, hasDefault: false, generated: false },
       { name: 'sync_version', type: 'bigint', nullable: false, hasDefault: true, generated: false },
       { name: 'sync_txid', type: 'xid8', nullable: false, hasDefault: true, generated: false },
+      { name: 'origin', type: 'jsonb', nullable: true, hasDefault: false, generated: false },
     ],
   },
   changeset_patches: {
@@ -581,6 +612,10 @@ export const TABLES = {
       { name: 'updated_at', type: 'timestamp with time zone', nullable: false, hasDefault: true, generated: false },
       { name: 'sync_version', type: 'bigint', nullable: false, hasDefault: true, generated: false },
       { name: 'sync_txid', type: 'xid8', nullable: false, hasDefault: true, generated: false },
+      { name: 'payload_hash', type: 'text', nullable: true, hasDefault: false, generated: false },
+      { name: 'claimed_by', type: 'text', nullable: true, hasDefault: false, generated: false },
+      { name: 'claim_token', type: 'uuid', nullable: true, hasDefault: false, generated: false },
+      { name: 'lease_expires_at', type: 'timestamp with time zone', nullable: true, hasDefault: false, generated: false },
     ],
   },
   approval_decisions: {
@@ -604,6 +639,11 @@ export const TABLES = {
       { name: 'created_at', type: 'timestamp with time zone', nullable: false, hasDefault: true, generated: false },
       { name: 'sync_version', type: 'bigint', nullable: false, hasDefault: true, generated: false },
       { name: 'sync_txid', type: 'xid8', nullable: false, hasDefault: true, generated: false },
+      { name: 'payload_hash_approved', type: 'text', nullable: true, hasDefault: true, generated: true },
+      { name: 'amount', type: 'numeric', nullable: true, hasDefault: false, generated: false },
+      { name: 'currency', type: 'character(3)', nullable: true, hasDefault: false, generated: false },
+      { name: 'fx_rate', type: 'numeric', nullable: true, hasDefault: false, generated: false },
+      { name: 'base_amount', type: 'numeric', nullable: true, hasDefault: false, generated: false },
     ],
   },
   escalations: {
@@ -701,6 +741,19 @@ export const TABLES = {
   },
 } as const satisfies Record<string, TableSpec>
 
+/** A row of public.fx_rates as sync_pull sends it (to_jsonb). */
+export interface FxRatesRow {
+  from_currency: string
+  to_currency: string
+  valid_on: string
+  rate: number
+  source: string | null
+  created_at: string
+  updated_at: string
+  sync_version: number
+  sync_txid: string
+}
+
 /** A row of public.profiles as sync_pull sends it (to_jsonb). */
 export interface ProfilesRow {
   id: string
@@ -790,6 +843,15 @@ export interface ApprovalDelegationsRow {
   created_at: string
   updated_at: string
   deleted_at: string | null
+  sync_version: number
+  sync_txid: string
+}
+
+/** A row of public.audit_chain_heads as sync_pull sends it (to_jsonb). */
+export interface AuditChainHeadsRow {
+  tenant_id: string
+  last_id: number
+  last_hash: string
   sync_version: number
   sync_txid: string
 }
@@ -1035,7 +1097,7 @@ export interface ActionsRow {
   tool: Json
   args: Json
   risk: number
-  approval_state: 'not_required' | 'pending' | 'approved' | 'rejected' | 'expired'
+  approval_state: 'not_required' | 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled'
   result: Json | null
   external_id: string | null
   completed_at: string | null
@@ -1163,6 +1225,7 @@ export interface ApprovalsRow {
   deleted_at: string | null
   sync_version: number
   sync_txid: string
+  origin: Json | null
 }
 
 /** A row of public.changeset_patches as sync_pull sends it (to_jsonb). */
@@ -1185,7 +1248,7 @@ export interface OutboxRow {
   id: string
   tenant_id: string
   action_id: string
-  status: 'pending' | 'sending' | 'sent' | 'failed' | 'dead'
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'dead' | 'cancelled'
   retry_count: number
   next_attempt_at: string
   last_error: string | null
@@ -1194,6 +1257,10 @@ export interface OutboxRow {
   updated_at: string
   sync_version: number
   sync_txid: string
+  payload_hash: string | null
+  claimed_by: string | null
+  claim_token: string | null
+  lease_expires_at: string | null
 }
 
 /** A row of public.approval_decisions as sync_pull sends it (to_jsonb). */
@@ -1213,6 +1280,11 @@ export interface ApprovalDecisionsRow {
   created_at: string
   sync_version: number
   sync_txid: string
+  payload_hash_approved: string | null
+  amount: number | null
+  currency: string | null
+  fx_rate: number | null
+  base_amount: number | null
 }
 
 /** A row of public.escalations as sync_pull sends it (to_jsonb). */
@@ -1314,11 +1386,13 @@ export interface ReviewSnoozesRow {
 
 /** Row type by table name. */
 export interface TableRows {
+  fx_rates: FxRatesRow
   profiles: ProfilesRow
   role_permissions: RolePermissionsRow
   tenants: TenantsRow
   agents: AgentsRow
   approval_delegations: ApprovalDelegationsRow
+  audit_chain_heads: AuditChainHeadsRow
   audit_log: AuditLogRow
   journal_postings: JournalPostingsRow
   orders: OrdersRow

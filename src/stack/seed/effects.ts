@@ -35,12 +35,14 @@ export interface Decided {
   executed: boolean
   failed: boolean
   decidedAt: number
+  /** Hash of the payload that was approved (what the outbox row carries to the executor). */
+  payloadHash: string
 }
 
 /** The agent's memory of one decision, worded as sync_push words it (interim four-eyes approvals too). */
 export function remember(
   env: LifecycleEnv,
-  d: Omit<Decided, 'final' | 'status' | 'executed' | 'failed' | 'decidedAt'>,
+  d: Omit<Decided, 'final' | 'status' | 'executed' | 'failed' | 'decidedAt' | 'payloadHash'>,
   decision: { auth: Authority; decision: string; reason: string | null },
   outcome: ApprovalStatus,
   at: number,
@@ -97,6 +99,7 @@ export function afterDecision(env: LifecycleEnv, d: Decided): void {
       id: rng.uuid(),
       tenant_id: d.t.id,
       action_id: d.actionId,
+      payload_hash: d.payloadHash,
       status,
       retry_count: retries,
       next_attempt_at: iso(

@@ -238,6 +238,7 @@ export function buildApproval(item: PlanItem, env: LifecycleEnv, demoIds: Readon
       executed: fate.status === 'approved' && !failed,
       failed,
       decidedAt: fate.decidedAt,
+      payloadHash: canonicalHash(edited ? done.finalArgs : done.args),
     })
     if (fate.status === 'escalated') {
       escalate(

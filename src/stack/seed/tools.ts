@@ -3,6 +3,19 @@
 
 export type JsonSchema = Record<string, unknown>
 
+/**
+ * Where a tool's arguments say how much money the call moves (a JSON Schema annotation, ignored by
+ * validators): JSON pointers to the amount and currency (none: the tenant's base currency), and
+ * whether the amount is in minor units (cents) or major ones. One `*` step sums over an array.
+ * The decision rules check limits on this amount of the payload that will run
+ * (src/shared/decision-rules.ts payloadMoney, public.payload_money).
+ */
+export interface MoneyAnnotation {
+  amount: string
+  currency?: string
+  unit: 'minor' | 'major'
+}
+
 export interface ToolSpec {
   app: string
   key: string
@@ -26,14 +39,15 @@ function object(properties: Record<string, unknown>, required: string[]): JsonSc
   return { type: 'object', additionalProperties: false, properties, required }
 }
 
-const spec = (s: Omit<ToolSpec, 'json_schema'> & { schema: JsonSchema }): ToolSpec => {
-  const { schema, ...rest } = s
+const spec = (s: Omit<ToolSpec, 'json_schema'> & { schema: JsonSchema; money?: MoneyAnnotation }): ToolSpec => {
+  const { schema, money, ...rest } = s
   return {
     ...rest,
     json_schema: {
       $schema: 'http://json-schema.org/draft-07/schema#',
       title: `${s.app}.${s.key}`,
       ...schema,
+      ...(money ? { 'x-money': money } : {}),
     },
   }
 }
@@ -48,6 +62,7 @@ export const TOOLS = {
     write_allowed: true,
     rate_bucket: 'stripe-write',
     description: 'Refund all or part of a captured charge.',
+    money: { amount: '/amount', currency: '/currency', unit: 'minor' },
     schema: object(
       {
         charge: { type: 'string', pattern: '^ch_[A-Za-z0-9]{14,32}$' },
@@ -68,6 +83,7 @@ export const TOOLS = {
     write_allowed: true,
     rate_bucket: 'stripe-write',
     description: 'Send funds from the balance to a bank account.',
+    money: { amount: '/amount', currency: '/currency', unit: 'minor' },
     schema: object(
       {
         amount: minorUnits,
@@ -92,6 +108,7 @@ export const TOOLS = {
     write_allowed: true,
     rate_bucket: 'netsuite',
     description: 'Post a balanced journal entry to the general ledger.',
+    money: { amount: '/lines/*/debit', currency: '/currency', unit: 'major' },
     schema: object(
       {
         subsidiary_id: { type: 'string', pattern: '^[0-9]{1,6}$' },
@@ -265,6 +282,7 @@ export const TOOLS = {
     write_allowed: true,
     rate_bucket: 'ramp',
     description: 'Buy from a vendor on a virtual card, against a budget.',
+    money: { amount: '/amount', currency: '/currency', unit: 'major' },
     schema: object(
       {
         vendor: { type: 'string', minLength: 2, maxLength: 120 },

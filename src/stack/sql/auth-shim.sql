@@ -76,6 +76,9 @@ create table if not exists auth.refresh_tokens (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
+-- A refresh looks up the session's active token and whether the presented one was rotated.
+create index if not exists refresh_tokens_session_id_revoked_idx on auth.refresh_tokens (session_id, revoked);
+create index if not exists refresh_tokens_parent_idx on auth.refresh_tokens (parent);
 
 -- The claim helpers, defined as Supabase defines them: from the per-request GUCs PostgREST sets.
 create or replace function auth.uid() returns uuid
@@ -124,3 +127,55 @@ create table if not exists supabase_migrations.schema_migrations (
   name text,
   statements text[]
 );
+
+-- Realtime, as hosted Supabase's Realtime service installs it: `realtime.messages` (broadcasts sent
+-- from the database, and the table whose SELECT policies authorise private channel joins),
+-- `realtime.topic()` (the topic of the join being checked) and `realtime.send()`. Same columns,
+-- signatures and failure behaviour (a failed send is a WARNING, never an aborted transaction);
+-- hosted partitions the table by day, which the stack does not need. Projects write only policies
+-- on it. The local Realtime server (src/stack/realtime) hears each committed message through
+-- NOTIFY, where hosted Realtime reads the table through logical replication.
+create schema if not exists realtime;
+grant usage on schema realtime to anon, authenticated, service_role;
+
+create table if not exists realtime.messages (
+  topic text not null,
+  extension text not null,
+  payload jsonb,
+  event text,
+  private boolean default false,
+  updated_at timestamp without time zone not null default now(),
+  inserted_at timestamp without time zone not null default now(),
+  id uuid not null default gen_random_uuid(),
+  primary key (id, inserted_at)
+);
+create index if not exists messages_inserted_at_idx on realtime.messages (inserted_at);
+alter table realtime.messages enable row level security;
+grant select on realtime.messages to anon, authenticated, service_role;
+
+create or replace function realtime.topic() returns text
+language sql stable
+as $$
+  select nullif(current_setting('realtime.topic', true), '')::text
+$$;
+grant execute on function realtime.topic() to anon, authenticated, service_role;
+
+create or replace function realtime.send(payload jsonb, event text, topic text, private boolean default true)
+returns void
+language plpgsql
+as $$
+declare
+  v_id uuid := gen_random_uuid();
+begin
+  begin
+    execute format('set local realtime.topic to %L', topic);
+    insert into realtime.messages (id, payload, event, topic, private, extension)
+    values (v_id, payload, event, topic, private, 'broadcast');
+    -- Delivered at commit, in commit order, and never for a rolled-back transaction.
+    perform pg_notify('realtime_broadcast', v_id::text);
+  exception
+    when others then
+      raise warning 'ErrorSendingBroadcastMessage: %', sqlerrm;
+  end;
+end
+$$;

@@ -1,12 +1,15 @@
-// The web shell: the core running in this Node process (file session store, data in its own
+// The web shell: the core in its own worker thread (file session store kept here, data in its own
 // folder) behind the loopback WebSocket bridge, serving the same renderer build as the desktop
-// app. For development and end-to-end tests only; the packaged app never contains it.
+// app. This thread only checks calls and routes them and the core's events; a core that dies is
+// started again by the host. For development and end-to-end tests only; never packaged.
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { EmitEvent } from '../../shared/contract'
-import { createCore, dispatch, FileSessionStore } from '../../core'
-import type { BackendConfig } from '../../main/backend'
+import type { BackendConfig } from '../../core/backend'
+import { FileSessionStore } from '../../core/auth/session-store'
+import { startCoreHost } from '../../core/thread/host'
+import { workerSpawner } from '../../core/thread/worker-spawner'
 import { createWebShellServer, type WebShellServer } from './server'
 import { ensureRendererBuild } from './renderer-build'
 
@@ -38,18 +41,19 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   const rendererDir = opts.rendererDir ?? (await ensureRendererBuild(PROJECT_ROOT, log))
   await mkdir(opts.dataDir, { recursive: true })
   let forward: EmitEvent = () => {}
-  const core = await createCore({
-    userDataDir: opts.dataDir,
-    backend: opts.backend,
+  const core = await startCoreHost({
+    spawn: workerSpawner(),
+    config: { userDataDir: opts.dataDir, backend: opts.backend },
     sessionStore: new FileSessionStore(join(opts.dataDir, 'session.bin')),
     emit: (event, payload) => forward(event, payload),
+    log,
   })
   let server: WebShellServer
   try {
     server = await createWebShellServer({
       port: opts.port ?? DEFAULT_PORT,
       rendererDir,
-      dispatch: (method, args) => dispatch(core.handlers, method, args),
+      dispatch: core.dispatch,
       log,
     })
   } catch (err) {

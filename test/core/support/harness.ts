@@ -9,11 +9,12 @@ import type { PGliteInterface } from '@electric-sql/pglite'
 import { inject } from 'vitest'
 import type { EventName, EventPayload, MethodArgs, MethodName, MethodResult } from '../../../src/shared/contract'
 import { TABLES } from '../../../src/shared/db'
-import { createCore, dispatch, MemorySessionStore, type Core, type SessionStore, type SyncTuning } from '../../../src/core/index'
+import { createCore, dispatch, MemorySessionStore, type Core, type CreateCoreOptions, type SessionStore, type SyncTuning } from '../../../src/core/index'
 import { asUser } from '../../support/db'
 import { copySpare, prepareSpare, spareReady } from '../../../src/core/replica/spare'
 import { tableSignature } from '../../../src/core/replica/mirror'
 import { replicatedTables } from '../../../src/core/replica/registry'
+import type { TableSpec } from '../../../src/core/replica/tables'
 
 export interface RecordedEvent {
   event: EventName
@@ -57,7 +58,17 @@ function spareTemplate(): Promise<string> {
 }
 
 export async function startCore(
-  opts: { dir?: string; store?: SessionStore; fetch?: typeof fetch; now?: () => number; sync?: SyncTuning } = {},
+  opts: {
+    dir?: string
+    store?: SessionStore
+    fetch?: typeof fetch
+    now?: () => number
+    sync?: SyncTuning
+    webSocket?: CreateCoreOptions['webSocket']
+    tables?: TableSpec[]
+    /** Build a spare in reserve for the next sign-in (off by default: most tests never sign out). */
+    reserveSpare?: boolean
+  } = {},
 ): Promise<TestCore> {
   const stack = inject('stack')
   const dir = opts.dir ?? tempDir()
@@ -70,8 +81,11 @@ export async function startCore(
     sessionStore: store,
     emit: (event, payload) => events.push({ event, payload }),
     fetch: opts.fetch,
+    webSocket: opts.webSocket,
     now: opts.now,
     sync: { focusedIntervalMs: 200, backoff: { baseMs: 50, maxMs: 400 }, ...opts.sync },
+    tables: opts.tables,
+    reserveSpare: opts.reserveSpare ?? false,
   })
   return {
     core,

@@ -1,11 +1,14 @@
 // The two ways a page reaches the core — Electron IPC (the real binding and preload bridge over a
 // faithful fake IPC) and the web shell (the real server and browser bridge over a real WebSocket)
-// — each in front of its own real core signed in against the test stack.
+// — each in front of its own real core, running in its own worker thread as the shells host it,
+// signed in against the test stack.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { BridgeApi, EmitEvent } from '../../../src/shared/contract'
-import { createCore, dispatch, MemorySessionStore, type Core } from '../../../src/core'
+import { MemorySessionStore } from '../../../src/core'
+import { startCoreHost, type CoreHost } from '../../../src/core/thread/host'
+import { workerSpawner } from '../../../src/core/thread/worker-spawner'
 import { bindIpc, createEventForwarder } from '../../../src/main/ipc'
 import { createSenderGuard, createUrlPolicy } from '../../../src/main/security'
 import { createPreloadApi } from '../../../src/preload/bridge'
@@ -21,7 +24,7 @@ export interface Backend {
 export interface Transport {
   name: 'ipc' | 'websocket'
   api: BridgeApi
-  core: Core
+  core: CoreHost
   /** IPC only: the fake plumbing, for sender tests. */
   ipc?: FakeIpc
   /** Web shell only: where it listens and its token, for raw-socket tests. */
@@ -29,11 +32,11 @@ export interface Transport {
   close(): Promise<void>
 }
 
-async function startCore(backend: Backend, emit: EmitEvent): Promise<{ core: Core; dataDir: string }> {
+async function startCore(backend: Backend, emit: EmitEvent): Promise<{ core: CoreHost; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'oc-transport-'))
-  const core = await createCore({
-    userDataDir: dataDir,
-    backend: { url: backend.apiUrl, anonKey: backend.anonKey, isLocalStack: true },
+  const core = await startCoreHost({
+    spawn: workerSpawner(),
+    config: { userDataDir: dataDir, backend: { url: backend.apiUrl, anonKey: backend.anonKey, isLocalStack: true } },
     sessionStore: new MemorySessionStore(),
     emit,
   })
@@ -46,7 +49,7 @@ export async function startIpcTransport(backend: Backend): Promise<Transport> {
   const { core, dataDir } = await startCore(backend, (event, payload) => forward(event, payload))
   const unbind = bindIpc({
     ipcMain: ipc.ipcMain,
-    dispatch: (method, args) => dispatch(core.handlers, method, args),
+    dispatch: core.dispatch,
     isTrustedSender: createSenderGuard(() => ipc.mainFrame, createUrlPolicy()),
   })
   return {
@@ -65,7 +68,7 @@ export async function startIpcTransport(backend: Backend): Promise<Transport> {
 export async function startWebSocketTransport(backend: Backend, rendererDir: string): Promise<Transport> {
   let forward: EmitEvent = () => {}
   const { core, dataDir } = await startCore(backend, (event, payload) => forward(event, payload))
-  const server = await createWebShellServer({ port: 0, rendererDir, dispatch: (method, args) => dispatch(core.handlers, method, args) })
+  const server = await createWebShellServer({ port: 0, rendererDir, dispatch: core.dispatch })
   forward = server.emit
   const bridge = bridgeTo(server)
   return {

@@ -137,6 +137,7 @@ function RequestsTable({ requests }: { requests: AgentDetail['requests'] }) {
               <td className={`request-outcome outcome-${r.decision ?? r.status}`}>
                 <strong>{outcome(r)}</strong>
                 {r.decidedByName && <span> by {r.decidedByName}</span>}
+                {r.policyRule && <span data-testid="policy-rule"> by policy rule “{r.policyRule}”</span>}
                 {r.decidedAt && <span className="muted"> · {formatDateTime(r.decidedAt)}</span>}
                 {r.reason && <div className="muted">“{r.reason}”</div>}
               </td>

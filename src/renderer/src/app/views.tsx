@@ -17,6 +17,8 @@ import { FlagsView } from '../flags/FlagsView'
 import { flagsCommands } from '../flags/commands'
 import { HistoryView } from '../history/HistoryView'
 import { InboxView } from '../inbox/InboxView'
+import { OutboxView } from '../outbox/OutboxView'
+import { outboxCommands } from '../outbox/commands'
 import { QueueView } from '../queue/QueueView'
 import { SettingsView } from '../settings/SettingsView'
 
@@ -62,6 +64,7 @@ export const VIEWS: readonly ViewDef[] = [
     commands: changesetsCommands,
     badge: (c) => ({ count: c.changesets, alert: false }),
   },
+  { id: 'outbox', title: 'Outbox', binding: 'g o', Component: OutboxView, inNav: true, commands: outboxCommands },
   { id: 'agents', title: 'Agents', binding: 'g a', Component: AgentsView, inNav: true, commands: agentsCommands },
   { id: 'audit', title: 'Audit', binding: 'g l', Component: AuditView, inNav: true, commands: auditCommands },
   { id: 'history', title: 'History', binding: 'g h', Component: HistoryView, inNav: true },

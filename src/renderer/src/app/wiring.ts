@@ -13,7 +13,7 @@ import { focusApproval, refreshInbox, resetInbox, useInbox } from '../inbox/inbo
 import { SEARCH_INPUT_ID } from '../inbox/FilterBar'
 import { refreshHistory } from '../history/history-store'
 import { applyIntentChange, refreshQueue } from '../queue/queue-store'
-import { setSession } from '../signin/session-store'
+import { loadSession, setSession, useSession } from '../signin/session-store'
 import { loadSettings, updateSettings, useSettings } from '../settings/settings-store'
 import { loadSyncStatus, setSyncStatus } from '../statusbar/sync-store'
 import { announce } from '../ui/announce'
@@ -131,11 +131,28 @@ export function startSignedIn(): () => void {
   return () => offs.forEach((off) => off())
 }
 
+/**
+ * The shell started the core again after it died: say so, and re-read what is on screen (a
+ * change made meanwhile may have had no event on its way to this window).
+ */
+function onCoreRestarted({ reason }: EventPayload<'core.restarted'>): void {
+  showToast({
+    tone: 'error',
+    message: 'The console’s core stopped and was restarted',
+    detail: `Your queued decisions are kept. (${reason})`,
+    ms: 10_000,
+  })
+  void loadSession()
+  void loadSyncStatus()
+  if (useSession.getState().session?.status === 'signed_in') scheduleRefresh(['*'])
+}
+
 /** Events that matter whether or not anyone is signed in. */
 export function startAlways(): () => void {
   void loadSettings()
   const offs = [
     on('session.changed', (s) => void setSession(s)),
+    on('core.restarted', onCoreRestarted),
     on('sync.status', setSyncStatus),
     on('navigate', ({ view, approvalId }) => {
       // Views issue 7 adds are not here yet: their deep links land in the inbox.

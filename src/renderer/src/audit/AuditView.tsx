@@ -25,6 +25,7 @@ import {
   useAudit,
   verifyChain,
   type Entry,
+  type Verdict,
   type Verification,
 } from './audit-store'
 import { changeSummary, EntryDiff } from './EntryDiff'
@@ -44,8 +45,42 @@ const COLUMNS = 6
 const BREAK_REASONS = {
   integrity_hash: 'its content no longer matches its hash: it was changed after it was written',
   prev_hash: 'its link to the entry before is broken: an entry before it was removed, reordered or rewritten',
+  tail_deleted: 'the chain should reach this entry, but the entries after its new end, up to this one, were deleted',
+  rewritten: 'this entry no longer has the hash this console verified: history up to here was rewritten',
 } as const
 type BreakReason = keyof typeof BREAK_REASONS
+
+type Broken = NonNullable<Verdict['brokenAt']>
+
+/** The verdict in words: a broken link or entry, a deleted tail, or history rewritten after it was witnessed. */
+function BrokenChain({ broken, tenant, entries }: { broken: Broken; tenant: string; entries: number }) {
+  const witnessed = broken.witnessedAt ? ` (verified on this console ${new Date(broken.witnessedAt).toLocaleString()})` : ''
+  switch (broken.reason) {
+    case 'tail_deleted':
+      return (
+        <>
+          <strong>Entries deleted at the end of the chain</strong> in {tenant}: the chain should reach #{broken.id}
+          {witnessed} but now ends at {broken.after ? `#${broken.after}` : 'no entry at all'}.{' '}
+          {entries.toLocaleString()} entries checked.
+        </>
+      )
+    case 'rewritten':
+      return (
+        <>
+          <strong>History was rewritten</strong> in {tenant}: entry #{broken.id} no longer has the hash it had
+          {witnessed}. The first changed entry comes {broken.after ? `after #${broken.after}` : 'at or before it'};
+          the hashes were recomputed, so the chain alone would look intact.
+        </>
+      )
+    default:
+      return (
+        <>
+          <strong>Chain breaks at #{broken.id}</strong> in {tenant}: {BREAK_REASONS[broken.reason]}.{' '}
+          {entries.toLocaleString()} entries before it verified.
+        </>
+      )
+  }
+}
 
 function useActorNames(): (e: Entry) => string {
   const actors = useAudit((s) => s.facets?.actors)
@@ -158,12 +193,9 @@ function VerifyOutcome({
       data-testid="verify-result"
       data-ok="false"
       data-broken-id={broken?.id}
+      data-reason={broken?.reason}
     >
-      <p>
-        <strong>Chain breaks at #{broken?.id}</strong> in {tenantName(verdict.tenantId)}:{' '}
-        {broken ? BREAK_REASONS[broken.reason] : ''}. {verdict.entries.toLocaleString()} entries before it
-        verified.
-      </p>
+      <p>{broken ? <BrokenChain broken={broken} tenant={tenantName(verdict.tenantId)} entries={verdict.entries} /> : null}</p>
       {broken && (
         <button type="button" onClick={() => void showEntry(broken.id)}>
           Show entry #{broken.id} <Keys binding="b" />

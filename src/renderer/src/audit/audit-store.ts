@@ -150,7 +150,13 @@ export async function verifyChain(): Promise<void> {
     if (verdict.ok)
       announce(`Verified ${verdict.entries.toLocaleString()} entries: the audit chain is intact.`)
     else {
-      announce(`The audit chain breaks at entry ${verdict.brokenAt?.id}.`)
+      announce(
+        verdict.brokenAt?.reason === 'rewritten'
+          ? `The audit history was rewritten: entry ${verdict.brokenAt.id} is not what this console verified.`
+          : verdict.brokenAt?.reason === 'tail_deleted'
+            ? `The newest audit entries were deleted: the chain should reach entry ${verdict.brokenAt.id}.`
+            : `The audit chain breaks at entry ${verdict.brokenAt?.id}.`,
+      )
       if (verdict.brokenAt) await showEntry(verdict.brokenAt.id)
     }
   } catch (err) {

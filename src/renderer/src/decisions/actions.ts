@@ -9,7 +9,8 @@ import { announce } from '../ui/announce'
 import { riskLabel } from '../ui/format'
 import { showToast } from '../ui/toast-store'
 import { armApprove, commitDecision, disarm, isArmed, type NewIntent } from './decide'
-import { BULK_RISK_CEILING, bulkApproveRefusal, CONFIRM_RISK, preflightRefusal, type DecisionAction, type Refusal } from './preflight'
+import { CONFIRM_RISK } from '../../../shared/confirm-risk'
+import { BULK_RISK_CEILING, bulkApproveRefusal, preflightRefusal, type DecisionAction, type Refusal } from './preflight'
 
 /** "You cannot …": each action as a phrase that reads whole ("approve this request with edits"). */
 const ACTION_PHRASES: Record<DecisionAction, string> = {

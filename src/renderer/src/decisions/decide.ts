@@ -11,7 +11,7 @@ import { holdSeconds } from '../settings/settings-store'
 import { dismissToast, showToast, updateToast } from '../ui/toast-store'
 import { announce } from '../ui/announce'
 import { markDecisionKey } from './latency'
-import { CONFIRM_RISK } from './preflight'
+import { CONFIRM_RISK } from '../../../shared/confirm-risk'
 
 export type NewIntent = MethodArgs<'intents.create'>
 

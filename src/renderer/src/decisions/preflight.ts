@@ -1,6 +1,8 @@
 // What the replica already knows the server would refuse, checked before a decision is queued so
 // the reviewer reads why at once instead of after a round trip. The server enforces it regardless.
 import type { ApprovalListItem } from '../../../shared/contract-domain'
+import { CONFIRM_RISK } from '../../../shared/confirm-risk'
+import { firstRefusalBinds } from '../../../shared/decision-rules'
 
 export type DecisionAction = 'approve' | 'approve_with_edits' | 'reject' | 'escalate' | 'delegate' | 'snooze' | 'message'
 
@@ -9,21 +11,8 @@ export interface Refusal {
   message: string
 }
 
-/** Approving at or above this risk takes a second key press, a reason to reject, and no bulk. */
-export const CONFIRM_RISK = 4
 /** Bulk approve is refused when any selected item is above this risk. */
 export const BULK_RISK_CEILING = 3
-
-// Codes that stop every decision, not just an approve (an over-limit reviewer may still reject).
-const BLOCKS_ANY_DECISION = new Set([
-  'self_approval',
-  'not_an_approver',
-  'forbidden',
-  'approval_expired',
-  'already_decided',
-  'not_found',
-  'invalid_state',
-])
 
 export function isExpired(item: Pick<ApprovalListItem, 'expiresAt'>, now = Date.now()): boolean {
   return item.expiresAt !== null && Date.parse(item.expiresAt) <= now
@@ -36,8 +25,10 @@ export function preflightRefusal(item: ApprovalListItem, action: DecisionAction,
   }
   const p = item.preflight
   if (!p) return null
-  if (action === 'approve' || action === 'approve_with_edits') return p
-  return BLOCKS_ANY_DECISION.has(p.code) ? p : null
+  // item.preflight is the first rule an approve breaks; rules that stop a reject or escalate come
+  // first in the one rule set, so the same refusal answers for them when its rule binds them too
+  // (an over-limit reviewer may still reject). Delegating hands the item on, like an escalation.
+  return firstRefusalBinds(p.code, action === 'delegate' ? 'escalate' : action) ? p : null
 }
 
 /** What to tell a reviewer about a bulk approve, or null when it may go ahead. */

@@ -7,7 +7,8 @@ import type { ApprovalDetail, ApprovalListItem } from '../../../shared/contract-
 import { useInbox } from '../inbox/inbox-store'
 import { useDecisions } from '../decisions/decide'
 import { noteItemPainted } from '../decisions/latency'
-import { CONFIRM_RISK, preflightRefusal } from '../decisions/preflight'
+import { CONFIRM_RISK } from '../../../shared/confirm-risk'
+import { preflightRefusal } from '../decisions/preflight'
 import { useTenants } from '../app/tenants-store'
 import { useSync } from '../statusbar/sync-store'
 import { Countdown } from '../ui/Countdown'
@@ -15,7 +16,8 @@ import { Markdown } from '../ui/Markdown'
 import { RiskBadge } from '../ui/RiskBadge'
 import { formatMoney, humanize, kindLabel } from '../ui/format'
 import { ensureDetail, useDetails } from './detail-store'
-import { AuditSection, DecisionsSection, EvidenceSection, MessagesSection, PayloadSection } from './sections'
+import { ExecutionSection } from '../outbox/Execution'
+import { AuditSection, DecisionsSection, EvidenceSection, MessagesSection, OriginSection, PayloadSection } from './sections'
 import './detail.css'
 
 export function DetailPane({ id }: { id?: string }) {
@@ -208,8 +210,10 @@ function DetailBody({ detail }: { detail: ApprovalDetail }) {
     <div className="detail-body">
       {detail.summary && <Markdown text={detail.summary} className="summary" />}
       <PayloadSection detail={detail} />
+      <OriginSection detail={detail} />
       <EvidenceSection detail={detail} />
       <DecisionsSection detail={detail} />
+      <ExecutionSection execution={detail.execution} />
       <MessagesSection detail={detail} />
       <AuditSection detail={detail} />
     </div>

@@ -161,3 +161,30 @@ export function AuditSection({ detail }: { detail: ApprovalDetail }) {
     </Section>
   )
 }
+
+const ROUTE_WORDS = { auto: 'approved by policy', required: 'needs one approver', four_eyes: 'four-eyes', deny: 'denied by policy' } as const
+
+/** Where an agent's request came from: the agent, the policy and rule that routed it, its idempotency key. */
+export function OriginSection({ detail }: { detail: ApprovalDetail }) {
+  const o = detail.origin
+  if (!o) return null
+  return (
+    <Section title="Origin">
+      <dl className="fields" data-testid="request-origin">
+        <dt>Agent</dt>
+        <dd>{o.agentName ?? detail.agent?.name ?? 'unknown'}</dd>
+        <dt>Routed</dt>
+        <dd>
+          {o.route ? ROUTE_WORDS[o.route] : 'unknown'}
+          {o.rule && <> · rule “{o.rule}”</>}
+          {o.policyName && <> · policy “{o.policyName}”</>}
+          {!o.policyId && <span className="muted"> (the tool’s default)</span>}
+        </dd>
+        <dt>Idempotency key</dt>
+        <dd>
+          <code>{o.externalId ?? '—'}</code>
+        </dd>
+      </dl>
+    </Section>
+  )
+}

@@ -56,6 +56,12 @@ const pagesLoading = new Set<number>()
 let inflight = 0
 let refreshWanted = false
 let refreshRunning = false
+// A read that failed is tried again on its own: the change it was meant to show may be the last
+// one for a long time (the end of a first sync), and the list must not stay behind the replica
+// while nothing else happens. Slower after each failure; any refresh that succeeds resets it.
+const RETRY_MS = [250, 1000, 3000, 10_000]
+let failures = 0
+let retryTimer: ReturnType<typeof setTimeout> | null = null
 
 export function indexOfId(rows: readonly Row[], id: string, hint = -1): number {
   if (hint >= 0 && rows[hint]?.id === id) return hint
@@ -87,15 +93,38 @@ export function refreshInbox(): void {
     refreshWanted = true
     return
   }
+  if (retryTimer) clearTimeout(retryTimer)
+  retryTimer = null
   refreshRunning = true
   refreshWanted = false
-  void doRefresh().finally(() => {
-    refreshRunning = false
-    if (refreshWanted) refreshInbox()
-  })
+  void doRefresh().then(
+    (read) => settleRefresh(read),
+    (err: unknown) => {
+      settleRefresh(false)
+      throw err
+    },
+  )
 }
 
-async function doRefresh(): Promise<void> {
+/** A refresh ended: run the one asked for meanwhile, or try a failed one again later. */
+function settleRefresh(read: boolean): void {
+  refreshRunning = false
+  if (read) failures = 0
+  if (refreshWanted) refreshInbox()
+  else if (!read) retryLater()
+}
+
+function retryLater(): void {
+  const delay = RETRY_MS[Math.min(failures, RETRY_MS.length - 1)]!
+  failures++
+  retryTimer = setTimeout(() => {
+    retryTimer = null
+    refreshInbox()
+  }, delay)
+}
+
+/** One read of the rows around what is on screen; false when it failed (and must be tried again). */
+async function doRefresh(): Promise<boolean> {
   const startEpoch = epoch
   const s = get()
   const lo = Math.max(0, Math.min(visible.start, s.focusedIndex) - PAGE_SIZE)
@@ -107,11 +136,11 @@ async function doRefresh(): Promise<void> {
     page = await call('inbox.list', { filter: s.filter, limit, offset })
   } catch (err) {
     if (epoch === startEpoch) set({ status: 'error', error: errorMessage(err) })
-    return
+    return false
   }
   if (epoch !== startEpoch) {
     refreshWanted = true
-    return
+    return true
   }
   epoch++
   pagesLoading.clear()
@@ -133,6 +162,7 @@ async function doRefresh(): Promise<void> {
     agentNames: withAgents(current.agentNames, page.items),
   })
   ensureRange(visible.start, visible.end)
+  return true
 }
 
 /** The loaded rows in a range, by id, so a refresh can keep the objects that did not change. */

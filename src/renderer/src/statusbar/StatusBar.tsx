@@ -1,5 +1,5 @@
-// The status bar: connectivity (online / offline / syncing / error, in words and an icon), last
-// good pull, queue depth and the oldest queued decision's age, the Work-offline switch, and a
+// The status bar: connectivity (online / offline / syncing / error, in words and an icon), live
+// updates or polling, last good pull, queue depth and the oldest queued decision's age, the Work-offline switch, and a
 // progress bar while the first sync streams in.
 import { go } from '../app/router-store'
 import { formatAgo, formatDuration } from '../ui/format'
@@ -29,6 +29,15 @@ export function StatusBar() {
         {status.workOffline && status.state === 'offline' && ' (by choice)'}
       </span>
       {status.state === 'error' && status.lastError && <span className="conn-error">{status.lastError.message}</span>}
+      {status.state !== 'offline' && (
+        <span
+          data-testid="updates"
+          data-mode={status.updates}
+          title={status.updates === 'live' ? 'Changes arrive as they happen' : 'Checking for changes every second'}
+        >
+          {status.updates === 'live' ? 'Live' : 'Polling'}
+        </span>
+      )}
       <span title={status.lastPullAt ?? undefined}>Last sync {formatAgo(status.lastPullAt, now)}</span>
       <button type="button" className="link" onClick={() => go('queue')} data-testid="queue-depth" data-depth={status.queueDepth}>
         Queue {status.queueDepth}

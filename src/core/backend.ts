@@ -1,10 +1,11 @@
 // Which Supabase the console talks to, from the environment the dev scripts (or a deployment)
 // set: SUPABASE_URL and SUPABASE_ANON_KEY, with OPS_CONSOLE_LOCAL_STACK=1 marking the local stack
 // (its demo reviewers are then offered on the sign-in screen). Settings saved by the reviewer
-// override these inside the core.
+// override these inside the core. Every shell, the bench and the tests pass this one shape.
 export interface BackendConfig {
   url: string
   anonKey: string
+  /** The local stack (dev, demo, tests): its demo reviewers are offered on the sign-in screen. */
   isLocalStack: boolean
 }
 

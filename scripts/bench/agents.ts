@@ -1,0 +1,117 @@
+// The agents' side of the loop, measured against the bench's running console (issue 12):
+// - agent.request_to_inbox_p95_ms: an agent proposes → the approval is in the console's replica
+//   (what its inbox reads), with the console's own polling and nothing to nudge it;
+// - agent.decision_to_agent_p95_ms: the reviewer's decision leaves the console's queue (the server
+//   applied it) → the agent's decision() resolves, with the SDK's default polling;
+// - agent.intake_per_s: proposals accepted per second by agent_propose, several agents at once.
+import { randomUUID } from 'node:crypto'
+import { AgentClient, type ApprovalHandle, type ApprovalRequest } from '../../src/agent-sdk/index'
+import { createAgentCredentials } from '../../src/agent-sdk/provision'
+import { supabaseClient } from '../../src/stack/fixtures'
+import { apiKeys } from '../../src/stack/keys'
+import type { Backend, BenchCore } from './consoles'
+import type { Results } from './report'
+import { median, p95, round, waitUntil } from './stats'
+
+/** The demo tenant the bench's reviewer (the holding manager) sees. */
+const TENANT = 'northwind-retail'
+
+function refund(cents: number): ApprovalRequest {
+  return {
+    tool: 'stripe.refund',
+    kind: 'refund',
+    title: `Bench refund ${(cents / 100).toFixed(2)} USD`,
+    idempotencyKey: `bench-${randomUUID()}`,
+    args: { charge: `ch_${randomUUID().replaceAll('-', '').slice(0, 20)}`, amount: cents, currency: 'usd', reason: 'duplicate' },
+  }
+}
+
+async function signedInAgent(backend: Backend, name: string): Promise<AgentClient> {
+  const { serviceRoleKey } = await apiKeys()
+  const service = supabaseClient(backend, serviceRoleKey)
+  const creds = await createAgentCredentials(service, { tenant: TENANT, agent: name, autonomy: 'A3', riskTier: 5 })
+  return AgentClient.signIn({ url: backend.apiUrl, anonKey: backend.anonKey, email: creds.email, password: creds.password })
+}
+
+export async function measureAgents(
+  bench: BenchCore,
+  backend: Backend,
+  opts: { samples: number; intake: number; concurrency: number },
+): Promise<Results> {
+  // In the replica = the console's detail finds it (read through the contract, as the window reads it).
+  const inReplica = async (approvalId: string) => {
+    const out = await bench.host.dispatch('approvals.detail', { id: approvalId })
+    if (!out.ok && out.error.code !== 'not_found') throw new Error(`approvals.detail: ${out.error.code} ${out.error.message}`)
+    return out.ok
+  }
+  const agent = await signedInAgent(backend, 'Bench agent')
+  const handles: ApprovalHandle[] = []
+  const toInbox: number[] = []
+  const toAgent: number[] = []
+  try {
+    // Request → inbox. Proposals spread over the console's polling interval, as for propagation.
+    for (let i = 0; i < opts.samples; i++) {
+      await new Promise((r) => setTimeout(r, Math.random() * 1000))
+      const t0 = performance.now()
+      // 100 USD: needs one person under the tool's default and the demo refund policy alike.
+      const h = await agent.requestApproval(refund(10_000 + i))
+      await waitUntil(
+        () => inReplica(h.approvalId),
+        30_000, 'an agent request reaching the inbox', 5)
+      toInbox.push(performance.now() - t0)
+      handles.push(h)
+    }
+
+    // Decision → agent: the console decides with no hold; the clock starts when its queue is empty.
+    await bench.call('settings.update', { holdSeconds: 0 })
+    for (const h of handles) {
+      const d = await bench.call('approvals.detail', { id: h.approvalId })
+      const waiting = h.decision({ timeoutMs: 60_000 })
+      await bench.call('intents.create', {
+        kind: 'approval.decide',
+        args: { approval_id: h.approvalId, decision: 'approve', version_seen: d.version, payload_hash_seen: d.payloadHash },
+      })
+      await waitUntil(async () => (await bench.call('sync.status', {})).queueDepth === 0, 30_000, 'the decision being pushed', 5)
+      const t0 = performance.now()
+      const outcome = await waiting
+      if (outcome.outcome !== 'approved') throw new Error(`bench: the agent saw ${outcome.outcome}, not approved`)
+      toAgent.push(performance.now() - t0)
+      await new Promise((r) => setTimeout(r, Math.random() * 500))
+    }
+    await bench.call('settings.update', { holdSeconds: 5 })
+  } finally {
+    await agent.close()
+  }
+
+  // Intake throughput: several agents, a few proposals in flight each.
+  const agents = await Promise.all(Array.from({ length: 4 }, (_, i) => signedInAgent(backend, `Bench intake ${i + 1}`)))
+  let accepted = 0
+  const t0 = performance.now()
+  try {
+    let next = 0
+    await Promise.all(
+      Array.from({ length: opts.concurrency }, async (_, lane) => {
+        const client = agents[lane % agents.length]!
+        while (next < opts.intake) {
+          next++
+          const h = await client.requestApproval(refund(100 + (next % 5000)))
+          if (!h.replayed) accepted++
+        }
+      }),
+    )
+  } finally {
+    await Promise.all(agents.map((a) => a.close()))
+  }
+  const seconds = (performance.now() - t0) / 1000
+
+  return {
+    'agent.request_to_inbox_p95_ms': Math.round(p95(toInbox)),
+    'agent.request_to_inbox_p50_ms': Math.round(median(toInbox)),
+    'agent.decision_to_agent_p95_ms': Math.round(p95(toAgent)),
+    'agent.decision_to_agent_p50_ms': Math.round(median(toAgent)),
+    'agent.samples': toInbox.length,
+    'agent.intake_per_s': Math.round(accepted / seconds),
+    'agent.intake.accepted': accepted,
+    'agent.intake.seconds': round(seconds, 2),
+  }
+}

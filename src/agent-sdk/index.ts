@@ -1,0 +1,357 @@
+// The agent SDK: how an AI agent asks the console's reviewers for approval and waits for the answer
+// in its own terms. The agent signs in with its own credential (never the service-role key),
+// proposes through `agent_propose`, and `decision()` resolves once a person or a policy decided.
+//
+//   const agent = await AgentClient.signIn({ url, anonKey, email, password })
+//   const request = await agent.requestApproval({ tool: 'stripe.refund', args, idempotencyKey })
+//   const d = await request.decision({ timeoutMs: 60_000 })
+//   if (d.outcome === 'approved') run(d.args)          // exactly the approved args (maybe edited)
+//
+// Waiting polls one batched RPC for every open request of the client; `wake()` polls at once (the
+// hook for a Realtime notification). A restarted agent picks a request up again with
+// `resume(actionId)` — or by proposing with the same idempotency key, which returns the same request.
+import { createClient, type SupabaseClient, type SupabaseClientOptions } from '@supabase/supabase-js'
+import WebSocket from 'ws'
+
+/** A tool as `"app.key"` or `{ app, key }`. */
+export type ToolRef = string | { app: string; key: string }
+
+export type ApprovalKind = 'tool_call' | 'refund' | 'payout' | 'journal_posting' | 'spend'
+
+export interface ApprovalRequest {
+  tool: ToolRef
+  args: Record<string, unknown>
+  /**
+   * The idempotency key (stored as the action's external_id). Reuse it when retrying the same
+   * call — after a crash, a timeout — and the same request comes back instead of a second one.
+   * Defaults to a fresh random key, which only protects against nothing: pass your own.
+   */
+  idempotencyKey?: string
+  taskId?: string
+  /** What the reviewer reads first; defaults to the tool's name. */
+  title?: string
+  /** Markdown the reviewer sees: why the agent wants this. */
+  summary?: string
+  kind?: ApprovalKind
+  /** Declare a higher risk than the policy's (0–5); it can only raise it. */
+  risk?: number
+}
+
+export type RequestState = 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled'
+
+/** The server's view of one request (agent_request_view). */
+export interface RequestView {
+  action_id: string
+  approval_id: string
+  external_id: string
+  tool: { app: string; key: string }
+  state: RequestState
+  route: 'auto' | 'required' | 'four_eyes' | 'deny' | null
+  rule: string | null
+  policy_id: string | null
+  risk: number
+  required_approvals: number
+  expires_at: string | null
+  decided_at: string | null
+  args: Record<string, unknown> | null
+  payload_hash: string | null
+  edited: boolean | null
+  reason: string | null
+  reason_code: RejectionCode | 'expired' | null
+}
+
+/**
+ * Why a request was rejected, in terms an agent can act on: `policy_denied` — a standing rule
+ * forbids this call, do not ask again with the same arguments; `reviewer_rejected` — a person
+ * said no (read `reason`); asking again with the same arguments is refused by the loop guard.
+ */
+export type RejectionCode = 'policy_denied' | 'reviewer_rejected'
+
+export type Decision =
+  | {
+      outcome: 'approved'
+      /** Exactly the arguments to run with: the approved payload, edited or not. */
+      args: Record<string, unknown>
+      /** sha256 of the canonical approved payload: what the executor checks before running. */
+      payloadHash: string
+      edited: boolean
+      /** 'auto' when a policy approved it without a person, with the rule that did. */
+      route: RequestView['route']
+      rule: string | null
+      decidedAt: string | null
+    }
+  | { outcome: 'rejected'; reason: string | null; reasonCode: RejectionCode; rule: string | null }
+  /** Nobody decided in time: deny by default. Distinct from still pending. */
+  | { outcome: 'expired'; expiresAt: string | null }
+  | { outcome: 'cancelled'; reason: string | null }
+  /** decision({ timeoutMs }) ran out while the request is still open; resume it later. */
+  | { outcome: 'pending'; expiresAt: string | null }
+
+/** The intake's refusal codes (src/shared/errors.ts has their sentences). */
+export type RefusalCode =
+  | 'not_an_agent'
+  | 'agent_suspended'
+  | 'invalid_input'
+  | 'idempotency_conflict'
+  | 'unknown_tool'
+  | 'tool_not_writable'
+  | 'invalid_args'
+  | 'autonomy_forbids'
+  | 'agent_tier_forbids'
+  | 'repeat_after_rejection'
+  | 'rate_limited'
+  | 'not_found'
+
+/** The intake refused the proposal: nothing was filed (except the loop guard's flag). */
+export class AgentRefusal extends Error {
+  constructor(
+    readonly code: RefusalCode,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'AgentRefusal'
+  }
+}
+
+interface IntakeAnswer {
+  status: 'accepted' | 'replayed' | 'refused'
+  code?: RefusalCode
+  message?: string
+  request?: RequestView
+}
+
+export interface AgentClientOptions {
+  /** How often open requests are polled, in ms (default 500). */
+  pollIntervalMs?: number
+}
+
+export interface SignInOptions extends AgentClientOptions {
+  url: string
+  anonKey: string
+  email: string
+  password: string
+}
+
+type RealtimeTransport = NonNullable<NonNullable<SupabaseClientOptions<'public'>['realtime']>['transport']>
+
+interface Waiter {
+  resolve: (v: RequestView) => void
+  reject: (e: Error) => void
+}
+
+export class AgentClient {
+  private readonly pollIntervalMs: number
+  /** Open waits by action id; one poll serves them all. */
+  private readonly waiting = new Map<string, Set<Waiter>>()
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private polling: Promise<void> | undefined
+
+  constructor(
+    readonly supabase: SupabaseClient,
+    opts: AgentClientOptions = {},
+  ) {
+    this.pollIntervalMs = opts.pollIntervalMs ?? 500
+  }
+
+  /** Signs in with the agent's own credential (`npm run agent:create` prints it once). */
+  static async signIn(opts: SignInOptions): Promise<AgentClient> {
+    const supabase = createClient(opts.url, opts.anonKey, {
+      auth: { persistSession: false, autoRefreshToken: true, detectSessionInUrl: false },
+      // Node before 22 has no global WebSocket; ws is what Realtime then needs.
+      realtime: { transport: WebSocket as unknown as RealtimeTransport },
+    })
+    const { data, error } = await supabase.auth.signInWithPassword({ email: opts.email, password: opts.password })
+    if (error) throw new Error(`agent sign-in failed: ${error.message}`)
+    if (typeof data.user?.app_metadata?.agent_id !== 'string') {
+      await supabase.auth.signOut()
+      throw new AgentRefusal('not_an_agent', 'This credential is not an agent’s (no agent_id in app_metadata).')
+    }
+    return new AgentClient(supabase, opts)
+  }
+
+  /** Files a request; resolves to its handle (already decided when a policy routed it auto or deny). */
+  async requestApproval(req: ApprovalRequest): Promise<ApprovalHandle> {
+    const { data, error } = await this.supabase.rpc('agent_propose', {
+      p_tool: req.tool,
+      p_args: req.args,
+      p_external_id: req.idempotencyKey ?? crypto.randomUUID(),
+      p_task_id: req.taskId ?? null,
+      p_title: req.title ?? null,
+      p_summary: req.summary ?? null,
+      p_kind: req.kind ?? null,
+      p_risk: req.risk ?? null,
+    })
+    if (error) throw new Error(`agent_propose failed: ${error.message}`)
+    const answer = data as IntakeAnswer
+    if (answer.status === 'refused' || !answer.request) {
+      throw new AgentRefusal(answer.code ?? 'invalid_input', answer.message ?? 'The proposal was refused.')
+    }
+    return new ApprovalHandle(this, answer.request, answer.status === 'replayed')
+  }
+
+  /** The handle of a request filed earlier (for example before the agent restarted). */
+  async resume(actionId: string): Promise<ApprovalHandle> {
+    const [view] = await this.fetch([actionId])
+    if (!view) throw new AgentRefusal('not_found', `No request ${actionId} of this agent.`)
+    return new ApprovalHandle(this, view, true)
+  }
+
+  /** Polls now instead of at the next interval: call it when Realtime says something changed. */
+  wake(): void {
+    if (this.waiting.size === 0) return
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+    void this.pollOnce()
+  }
+
+  /** Stops polling (open waits reject) and signs out. */
+  async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+    for (const set of this.waiting.values()) for (const w of set) w.reject(new Error('AgentClient closed'))
+    this.waiting.clear()
+    this.supabase.auth.stopAutoRefresh()
+    await this.supabase.auth.signOut()
+  }
+
+  /** The current state of the caller's own requests. */
+  async fetch(actionIds: string[]): Promise<RequestView[]> {
+    const { data, error } = await this.supabase.rpc('agent_requests', { p_action_ids: actionIds })
+    if (error) throw new Error(`agent_requests failed: ${error.message}`)
+    return data as RequestView[]
+  }
+
+  /** Resolves with the request's view once it is no longer pending. */
+  waitFor(actionId: string): { promise: Promise<RequestView>; cancel: () => void } {
+    let waiter!: Waiter
+    const promise = new Promise<RequestView>((resolve, reject) => (waiter = { resolve, reject }))
+    let set = this.waiting.get(actionId)
+    if (!set) this.waiting.set(actionId, (set = new Set()))
+    set.add(waiter)
+    this.schedule()
+    const cancel = () => {
+      set.delete(waiter)
+      if (set.size === 0) this.waiting.delete(actionId)
+    }
+    return { promise, cancel }
+  }
+
+  private schedule(): void {
+    if (this.timer || this.polling || this.waiting.size === 0) return
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      void this.pollOnce()
+    }, this.pollIntervalMs)
+  }
+
+  private async pollOnce(): Promise<void> {
+    if (this.polling) return this.polling
+    this.polling = (async () => {
+      const ids = [...this.waiting.keys()]
+      try {
+        for (let i = 0; i < ids.length; i += 500) {
+          for (const view of await this.fetch(ids.slice(i, i + 500))) {
+            if (view.state === 'pending') continue
+            for (const w of this.waiting.get(view.action_id) ?? []) w.resolve(view)
+            this.waiting.delete(view.action_id)
+          }
+        }
+      } catch {
+        // A failed poll (network, a token being refreshed) is retried at the next interval.
+      } finally {
+        this.polling = undefined
+        this.schedule()
+      }
+    })()
+    return this.polling
+  }
+}
+
+export class ApprovalHandle {
+  constructor(
+    private readonly client: AgentClient,
+    /** The request as last seen. */
+    public view: RequestView,
+    /** True when this is a request filed earlier (same idempotency key, or resume). */
+    readonly replayed: boolean,
+  ) {}
+
+  get actionId(): string {
+    return this.view.action_id
+  }
+  get approvalId(): string {
+    return this.view.approval_id
+  }
+
+  /**
+   * Waits for the decision. With `timeoutMs`, resolves to `{ outcome: 'pending' }` if the request
+   * is still open by then (it stays open: wait again or resume later). An expired request resolves
+   * to `expired` as soon as its deadline passes, whether or not anyone marked it.
+   */
+  async decision(opts: { timeoutMs?: number } = {}): Promise<Decision> {
+    if (this.view.state !== 'pending') return toDecision(this.view)
+    const wait = this.client.waitFor(this.actionId)
+    // The expiry is a decision too: look again right after it.
+    const expiresIn = this.view.expires_at ? Date.parse(this.view.expires_at) - Date.now() + 50 : Infinity
+    const expiryTimer = Number.isFinite(expiresIn)
+      ? setTimeout(() => this.client.wake(), Math.max(0, Math.min(expiresIn, 2 ** 31 - 1)))
+      : undefined
+    let timeout: ReturnType<typeof setTimeout> | undefined
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      if (opts.timeoutMs !== undefined) timeout = setTimeout(() => resolve('timeout'), opts.timeoutMs)
+    })
+    try {
+      const first = await Promise.race([wait.promise, timedOut])
+      if (first === 'timeout') return { outcome: 'pending', expiresAt: this.view.expires_at }
+      this.view = first
+      return toDecision(first)
+    } finally {
+      wait.cancel()
+      if (timeout) clearTimeout(timeout)
+      if (expiryTimer) clearTimeout(expiryTimer)
+    }
+  }
+
+  /** Withdraws the request while it is pending; a decided request keeps its decision. */
+  async cancel(reason?: string): Promise<Decision> {
+    const { data, error } = await this.client.supabase.rpc('agent_cancel', {
+      p_action_id: this.actionId,
+      p_reason: reason ?? null,
+    })
+    if (error) throw new Error(`agent_cancel failed: ${error.message}`)
+    const answer = data as IntakeAnswer
+    if (answer.status === 'refused' || !answer.request) {
+      throw new AgentRefusal(answer.code ?? 'invalid_input', answer.message ?? 'The cancellation was refused.')
+    }
+    this.view = answer.request
+    return toDecision(answer.request)
+  }
+}
+
+export function toDecision(v: RequestView): Decision {
+  switch (v.state) {
+    case 'approved':
+      return {
+        outcome: 'approved',
+        args: v.args ?? {},
+        payloadHash: v.payload_hash ?? '',
+        edited: v.edited ?? false,
+        route: v.route,
+        rule: v.rule,
+        decidedAt: v.decided_at,
+      }
+    case 'rejected':
+      return {
+        outcome: 'rejected',
+        reason: v.reason,
+        reasonCode: v.reason_code === 'policy_denied' ? 'policy_denied' : 'reviewer_rejected',
+        rule: v.rule,
+      }
+    case 'expired':
+      return { outcome: 'expired', expiresAt: v.expires_at }
+    case 'cancelled':
+      return { outcome: 'cancelled', reason: v.reason }
+    default:
+      return { outcome: 'pending', expiresAt: v.expires_at }
+  }
+}

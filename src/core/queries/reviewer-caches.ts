@@ -1,0 +1,28 @@
+// What the core keeps between queries about the signed-in reviewer: their standing (roles, limits,
+// delegations), the approvals their inbox leaves out and those in its Others lane. Held beside the
+// replica, not in it: the replica is storage, these are views over it that a pull or a new intent
+// makes stale.
+import type { PGliteInterface } from '@electric-sql/pglite'
+import { InboxExclusions } from './hidden'
+import { InboxLanes } from './lanes'
+import { ReviewerContextCache } from './standing'
+
+export class ReviewerCaches {
+  readonly reviewer: ReviewerContextCache
+  readonly exclusions: InboxExclusions
+  /** The inbox's Others lane (what I see but may not decide now). */
+  readonly lanes: InboxLanes
+
+  constructor(db: PGliteInterface, userId: string) {
+    this.reviewer = new ReviewerContextCache(db, userId)
+    this.exclusions = new InboxExclusions(db, userId)
+    this.lanes = new InboxLanes(db)
+  }
+
+  /** Rows of these tables changed: drop what was derived from them. */
+  changed(tables: string[]): void {
+    this.reviewer.invalidate(tables)
+    this.exclusions.invalidate(tables)
+    this.lanes.invalidate(tables)
+  }
+}

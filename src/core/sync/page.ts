@@ -1,0 +1,178 @@
+// A sync_pull answer read as the text the server sent, without building its rows in JavaScript:
+// one light pass (native string searches from one quote to the next) finds the answer's members
+// and, under `changes` and `priority`, each table's array of rows; only the small members (tenants,
+// cursors, has_more, withheld, remaining_estimate) are parsed and
+// checked here. Each table's rows go to PGlite as the very slice of text the server sent, where they
+// are parsed once and checked row by row inside the page's transaction (replica/apply.ts). A
+// truncated or malformed answer fails here, before any write, or there, rolling the page back.
+import { GLOBAL_SCOPE, PullResponse, type Cursors } from '../../shared/sync-protocol'
+import { BadAnswer } from './validate'
+
+/** One table's rows from one section of the answer, as JSON array text. */
+export interface RowsText {
+  table: string
+  json: string
+  /** From the priority section: rows the changes bring again later (not counted as progress). */
+  priority: boolean
+}
+
+export interface PulledPage {
+  tenants: string[]
+  cursors: Cursors
+  hasMore: boolean
+  /** Per tenant, the tables its reviewer may no longer read there: purged, their cursors dropped. */
+  withheld: Record<string, string[]>
+  /** Rows still to come (the first answer of a fresh replica only). */
+  remainingEstimate: number | null
+  /** The priority section first (a fresh replica's urgent rows), then the changes, in server order. */
+  rows: RowsText[]
+}
+
+const Small = PullResponse.pick({ tenants: true, cursors: true, has_more: true, withheld: true, remaining_estimate: true })
+const TOP_LEVEL = new Set(['tenants', 'changes', 'priority', 'cursors', 'has_more', 'withheld', 'remaining_estimate'])
+const ROW_SECTIONS = ['priority', 'changes'] as const
+
+const truncated = () => new BadAnswer('sync_pull answer ends early (truncated)')
+
+function skipSpace(text: string, i: number): number {
+  while (i < text.length) {
+    const c = text.charCodeAt(i)
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break
+    i++
+  }
+  return i
+}
+
+/** The index just after the string that opens at `i`: the next quote not escaped by a backslash. */
+function skipString(text: string, i: number): number {
+  let end = i
+  for (;;) {
+    // indexOf runs in native code: a string costs one search, however long it is.
+    end = text.indexOf('"', end + 1)
+    if (end < 0) throw truncated()
+    let slashes = 0
+    while (text.charCodeAt(end - 1 - slashes) === 0x5c) slashes++
+    if (slashes % 2 === 0) return end + 1
+  }
+}
+
+const OPEN_OBJECT = 0x7b
+const CLOSE_OBJECT = 0x7d
+const OPEN_ARRAY = 0x5b
+const CLOSE_ARRAY = 0x5d
+
+/**
+ * The index just after the value that starts at `i`. Brackets are counted only between strings
+ * (numbers, commas and brackets are a small part of an answer); each string is skipped whole.
+ */
+function skipValue(text: string, i: number): number {
+  const c = text.charCodeAt(i)
+  if (Number.isNaN(c)) throw truncated()
+  if (c === 0x22) return skipString(text, i)
+  if (c !== OPEN_OBJECT && c !== OPEN_ARRAY) {
+    let j = i
+    for (; j < text.length; j++) {
+      const d = text.charCodeAt(j)
+      if (d === 0x2c || d === CLOSE_OBJECT || d === CLOSE_ARRAY || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break
+    }
+    return j
+  }
+  let depth = 0
+  let pos = i
+  for (;;) {
+    const quote = text.indexOf('"', pos)
+    const stop = quote < 0 ? text.length : quote
+    for (let j = pos; j < stop; j++) {
+      const d = text.charCodeAt(j)
+      if (d === OPEN_OBJECT || d === OPEN_ARRAY) depth++
+      else if (d === CLOSE_OBJECT || d === CLOSE_ARRAY) {
+        if (--depth === 0) return j + 1
+      }
+    }
+    if (quote < 0) throw truncated()
+    pos = skipString(text, quote)
+  }
+}
+
+interface Members {
+  /** key → [start, end) of its value */
+  spans: Map<string, [number, number]>
+  /** Just after the object's closing brace. */
+  end: number
+}
+
+/** The members of the object that starts at `start` and must end by `end`. */
+function members(text: string, start: number, end: number, what: string): Members {
+  const spans = new Map<string, [number, number]>()
+  let i = skipSpace(text, start)
+  if (text[i] !== '{') throw new BadAnswer(`sync_pull answer: ${what} is not an object`)
+  i = skipSpace(text, i + 1)
+  if (text[i] === '}') return { spans, end: i + 1 }
+  for (;;) {
+    if (i >= end) throw truncated()
+    if (text[i] !== '"') throw new BadAnswer(`sync_pull answer: ${what} has a malformed key`)
+    const keyEnd = skipString(text, i)
+    const key = JSON.parse(text.slice(i, keyEnd)) as string
+    i = skipSpace(text, keyEnd)
+    if (text[i] !== ':') throw new BadAnswer(`sync_pull answer: ${what} is malformed near ${JSON.stringify(key)}`)
+    const valueStart = skipSpace(text, i + 1)
+    const valueEnd = skipValue(text, valueStart)
+    if (valueEnd > end) throw truncated()
+    spans.set(key, [valueStart, valueEnd])
+    i = skipSpace(text, valueEnd)
+    if (text[i] === ',') {
+      i = skipSpace(text, i + 1)
+      continue
+    }
+    if (text[i] === '}') return { spans, end: i + 1 }
+    throw i >= end ? truncated() : new BadAnswer(`sync_pull answer: ${what} is malformed after ${JSON.stringify(key)}`)
+  }
+}
+
+function parseSmall(text: string, span: [number, number] | undefined): unknown {
+  if (!span) return undefined
+  try {
+    return JSON.parse(text.slice(span[0], span[1]))
+  } catch {
+    throw new BadAnswer('sync_pull answer has a malformed member')
+  }
+}
+
+/** Reads a sync_pull answer's text into a page; throws BadAnswer before anything is written. */
+export function readPage(text: string): PulledPage {
+  const answer = members(text, 0, text.length, 'the answer')
+  if (skipSpace(text, answer.end) !== text.length) throw new BadAnswer('sync_pull answer has text after its end')
+  const top = answer.spans
+  for (const key of top.keys()) if (!TOP_LEVEL.has(key)) throw new BadAnswer(`sync_pull answer has an unknown member ${key}`)
+  const parsed = Small.safeParse({
+    tenants: parseSmall(text, top.get('tenants')),
+    cursors: parseSmall(text, top.get('cursors')),
+    has_more: parseSmall(text, top.get('has_more')),
+    withheld: parseSmall(text, top.get('withheld')),
+    remaining_estimate: parseSmall(text, top.get('remaining_estimate')),
+  })
+  if (!parsed.success) throw new BadAnswer(`sync_pull answer has the wrong shape: ${parsed.error.issues[0]?.message ?? ''}`)
+  const small = parsed.data
+  const visible = new Set(small.tenants)
+  for (const scope of Object.keys(small.cursors)) {
+    if (scope !== GLOBAL_SCOPE && !visible.has(scope)) throw new BadAnswer(`sync_pull answer moves a cursor of invisible tenant ${scope}`)
+  }
+  if (!top.has('changes')) throw new BadAnswer('sync_pull answer has no changes')
+  const rows: RowsText[] = []
+  for (const section of ROW_SECTIONS) {
+    const span = top.get(section)
+    if (!span) continue
+    for (const [table, [s, e]] of members(text, span[0], span[1], section).spans) {
+      if (text[s] !== '[') throw new BadAnswer(`sync_pull answer: the ${table} rows are not a list`)
+      rows.push({ table, json: text.slice(s, e), priority: section === 'priority' })
+    }
+  }
+  return {
+    tenants: small.tenants,
+    cursors: small.cursors,
+    hasMore: small.has_more,
+    withheld: small.withheld ?? {},
+    remainingEstimate: small.remaining_estimate ?? null,
+    rows,
+  }
+}

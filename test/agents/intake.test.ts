@@ -1,0 +1,128 @@
+// agent_propose as an agent calls it: the same idempotency key returns the same request (also when
+// many copies race), and every refusal comes back with its own stable code and files nothing.
+import { beforeAll, describe, expect, it } from 'vitest'
+import { AgentRefusal, type ApprovalRequest } from '../../src/agent-sdk/index'
+import { isErrorCode } from '../../src/shared/errors'
+import { admin } from '../support/db'
+import { agentWorld, newAgent, refund, type AgentWorld, type TestAgent } from './support'
+
+let world: AgentWorld
+let agent: TestAgent
+
+beforeAll(async () => {
+  world = await agentWorld()
+  agent = await newAgent(world.tenantId)
+})
+
+async function actionsOf(agentId: string): Promise<number> {
+  const { rows } = await admin().query('select count(*)::int as n from public.actions where agent_id = $1', [agentId])
+  return rows[0].n
+}
+
+async function refusalOf(a: TestAgent, req: ApprovalRequest): Promise<string> {
+  const before = await actionsOf(a.agentId)
+  const err = await a.client.requestApproval(req).then(() => null, (e: unknown) => e)
+  expect(err).toBeInstanceOf(AgentRefusal)
+  expect(await actionsOf(a.agentId)).toBe(before)
+  const code = (err as AgentRefusal).code
+  expect(isErrorCode(code), `${code} is in src/shared/errors.ts`).toBe(true)
+  return code
+}
+
+describe('idempotency', () => {
+  it('the same key returns the same request, and files it once', async () => {
+    const req = refund(1500)
+    const first = await agent.client.requestApproval(req)
+    const again = await agent.client.requestApproval(req)
+    expect(first.replayed).toBe(false)
+    expect(again.replayed).toBe(true)
+    expect(again.actionId).toBe(first.actionId)
+    expect(again.approvalId).toBe(first.approvalId)
+  })
+
+  it('twenty concurrent copies of one proposal make one action and one approval', async () => {
+    const req = refund(2500)
+    const handles = await Promise.all(Array.from({ length: 20 }, () => agent.client.requestApproval(req)))
+    expect(new Set(handles.map((h) => h.actionId)).size).toBe(1)
+    expect(handles.filter((h) => !h.replayed)).toHaveLength(1)
+    const { rows } = await admin().query(
+      `select count(distinct ac.id)::int as actions, count(ap.id)::int as approvals
+       from public.actions ac join public.approvals ap on ap.action_id = ac.id
+       where ac.tenant_id = $1 and ac.external_id = $2`, [world.tenantId, req.idempotencyKey])
+    expect(rows[0]).toEqual({ actions: 1, approvals: 1 })
+  })
+
+  it('a key reused for a different call is refused, not silently mapped to the first', async () => {
+    const req = refund(3500)
+    await agent.client.requestApproval(req)
+    expect(await refusalOf(agent, { ...req, args: { ...req.args, amount: 3600 } })).toBe('idempotency_conflict')
+    // Another agent of the tenant cannot take over the key either.
+    const other = await newAgent(world.tenantId)
+    expect(await refusalOf(other, req)).toBe('idempotency_conflict')
+  })
+
+  it('the same key in another tenant is another request', async () => {
+    const elsewhere = await agentWorld()
+    const stranger = await newAgent(elsewhere.tenantId)
+    const req = refund(4500)
+    const mine = await agent.client.requestApproval(req)
+    const theirs = await stranger.client.requestApproval(req)
+    expect(theirs.replayed).toBe(false)
+    expect(theirs.actionId).not.toBe(mine.actionId)
+  })
+})
+
+describe('refusals, each with its code', () => {
+  it('unknown_tool', async () => {
+    expect(await refusalOf(agent, { ...refund(100), tool: 'stripe.teleport' })).toBe('unknown_tool')
+  })
+
+  it('tool_not_writable', async () => {
+    expect(await refusalOf(agent, { ...refund(100), tool: { app: 'crm', key: 'lookup' }, args: {} })).toBe('tool_not_writable')
+  })
+
+  it('invalid_args: arguments that break the tool’s JSON Schema', async () => {
+    const req = refund(100)
+    expect(await refusalOf(agent, { ...req, args: { ...req.args, amount: -5 } })).toBe('invalid_args')
+    expect(await refusalOf(agent, { ...req, args: { ...req.args, surprise: true } })).toBe('invalid_args')
+  })
+
+  it('invalid_input: a malformed call', async () => {
+    expect(await refusalOf(agent, { ...refund(100), tool: 'no-dot' })).toBe('invalid_input')
+    expect(await refusalOf(agent, { ...refund(100), idempotencyKey: 'x'.repeat(201) })).toBe('invalid_input')
+    expect(await refusalOf(agent, { ...refund(100), risk: 9 })).toBe('invalid_input')
+  })
+
+  it('autonomy_forbids: an A1 (suggest-only) agent', async () => {
+    const a1 = await newAgent(world.tenantId, { autonomy: 'A1' })
+    expect(await refusalOf(a1, refund(100))).toBe('autonomy_forbids')
+  })
+
+  it('agent_tier_forbids: a call riskier than the agent’s risk tier', async () => {
+    const timid = await newAgent(world.tenantId, { riskTier: 1 })
+    expect(await refusalOf(timid, refund(100))).toBe('agent_tier_forbids') // stripe.refund is risk 2
+    // Declaring a higher risk is allowed up to the tier (this agent's tier is 5).
+    const risky = await agent.client.requestApproval({ ...refund(100), risk: 5 })
+    expect(risky.view.risk).toBe(5)
+  })
+
+  it('agent_suspended', async () => {
+    const a = await newAgent(world.tenantId)
+    await admin().query(`update public.agents set status = 'suspended' where id = $1`, [a.agentId])
+    expect(await refusalOf(a, refund(100))).toBe('agent_suspended')
+  })
+
+  it('rate_limited: the tool’s bucket runs dry, and a replay costs no token', async () => {
+    const w = await agentWorld()
+    const a = await newAgent(w.tenantId)
+    await admin().query(
+      `insert into public.rate_buckets (tenant_id, bucket, per_minute, tokens) values ($1, 'stripe-write', 3, 3)`, [w.tenantId])
+    const first = refund(100)
+    await a.client.requestApproval(first)
+    await a.client.requestApproval(first) // replayed: no token
+    await a.client.requestApproval(refund(101))
+    await a.client.requestApproval({ ...refund(102), tool: 'stripe.payout', args: {
+      amount: 500, currency: 'usd', destination: 'ba_12345678901234', method: 'standard', metadata: { beneficiary: 'Acme' } } })
+    expect(await refusalOf(a, refund(103))).toBe('rate_limited')
+  })
+})
