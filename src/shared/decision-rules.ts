@@ -24,6 +24,11 @@
 //   payload the schema refuses → invalid_payload. An edit is a new payload with a new hash; four-eyes
 //   counts approvals of the hash that will run, so an edit restarts the count, and nobody approves
 //   the same payload twice.
+// - Reassigning (approval.reassign) is not a decision and has no row here: it hands the request to
+//   someone who could APPROVE it, so the server (push_intent_approval_reassign, 20261203006100)
+//   checks the target by this table's approve rules run from the target's standing (may_decide,
+//   not_requester, risk_ceiling, once_per_version, sane_amount, rate_known, within_limit, money
+//   in base currency as above), and the console lists candidates with preflight(…, 'approve').
 // - Rules that bind a stop come before every release-only rule, so the first refusal of an approve
 //   also tells whether a reject or escalate is refused (see firstRefusalBinds).
 import { add, compare, decimalOf, multiply, parseDecimal, shift, ZERO, formatDecimal, type Decimal } from './decimal'

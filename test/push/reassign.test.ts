@@ -1,6 +1,6 @@
 // approval.reassign hands a request to a named colleague only if that colleague could decide it:
-// the server checks the target as it would check them deciding (permission, risk ceiling, limit,
-// not the requester, not someone who already approved), refuses otherwise writing nothing, and
+// the server checks the target as it would check them approving (permission, risk ceiling, limit
+// in base currency, not the requester, not someone who already approved), refuses otherwise writing nothing, and
 // audits the hand-over with both people. The request then waits for the target.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { admin } from '../support/db'
@@ -62,6 +62,21 @@ describe('approval.reassign', () => {
     expect(result).toMatchObject({ status: 'rejected', code: 'reassign_target_cannot_decide' })
     expect(await seen(a.id)).toEqual(before)
     expect(await approverIds(a.id)).toEqual([])
+  })
+
+  it('compares the amount with the target\'s limit in the tenant\'s base currency, at the day\'s rate', async () => {
+    const { rows } = await admin().query<{ rate: string }>(`select public.fx_rate_on('GBP', 'USD', current_date)::text as rate`)
+    const rate = Number(rows[0]!.rate)
+    // 90 GBP is within the 100 USD limit as a number, but not once converted; 70 GBP is within it.
+    expect(90 * rate).toBeGreaterThan(100)
+    expect(70 * rate).toBeLessThanOrEqual(100)
+    const over = await createApproval(tenant, { title: 'Reassign: a GBP refund over the limit', amount: '90.00', currency: 'GBP', riskLevel: 2 })
+    const refused = await reassign(approver, over.id, lowLimit.id)
+    expect(refused).toMatchObject({ status: 'rejected', code: 'reassign_target_cannot_decide' })
+    expect(await approverIds(over.id)).toEqual([])
+    const within = await createApproval(tenant, { title: 'Reassign: a GBP refund within the limit', amount: '70.00', currency: 'GBP', riskLevel: 2 })
+    expect(await reassign(approver, within.id, lowLimit.id)).toMatchObject({ status: 'applied' })
+    expect(await approverIds(within.id)).toEqual([lowLimit.id])
   })
 
   it('refuses a reviewer who may not decide, and one it is not waiting for', async () => {
