@@ -3,6 +3,7 @@
 // even during their first sync; sign-out first lists the decisions it would lose, refused ones too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
+import { admin } from '../support/db'
 import { createAgent, createApproval, type ApprovalRow } from '../support/fixtures'
 import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
 import { signIn, until, waitForInbox, withSignedIn } from './helpers/console'
@@ -51,19 +52,24 @@ describe.skipIf(skip)('a session belongs to its reviewer', () => {
       const badge = page.getByTestId('tab-inbox').locator('.badge')
       await until(async () => (await badge.count()) > 0 && (await badge.innerText()) === '3', 'the inbox badge at 3')
 
-      // A decision on a version the server no longer has comes back refused.
+      // A decision queued offline, on a version the server then moves past, comes back refused.
+      // (Queued online on a stale version, the core's own pre-flight would refuse it at once.)
       const stale = pending[0]!
+      await page.getByTestId('work-offline').click()
+      await until(async () => (await page.getByTestId('connectivity').getAttribute('data-state')) === 'offline', 'offline')
       await page.evaluate(
-        async ({ id, hash }) => {
+        async ({ id, version, hash }) => {
           const api = (window as unknown as { api: { call(m: string, a: unknown): Promise<{ ok: boolean }> } }).api
           const r = await api.call('intents.create', {
             kind: 'approval.decide',
-            args: { approval_id: id, decision: 'approve', version_seen: 999, payload_hash_seen: hash },
+            args: { approval_id: id, decision: 'approve', version_seen: version, payload_hash_seen: hash },
           })
           if (!r.ok) throw new Error('intents.create failed')
         },
-        { id: stale.id, hash: stale.payload_hash },
+        { id: stale.id, version: stale.version, hash: stale.payload_hash },
       )
+      await admin().query('update public.approvals set version = version + 1 where id = $1', [stale.id])
+      await page.getByTestId('work-offline').click()
       await until(async () => (await queue(page)).some((i) => i.state === 'rejected' || i.state === 'conflict'), 'the decision refused')
 
       // The reviewer leaves on History…

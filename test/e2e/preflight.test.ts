@@ -85,10 +85,11 @@ describe.skipIf(skip)('pre-flight explanations and the bulk risk ceiling', () =>
 
   it('explains own request, over limit and named approvers before sending, and refuses to queue them', async () => {
     await withSignedIn(rig.browser, shell.url, ws.reviewer.email, {}, async (page) => {
-      // Needs me: the four this reviewer may decide; the three they may not wait in Others.
-      await waitForInbox(page, 4)
-      expect(await page.getByTestId('lane-mine').innerText()).toMatch(/Needs me\s*4/)
-      await until(async () => /Others\s*3/.test(await page.getByTestId('lane-others').innerText()), 'Others counting 3')
+      // Needs me: the five this reviewer may approve; the four they may not (own request, two over
+      // the limit, named approvers) wait in Others.
+      await waitForInbox(page, 5)
+      await until(async () => /Needs me\s*5/.test(await page.getByTestId('lane-mine').innerText()), 'Needs me counting 5')
+      await until(async () => /Others\s*4/.test(await page.getByTestId('lane-others').innerText()), 'Others counting 4')
       const cases: [ApprovalRow, RegExp][] = [
         [items.own!, /cannot decide a request you raised yourself/i],
         [items.overLimit!, /above your approval limit/i],
@@ -188,7 +189,8 @@ describe.skipIf(skip)('pre-flight explanations and the bulk risk ceiling', () =>
 
   it('lets a reviewer reject a request above their limit: stopping is not releasing', async () => {
     await withSignedIn(rig.browser, shell.url, ws.reviewer.email, { holdSeconds: 0 }, async (page) => {
-      await goToApproval(page, items.rejectAbove!.id)
+      // Above the limit it waits in Others (not mine to release), and can still be stopped there.
+      await goToApproval(page, items.rejectAbove!.id, { lane: 'others' })
       expect(await page.getByTestId('preflight').innerText()).toMatch(/above your approval limit/i)
       await page.keyboard.press('r')
       const reject = page.getByRole('dialog', { name: 'Reject' })
