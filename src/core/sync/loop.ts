@@ -47,6 +47,8 @@ export class SyncEngine {
   private readonly puller: Puller
   private loopDone: Promise<void> | null = null
   private stopped = false
+  /** wake() came while a cycle was running: the loop goes round again instead of sleeping. */
+  private wakeRequested = false
   private sleeping: { timer: NodeJS.Timeout; resolve: () => void } | null = null
   private focused = true
   private workOffline = false
@@ -153,9 +155,17 @@ export class SyncEngine {
     this.wake()
   }
 
+  /**
+   * Ends the current sleep — or, when a cycle is running, the sleep after it: an intent made or
+   * released while a cycle pushes or pulls must not wait out the next poll (30 s while Realtime
+   * is live) before it is sent.
+   */
   private wake(): void {
     const s = this.sleeping
-    if (!s) return
+    if (!s) {
+      this.wakeRequested = true
+      return
+    }
     this.sleeping = null
     clearTimeout(s.timer)
     s.resolve()
@@ -193,6 +203,10 @@ export class SyncEngine {
         delay = this.onFailure(err)
       }
       if (this.stopped) break
+      if (this.wakeRequested) {
+        this.wakeRequested = false
+        continue
+      }
       await this.sleep(delay)
     }
   }
