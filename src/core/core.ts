@@ -174,7 +174,10 @@ export class CoreState {
   async signIn(email: string, password: string): Promise<SessionState> {
     return this.exclusive(async () => {
       const res = await this.auth.signIn(email, password)
-      if (!res.ok) throw new ApiError(res.reason === 'invalid' ? 'invalid_credentials' : 'backend_unreachable')
+      if (!res.ok) {
+        const code = { invalid: 'invalid_credentials', rate_limited: 'sign_in_rate_limited', unreachable: 'backend_unreachable' } as const
+        throw new ApiError(code[res.reason])
+      }
       if (this.replica && this.replica.userId !== res.user.id) await this.closeReplica()
       const spare = await this.takeSpare()
       if (!this.replica) await this.openFor(res.user, spare)

@@ -13,6 +13,7 @@ export const ERROR_MESSAGES = {
   not_signed_in: 'Sign in to continue.',
   sign_in_required: 'Your session ended. Sign in again; your queued decisions are kept.',
   invalid_credentials: 'That email and password do not match.',
+  sign_in_rate_limited: 'Too many sign-in attempts. Wait a few minutes, then try again.',
   queue_not_empty: 'Decisions are still waiting to be sent, or were refused and not yet read.',
   offline: 'You are offline. This needs a connection.',
   backend_unreachable: 'The server cannot be reached.',

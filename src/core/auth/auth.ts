@@ -142,10 +142,15 @@ export class Auth {
     return s ? userOf(s) : null
   }
 
-  async signIn(email: string, password: string): Promise<{ ok: true; user: SignedInUser } | { ok: false; reason: 'invalid' | 'unreachable'; message: string }> {
+  async signIn(
+    email: string,
+    password: string,
+  ): Promise<{ ok: true; user: SignedInUser } | { ok: false; reason: 'invalid' | 'unreachable' | 'rate_limited'; message: string }> {
     const { data, error } = await this.authClient.auth.signInWithPassword({ email, password })
     if (error || !data.session) {
       if (error && isAuthRetryableFetchError(error)) return { ok: false, reason: 'unreachable', message: error.message }
+      // GoTrue's sign-in rate limit: not a wrong password, and the reviewer should hear so.
+      if (error && isAuthApiError(error) && error.status === 429) return { ok: false, reason: 'rate_limited', message: error.message }
       if (error && isAuthApiError(error) && (error.status ?? 0) >= 500) return { ok: false, reason: 'unreachable', message: error.message }
       return { ok: false, reason: 'invalid', message: error?.message ?? 'no session' }
     }
