@@ -19,10 +19,11 @@ import { BARS, passes, table, writeResults, type Results } from './bench/report'
 import { startSeededStack } from './bench/stack'
 import { round } from './bench/stats'
 
-const USAGE = `usage: npm run bench -- [--json FILE] [--approvals N] [--quick] [--only a,b]
+const USAGE = `usage: npm run bench -- [--json FILE] [--approvals N] [--quick] [--keep]
   --json FILE     where to merge the results (default bench-results.json)
   --approvals N   approvals to generate (default 100000; --quick: 5000)
-  --quick         a smaller, faster run: fewer rows, samples and simulated consoles`
+  --quick         a smaller, faster run: fewer rows, samples and simulated consoles
+  --keep          keep the bench's stack and replica folders afterwards`
 
 const DEMO_PASSWORD = 'demo-password'
 /** The holding manager sees every Northwind tenant: the largest replica among the demo reviewers. */
