@@ -109,7 +109,10 @@ describe.skipIf(skip)('CSV exports', () => {
       expect(rows.map((r) => r['client_mutation_id'])).toEqual(screen.map((r) => r.id))
       rows.forEach((row, i) => {
         const shown = screen[i]!
-        expect(shown.decision).toBe(row['subject'])
+        // The decision cell shows the subject, then my reason in words beneath it when I gave one.
+        const [subject, ...reason] = shown.decision.split('\n')
+        expect(subject).toBe(row['subject'])
+        if (row['my_reason']) expect(reason.join(' ')).toContain('Duplicate, see "INV-7", per policy')
         // The outcome cell shows the state, then the server's reason when there is one.
         expect(shown.outcome.split('\n')[0]).toBe(OUTCOME_ON_SCREEN[row['outcome']!])
         if (row['server_reason']) expect(shown.outcome).toContain(row['server_reason'])
