@@ -8,7 +8,7 @@ import type { ApprovalListItem, InboxFilter } from '../../shared/contract-domain
 import { APPROVAL_SEARCH_EXPR } from '../replica/view-indexes'
 import { laneCondition } from './lanes'
 import { SqlParams } from './sql-params'
-import { preflight, type ReviewerContext } from './standing'
+import { preflight, subjectFromRow, type ReviewerContext } from './standing'
 
 /** Items expiring within this window sort before everything else. */
 export const EXPIRING_SOON_MS = 4 * 60 * 60 * 1000
@@ -191,22 +191,7 @@ function toItem(ctx: ReviewerContext, r: ItemRow): ApprovalListItem {
     requiredApprovals: r.required_approvals,
     approvalsSoFar: r.approvals_so_far,
     lastRefusal: r.refusal_code ? { code: r.refusal_code, message: r.refusal_message ?? r.refusal_code } : null,
-    preflight: preflight(ctx, {
-      tenantId: r.tenant_id,
-      kind: r.kind,
-      status: r.status,
-      expiresAt: r.expires_at ? new Date(r.expires_at) : null,
-      version: r.version,
-      payloadHash: r.payload_hash,
-      payload: r.payload,
-      riskLevel: r.risk_level,
-      amount: r.amount,
-      currency: r.currency,
-      requestedByUserId: r.requested_by_user_id,
-      approverIds: r.approver_ids ?? [],
-      tool: r.tool_app && r.tool_key ? { app: r.tool_app, key: r.tool_key } : null,
-      approvedThisPayloadBy: r.approved_this_payload_by ?? [],
-    }),
+    preflight: preflight(ctx, subjectFromRow({ ...r, approvers: r.approved_this_payload_by })),
   }
 }
 

@@ -4,7 +4,7 @@
 // refusal on the row — so it follows the decision rules wherever they change, never a copy of them.
 // The set of Others is kept until a table it reads changes, like the inbox exclusions (hidden.ts).
 import type { PGliteInterface } from '@electric-sql/pglite'
-import { preflight, STANDING_TABLES, type ReviewerContext } from './standing'
+import { preflight, STANDING_TABLES, subjectFromRow, type ReviewerContext, type SubjectRow } from './standing'
 
 export type InboxLane = 'mine' | 'others'
 
@@ -29,7 +29,7 @@ export class InboxLanes {
     const version = this.version
     // One JSON value for the whole set: PGlite hands back one string JSON.parse reads natively. The
     // columns are the rule set's facts about each approval, as loadPreflightSubject reads them.
-    const res = await this.db.query<{ rows: SubjectRow[] }>(
+    const res = await this.db.query<{ rows: OthersRow[] }>(
       `select coalesce(json_agg(json_build_object(
                 'id', a.id, 'tenant_id', a.tenant_id, 'kind', a.kind, 'version', a.version,
                 'payload_hash', a.payload_hash, 'payload', a.payload, 'risk_level', a.risk_level,
@@ -45,22 +45,8 @@ export class InboxLanes {
     const others: string[] = []
     for (const r of res.rows[0]?.rows ?? []) {
       // "May decide now" = the rule set refuses no approve (the same verdict the row's pre-flight shows).
-      const refusal = preflight(ctx, {
-        tenantId: r.tenant_id,
-        kind: r.kind,
-        status: 'pending',
-        expiresAt: null, // unexpired by the query; the lists check expiry at their own read
-        version: r.version,
-        payloadHash: r.payload_hash,
-        payload: r.payload,
-        riskLevel: r.risk_level,
-        amount: r.amount,
-        currency: r.currency,
-        requestedByUserId: r.requested_by_user_id,
-        approverIds: r.approver_ids ?? [],
-        tool: r.tool_app && r.tool_key ? { app: r.tool_app, key: r.tool_key } : null,
-        approvedThisPayloadBy: r.approvers ?? [],
-      })
+      // Pending and unexpired by the query; the lists check expiry at their own read.
+      const refusal = preflight(ctx, subjectFromRow({ ...r, status: 'pending', expires_at: null }))
       if (refusal) others.push(r.id)
     }
     this.cached = { others, version, at: ctx.now.getTime() }
@@ -68,22 +54,7 @@ export class InboxLanes {
   }
 }
 
-interface SubjectRow {
-  id: string
-  tenant_id: string
-  kind: string
-  version: number
-  payload_hash: string
-  payload: unknown
-  risk_level: number
-  amount: string | null
-  currency: string | null
-  requested_by_user_id: string | null
-  approver_ids: string[] | null
-  tool_app: string | null
-  tool_key: string | null
-  approvers: string[] | null
-}
+type OthersRow = Omit<SubjectRow, 'status' | 'expires_at'> & { id: string }
 
 /**
  * The SQL condition on `a` for a lane, given the Others set as a parameter. `in (select unnest…)`

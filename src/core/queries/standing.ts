@@ -144,36 +144,27 @@ export async function loadReviewerContext(db: PGliteInterface, userId: string, n
   }
 }
 
-/** One approval as the rules read it, from the replica (or any database with the same tables). */
-export async function loadPreflightSubject(db: PGliteInterface, approvalId: string): Promise<PreflightSubject | null> {
-  const res = await db.query<{
-    tenant_id: string
-    kind: string
-    status: string
-    expires_at: Date | null
-    version: number
-    payload_hash: string
-    payload: unknown
-    risk_level: number
-    amount: string | null
-    currency: string | null
-    requested_by_user_id: string | null
-    approver_ids: string[] | null
-    tool_app: string | null
-    tool_key: string | null
-    approvers: string[] | null
-  }>(
-    `select a.tenant_id, a.kind, a.status, a.expires_at, a.version, a.payload_hash, a.payload, a.risk_level,
-            a.amount::text as amount, a.currency::text as currency, a.requested_by_user_id, a.approver_ids,
-            ac.tool ->> 'app' as tool_app, ac.tool ->> 'key' as tool_key,
-            (select array_remove(array_agg(d.actor_id) || array_agg(d.on_behalf_of), null) from approval_decisions d
-              where d.approval_id = a.id and d.payload_hash_approved = a.payload_hash) as approvers
-       from approvals a left join actions ac on ac.id = a.action_id
-      where a.id = $1 and a.deleted_at is null`,
-    [approvalId],
-  )
-  const r = res.rows[0]
-  if (!r) return null
+/** The rules' facts about one approval as SQL hands them back (see loadPreflightSubject's columns). */
+export interface SubjectRow {
+  tenant_id: string
+  kind: string
+  status: string
+  expires_at: Date | string | null
+  version: number
+  payload_hash: string
+  payload: unknown
+  risk_level: number
+  amount: string | null
+  currency: string | null
+  requested_by_user_id: string | null
+  approver_ids: string[] | null
+  tool_app: string | null
+  tool_key: string | null
+  /** Who approved the current payload hash, in person or as the principal of a delegate. */
+  approvers: string[] | null
+}
+
+export function subjectFromRow(r: SubjectRow): PreflightSubject {
   return {
     tenantId: r.tenant_id,
     kind: r.kind,
@@ -190,6 +181,22 @@ export async function loadPreflightSubject(db: PGliteInterface, approvalId: stri
     tool: r.tool_app && r.tool_key ? { app: r.tool_app, key: r.tool_key } : null,
     approvedThisPayloadBy: r.approvers ?? [],
   }
+}
+
+/** One approval as the rules read it, from the replica (or any database with the same tables). */
+export async function loadPreflightSubject(db: PGliteInterface, approvalId: string): Promise<PreflightSubject | null> {
+  const res = await db.query<SubjectRow>(
+    `select a.tenant_id, a.kind, a.status, a.expires_at, a.version, a.payload_hash, a.payload, a.risk_level,
+            a.amount::text as amount, a.currency::text as currency, a.requested_by_user_id, a.approver_ids,
+            ac.tool ->> 'app' as tool_app, ac.tool ->> 'key' as tool_key,
+            (select array_remove(array_agg(d.actor_id) || array_agg(d.on_behalf_of), null) from approval_decisions d
+              where d.approval_id = a.id and d.payload_hash_approved = a.payload_hash) as approvers
+       from approvals a left join actions ac on ac.id = a.action_id
+      where a.id = $1 and a.deleted_at is null`,
+    [approvalId],
+  )
+  const r = res.rows[0]
+  return r ? subjectFromRow(r) : null
 }
 
 function asMember(s: Standing | undefined): MemberStanding | null {
