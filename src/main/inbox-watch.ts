@@ -39,6 +39,10 @@ export function createInboxWatch(opts: InboxWatchOptions): InboxWatch {
   // Risk-5 items already there when the replica first caught up are not "new": everything seen
   // until the first complete pull is taken as the baseline, silently.
   let baselined = false
+  // Whose inbox the sets below describe, read at the start of each refresh: the signed_in event can
+  // arrive after the first sync already caught up, and a sign-in-required blip keeps the reviewer;
+  // forgetting on either would raise every warning a second time.
+  let reviewerId: string | null = null
   const seenRisk5 = new Set<string>()
   const warnedExpiring = new Set<string>()
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -53,6 +57,11 @@ export function createInboxWatch(opts: InboxWatchOptions): InboxWatch {
   }
 
   const collect = async (): Promise<ApprovalNotice[]> => {
+    const session = await opts.call('session.get', {})
+    const reviewer = session.ok && session.value.status !== 'signed_out' ? (session.value.user?.id ?? null) : null
+    if (reviewer === null) return []
+    if (reviewer !== reviewerId) reset()
+    reviewerId = reviewer
     const counts = await opts.call('inbox.counts', {})
     if (!counts.ok) return []
     opts.setBadge(counts.value.inbox)
@@ -125,11 +134,13 @@ export function createInboxWatch(opts: InboxWatchOptions): InboxWatch {
     onEvent: (event, payload) => {
       if (event === 'session.changed') {
         const status = (payload as { status?: string }).status
-        reset()
-        if (status !== 'signed_in') {
+        if (status === 'signed_out') {
+          reset()
+          reviewerId = null
           opts.setBadge(0)
           return
         }
+        if (status !== 'signed_in') return
       } else if (event !== 'data.changed' && !(event === 'sync.status' && !baselined)) {
         // Until the first complete pull, status changes matter too: that is when the baseline is taken.
         return
