@@ -8,7 +8,7 @@ import type { ApprovalListItem, InboxFilter } from '../../shared/contract-domain
 import { APPROVAL_SEARCH_EXPR } from '../replica/view-indexes'
 import { laneCondition } from './lanes'
 import { SqlParams } from './sql-params'
-import { preflight, subjectFromRow, type ReviewerContext } from './standing'
+import { preflight, SUBJECT_COLUMNS, subjectFromRow, type ReviewerContext, type SubjectRow } from './standing'
 
 /** Items expiring within this window sort before everything else. */
 export const EXPIRING_SOON_MS = 4 * 60 * 60 * 1000
@@ -46,31 +46,20 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`)
 }
 
-interface ItemRow {
+/** A list row: the rules' facts about the approval (for its pre-flight) and what the row shows. */
+interface ItemRow extends SubjectRow {
   id: string
-  tenant_id: string
   kind: ApprovalListItem['kind']
-  title: string
-  risk_level: number
-  amount: string | null
-  currency: string | null
-  counterparty: string | null
   status: ApprovalListItem['status']
-  created_at: string
   expires_at: string | null
+  title: string
+  counterparty: string | null
+  created_at: string
   agent_id: string | null
   agent_name: string | null
   policy_flags: string[]
   required_approvals: number
-  requested_by_user_id: string | null
-  approver_ids: string[]
-  version: number
-  payload_hash: string
-  payload: unknown
-  tool_app: string | null
-  tool_key: string | null
   approvals_so_far: number
-  approved_this_payload_by: string[]
   refusal_code: string | null
   refusal_message: string | null
 }
@@ -81,11 +70,9 @@ interface ItemRow {
  */
 export function itemsSql(source: string, me: string): string {
   return `with src as ${source}
-    select src.ord, a.id, a.tenant_id, a.kind, a.title, a.risk_level, a.amount::text as amount, a.currency::text as currency,
-      a.counterparty, a.status, a.created_at, a.expires_at, a.requested_by_agent_id as agent_id, g.name as agent_name,
-      a.policy_flags, a.required_approvals, a.requested_by_user_id, a.approver_ids,
-      a.version, a.payload_hash, a.payload, ac.tool ->> 'app' as tool_app, ac.tool ->> 'key' as tool_key,
-      coalesce(d.approvals, 0)::int as approvals_so_far, coalesce(d.approvers, '{}') as approved_this_payload_by,
+    select src.ord, a.id, ${SUBJECT_COLUMNS}, coalesce(d.approvers, '{}') as approvers,
+      a.title, a.counterparty, a.created_at, a.requested_by_agent_id as agent_id, g.name as agent_name,
+      a.policy_flags, a.required_approvals, coalesce(d.approvals, 0)::int as approvals_so_far,
       r.refusal_code, r.refusal_message
     from src
     join approvals a on a.id = src.id
@@ -191,7 +178,7 @@ function toItem(ctx: ReviewerContext, r: ItemRow): ApprovalListItem {
     requiredApprovals: r.required_approvals,
     approvalsSoFar: r.approvals_so_far,
     lastRefusal: r.refusal_code ? { code: r.refusal_code, message: r.refusal_message ?? r.refusal_code } : null,
-    preflight: preflight(ctx, subjectFromRow({ ...r, approvers: r.approved_this_payload_by })),
+    preflight: preflight(ctx, subjectFromRow(r)),
   }
 }
 
