@@ -64,6 +64,7 @@ as $$
 declare
   v_prev text;
   v_around_id text[];
+  v_ids regclass := pg_get_serial_sequence('public.audit_log', 'id')::regclass;
 begin
   new.occurred_at := date_trunc('milliseconds', coalesce(new.occurred_at, now()));
   new.metadata := coalesce(new.metadata, '{}'::jsonb);
@@ -77,7 +78,7 @@ begin
     select h.last_hash into v_prev from public.audit_chain_heads h where h.tenant_id = new.tenant_id for update;
   end if;
   -- The id is drawn only now, under the head's lock, so a tenant's ids follow its chain order.
-  new.id := nextval(pg_get_serial_sequence('public.audit_log', 'id'));
+  new.id := nextval(v_ids);
   new.prev_hash := v_prev;
   new.integrity_hash := encode(sha256(convert_to(v_prev || public.audit_canonical_join(v_around_id, new.id), 'UTF8')), 'hex');
   update public.audit_chain_heads set last_id = new.id, last_hash = new.integrity_hash

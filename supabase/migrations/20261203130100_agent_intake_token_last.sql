@@ -241,8 +241,10 @@ begin
       insert into public.outbox (tenant_id, action_id, payload_hash) values (v_agent.tenant_id, v_action.id, v_approval.payload_hash);
     end if;
 
-    if public.agent_take_token(v_agent.tenant_id, v_tool.rate_bucket) is false then
-      raise sqlstate 'OC429';
+    if v_tool.rate_bucket is not null then
+      if public.agent_take_token(v_agent.tenant_id, v_tool.rate_bucket) is false then
+        raise sqlstate 'OC429'; -- caught below: undoes this block's rows
+      end if;
     end if;
   exception when sqlstate 'OC429' then
     perform public.agent_take_token(v_agent.tenant_id, v_tool.rate_bucket);
