@@ -34,14 +34,15 @@ as $$
       'tenant_id', p_row.tenant_id)), 2)]
 $$;
 
--- The text joined around an id: '"id"' and the id as a JSON string, as canonical_json prints it.
+-- The text joined around an id: the id as a JSON string, as canonical_json prints id::text
+-- (null, which a stored entry never has, as JSON null).
 create or replace function public.audit_canonical_join(p_around_id text[], p_id bigint) returns text
 language sql
 immutable
 parallel safe
 set search_path = ''
 as $$
-  select p_around_id[1] || '"id":"' || p_id::text || '"' || p_around_id[2]
+  select p_around_id[1] || '"id":' || coalesce('"' || p_id::text || '"', 'null') || p_around_id[2]
 $$;
 
 -- The hashed form of an entry (unchanged bytes; see 20261121000150_telemetry_audit.sql).
