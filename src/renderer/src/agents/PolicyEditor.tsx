@@ -213,6 +213,11 @@ export function PolicyEditor({
   const [running, setRunning] = useState(false)
   const [showProblems, setShowProblems] = useState(false)
   const [saving, setSaving] = useState(false)
+  /** A rule just added: its name field takes the focus, so the keyboard goes on typing there. */
+  const [added, setAdded] = useState<RuleDraft | null>(null)
+  useEffect(() => {
+    if (added) document.getElementById(ruleFieldId(added, 'name'))?.focus()
+  }, [added])
 
   useEffect(() => {
     let live = true
@@ -242,7 +247,8 @@ export function PolicyEditor({
       (s) => {
         if (!live) return
         setState(s)
-        setDraft(toDraft(s.saved ?? s.inherited))
+        // Starting from what applies now, but not under its name: a new policy is named afresh.
+        setDraft(s.saved ? toDraft(s.saved) : { ...toDraft(s.inherited), name: '' })
         setShowProblems(false)
       },
       (err: unknown) => live && setLoadError(errorMessage(err)),
@@ -458,7 +464,15 @@ export function PolicyEditor({
                     }}
                   />
                 ))}
-                <button type="button" onClick={() => update({ rules: [...draft.rules, newRule()] })} disabled={draft.rules.length >= 50}>
+                <button
+                  type="button"
+                  onClick={() => {
+                    const rule = newRule()
+                    update({ rules: [...draft.rules, rule] })
+                    setAdded(rule)
+                  }}
+                  disabled={draft.rules.length >= 50}
+                >
                   Add a rule
                 </button>
               </div>
