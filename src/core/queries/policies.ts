@@ -14,10 +14,22 @@ type Tool = z.input<typeof PolicyTool>
 /** The permission policy.set and the backtest require (the server checks it again). */
 const MANAGE = 'policies:manage'
 
-const mayManage = (me: ReviewerContext, tenantId: string) => me.standing.get(tenantId)?.permissions?.has(MANAGE) ?? false
+const mayManage = (me: ReviewerContext, tenantId: string) =>
+  me.standing.get(tenantId)?.permissions?.has(MANAGE) ?? false
 
-export async function policyTools(db: PGliteInterface, me: ReviewerContext, tenantId: string | undefined): Promise<Tool[]> {
-  const { rows } = await db.query<{ id: string; tenant_id: string; app: string; tool_key: string; write_allowed: boolean; risk_default: number }>(
+export async function policyTools(
+  db: PGliteInterface,
+  me: ReviewerContext,
+  tenantId: string | undefined,
+): Promise<Tool[]> {
+  const { rows } = await db.query<{
+    id: string
+    tenant_id: string
+    app: string
+    tool_key: string
+    write_allowed: boolean
+    risk_default: number
+  }>(
     `select id, tenant_id, app, tool_key, write_allowed, risk_default from tools
       where deleted_at is null and ($1::uuid is null or tenant_id = $1)
       order by write_allowed desc, app, tool_key`,
@@ -25,7 +37,14 @@ export async function policyTools(db: PGliteInterface, me: ReviewerContext, tena
   )
   return rows
     .filter((t) => mayManage(me, t.tenant_id))
-    .map((t) => ({ id: t.id, tenantId: t.tenant_id, app: t.app, key: t.tool_key, writeAllowed: t.write_allowed, riskDefault: t.risk_default }))
+    .map((t) => ({
+      id: t.id,
+      tenantId: t.tenant_id,
+      app: t.app,
+      key: t.tool_key,
+      writeAllowed: t.write_allowed,
+      riskDefault: t.risk_default,
+    }))
 }
 
 /** What the core needs to reach the server on the reviewer's behalf. */
@@ -39,9 +58,11 @@ const OFFLINE = 'This needs a connection to the server, and there is none right 
 
 /** One RPC as the signed-in reviewer; a refusal arrives as its own code, a lost network as `offline`. */
 async function serverRpc(access: ServerAccess, fn: string, args: Record<string, unknown>): Promise<unknown> {
-  if (access.workingOffline) throw new ApiError('offline', 'You are working offline: this needs the server. Go online to use it.')
+  if (access.workingOffline)
+    throw new ApiError('offline', 'You are working offline: this needs the server. Go online to use it.')
   const token = await access.auth.token()
-  if (!token.ok) throw token.reason === 'unreachable' ? new ApiError('offline', OFFLINE) : new ApiError('sign_in_required')
+  if (!token.ok)
+    throw token.reason === 'unreachable' ? new ApiError('offline', OFFLINE) : new ApiError('sign_in_required')
   let res
   try {
     res = await access.auth.data.rpc(fn, args).abortSignal(AbortSignal.timeout(20_000))
@@ -68,23 +89,40 @@ export async function policyEditorState(
   access: ServerAccess,
   args: { toolId: string; agentId?: string | undefined },
 ): Promise<z.input<typeof PolicyEditorState>> {
-  const tool = (await db.query<{ id: string; tenant_id: string; app: string; tool_key: string; write_allowed: boolean; risk_default: number; base_currency: string }>(
-    `select t.id, t.tenant_id, t.app, t.tool_key, t.write_allowed, t.risk_default, tn.base_currency::text as base_currency
+  const tool = (
+    await db.query<{
+      id: string
+      tenant_id: string
+      app: string
+      tool_key: string
+      write_allowed: boolean
+      risk_default: number
+      base_currency: string
+    }>(
+      `select t.id, t.tenant_id, t.app, t.tool_key, t.write_allowed, t.risk_default, tn.base_currency::text as base_currency
        from tools t join tenants tn on tn.id = t.tenant_id
       where t.id = $1 and t.deleted_at is null`,
-    [args.toolId],
-  )).rows[0]
+      [args.toolId],
+    )
+  ).rows[0]
   if (!tool) throw new ApiError('not_found')
-  if (!mayManage(me, tool.tenant_id)) throw new ApiError('forbidden', 'Setting this tool’s policy needs the policies:manage permission in its tenant.')
-  const agents = (await db.query<{ id: string; name: string }>(
-    `select id, name from agents where tenant_id = $1 and deleted_at is null order by name, id`,
-    [tool.tenant_id],
-  )).rows
+  if (!mayManage(me, tool.tenant_id))
+    throw new ApiError(
+      'forbidden',
+      'Setting this tool’s policy needs the policies:manage permission in its tenant.',
+    )
+  const agents = (
+    await db.query<{ id: string; name: string }>(
+      `select id, name from agents where tenant_id = $1 and deleted_at is null order by name, id`,
+      [tool.tenant_id],
+    )
+  ).rows
   const agent = args.agentId ? agents.find((a) => a.id === args.agentId) : undefined
   if (args.agentId && !agent) throw new ApiError('not_found', 'No such agent in the tool’s tenant.')
   // Who could decide there: a direct membership wins over one through the holding (effective_membership).
-  const approvers = (await db.query<{ id: string; name: string }>(
-    `select id, name from (
+  const approvers = (
+    await db.query<{ id: string; name: string }>(
+      `select id, name from (
        select distinct on (m.user_id) m.user_id as id, coalesce(p.full_name, p.email, m.user_id::text) as name, m.role
          from tenant_members m
          join tenants t on t.id = $1
@@ -94,13 +132,24 @@ export async function policyEditorState(
         order by m.user_id, (m.tenant_id = t.id) desc) e
       where exists (select 1 from role_permissions rp where rp.role = e.role and rp.permission = 'approvals:decide')
       order by name, id`,
-    [tool.tenant_id],
-  )).rows
+      [tool.tenant_id],
+    )
+  ).rows
 
-  const server = (await serverRpc(access, 'agent_policy_current', { p_tool_id: tool.id, p_agent_id: agent?.id ?? null })) as ServerPolicies
+  const server = (await serverRpc(access, 'agent_policy_current', {
+    p_tool_id: tool.id,
+    p_agent_id: agent?.id ?? null,
+  })) as ServerPolicies
   const saved = agent ? server.agent : server.tenant
   return {
-    tool: { id: tool.id, tenantId: tool.tenant_id, app: tool.app, key: tool.tool_key, writeAllowed: tool.write_allowed, riskDefault: tool.risk_default },
+    tool: {
+      id: tool.id,
+      tenantId: tool.tenant_id,
+      app: tool.app,
+      key: tool.tool_key,
+      writeAllowed: tool.write_allowed,
+      riskDefault: tool.risk_default,
+    },
     baseCurrency: tool.base_currency,
     agent: agent ?? null,
     saved: saved?.policy ?? null,

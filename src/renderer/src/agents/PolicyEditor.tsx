@@ -13,14 +13,35 @@ import { Dialog } from '../ui/Dialog'
 import { Keys } from '../ui/Kbd'
 import { formatDateTime, formatMoney } from '../ui/format'
 import { showToast } from '../ui/toast-store'
-import { CONDITIONS, ROUTES, fromDraft, newRule, ruleFieldId, toDraft, type PolicyDraft, type RuleDraft } from './policy-draft'
+import {
+  CONDITIONS,
+  ROUTES,
+  fromDraft,
+  newRule,
+  ruleFieldId,
+  toDraft,
+  type PolicyDraft,
+  type RuleDraft,
+} from './policy-draft'
 
 type Tool = Awaited<ReturnType<typeof call<'policies.tools'>>>[number]
 
 const routeLabel = (r: PolicyRoute) => ROUTES.find((x) => x.value === r)?.label ?? r
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`
 
-function Field({ id, label, problem, help, children }: { id: string; label: string; problem?: string | undefined; help?: string; children: ReactNode }) {
+function Field({
+  id,
+  label,
+  problem,
+  help,
+  children,
+}: {
+  id: string
+  label: string
+  problem?: string | undefined
+  help?: string
+  children: ReactNode
+}) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -81,7 +102,11 @@ function RuleEditor({
           />
         </Field>
         <Field id={routeId} label="Then">
-          <select id={routeId} value={rule.route} onChange={(e) => onChange({ ...rule, route: e.target.value as PolicyRoute })}>
+          <select
+            id={routeId}
+            value={rule.route}
+            onChange={(e) => onChange({ ...rule, route: e.target.value as PolicyRoute })}
+          >
             {ROUTES.map((r) => (
               <option key={r.value} value={r.value}>
                 {r.label}
@@ -93,7 +118,14 @@ function RuleEditor({
       <div className="policy-conditions">
         {CONDITIONS.map((c) => {
           const id = ruleFieldId(rule, c.key)
-          const unit = c.kind === 'amount' ? ` (${currency})` : c.kind === 'trust' ? ' (0–1)' : c.kind === 'risk' ? ' (0–5)' : ''
+          const unit =
+            c.kind === 'amount'
+              ? ` (${currency})`
+              : c.kind === 'trust'
+                ? ' (0–1)'
+                : c.kind === 'risk'
+                  ? ' (0–5)'
+                  : ''
           return (
             <Field key={c.key} id={id} label={`${c.label}${unit}`} problem={problems[id]}>
               <input
@@ -123,9 +155,24 @@ function RuleEditor({
   )
 }
 
-function Backtest({ result, running, error, currency }: { result: BacktestResult | null; running: boolean; error: string | null; currency: string }) {
+function Backtest({
+  result,
+  running,
+  error,
+  currency,
+}: {
+  result: BacktestResult | null
+  running: boolean
+  error: string | null
+  currency: string
+}) {
   return (
-    <section className="policy-backtest" aria-labelledby="policy-backtest-title" data-testid="policy-backtest" aria-busy={running}>
+    <section
+      className="policy-backtest"
+      aria-labelledby="policy-backtest-title"
+      data-testid="policy-backtest"
+      aria-busy={running}
+    >
       <h3 id="policy-backtest-title">Backtest: the last 90 days</h3>
       <div aria-live="polite">
         {error && (
@@ -133,7 +180,11 @@ function Backtest({ result, running, error, currency }: { result: BacktestResult
             {error}
           </p>
         )}
-        {!error && !result && <p className="muted">{running ? 'Running the draft over decided requests…' : 'Fix the draft to see its backtest.'}</p>}
+        {!error && !result && (
+          <p className="muted">
+            {running ? 'Running the draft over decided requests…' : 'Fix the draft to see its backtest.'}
+          </p>
+        )}
         {!error && result && (
           <p
             data-testid="backtest-summary"
@@ -143,22 +194,31 @@ function Backtest({ result, running, error, currency }: { result: BacktestResult
             data-auto-edited={result.wouldAutoApproveEdited}
             data-deny={result.wouldDeny}
           >
-            Of {plural(result.decided, 'request')} people decided, this draft would have <strong>auto-approved {result.wouldAutoApprove.toLocaleString()}</strong>
+            Of {plural(result.decided, 'request')} people decided, this draft would have{' '}
+            <strong>auto-approved {result.wouldAutoApprove.toLocaleString()}</strong>
             {result.wouldAutoApprove > 0 && (
               <>
-                {' '}— of those, a person <strong>rejected {result.wouldAutoApproveRejected.toLocaleString()}</strong> and{' '}
+                {' '}
+                — of those, a person{' '}
+                <strong>rejected {result.wouldAutoApproveRejected.toLocaleString()}</strong> and{' '}
                 <strong>edited {result.wouldAutoApproveEdited.toLocaleString()}</strong> before approving
               </>
             )}
             . It would deny {result.wouldDeny.toLocaleString()}
-            {result.wouldDeny > 0 && ` (${result.wouldDenyApproved.toLocaleString()} of them were approved)`} and send{' '}
-            {result.wouldRequire.toLocaleString()} to people.
+            {result.wouldDeny > 0 &&
+              ` (${result.wouldDenyApproved.toLocaleString()} of them were approved)`}{' '}
+            and send {result.wouldRequire.toLocaleString()} to people.
             {running && <span className="muted"> Updating…</span>}
           </p>
         )}
       </div>
       {!error && result && result.cases.length > 0 && (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label="Requests the draft would have auto-approved although a person rejected or edited them">
+        <div
+          className="table-wrap"
+          tabIndex={0}
+          role="region"
+          aria-label="Requests the draft would have auto-approved although a person rejected or edited them"
+        >
           <table className="data-table" data-testid="backtest-cases">
             <thead>
               <tr>
@@ -268,7 +328,11 @@ export function PolicyEditor({
     setRunning(true)
     const timer = setTimeout(() => {
       const policy = JSON.parse(policyJson) as Parameters<typeof call<'policies.backtest'>>[1]['policy']
-      call('policies.backtest', { toolId: state.tool.id, ...(state.agent ? { agentId: state.agent.id } : {}), policy }).then(
+      call('policies.backtest', {
+        toolId: state.tool.id,
+        ...(state.agent ? { agentId: state.agent.id } : {}),
+        policy,
+      }).then(
         (r) => {
           if (!live) return
           setBacktest(r)
@@ -294,7 +358,8 @@ export function PolicyEditor({
 
   const problems = (showProblems && converted?.problems) || {}
   const update = (patch: Partial<PolicyDraft>) => setDraft((d) => (d ? { ...d, ...patch } : d))
-  const setRule = (i: number, r: RuleDraft) => setDraft((d) => (d ? { ...d, rules: d.rules.map((x, j) => (j === i ? r : x)) } : d))
+  const setRule = (i: number, r: RuleDraft) =>
+    setDraft((d) => (d ? { ...d, rules: d.rules.map((x, j) => (j === i ? r : x)) } : d))
 
   async function save(): Promise<void> {
     if (!state || !converted || saving) return
@@ -308,9 +373,17 @@ export function PolicyEditor({
     try {
       await call('intents.create', {
         kind: 'policy.set',
-        args: { tool_id: state.tool.id, ...(state.agent ? { agent_id: state.agent.id } : {}), policy: converted.policy },
+        args: {
+          tool_id: state.tool.id,
+          ...(state.agent ? { agent_id: state.agent.id } : {}),
+          policy: converted.policy,
+        },
       })
-      showToast({ tone: 'success', message: `Policy for ${state.tool.app}.${state.tool.key} queued`, ms: 3000 })
+      showToast({
+        tone: 'success',
+        message: `Policy for ${state.tool.app}.${state.tool.key} queued`,
+        ms: 3000,
+      })
       onClose()
     } catch (err) {
       showToast({ tone: 'error', message: `Not queued: ${errorMessage(err)}`, ms: 7000 })
@@ -344,7 +417,13 @@ export function PolicyEditor({
       >
         <div className="policy-scope">
           <Field id="policy-tool" label="Tool">
-            <select id="policy-tool" data-autofocus value={toolId} onChange={(e) => setToolId(e.target.value)} disabled={!tools?.length}>
+            <select
+              id="policy-tool"
+              data-autofocus
+              value={toolId}
+              onChange={(e) => setToolId(e.target.value)}
+              disabled={!tools?.length}
+            >
               {tools?.map((t) => (
                 <option key={t.id} value={t.id}>
                   {t.app}.{t.key}
@@ -357,17 +436,37 @@ export function PolicyEditor({
             <legend>Applies to</legend>
             <div className="radios">
               <label>
-                <input type="radio" name="policy-scope" checked={!forAgent} onChange={() => setForAgent(false)} /> Every agent
+                <input
+                  type="radio"
+                  name="policy-scope"
+                  checked={!forAgent}
+                  onChange={() => setForAgent(false)}
+                />{' '}
+                Every agent
               </label>
               <label>
-                <input type="radio" name="policy-scope" checked={forAgent} disabled={!agent} onChange={() => setForAgent(true)} />{' '}
+                <input
+                  type="radio"
+                  name="policy-scope"
+                  checked={forAgent}
+                  disabled={!agent}
+                  onChange={() => setForAgent(true)}
+                />{' '}
                 {agent ? `Only ${agent.name} (override)` : 'One agent (choose one in the list first)'}
               </label>
             </div>
           </fieldset>
         </div>
-        {tools && tools.length === 0 && <p className="banner banner-info">You may not set policies for any tool of {tenantName}: that needs the policies:manage permission.</p>}
-        {tool && !tool.writeAllowed && <p className="banner banner-info">This tool may not write: the intake refuses its calls whatever the policy says.</p>}
+        {tools && tools.length === 0 && (
+          <p className="banner banner-info">
+            You may not set policies for any tool of {tenantName}: that needs the policies:manage permission.
+          </p>
+        )}
+        {tool && !tool.writeAllowed && (
+          <p className="banner banner-info">
+            This tool may not write: the intake refuses its calls whatever the policy says.
+          </p>
+        )}
         {loadError && (
           <p className="banner banner-error" data-testid="policy-load-error">
             {loadError}
@@ -386,21 +485,38 @@ export function PolicyEditor({
             <div className="policy-grid">
               <div className="policy-form">
                 <Field id="policy-name" label="Policy name" help="Recorded with every request it routes.">
-                  <input id="policy-name" value={draft.name} maxLength={200} aria-describedby="policy-name-help" onChange={(e) => update({ name: e.target.value })} />
+                  <input
+                    id="policy-name"
+                    value={draft.name}
+                    maxLength={200}
+                    aria-describedby="policy-name-help"
+                    onChange={(e) => update({ name: e.target.value })}
+                  />
                 </Field>
                 <fieldset className="field">
                   <legend>When no rule matches</legend>
                   <div className="radios policy-routes">
                     {ROUTES.map((r) => (
                       <label key={r.value} title={r.help}>
-                        <input type="radio" name="policy-approval" value={r.value} checked={draft.approval === r.value} onChange={() => update({ approval: r.value })} />{' '}
+                        <input
+                          type="radio"
+                          name="policy-approval"
+                          value={r.value}
+                          checked={draft.approval === r.value}
+                          onChange={() => update({ approval: r.value })}
+                        />{' '}
                         {r.label}
                       </label>
                     ))}
                   </div>
                 </fieldset>
                 <div className="policy-pair">
-                  <Field id="policy-risk" label="Risk (0–5)" help={`Empty: the tool’s ${tool?.riskDefault ?? ''}`} problem={problems['policy-risk']}>
+                  <Field
+                    id="policy-risk"
+                    label="Risk (0–5)"
+                    help={`Empty: the tool’s ${tool?.riskDefault ?? ''}`}
+                    problem={problems['policy-risk']}
+                  >
                     <input
                       id="policy-risk"
                       inputMode="numeric"
@@ -410,7 +526,12 @@ export function PolicyEditor({
                       onChange={(e) => update({ risk: e.target.value })}
                     />
                   </Field>
-                  <Field id="policy-expires" label="Expires after (hours)" help="Empty: 24 hours; then denied" problem={problems['policy-expires']}>
+                  <Field
+                    id="policy-expires"
+                    label="Expires after (hours)"
+                    help="Empty: 24 hours; then denied"
+                    problem={problems['policy-expires']}
+                  >
                     <input
                       id="policy-expires"
                       inputMode="decimal"
@@ -432,7 +553,11 @@ export function PolicyEditor({
                         type="checkbox"
                         checked={draft.approverIds.includes(p.id)}
                         onChange={(e) =>
-                          update({ approverIds: e.target.checked ? [...draft.approverIds, p.id] : draft.approverIds.filter((x) => x !== p.id) })
+                          update({
+                            approverIds: e.target.checked
+                              ? [...draft.approverIds, p.id]
+                              : draft.approverIds.filter((x) => x !== p.id),
+                          })
                         }
                       />{' '}
                       {p.name}
@@ -445,7 +570,9 @@ export function PolicyEditor({
                   )}
                 </fieldset>
                 <h3>Rules</h3>
-                {draft.rules.length === 0 && <p className="muted">No rules: every request takes the default above.</p>}
+                {draft.rules.length === 0 && (
+                  <p className="muted">No rules: every request takes the default above.</p>
+                )}
                 {draft.rules.map((r, i) => (
                   <RuleEditor
                     key={r.uid}
@@ -476,9 +603,16 @@ export function PolicyEditor({
                   Add a rule
                 </button>
               </div>
-              <Backtest result={policyJson ? backtest : null} running={running} error={backtestError} currency={currency} />
+              <Backtest
+                result={policyJson ? backtest : null}
+                running={running}
+                error={backtestError}
+                currency={currency}
+              />
             </div>
-            {converted?.problems && !showProblems && <p className="muted">The draft is not complete yet: its backtest waits for it.</p>}
+            {converted?.problems && !showProblems && (
+              <p className="muted">The draft is not complete yet: its backtest waits for it.</p>
+            )}
           </>
         )}
         <div className="dialog-actions">

@@ -76,7 +76,8 @@ export const ruleFieldId = (r: RuleDraft, field: string) => `rule-${r.uid}-${fie
 
 function numberIn(text: string, min: number, max: number, integer: boolean): number | string {
   const t = text.trim()
-  if (!/^\d+(\.\d+)?$/.test(t)) return integer ? `a whole number from ${min} to ${max}` : `a number from ${min} to ${max}`
+  if (!/^\d+(\.\d+)?$/.test(t))
+    return integer ? `a whole number from ${min} to ${max}` : `a number from ${min} to ${max}`
   const n = Number(t)
   if (integer && !Number.isInteger(n)) return `a whole number from ${min} to ${max}`
   if (n < min || n > max) return `from ${min} to ${max}`
@@ -92,7 +93,9 @@ const RANGES: Record<(typeof CONDITIONS)[number]['kind'], [number, number, boole
 }
 
 /** The policy the draft describes, or the problems that stop it from being one. */
-export function fromDraft(d: PolicyDraft): { policy: ToolPolicy; problems: null } | { policy: null; problems: Problems } {
+export function fromDraft(
+  d: PolicyDraft,
+): { policy: ToolPolicy; problems: null } | { policy: null; problems: Problems } {
   const problems: Problems = {}
   const policy: ToolPolicy = { approval: d.approval }
   if (d.name.trim()) policy.name = d.name.trim().slice(0, 200)
@@ -103,18 +106,22 @@ export function fromDraft(d: PolicyDraft): { policy: ToolPolicy; problems: null 
   }
   if (d.expiresHours.trim()) {
     const h = numberIn(d.expiresHours, 1 / 60, 720, false)
-    if (typeof h === 'string') problems['policy-expires'] = 'Expiry must be between 1 minute (0.02 h) and 720 hours.'
+    if (typeof h === 'string')
+      problems['policy-expires'] = 'Expiry must be between 1 minute (0.02 h) and 720 hours.'
     else policy.expires_in_seconds = Math.max(60, Math.round(h * 3600))
   }
   if (d.approverIds.length > 0) policy.approver_ids = d.approverIds
   const fourEyes = d.approval === 'four_eyes' || d.rules.some((r) => r.route === 'four_eyes')
-  if (fourEyes && d.approverIds.length === 1) problems['policy-approvers'] = 'Four eyes needs two approvers: name two or more, or none.'
+  if (fourEyes && d.approverIds.length === 1)
+    problems['policy-approvers'] = 'Four eyes needs two approvers: name two or more, or none.'
   const rules: PolicyRule[] = []
   const names = new Set<string>()
   for (const r of d.rules) {
     const name = r.name.trim()
-    if (!name) problems[ruleFieldId(r, 'name')] = 'Name the rule: the name is recorded with every request it routes.'
-    else if (names.has(name)) problems[ruleFieldId(r, 'name')] = 'Two rules have this name; names tell them apart in the audit.'
+    if (!name)
+      problems[ruleFieldId(r, 'name')] = 'Name the rule: the name is recorded with every request it routes.'
+    else if (names.has(name))
+      problems[ruleFieldId(r, 'name')] = 'Two rules have this name; names tell them apart in the audit.'
     names.add(name)
     const when: PolicyWhen = {}
     for (const c of CONDITIONS) {
