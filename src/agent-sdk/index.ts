@@ -270,7 +270,9 @@ export class AgentClient {
     if (!set) this.waiting.set(actionId, (set = new Set()))
     set.add(waiter)
     this.listen()
-    this.schedule()
+    // A new wait looks once at the normal pace even while live: a poke that came while nobody
+    // waited (or before this request was resumed) woke nothing.
+    this.pollAtFullPace()
     const cancel = () => {
       set.delete(waiter)
       if (set.size === 0) this.waiting.delete(actionId)
@@ -278,9 +280,8 @@ export class AgentClient {
     return { promise, cancel }
   }
 
-  private schedule(): void {
+  private schedule(interval = this.live ? this.livePollIntervalMs : this.pollIntervalMs): void {
     if (this.closed || this.timer || this.polling || this.waiting.size === 0) return
-    const interval = this.live ? this.livePollIntervalMs : this.pollIntervalMs
     this.timerDue = Date.now() + interval
     this.timer = setTimeout(() => {
       this.timer = undefined
@@ -293,12 +294,10 @@ export class AgentClient {
     this.timer = undefined
   }
 
-  /** The topic was lost: a slow poll due later than a normal one is brought forward. */
+  /** The next poll within the normal interval (the topic was lost, or a new wait began). */
   private pollAtFullPace(): void {
-    if (this.timer && this.timerDue > Date.now() + this.pollIntervalMs) {
-      this.clearTimer()
-      this.schedule()
-    }
+    if (this.timer && this.timerDue > Date.now() + this.pollIntervalMs) this.clearTimer()
+    this.schedule(this.pollIntervalMs)
   }
 
   /**
