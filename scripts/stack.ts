@@ -7,6 +7,7 @@ import pg from 'pg'
 import { DEFAULT_STACK_DIR, defaultStackPort } from '../src/stack/ensure'
 import { startStack, type Stack } from '../src/stack/index'
 import { watchLauncher } from '../src/stack/lifeline'
+import { EXPIRY_SWEEP_MS } from '../src/executor/expiry-sweep'
 
 export { ensureStack, type EnsuredStack } from '../src/stack/ensure'
 
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
     fresh: values.fresh,
     seed: true,
     demoContent: true,
+    expirySweepMs: EXPIRY_SWEEP_MS,
     log: values.verbose
       ? (line) => process.stderr.write(line.endsWith('\n') ? line : line + '\n')
       : undefined,

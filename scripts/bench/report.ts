@@ -34,7 +34,9 @@ export const BARS: Bar[] = [
   { key: 'server_load.errors', kind: 'max', limit: 0 },
   { key: 'server_load.idle_pulls_per_s', kind: 'max', limit: 1 },
   { key: 'agent.request_to_inbox_p95_ms', kind: 'max', limit: 1_500 },
-  { key: 'agent.decision_to_agent_p95_ms', kind: 'max', limit: 1_000 },
+  // Woken by Realtime (issue 12: ≤ 300 with Realtime); polling every 500 ms, ≤ 1,000.
+  { key: 'agent.decision_to_agent_p95_ms', kind: 'max', limit: 300 },
+  { key: 'agent_polling.decision_to_agent_p95_ms', kind: 'max', limit: 1_000 },
   { key: 'agent.intake_per_s', kind: 'min', limit: 500 },
   { key: 'executor.actions_per_s', kind: 'min', limit: 300 },
   { key: 'executor.approve_to_sent_p95_ms', kind: 'max', limit: 1_000 },

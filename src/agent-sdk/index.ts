@@ -7,10 +7,15 @@
 //   const d = await request.decision({ timeoutMs: 60_000 })
 //   if (d.outcome === 'approved') run(d.args)          // exactly the approved args (maybe edited)
 //
-// Waiting polls one batched RPC for every open request of the client; `wake()` polls at once (the
-// hook for a Realtime notification). A restarted agent picks a request up again with
-// `resume(actionId)` — or by proposing with the same idempotency key, which returns the same request.
-import { createClient, type SupabaseClient, type SupabaseClientOptions } from '@supabase/supabase-js'
+// Waiting polls one batched RPC for every open request of the client. While the client waits it
+// also listens on its tenant's private Realtime topic (the pokes the consoles hear: "tenant T
+// changed", no row data) and polls at once on each, so a decision arrives in one round trip; the
+// polling goes on beside it, slowly while the topic is joined and at full pace whenever it is not
+// (socket lost, join refused, Realtime off). Every (re)join is followed by a catch-up poll, so a
+// decision made while the socket was down costs nothing but that poll. A restarted agent picks a
+// request up again with `resume(actionId)` — or by proposing with the same idempotency key, which
+// returns the same request.
+import { createClient, type RealtimeChannel, type SupabaseClient, type SupabaseClientOptions } from '@supabase/supabase-js'
 import WebSocket from 'ws'
 
 /** A tool as `"app.key"` or `{ app, key }`. */
@@ -121,15 +126,24 @@ interface IntakeAnswer {
 }
 
 export interface AgentClientOptions {
-  /** How often open requests are polled, in ms (default 500). */
+  /** How often open requests are polled while Realtime is not joined, in ms (default 500). */
   pollIntervalMs?: number
+  /** Wake on the tenant's Realtime pokes (default true); off, the client only polls. */
+  realtime?: boolean
+  /** The slow poll kept while the Realtime topic is joined, in ms (default 30,000). */
+  livePollIntervalMs?: number
 }
+
+/** The slow poll while Realtime brings the news (the console's fallback is the same). */
+export const LIVE_POLL_INTERVAL_MS = 30_000
 
 export interface SignInOptions extends AgentClientOptions {
   url: string
   anonKey: string
   email: string
   password: string
+  /** Realtime's WebSocket class on Node (`ws` by default). */
+  webSocket?: typeof WebSocket
 }
 
 type RealtimeTransport = NonNullable<NonNullable<SupabaseClientOptions<'public'>['realtime']>['transport']>
@@ -141,16 +155,35 @@ interface Waiter {
 
 export class AgentClient {
   private readonly pollIntervalMs: number
+  private readonly livePollIntervalMs: number
+  private readonly realtime: boolean
   /** Open waits by action id; one poll serves them all. */
   private readonly waiting = new Map<string, Set<Waiter>>()
   private timer: ReturnType<typeof setTimeout> | undefined
+  /** When the scheduled poll is due (to bring it forward when the topic is lost). */
+  private timerDue = 0
   private polling: Promise<void> | undefined
+  /** A wake arrived during a poll that may have read before the change: poll once more after it. */
+  private pollAgain = false
+  /** The tenant's poke channel, once joined or joining; `live` while it is joined. */
+  private channel: RealtimeChannel | undefined
+  private live = false
+  private closed = false
+  /** The credential's tenant (app_metadata, which only the service role can set): whose topic to join. */
+  private tenantId: string | undefined
 
   constructor(
     readonly supabase: SupabaseClient,
     opts: AgentClientOptions = {},
   ) {
     this.pollIntervalMs = opts.pollIntervalMs ?? 500
+    this.livePollIntervalMs = Math.max(opts.livePollIntervalMs ?? LIVE_POLL_INTERVAL_MS, this.pollIntervalMs)
+    this.realtime = opts.realtime ?? true
+  }
+
+  /** True while the tenant's Realtime topic is joined (polling is then only the slow fallback). */
+  get isLive(): boolean {
+    return this.live
   }
 
   /** Signs in with the agent's own credential (`npm run agent:create` prints it once). */
@@ -158,15 +191,18 @@ export class AgentClient {
     const supabase = createClient(opts.url, opts.anonKey, {
       auth: { persistSession: false, autoRefreshToken: true, detectSessionInUrl: false },
       // Node before 22 has no global WebSocket; ws is what Realtime then needs.
-      realtime: { transport: WebSocket as unknown as RealtimeTransport },
+      realtime: { transport: (opts.webSocket ?? WebSocket) as unknown as RealtimeTransport },
     })
     const { data, error } = await supabase.auth.signInWithPassword({ email: opts.email, password: opts.password })
     if (error) throw new Error(`agent sign-in failed: ${error.message}`)
-    if (typeof data.user?.app_metadata?.agent_id !== 'string') {
+    const meta = data.user?.app_metadata
+    if (typeof meta?.agent_id !== 'string' || typeof meta?.tenant_id !== 'string') {
       await supabase.auth.signOut()
       throw new AgentRefusal('not_an_agent', 'This credential is not an agent’s (no agent_id in app_metadata).')
     }
-    return new AgentClient(supabase, opts)
+    const client = new AgentClient(supabase, opts)
+    client.tenantId = meta.tenant_id
+    return client
   }
 
   /** Files a request; resolves to its handle (already decided when a policy routed it auto or deny). */
@@ -196,20 +232,25 @@ export class AgentClient {
     return new ApprovalHandle(this, view, true)
   }
 
-  /** Polls now instead of at the next interval: call it when Realtime says something changed. */
+  /** Polls now instead of at the next interval (a Realtime poke, a deadline passing). */
   wake(): void {
     if (this.waiting.size === 0) return
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = undefined
+    if (this.polling) {
+      // The poll in flight may have read before the change that woke us: one more after it.
+      this.pollAgain = true
+      return
+    }
+    this.clearTimer()
     void this.pollOnce()
   }
 
-  /** Stops polling (open waits reject) and signs out. */
+  /** Stops polling and listening (open waits reject) and signs out. */
   async close(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = undefined
+    this.closed = true
+    this.clearTimer()
     for (const set of this.waiting.values()) for (const w of set) w.reject(new Error('AgentClient closed'))
     this.waiting.clear()
+    await this.leave()
     this.supabase.auth.stopAutoRefresh()
     await this.supabase.auth.signOut()
   }
@@ -228,7 +269,10 @@ export class AgentClient {
     let set = this.waiting.get(actionId)
     if (!set) this.waiting.set(actionId, (set = new Set()))
     set.add(waiter)
-    this.schedule()
+    this.listen()
+    // A new wait looks once at the normal pace even while live: a poke that came while nobody
+    // waited (or before this request was resumed) woke nothing.
+    this.pollAtFullPace()
     const cancel = () => {
       set.delete(waiter)
       if (set.size === 0) this.waiting.delete(actionId)
@@ -236,16 +280,73 @@ export class AgentClient {
     return { promise, cancel }
   }
 
-  private schedule(): void {
-    if (this.timer || this.polling || this.waiting.size === 0) return
+  private schedule(interval = this.live ? this.livePollIntervalMs : this.pollIntervalMs): void {
+    if (this.closed || this.timer || this.polling || this.waiting.size === 0) return
+    this.timerDue = Date.now() + interval
     this.timer = setTimeout(() => {
       this.timer = undefined
       void this.pollOnce()
-    }, this.pollIntervalMs)
+    }, interval)
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+  }
+
+  /** The next poll within the normal interval (the topic was lost, or a new wait began). */
+  private pollAtFullPace(): void {
+    if (this.timer && this.timerDue > Date.now() + this.pollIntervalMs) this.clearTimer()
+    this.schedule(this.pollIntervalMs)
+  }
+
+  /**
+   * Joins the tenant's private poke topic (once; realtime-js rejoins after a lost socket by
+   * itself). The tenant is the one the credential is bound to; the server's RLS on
+   * realtime.messages admits an agent to that topic only.
+   */
+  private listen(): void {
+    // A client built around another session (not through signIn) has no tenant known: it polls.
+    const tenantId = this.tenantId
+    if (!this.realtime || this.closed || this.channel || !tenantId) return
+    const channel = this.supabase
+      .channel(`tenant:${tenantId}`, { config: { private: true } })
+      .on('broadcast', { event: 'changed' }, () => this.wake())
+    this.channel = channel
+    // The join carries realtime-js's cached token: hand it the session's first.
+    void this.supabase.realtime.setAuth().then(() => {
+      if (this.channel !== channel) return
+      channel.subscribe((state) => {
+        if (this.channel !== channel) return
+        if (state === 'SUBSCRIBED') {
+          this.live = true
+          // Catch up on whatever was decided while the topic was not joined.
+          this.wake()
+          return
+        }
+        this.live = false
+        if (state === 'CLOSED') {
+          // Closed by the server (token expired, topic refused): realtime-js does not rejoin a
+          // closed channel; join afresh at the next wait.
+          this.channel = undefined
+          void this.supabase.removeChannel(channel)
+        }
+        // CHANNEL_ERROR, TIMED_OUT: realtime-js rejoins on its own; poll at full pace meanwhile.
+        this.pollAtFullPace()
+      })
+    })
+  }
+
+  private async leave(): Promise<void> {
+    const channel = this.channel
+    this.channel = undefined
+    this.live = false
+    if (channel) await this.supabase.removeChannel(channel)
   }
 
   private async pollOnce(): Promise<void> {
     if (this.polling) return this.polling
+    this.pollAgain = false
     this.polling = (async () => {
       const ids = [...this.waiting.keys()]
       try {
@@ -260,7 +361,8 @@ export class AgentClient {
         // A failed poll (network, a token being refreshed) is retried at the next interval.
       } finally {
         this.polling = undefined
-        this.schedule()
+        if (this.pollAgain) this.wake()
+        else this.schedule()
       }
     })()
     return this.polling

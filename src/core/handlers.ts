@@ -15,9 +15,11 @@ import { agentDetail, agentTrust, listAgents } from './queries/agents'
 import { auditFacets, listAudit, locateAudit, verifyAudit } from './queries/audit'
 import { changesetDetail, listChangesets, listEscalations, listFlags } from './queries/reviews'
 import { listOutbox } from './queries/outbox'
+import { backtestPolicy, policyEditorState, policyTools, type ServerAccess } from './queries/policies'
 
 export function buildHandlers(core: CoreState): CoreHandlers {
   const now = () => new Date(core.now())
+  const server = (): ServerAccess => ({ auth: core.auth, workingOffline: core.status.get().workOffline })
   const changed = async (rows: queue.IntentRow[]) => {
     for (const row of rows) emitIntent(core, row)
     await core.engine?.intentsChanged()
@@ -148,6 +150,11 @@ export function buildHandlers(core: CoreState): CoreHandlers {
       return exportCsv(r.db, r.userId, request, now())
     },
     'reports.sod': async ({ tenantId }) => sodReport(core.requireReplica().db, tenantId),
+    'policies.tools': async ({ tenantId }) =>
+      policyTools(core.requireReplica().db, await core.caches().reviewer.get(now()), tenantId),
+    'policies.get': async (args) =>
+      policyEditorState(core.requireReplica().db, await core.caches().reviewer.get(now()), server(), args),
+    'policies.backtest': async (args) => backtestPolicy(core.requireReplica().db, server(), args),
   }
 }
 

@@ -1,7 +1,8 @@
 // Starts N worker loops in this process from a config and a database URL; `npm run executor`,
 // the dev stack and the benchmark all start workers here.
 import { backoffPolicy, Router, type ExecutorConfig } from './config'
-import { OutboxWorker } from './worker'
+import { ExpirySweep } from './expiry-sweep'
+import { EXECUTOR_ROLE, OutboxWorker } from './worker'
 
 export interface ExecutorHandle {
   workers: OutboxWorker[]
@@ -34,12 +35,20 @@ export function startExecutor(opts: {
       }),
   )
   for (const w of workers) void w.start()
+  // The executor runs all the time wherever approvals are acted on: it also expires the overdue.
+  const sweep = new ExpirySweep({
+    dbUrl: opts.dbUrl,
+    role: opts.role === undefined ? EXECUTOR_ROLE : opts.role,
+    tenantIds: opts.config.tenant_ids,
+    log: opts.log,
+  })
+  sweep.start()
   let stopping: Promise<void> | undefined
   return {
     workers,
     stop: () =>
       (stopping ??= (async () => {
-        await Promise.all(workers.map((w) => w.stop()))
+        await Promise.all([...workers.map((w) => w.stop()), sweep.stop()])
         await router.close()
       })()),
   }

@@ -185,10 +185,50 @@ export const IntentKind = z.enum([
   'outbox.cancel',
   'agent.suspend',
   'agent.resume',
+  'policy.set',
 ])
 export type IntentKind = z.infer<typeof IntentKind>
 
 const Reason = z.string().trim().max(4000)
+
+// ───────────── tool policies (agent_policy_schema() on the server states the same shape) ─────────────
+
+export const PolicyRoute = z.enum(['auto', 'required', 'four_eyes', 'deny'])
+export type PolicyRoute = z.infer<typeof PolicyRoute>
+const Amount = z.number().min(0).max(1e12)
+const RiskLevel = z.number().int().min(0).max(5)
+const Trust = z.number().min(0).max(1)
+
+/** Conditions of a rule, all of which must hold; amounts in the tenant's base currency, hours local. */
+export const PolicyWhen = strict({
+  amount_above: Amount.optional(),
+  amount_at_most: Amount.optional(),
+  risk_above: RiskLevel.optional(),
+  risk_at_most: RiskLevel.optional(),
+  trust_below: Trust.optional(),
+  trust_at_least: Trust.optional(),
+  from_hour: z.number().int().min(0).max(23).optional(),
+  until_hour: z.number().int().min(1).max(24).optional(),
+})
+export type PolicyWhen = z.infer<typeof PolicyWhen>
+
+export const PolicyRule = strict({ name: z.string().min(1).max(100), route: PolicyRoute, when: PolicyWhen })
+export type PolicyRule = z.infer<typeof PolicyRule>
+
+/** A tool's policy: the first rule whose conditions all hold routes a request, else `approval`. */
+export const ToolPolicy = strict({
+  name: z.string().max(200).optional(),
+  approval: PolicyRoute,
+  risk: RiskLevel.nullable().optional(),
+  expires_in_seconds: z.number().int().min(60).max(2_592_000).optional(),
+  approver_ids: z
+    .array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/))
+    .max(50)
+    .refine((ids) => new Set(ids).size === ids.length, 'approvers are named once each')
+    .optional(),
+  rules: z.array(PolicyRule).max(50).optional(),
+})
+export type ToolPolicy = z.infer<typeof ToolPolicy>
 
 /** Each intent's arguments, as sync_push receives them (snake_case: they go to the server unchanged). */
 export const IntentArgs = {
@@ -231,6 +271,8 @@ export const IntentArgs = {
   'outbox.cancel': strict({ outbox_id: Id, reason: Reason.optional() }),
   'agent.suspend': strict({ agent_id: Id, reason: Reason.optional() }),
   'agent.resume': strict({ agent_id: Id, reason: Reason.optional() }),
+  /** The tenant's policy for a tool, or one agent's override of it (agent_id). */
+  'policy.set': strict({ tool_id: Id, agent_id: Id.optional(), policy: ToolPolicy }),
 } as const satisfies Record<IntentKind, z.ZodType>
 
 const intentOf = <K extends IntentKind>(kind: K) => strict({ kind: z.literal(kind), args: IntentArgs[kind] })
@@ -249,6 +291,7 @@ export const NewIntent = z.discriminatedUnion('kind', [
   intentOf('outbox.cancel'),
   intentOf('agent.suspend'),
   intentOf('agent.resume'),
+  intentOf('policy.set'),
 ])
 export type NewIntent = z.infer<typeof NewIntent>
 
@@ -560,6 +603,62 @@ export const AuditVerdict = strict({
 export const Reassignee = strict({ userId: Id, name: z.string(), email: z.string(), role: z.string() })
 export type Reassignee = z.infer<typeof Reassignee>
 
+// ───────────── the policy editor ─────────────
+
+export const PolicyTool = strict({
+  id: Id,
+  tenantId: Id,
+  app: z.string(),
+  key: z.string(),
+  writeAllowed: z.boolean(),
+  riskDefault: z.number().int(),
+})
+
+/** A tool's policies as the server holds them now (read online), and who could be named approver. */
+export const PolicyEditorState = strict({
+  tool: PolicyTool,
+  baseCurrency: Currency,
+  /** The agent whose override is edited; null for the tenant's policy. */
+  agent: strict({ id: Id, name: z.string() }).nullable(),
+  /** The policy being edited as saved; null when there is none yet (`inherited` applies). */
+  saved: ToolPolicy.nullable(),
+  savedAt: Timestamp.nullable(),
+  /** What applies when `saved` is null: the tenant's policy (for an override) or the tool's defaults. */
+  inherited: ToolPolicy,
+  /** Members who may decide approvals in the tool's tenant: the approvers a policy may name. */
+  approvers: z.array(strict({ id: Id, name: z.string() })),
+  /** The tenant's agents, for an override. */
+  agents: z.array(strict({ id: Id, name: z.string() })),
+})
+export type PolicyEditorState = z.infer<typeof PolicyEditorState>
+
+/** One decided request the draft would have auto-approved although a person rejected or edited it. */
+export const BacktestCase = strict({
+  approvalId: Id,
+  title: z.string().nullable(),
+  agentName: z.string().nullable(),
+  amount: Money.nullable(),
+  currency: Currency.nullable(),
+  outcome: z.enum(['rejected', 'edited']),
+  decidedByName: z.string().nullable(),
+  decidedAt: Timestamp.nullable(),
+})
+
+/** What a draft would have done with the last `days` of decided requests (agent_policy_backtest). */
+export const BacktestResult = strict({
+  days: z.number().int(),
+  decided: z.number().int(),
+  wouldAutoApprove: z.number().int(),
+  wouldAutoApproveRejected: z.number().int(),
+  wouldAutoApproveEdited: z.number().int(),
+  wouldDeny: z.number().int(),
+  wouldDenyApproved: z.number().int(),
+  wouldRequire: z.number().int(),
+  /** Up to 50 of the requests behind the two counts above, each as the replica knows it. */
+  cases: z.array(BacktestCase),
+})
+export type BacktestResult = z.infer<typeof BacktestResult>
+
 export const domainMethods = {
   'tenants.list': { args: empty, result: z.array(TenantSummary) },
   'inbox.list': {
@@ -614,6 +713,15 @@ export const domainMethods = {
   'exports.csv': { args: ExportRequest, result: CsvFile },
   /** The segregation-of-duties report from the replica, within the tenant scope. */
   'reports.sod': { args: TenantScope, result: SodReport },
+  /** Tools whose policy the reviewer may edit (policies:manage in the tool's tenant), from the replica. */
+  'policies.tools': { args: TenantScope, result: z.array(PolicyTool) },
+  /** A tool's policy (or one agent's override) as the server holds it now: needs the network. */
+  'policies.get': { args: strict({ toolId: Id, agentId: Id.optional() }), result: PolicyEditorState },
+  /** A draft policy run over the last 90 days of decided requests on the server: needs the network. */
+  'policies.backtest': {
+    args: strict({ toolId: Id, agentId: Id.optional(), policy: ToolPolicy }),
+    result: BacktestResult,
+  },
 } as const
 
 export const domainEvents = {

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { PROJECT_ROOT } from './database'
 import { startStack, type Stack } from './index'
 import { liveStack } from './lock'
+import { EXPIRY_SWEEP_MS } from '../executor/expiry-sweep'
 
 export const DEFAULT_STACK_DIR = join(PROJECT_ROOT, '.stack')
 export const DEFAULT_STACK_PORT = 54321
@@ -57,6 +58,6 @@ export async function ensureStack(opts: EnsureOptions = {}): Promise<EnsuredStac
   }
   const port = opts.port ?? defaultStackPort()
   opts.log?.(`Starting the local stack from ${dataDir} on port ${port || 'any free port'}…`)
-  const stack = await startStack({ dataDir, port, seed: true, demoContent: true, log: opts.postgresLog })
+  const stack = await startStack({ dataDir, port, seed: true, demoContent: true, expirySweepMs: EXPIRY_SWEEP_MS, log: opts.postgresLog })
   return { url: stack.apiUrl, anonKey: stack.anonKey, started: true, stack, stop: stack.stop }
 }

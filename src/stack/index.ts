@@ -2,6 +2,7 @@
 // part of Supabase's API the console uses. Dev commands, the benchmark and the tests all start it here.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { ExpirySweep } from '../executor/expiry-sweep'
 import { connectionString, startDatabase, type Database } from './database'
 import { startGateway, type Gateway } from './gateway'
 import { apiKeys, LOCAL_JWT_SECRET } from './keys'
@@ -27,6 +28,11 @@ export interface StackOptions {
   /** Lifetime of access tokens (GoTrue's JWT expiry); default 3600. */
   jwtExpirySeconds?: number
   rpcPoolSize?: number
+  /**
+   * Mark overdue requests expired on the server every this many ms (expire_due_approvals), as the
+   * executor does; the dev stack turns it on. Off by default: tests expire what they mean to.
+   */
+  expirySweepMs?: number
   log?: (line: string) => void
 }
 
@@ -81,11 +87,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       serviceRoleKey: keys.serviceRoleKey,
     }
     writeStackRecord(opts.dataDir, info)
+    const sweep = opts.expirySweepMs ? new ExpirySweep({ dbUrl: db.url, intervalMs: opts.expirySweepMs, log: opts.log }) : undefined
+    sweep?.start()
     const running = { db, gateway }
     let stopping: Promise<void> | undefined
     const stop = () =>
       (stopping ??= (async () => {
         try {
+          await sweep?.stop()
           await running.gateway.close()
         } finally {
           await running.db.stop()

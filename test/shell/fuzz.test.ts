@@ -55,6 +55,12 @@ const VALID: { [M in MethodName]: MethodArgs<M> } = {
   'audit.verify': { tenantId: ID },
   'exports.csv': { kind: 'audit', filter: { tenantId: ID, actorType: 'user' } },
   'reports.sod': { tenantId: ID },
+  'policies.tools': { tenantId: ID },
+  'policies.get': { toolId: ID, agentId: ID },
+  'policies.backtest': {
+    toolId: ID,
+    policy: { name: 'draft', approval: 'required', rules: [{ name: 'small', route: 'auto', when: { amount_at_most: 50 } }] },
+  },
 }
 
 function prng(seed: number) {

@@ -73,6 +73,19 @@ async function describe(db: PGliteInterface, input: CreateIntentInput, o: Create
       const preview = a.body.replace(/\s+/g, ' ').slice(0, 60)
       return { targetId: a.approval_id ?? a.task_id ?? a.to_agent_id ?? null, label: `Message · ${preview}`, riskLevel: 0 }
     }
+    case 'policy.set': {
+      const a = input.args
+      const tool = await one<{ app: string; tool_key: string }>(
+        db,
+        `select app, tool_key from tools where id = $1 and deleted_at is null`,
+        [a.tool_id],
+      )
+      const agent = a.agent_id
+        ? await one<{ name: string }>(db, `select name from agents where id = $1 and deleted_at is null`, [a.agent_id])
+        : null
+      const scope = agent ? ` for ${agent.name}` : ''
+      return { targetId: a.tool_id, label: `Set policy · ${tool.app}.${tool.tool_key}${scope} → ${a.policy.approval}`, riskLevel: 0 }
+    }
     case 'agent.suspend':
     case 'agent.resume': {
       const row = await one<{ id: string; name: string }>(

@@ -14,9 +14,12 @@ import { Keys } from '../ui/Kbd'
 import { RiskBadge } from '../ui/RiskBadge'
 import { formatDateTime, formatMoney, humanize, kindLabel } from '../ui/format'
 import { CostChart, TrustChart } from './charts'
+import { PolicyEditor } from './PolicyEditor'
 import {
   RANGES,
+  closePolicyEditor,
   loadAgents,
+  openPolicyEditor,
   selectAgent,
   setRange,
   showPendingRequests,
@@ -213,6 +216,9 @@ function AgentPanel({ detail }: { detail: AgentDetail }) {
         <button type="button" onClick={() => showPendingRequests(agent.id)}>
           Pending requests in the inbox <Keys binding="p" />
         </button>
+        <button type="button" onClick={openPolicyEditor} data-testid="open-policy-editor">
+          Tool policies <Keys binding="shift+p" />
+        </button>
       </div>
       <div className="agent-charts">
         <TrustChart days={detail.days} />
@@ -231,7 +237,7 @@ function AgentPanel({ detail }: { detail: AgentDetail }) {
 }
 
 export function AgentsView() {
-  const { agents, loaded, error, selectedId, detail, detailError } = useAgents()
+  const { agents, loaded, error, selectedId, detail, detailError, policyEditorOpen } = useAgents()
   const scope = useTenantScope((s) => s.tenantId)
   const params = useRouter((s) => s.params)
   const listRef = useRef<HTMLUListElement>(null)
@@ -271,6 +277,7 @@ export function AgentsView() {
   }
 
   const shown = detail && detail.item.agent.id === selectedId ? detail : null
+  const focused = agents.find((a) => a.agent.id === selectedId)?.agent
   return (
     <div className="page agents-view">
       <h1>Agents</h1>
@@ -307,6 +314,9 @@ export function AgentsView() {
           )}
         </div>
       </div>
+      {policyEditorOpen && focused && (
+        <PolicyEditor tenantId={focused.tenantId} agent={{ id: focused.id, name: focused.name }} onClose={closePolicyEditor} />
+      )}
     </div>
   )
 }

@@ -21,6 +21,8 @@ interface AgentsState {
   detail: AgentDetail | null
   detailError: string | null
   range: Range
+  /** The tool policy editor is open (for the focused agent's tenant). */
+  policyEditorOpen: boolean
 }
 
 export const useAgents = create<AgentsState>(() => ({
@@ -31,6 +33,7 @@ export const useAgents = create<AgentsState>(() => ({
   detail: null,
   detailError: null,
   range: 30,
+  policyEditorOpen: false,
 }))
 
 const get = useAgents.getState
@@ -101,4 +104,12 @@ export function setRange(range: Range): void {
 export function showPendingRequests(agentId: string): void {
   go('inbox')
   setFilter({ agentId })
+}
+
+export function openPolicyEditor(): void {
+  set({ policyEditorOpen: true })
+}
+
+export function closePolicyEditor(): void {
+  set({ policyEditorOpen: false })
 }

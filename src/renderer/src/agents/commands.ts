@@ -3,7 +3,7 @@ import { call, errorMessage } from '../app/api'
 import type { Command } from '../keyboard/registry'
 import { announce } from '../ui/announce'
 import { showToast } from '../ui/toast-store'
-import { cycleRange, showPendingRequests, useAgents } from './agents-store'
+import { cycleRange, openPolicyEditor, showPendingRequests, useAgents } from './agents-store'
 
 const selected = () => useAgents.getState().selectedId
 const selectedAgent = () => useAgents.getState().agents.find((a) => a.agent.id === selected())?.agent
@@ -43,6 +43,14 @@ export const agentsCommands: Command[] = [
     keys: ['shift+s'],
     enabled: () => selected() !== null,
     run: () => void toggleSuspended(),
+  },
+  {
+    id: 'agents.policy',
+    title: 'Edit a tool policy (with its backtest)…',
+    section: 'Review',
+    keys: ['shift+p'],
+    enabled: () => selectedAgent() !== undefined,
+    run: openPolicyEditor,
   },
   {
     id: 'agents.range',

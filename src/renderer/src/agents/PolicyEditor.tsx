@@ -1,0 +1,629 @@
+// The tool policy editor (issue 12 item 3), opened from the Agents view: pick a tool and whether the
+// policy is the tenant's or the focused agent's override, edit it as a form, and see — before
+// saving — what the draft would have done with the last 90 days of requests people decided: how
+// many it would have auto-approved, and which of those a person had rejected or edited. The policy
+// as saved and the backtest come from the server, so the editor needs the network and says so
+// plainly without it. Saving queues a policy.set intent like every other write; a refusal comes
+// back as the usual refusal toast and in the Queue view.
+import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react'
+import type { BacktestResult, PolicyEditorState, PolicyRoute } from '../../../shared/contract-domain'
+import { call, errorCode, errorMessage } from '../app/api'
+import { useTenants } from '../app/tenants-store'
+import { Dialog } from '../ui/Dialog'
+import { Keys } from '../ui/Kbd'
+import { formatDateTime, formatMoney } from '../ui/format'
+import { showToast } from '../ui/toast-store'
+import {
+  CONDITIONS,
+  ROUTES,
+  fromDraft,
+  newRule,
+  ruleFieldId,
+  toDraft,
+  type PolicyDraft,
+  type RuleDraft,
+} from './policy-draft'
+
+type Tool = Awaited<ReturnType<typeof call<'policies.tools'>>>[number]
+
+const routeLabel = (r: PolicyRoute) => ROUTES.find((x) => x.value === r)?.label ?? r
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`
+
+function Field({
+  id,
+  label,
+  problem,
+  help,
+  children,
+}: {
+  id: string
+  label: string
+  problem?: string | undefined
+  help?: string
+  children: ReactNode
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children}
+      {help && (
+        <span id={`${id}-help`} className="field-help muted">
+          {help}
+        </span>
+      )}
+      {problem && (
+        <span id={`${id}-problem`} className="field-error" role="alert">
+          {problem}
+        </span>
+      )}
+    </div>
+  )
+}
+
+const described = (id: string, problem: string | undefined, help?: boolean) =>
+  [help ? `${id}-help` : null, problem ? `${id}-problem` : null].filter(Boolean).join(' ') || undefined
+
+function RuleEditor({
+  rule,
+  index,
+  count,
+  currency,
+  problems,
+  onChange,
+  onRemove,
+  onMove,
+}: {
+  rule: RuleDraft
+  index: number
+  count: number
+  currency: string
+  problems: Record<string, string>
+  onChange: (r: RuleDraft) => void
+  onRemove: () => void
+  onMove: (by: -1 | 1) => void
+}) {
+  const nameId = ruleFieldId(rule, 'name')
+  const routeId = ruleFieldId(rule, 'route')
+  return (
+    <fieldset className="policy-rule" data-testid="policy-rule">
+      <legend>
+        Rule {index + 1}
+        {rule.name.trim() ? ` · ${rule.name.trim()}` : ''}
+      </legend>
+      <div className="policy-rule-head">
+        <Field id={nameId} label="Name" problem={problems[nameId]}>
+          <input
+            id={nameId}
+            value={rule.name}
+            maxLength={100}
+            aria-invalid={problems[nameId] ? true : undefined}
+            aria-describedby={described(nameId, problems[nameId])}
+            onChange={(e) => onChange({ ...rule, name: e.target.value })}
+          />
+        </Field>
+        <Field id={routeId} label="Then">
+          <select
+            id={routeId}
+            value={rule.route}
+            onChange={(e) => onChange({ ...rule, route: e.target.value as PolicyRoute })}
+          >
+            {ROUTES.map((r) => (
+              <option key={r.value} value={r.value}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
+      <div className="policy-conditions">
+        {CONDITIONS.map((c) => {
+          const id = ruleFieldId(rule, c.key)
+          const unit =
+            c.kind === 'amount'
+              ? ` (${currency})`
+              : c.kind === 'trust'
+                ? ' (0–1)'
+                : c.kind === 'risk'
+                  ? ' (0–5)'
+                  : ''
+          return (
+            <Field key={c.key} id={id} label={`${c.label}${unit}`} problem={problems[id]}>
+              <input
+                id={id}
+                inputMode="decimal"
+                value={rule.when[c.key]}
+                aria-invalid={problems[id] ? true : undefined}
+                aria-describedby={described(id, problems[id])}
+                onChange={(e) => onChange({ ...rule, when: { ...rule.when, [c.key]: e.target.value } })}
+              />
+            </Field>
+          )
+        })}
+      </div>
+      <div className="policy-rule-actions">
+        <button type="button" disabled={index === 0} onClick={() => onMove(-1)}>
+          Move up
+        </button>
+        <button type="button" disabled={index === count - 1} onClick={() => onMove(1)}>
+          Move down
+        </button>
+        <button type="button" onClick={onRemove}>
+          Remove rule {index + 1}
+        </button>
+      </div>
+    </fieldset>
+  )
+}
+
+function Backtest({
+  result,
+  running,
+  error,
+  currency,
+}: {
+  result: BacktestResult | null
+  running: boolean
+  error: string | null
+  currency: string
+}) {
+  return (
+    <section
+      className="policy-backtest"
+      aria-labelledby="policy-backtest-title"
+      data-testid="policy-backtest"
+      aria-busy={running}
+    >
+      <h3 id="policy-backtest-title">Backtest: the last 90 days</h3>
+      <div aria-live="polite">
+        {error && (
+          <p className="banner banner-warning" data-testid="backtest-error">
+            {error}
+          </p>
+        )}
+        {!error && !result && (
+          <p className="muted">
+            {running ? 'Running the draft over decided requests…' : 'Fix the draft to see its backtest.'}
+          </p>
+        )}
+        {!error && result && (
+          <p
+            data-testid="backtest-summary"
+            data-decided={result.decided}
+            data-auto={result.wouldAutoApprove}
+            data-auto-rejected={result.wouldAutoApproveRejected}
+            data-auto-edited={result.wouldAutoApproveEdited}
+            data-deny={result.wouldDeny}
+          >
+            Of {plural(result.decided, 'request')} people decided, this draft would have{' '}
+            <strong>auto-approved {result.wouldAutoApprove.toLocaleString()}</strong>
+            {result.wouldAutoApprove > 0 && (
+              <>
+                {' '}
+                — of those, a person{' '}
+                <strong>rejected {result.wouldAutoApproveRejected.toLocaleString()}</strong> and{' '}
+                <strong>edited {result.wouldAutoApproveEdited.toLocaleString()}</strong> before approving
+              </>
+            )}
+            . It would deny {result.wouldDeny.toLocaleString()}
+            {result.wouldDeny > 0 &&
+              ` (${result.wouldDenyApproved.toLocaleString()} of them were approved)`}{' '}
+            and send {result.wouldRequire.toLocaleString()} to people.
+            {running && <span className="muted"> Updating…</span>}
+          </p>
+        )}
+      </div>
+      {!error && result && result.cases.length > 0 && (
+        <div
+          className="table-wrap"
+          tabIndex={0}
+          role="region"
+          aria-label="Requests the draft would have auto-approved although a person rejected or edited them"
+        >
+          <table className="data-table" data-testid="backtest-cases">
+            <thead>
+              <tr>
+                <th scope="col">Request</th>
+                <th scope="col">Agent</th>
+                <th scope="col" className="num">
+                  Amount
+                </th>
+                <th scope="col">What the person did</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.cases.map((c) => (
+                <tr key={c.approvalId} data-approval-id={c.approvalId} data-outcome={c.outcome}>
+                  <td>{c.title ?? c.approvalId.slice(0, 8)}</td>
+                  <td>{c.agentName ?? '—'}</td>
+                  <td className="num">{formatMoney(c.amount, c.currency ?? currency)}</td>
+                  <td>
+                    {c.outcome === 'rejected' ? 'Rejected' : 'Approved with edits'}
+                    {c.decidedByName && ` by ${c.decidedByName}`}
+                    {c.decidedAt && <span className="muted"> · {formatDateTime(c.decidedAt)}</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  )
+}
+
+export function PolicyEditor({
+  tenantId,
+  agent,
+  onClose,
+}: {
+  tenantId: string
+  /** The agent in focus: its override may be edited instead of the tenant's policy. */
+  agent: { id: string; name: string } | null
+  onClose: () => void
+}) {
+  const tenantName = useTenants((s) => s.byId.get(tenantId)?.name ?? 'this tenant')
+  const [tools, setTools] = useState<Tool[] | null>(null)
+  const [toolId, setToolId] = useState<string>('')
+  const [forAgent, setForAgent] = useState(false)
+  const [state, setState] = useState<PolicyEditorState | null>(null)
+  const [loadError, setLoadError] = useState<string | null>(null)
+  const [draft, setDraft] = useState<PolicyDraft | null>(null)
+  const [backtest, setBacktest] = useState<BacktestResult | null>(null)
+  const [backtestError, setBacktestError] = useState<string | null>(null)
+  const [running, setRunning] = useState(false)
+  const [showProblems, setShowProblems] = useState(false)
+  const [saving, setSaving] = useState(false)
+  /** A rule just added: its name field takes the focus, so the keyboard goes on typing there. */
+  const [added, setAdded] = useState<RuleDraft | null>(null)
+  useEffect(() => {
+    if (added) document.getElementById(ruleFieldId(added, 'name'))?.focus()
+  }, [added])
+
+  useEffect(() => {
+    let live = true
+    call('policies.tools', { tenantId }).then(
+      (list) => {
+        if (!live) return
+        setTools(list)
+        setToolId((id) => id || (list.find((t) => t.writeAllowed) ?? list[0])?.id || '')
+      },
+      (err: unknown) => live && setLoadError(errorMessage(err)),
+    )
+    return () => {
+      live = false
+    }
+  }, [tenantId])
+
+  // The policy as the server holds it, each time the tool or the scope changes.
+  const agentId = forAgent && agent ? agent.id : undefined
+  useEffect(() => {
+    if (!toolId) return
+    let live = true
+    setState(null)
+    setDraft(null)
+    setBacktest(null)
+    setLoadError(null)
+    call('policies.get', agentId ? { toolId, agentId } : { toolId }).then(
+      (s) => {
+        if (!live) return
+        setState(s)
+        // Starting from what applies now, but not under its name: a new policy is named afresh.
+        setDraft(s.saved ? toDraft(s.saved) : { ...toDraft(s.inherited), name: '' })
+        setShowProblems(false)
+      },
+      (err: unknown) => live && setLoadError(errorMessage(err)),
+    )
+    return () => {
+      live = false
+    }
+  }, [toolId, agentId])
+
+  const converted = useMemo(() => (draft ? fromDraft(draft) : null), [draft])
+  const policyJson = converted?.policy ? JSON.stringify(converted.policy) : null
+
+  // The backtest follows the draft: a short pause after the last keystroke, latest answer wins.
+  useEffect(() => {
+    if (!policyJson || !state) return
+    let live = true
+    setRunning(true)
+    const timer = setTimeout(() => {
+      const policy = JSON.parse(policyJson) as Parameters<typeof call<'policies.backtest'>>[1]['policy']
+      call('policies.backtest', {
+        toolId: state.tool.id,
+        ...(state.agent ? { agentId: state.agent.id } : {}),
+        policy,
+      }).then(
+        (r) => {
+          if (!live) return
+          setBacktest(r)
+          setBacktestError(null)
+          setRunning(false)
+        },
+        (err: unknown) => {
+          if (!live) return
+          setBacktestError(
+            errorCode(err) === 'offline'
+              ? 'No backtest: the server cannot be reached. It needs the decided requests on the server; you can still save, and the change will be queued.'
+              : `No backtest: ${errorMessage(err)}`,
+          )
+          setRunning(false)
+        },
+      )
+    }, 300)
+    return () => {
+      live = false
+      clearTimeout(timer)
+    }
+  }, [policyJson, state])
+
+  const problems = (showProblems && converted?.problems) || {}
+  const update = (patch: Partial<PolicyDraft>) => setDraft((d) => (d ? { ...d, ...patch } : d))
+  const setRule = (i: number, r: RuleDraft) =>
+    setDraft((d) => (d ? { ...d, rules: d.rules.map((x, j) => (j === i ? r : x)) } : d))
+
+  async function save(): Promise<void> {
+    if (!state || !converted || saving) return
+    if (!converted.policy) {
+      setShowProblems(true)
+      const first = Object.keys(converted.problems)[0]
+      if (first) document.getElementById(first)?.focus()
+      return
+    }
+    setSaving(true)
+    try {
+      await call('intents.create', {
+        kind: 'policy.set',
+        args: {
+          tool_id: state.tool.id,
+          ...(state.agent ? { agent_id: state.agent.id } : {}),
+          policy: converted.policy,
+        },
+      })
+      showToast({
+        tone: 'success',
+        message: `Policy for ${state.tool.app}.${state.tool.key} queued`,
+        ms: 3000,
+      })
+      onClose()
+    } catch (err) {
+      showToast({ tone: 'error', message: `Not queued: ${errorMessage(err)}`, ms: 7000 })
+      setSaving(false)
+    }
+  }
+
+  const onKeyDown = (e: KeyboardEvent<HTMLFormElement>) => {
+    if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) {
+      e.preventDefault()
+      void save()
+    }
+  }
+
+  const currency = state?.baseCurrency ?? ''
+  const tool = tools?.find((t) => t.id === toolId)
+  return (
+    <Dialog
+      title="Tool policy"
+      description={`What needs a person when an agent of ${tenantName} calls a tool. The first rule whose conditions all hold decides; otherwise the default does.`}
+      onClose={onClose}
+      className="dialog-wide policy-editor"
+    >
+      <form
+        onKeyDown={onKeyDown}
+        onSubmit={(e) => {
+          e.preventDefault()
+          void save()
+        }}
+        data-testid="policy-editor"
+      >
+        <div className="policy-scope">
+          <Field id="policy-tool" label="Tool">
+            <select
+              id="policy-tool"
+              data-autofocus
+              value={toolId}
+              onChange={(e) => setToolId(e.target.value)}
+              disabled={!tools?.length}
+            >
+              {tools?.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.app}.{t.key}
+                  {t.writeAllowed ? '' : ' (read-only)'}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <fieldset className="field">
+            <legend>Applies to</legend>
+            <div className="radios">
+              <label>
+                <input
+                  type="radio"
+                  name="policy-scope"
+                  checked={!forAgent}
+                  onChange={() => setForAgent(false)}
+                />{' '}
+                Every agent
+              </label>
+              <label>
+                <input
+                  type="radio"
+                  name="policy-scope"
+                  checked={forAgent}
+                  disabled={!agent}
+                  onChange={() => setForAgent(true)}
+                />{' '}
+                {agent ? `Only ${agent.name} (override)` : 'One agent (choose one in the list first)'}
+              </label>
+            </div>
+          </fieldset>
+        </div>
+        {tools && tools.length === 0 && (
+          <p className="banner banner-info">
+            You may not set policies for any tool of {tenantName}: that needs the policies:manage permission.
+          </p>
+        )}
+        {tool && !tool.writeAllowed && (
+          <p className="banner banner-info">
+            This tool may not write: the intake refuses its calls whatever the policy says.
+          </p>
+        )}
+        {loadError && (
+          <p className="banner banner-error" data-testid="policy-load-error">
+            {loadError}
+          </p>
+        )}
+        {!loadError && toolId && !state && <p className="muted">Reading the policy from the server…</p>}
+        {state && draft && (
+          <>
+            <p className="muted" data-testid="policy-saved-state">
+              {state.saved
+                ? `Saved ${state.savedAt ? formatDateTime(state.savedAt) : ''}.`
+                : state.agent
+                  ? `No override for ${state.agent.name} yet: the tenant’s policy applies, shown below as the starting point.`
+                  : `No policy saved yet: the tool’s default applies (${routeLabel(state.inherited.approval)}), shown below as the starting point.`}
+            </p>
+            <div className="policy-grid">
+              <div className="policy-form">
+                <Field id="policy-name" label="Policy name" help="Recorded with every request it routes.">
+                  <input
+                    id="policy-name"
+                    value={draft.name}
+                    maxLength={200}
+                    aria-describedby="policy-name-help"
+                    onChange={(e) => update({ name: e.target.value })}
+                  />
+                </Field>
+                <fieldset className="field">
+                  <legend>When no rule matches</legend>
+                  <div className="radios policy-routes">
+                    {ROUTES.map((r) => (
+                      <label key={r.value} title={r.help}>
+                        <input
+                          type="radio"
+                          name="policy-approval"
+                          value={r.value}
+                          checked={draft.approval === r.value}
+                          onChange={() => update({ approval: r.value })}
+                        />{' '}
+                        {r.label}
+                      </label>
+                    ))}
+                  </div>
+                </fieldset>
+                <div className="policy-pair">
+                  <Field
+                    id="policy-risk"
+                    label="Risk (0–5)"
+                    help={`Empty: the tool’s ${tool?.riskDefault ?? ''}`}
+                    problem={problems['policy-risk']}
+                  >
+                    <input
+                      id="policy-risk"
+                      inputMode="numeric"
+                      value={draft.risk}
+                      aria-invalid={problems['policy-risk'] ? true : undefined}
+                      aria-describedby={described('policy-risk', problems['policy-risk'], true)}
+                      onChange={(e) => update({ risk: e.target.value })}
+                    />
+                  </Field>
+                  <Field
+                    id="policy-expires"
+                    label="Expires after (hours)"
+                    help="Empty: 24 hours; then denied"
+                    problem={problems['policy-expires']}
+                  >
+                    <input
+                      id="policy-expires"
+                      inputMode="decimal"
+                      value={draft.expiresHours}
+                      aria-invalid={problems['policy-expires'] ? true : undefined}
+                      aria-describedby={described('policy-expires', problems['policy-expires'], true)}
+                      onChange={(e) => update({ expiresHours: e.target.value })}
+                    />
+                  </Field>
+                </div>
+                <fieldset className="field policy-approvers" aria-describedby="policy-approvers-help">
+                  <legend>Approvers</legend>
+                  <span id="policy-approvers-help" className="field-help muted">
+                    None ticked: anyone who may decide in the tenant.
+                  </span>
+                  {state.approvers.map((p) => (
+                    <label key={p.id}>
+                      <input
+                        type="checkbox"
+                        checked={draft.approverIds.includes(p.id)}
+                        onChange={(e) =>
+                          update({
+                            approverIds: e.target.checked
+                              ? [...draft.approverIds, p.id]
+                              : draft.approverIds.filter((x) => x !== p.id),
+                          })
+                        }
+                      />{' '}
+                      {p.name}
+                    </label>
+                  ))}
+                  {problems['policy-approvers'] && (
+                    <span className="field-error" role="alert">
+                      {problems['policy-approvers']}
+                    </span>
+                  )}
+                </fieldset>
+                <h3>Rules</h3>
+                {draft.rules.length === 0 && (
+                  <p className="muted">No rules: every request takes the default above.</p>
+                )}
+                {draft.rules.map((r, i) => (
+                  <RuleEditor
+                    key={r.uid}
+                    rule={r}
+                    index={i}
+                    count={draft.rules.length}
+                    currency={currency}
+                    problems={problems}
+                    onChange={(next) => setRule(i, next)}
+                    onRemove={() => update({ rules: draft.rules.filter((_, j) => j !== i) })}
+                    onMove={(by) => {
+                      const rules = [...draft.rules]
+                      const [moved] = rules.splice(i, 1)
+                      if (moved) rules.splice(i + by, 0, moved)
+                      update({ rules })
+                    }}
+                  />
+                ))}
+                <button
+                  type="button"
+                  onClick={() => {
+                    const rule = newRule()
+                    update({ rules: [...draft.rules, rule] })
+                    setAdded(rule)
+                  }}
+                  disabled={draft.rules.length >= 50}
+                >
+                  Add a rule
+                </button>
+              </div>
+              <Backtest
+                result={policyJson ? backtest : null}
+                running={running}
+                error={backtestError}
+                currency={currency}
+              />
+            </div>
+            {converted?.problems && !showProblems && (
+              <p className="muted">The draft is not complete yet: its backtest waits for it.</p>
+            )}
+          </>
+        )}
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={!state || saving}>
+            Save policy <Keys binding="mod+enter" />
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  )
+}
