@@ -80,26 +80,26 @@ interface ItemRow {
  * `ord` to keep its order): the approval, its agent, approvals so far, my last refusal on it.
  */
 export function itemsSql(source: string, me: string): string {
+  // Each dressing is a lookup by key or a lateral read of the row's own decisions and intents, not
+  // a join: PGlite plans this query on every call, and with nothing to reorder it plans in half
+  // the time (which was most of a page's cost), while each lookup is one index probe.
   return `with src as ${source}
     select src.ord, a.id, a.tenant_id, a.kind, a.title, a.risk_level, a.amount::text as amount, a.currency::text as currency,
-      a.counterparty, a.status, a.created_at, a.expires_at, a.requested_by_agent_id as agent_id, g.name as agent_name,
-      a.policy_flags, a.required_approvals, a.requested_by_user_id, a.approver_ids,
-      a.version, a.payload_hash, a.payload, ac.tool ->> 'app' as tool_app, ac.tool ->> 'key' as tool_key,
-      coalesce(d.approvals, 0)::int as approvals_so_far, coalesce(d.approvers, '{}') as approved_this_payload_by,
+      a.counterparty, a.status, a.created_at, a.expires_at, a.requested_by_agent_id as agent_id,
+      (select g.name from agents g where g.id = a.requested_by_agent_id) as agent_name,
+      a.policy_flags, a.required_approvals, a.requested_by_user_id, a.approver_ids, a.version, a.payload_hash, a.payload,
+      (select ac.tool ->> 'app' from actions ac where ac.id = a.action_id) as tool_app,
+      (select ac.tool ->> 'key' from actions ac where ac.id = a.action_id) as tool_key,
+      d.approvals::int as approvals_so_far, coalesce(d.approvers, '{}') as approved_this_payload_by,
       r.refusal_code, r.refusal_message
     from src
     join approvals a on a.id = src.id
-    left join agents g on g.id = a.requested_by_agent_id
-    left join actions ac on ac.id = a.action_id
-    -- One pass over the page's decisions instead of a subquery per row. Four-eyes counts approvals
-    -- of the payload that will run (an edit restarts the count), one per principal.
-    left join (
-      select x.approval_id,
-             count(distinct coalesce(x.on_behalf_of, x.actor_id)) as approvals,
+    -- Four-eyes counts approvals of the payload that will run (an edit restarts the count), one per principal.
+    left join lateral (
+      select count(distinct coalesce(x.on_behalf_of, x.actor_id)) as approvals,
              array_remove(array_agg(x.actor_id) || array_agg(x.on_behalf_of), null) as approvers
-        from approval_decisions x join approvals y on y.id = x.approval_id
-       where x.approval_id in (select id from src) and x.payload_hash_approved = y.payload_hash
-       group by x.approval_id) d on d.approval_id = a.id
+        from approval_decisions x
+       where x.approval_id = a.id and x.payload_hash_approved = a.payload_hash) d on true
     left join lateral (
       select pm.refusal_code, pm.refusal_message from pending_mutations pm
        where pm.target_id = a.id and pm.user_id = ${me} and pm.kind = 'approval.decide'
