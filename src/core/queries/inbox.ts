@@ -69,7 +69,8 @@ interface ItemRow {
   payload: unknown
   tool_app: string | null
   tool_key: string | null
-  approvals_so_far: number
+  /** Who each approval of the current payload counts for (the same person may appear twice). */
+  principals: string[]
   approved_this_payload_by: string[]
   refusal_code: string | null
   refusal_message: string | null
@@ -80,31 +81,35 @@ interface ItemRow {
  * `ord` to keep its order): the approval, its agent, approvals so far, my last refusal on it.
  */
 export function itemsSql(source: string, me: string): string {
-  // Each dressing is a lookup by key or a lateral read of the row's own decisions and intents, not
-  // a join: PGlite plans this query on every call, and with nothing to reorder it plans in half
-  // the time (which was most of a page's cost), while each lookup is one index probe.
-  return `with src as ${source}
+  // Each dressing is a lookup by key, a lateral read of the row's own decisions, or a join on the
+  // few refusals of mine: PGlite plans this query on every call, and with little to reorder it plans
+  // in half the time. No per-row sort either (a count distinct or an order by per row costs more
+  // than the lookups themselves): the principals are counted from their list, the latest refusal
+  // per approval is picked once.
+  return `with src as ${source},
+    refused as (
+      select distinct on (pm.target_id) pm.target_id, pm.refusal_code, pm.refusal_message from pending_mutations pm
+       where pm.user_id = ${me} and pm.state in ('rejected', 'conflict') and pm.kind = 'approval.decide'
+         and pm.dismissed_at is null
+       order by pm.target_id, pm.seq desc)
     select src.ord, a.id, a.tenant_id, a.kind, a.title, a.risk_level, a.amount::text as amount, a.currency::text as currency,
       a.counterparty, a.status, a.created_at, a.expires_at, a.requested_by_agent_id as agent_id,
       (select g.name from agents g where g.id = a.requested_by_agent_id) as agent_name,
       a.policy_flags, a.required_approvals, a.requested_by_user_id, a.approver_ids, a.version, a.payload_hash, a.payload,
       (select ac.tool ->> 'app' from actions ac where ac.id = a.action_id) as tool_app,
       (select ac.tool ->> 'key' from actions ac where ac.id = a.action_id) as tool_key,
-      d.approvals::int as approvals_so_far, coalesce(d.approvers, '{}') as approved_this_payload_by,
+      coalesce(d.principals, '{}') as principals, coalesce(d.approvers, '{}') as approved_this_payload_by,
       r.refusal_code, r.refusal_message
     from src
     join approvals a on a.id = src.id
-    -- Four-eyes counts approvals of the payload that will run (an edit restarts the count), one per principal.
+    -- Four-eyes counts approvals of the payload that will run (an edit restarts the count), one per
+    -- principal: the person, or whom they approved for.
     left join lateral (
-      select count(distinct coalesce(x.on_behalf_of, x.actor_id)) as approvals,
+      select array_agg(coalesce(x.on_behalf_of, x.actor_id)) as principals,
              array_remove(array_agg(x.actor_id) || array_agg(x.on_behalf_of), null) as approvers
         from approval_decisions x
        where x.approval_id = a.id and x.payload_hash_approved = a.payload_hash) d on true
-    left join lateral (
-      select pm.refusal_code, pm.refusal_message from pending_mutations pm
-       where pm.target_id = a.id and pm.user_id = ${me} and pm.kind = 'approval.decide'
-         and pm.state in ('rejected', 'conflict') and pm.dismissed_at is null
-       order by pm.seq desc limit 1) r on true`
+    left join refused r on r.target_id = a.id`
 }
 
 /**
@@ -130,6 +135,8 @@ export async function listInbox(
   offset: number,
   /** The Others lane (lanes.ts), needed when the filter names a lane. */
   others: string[] = [],
+  /** Totals already counted for this filter (the page itself is always read). */
+  totals?: InboxTotals,
 ): Promise<InboxPage> {
   const { userId, now } = ctx
   const p = new SqlParams()
@@ -155,11 +162,75 @@ export async function listInbox(
       ) u
       order by bucket, case when bucket = 0 then expires_at end, risk_level desc, created_at, id
       limit ${lim} offset ${off}) ordered)`
-  // One round trip: the page's rows and the filter's total (a plain count over the covering index).
-  const total = `, (select count(*) from approvals a where ${where} and ${liveAt(at)})::int as total`
-  const res = await db.query<{ rows: ItemRow[]; total: number }>(asJson(itemsSql(page, me), total), p.values)
+  // One round trip: the page's rows and, unless already known, the filter's total (a count over the
+  // covering index: the largest part of the query) with the moment it goes stale by time alone.
+  const kept = totals?.get(filter, hidden, others, now)
+  const total =
+    kept === undefined
+      ? `, (select count(*) from approvals a where ${where} and ${liveAt(at)})::int as total,
+           (select extract(epoch from min(a.expires_at)) * 1000 from approvals a
+             where a.status = 'pending' and a.deleted_at is null and a.expires_at > ${at})::float8 as next_expiry`
+      : ''
+  const version = totals?.version()
+  const res = await db.query<{ rows: ItemRow[]; total?: number; next_expiry?: number | null }>(asJson(itemsSql(page, me), total), p.values)
   const out = res.rows[0]
-  return { items: (out?.rows ?? []).map((r) => toItem(ctx, r)), total: out?.total ?? 0 }
+  if (kept === undefined && out?.total !== undefined && version !== undefined) {
+    totals?.set(version, filter, hidden, others, now, out.total, out.next_expiry ?? null)
+  }
+  return { items: (out?.rows ?? []).map((r) => toItem(ctx, r)), total: kept ?? out?.total ?? 0 }
+}
+
+const TOTAL_SOURCES = new Set(['approvals', 'approval_decisions', 'review_snoozes', 'pending_mutations'])
+/** Filters whose totals are kept at once: the views and lanes a reviewer moves between. */
+const KEPT_TOTALS = 64
+
+/**
+ * The inbox's total per filter, kept while paging or coming back to a view: until a table it reads
+ * changes, the next pending approval expires, or the exclusions (or, for a lane, the Others list)
+ * are read anew — their caches hand back the same list until then, so a new list means stale totals.
+ */
+export class InboxTotals {
+  private current = 0
+  private kept: {
+    version: number
+    hidden: string[]
+    at: number
+    nextExpiry: number | null
+    byFilter: Map<string, { total: number; others: string[] | null }>
+  } | null = null
+
+  invalidate(tables?: string[]): void {
+    if (!tables || tables.some((t) => TOTAL_SOURCES.has(t))) this.current += 1
+  }
+
+  /** Read before the query: a change while it runs leaves its total unkept. */
+  version(): number {
+    return this.current
+  }
+
+  get(filter: InboxFilter, hidden: string[], others: string[], now: Date): number | undefined {
+    const k = this.kept
+    const t = now.getTime()
+    if (!k || k.version !== this.current || k.hidden !== hidden || t < k.at || (k.nextExpiry !== null && t >= k.nextExpiry)) return undefined
+    const entry = k.byFilter.get(filterKey(filter))
+    return entry && (!filter.lane || entry.others === others) ? entry.total : undefined
+  }
+
+  set(version: number, filter: InboxFilter, hidden: string[], others: string[], now: Date, total: number, nextExpiry: number | null): void {
+    if (version !== this.current) return
+    const k = this.kept
+    const same = k && k.version === version && k.hidden === hidden && k.nextExpiry === nextExpiry
+    const kept = same && k.byFilter.size < KEPT_TOTALS ? k : { version, hidden, at: now.getTime(), nextExpiry, byFilter: new Map() }
+    kept.byFilter.set(filterKey(filter), { total, others: filter.lane ? others : null })
+    this.kept = kept
+  }
+}
+
+/** The same filter gives the same key whatever order its fields and kinds came in. */
+function filterKey(filter: InboxFilter): string {
+  const f: Record<string, unknown> = { ...filter }
+  if (filter.kinds) f.kinds = [...filter.kinds].sort()
+  return JSON.stringify(Object.keys(f).sort().map((k) => [k, f[k]]))
 }
 
 /** List rows for the given approvals (any status), in the given order: the detail view's header. */
@@ -189,7 +260,7 @@ function toItem(ctx: ReviewerContext, r: ItemRow): ApprovalListItem {
     agentName: r.agent_name,
     policyFlags: r.policy_flags ?? [],
     requiredApprovals: r.required_approvals,
-    approvalsSoFar: r.approvals_so_far,
+    approvalsSoFar: new Set(r.principals).size,
     lastRefusal: r.refusal_code ? { code: r.refusal_code, message: r.refusal_message ?? r.refusal_code } : null,
     preflight: preflight(ctx, subjectFromRow({ ...r, approvers: r.approved_this_payload_by })),
   }
