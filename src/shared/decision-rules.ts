@@ -25,7 +25,7 @@
 //   counts approvals of the hash that will run, so an edit restarts the count, and nobody approves
 //   the same payload twice.
 // - Reassigning (approval.reassign) is not a decision and has no row here: it hands the request to
-//   someone who could APPROVE it, so the server (push_intent_approval_reassign, 20261203006100)
+//   someone who could APPROVE it, so the server (push_intent_approval_reassign, 20261203006000)
 //   checks the target by this table's approve rules run from the target's standing (may_decide,
 //   not_requester, risk_ceiling, once_per_version, sane_amount, rate_known, within_limit, money
 //   in base currency as above), and the console lists candidates with preflight(…, 'approve').

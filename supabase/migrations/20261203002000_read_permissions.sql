@@ -5,9 +5,11 @@
 -- (`withheld`), so the console purges what it holds of them and starts them over from zero when
 -- the permission comes back.
 --
--- Also here, because sync_pull is regenerated once for both: the audit chain heads become a
--- replicated table (read under audit:read like the log), so a console can tell a deleted tail from
--- a chain that simply ends (see 20261203002100).
+-- Also here, because sync_pull is regenerated once for all of them: the audit chain heads become
+-- a replicated table (read under audit:read like the log), so a console can tell a deleted tail
+-- from a chain that simply ends (see 20261203002100); and fx_rates (20261203001000) reach every
+-- console (scope '*', like role_permissions), so the pre-flight converts money exactly as
+-- push_approval_decide does.
 
 -- ───────────────────────── which permission gates which table ─────────────────────────
 
@@ -89,10 +91,10 @@ grant select on public.audit_chain_heads to authenticated;
 
 -- ───────────────────────── sync_pull, with `withheld` and the heads ─────────────────────────
 
--- The generator of 20261121000200 (with '*fx_rates' after the standing tables, as 20261203001200
--- left it) with three changes: the chain heads stream after the audit log;
--- replicated tables it does not list join the streams (so a later regeneration cannot drop one);
--- and the answer carries `withheld: {tenant id: [table, …]}`.
+-- The generator of 20261121000200 with four changes: '*fx_rates' streams after the standing
+-- tables; the chain heads stream after the audit log; replicated tables it does not list join the
+-- streams (so a later regeneration cannot drop one); and the answer carries
+-- `withheld: {tenant id: [table, …]}`. Whoever next changes the streams regenerates it the same way.
 do $generate$
 declare
   -- Priority order: what the inbox needs first, history last. '*' marks tenant-less tables. The

@@ -12,6 +12,11 @@
 -- commits, and a sub-transaction rolled back (a refused sync_push mutation) takes back both its
 -- poke and its memory of it.
 --
+-- Tables without a tenant (fx_rates, role_permissions: scope '*', which every console replicates)
+-- are news to every console: a change pokes every tenant topic a console can have joined (active
+-- tenants), still once per tenant per transaction — so a new exchange rate reaches a live console
+-- at once, not with its 30 s fallback poll, and its pre-flight converts money as the server does.
+--
 -- The payload carries the writing transaction's id (sync_txid of its rows): sync_pull returns a
 -- row only once every older transaction has finished, so a console that pulls on the poke and
 -- does not yet reach that id knows to look again shortly instead of waiting for the slow poll.
@@ -96,8 +101,21 @@ begin
   return null;
 end
 $$;
+
+-- A tenant-less table (fx_rates, role_permissions): every tenant topic a console can have joined.
+create or replace function public.sync_poke_every_tenant() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform public.sync_poke(array(
+    select 'tenant:' || t.id::text from public.tenants t where t.is_active and t.deleted_at is null));
+  return null;
+end
+$$;
 revoke all on function public.sync_poke_tenant_rows(), public.sync_poke_member_rows(), public.sync_poke_tenants_rows(),
-  public.sync_poke_profile_rows()
+  public.sync_poke_profile_rows(), public.sync_poke_every_tenant()
   from public, anon, authenticated, service_role;
 
 -- Attaches the poke triggers to a replicated table. Insert and update get one trigger each: a
@@ -109,10 +127,14 @@ language plpgsql
 set search_path = ''
 as $$
 declare
-  v_fn text := case p_table
-    when 'tenant_members' then 'sync_poke_member_rows'
-    when 'tenants' then 'sync_poke_tenants_rows'
-    when 'profiles' then 'sync_poke_profile_rows'
+  v_has_tenant boolean := exists (
+    select 1 from information_schema.columns c
+    where c.table_schema = 'public' and c.table_name = p_table and c.column_name = 'tenant_id');
+  v_fn text := case
+    when p_table = 'tenant_members' then 'sync_poke_member_rows'
+    when p_table = 'tenants' then 'sync_poke_tenants_rows'
+    when p_table = 'profiles' then 'sync_poke_profile_rows'
+    when not v_has_tenant then 'sync_poke_every_tenant'
     else 'sync_poke_tenant_rows' end;
   v_op text;
 begin
@@ -126,8 +148,7 @@ end
 $$;
 revoke all on function public.enable_sync_pokes(text) from public, anon, authenticated, service_role;
 
--- Every replicated table with a tenant (they all carry sync_txid and tenant_id), plus profiles.
--- role_permissions (global, changed only by migrations) sends none: consoles see it on their next pull.
+-- Every replicated table (they all carry sync_txid).
 do $$
 declare
   v_table text;
@@ -137,9 +158,6 @@ begin
     from information_schema.columns c
     join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
     where c.table_schema = 'public' and c.column_name = 'sync_txid' and t.table_type = 'BASE TABLE'
-      and (c.table_name = 'profiles' or exists (
-        select 1 from information_schema.columns k
-        where k.table_schema = 'public' and k.table_name = c.table_name and k.column_name = 'tenant_id'))
     order by 1
   loop
     perform public.enable_sync_pokes(v_table);

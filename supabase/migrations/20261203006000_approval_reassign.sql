@@ -1,8 +1,16 @@
 -- Reassigning an approval to a named colleague (console `d`): the request then waits for that
--- reviewer alone in place of the one who handed it on. The server checks the target exactly as it
--- would check them deciding it — a member who may decide approvals here, within their risk ceiling
--- and approval limit, not the requester, not someone who already approved it — and refuses
--- otherwise, so a reassignment can never hand a request to someone who could not decide it.
+-- reviewer alone in place of the one who handed it on (four-eyes keeps its other approvers). The
+-- server checks the target with the one decision rule set (src/shared/decision-rules.ts,
+-- 20261203001100_decision_rule_set.sql): the target must be someone who could APPROVE the request
+-- as it stands, so the checks are the release rules run from the target's standing —
+--   may_decide, not_requester, risk_ceiling, once_per_version (approvals of the current payload
+--   hash, as four-eyes counts them), sane_amount, rate_known, within_limit —
+-- with the money read as push_approval_decide reads it: the amount the payload moves where its
+-- schema's x-money points (payload_money), else the declared amount, converted into the tenant's
+-- base currency with fx_rate_on, and compared with the target's limit, which is in base currency.
+-- So a reassignment can never hand a request to someone who could not decide it. A withdrawn
+-- request is refused as push_approval_decide refuses it (not_withdrawn → invalid_state). The
+-- console's typeahead (src/core/queries/reassignees.ts) runs the same rules through the pre-flight.
 -- Audited as approval.reassign with both people; History and the detail name them.
 
 create or replace function public.push_intent_approval_reassign(p_uid uuid, p_mutation_id uuid, p_args jsonb, p_client_at timestamptz)
@@ -21,6 +29,13 @@ declare
   v_target_member record;
   v_approvers uuid[];
   v_target_name text;
+  v_base_currency text;
+  v_schema jsonb;
+  v_money record;
+  v_amount numeric;      -- what the payload moves, in v_currency
+  v_currency text;
+  v_rate numeric;
+  v_base_amount numeric;
 begin
   perform public.push_args_only(p_args, array['approval_id', 'to_user_id', 'version_seen', 'note']);
   v_approval_id := public.push_arg_uuid(p_args, 'approval_id');
@@ -47,7 +62,11 @@ begin
   end if;
   if a.status = 'expired' or (a.status in ('pending', 'escalated') and a.expires_at <= now()) then
     perform public.push_refuse('approval_expired');
-  elsif a.status not in ('pending', 'escalated') then
+  end if;
+  if a.status = 'cancelled' then
+    perform public.push_refuse('invalid_state', 'This request was withdrawn.');
+  end if;
+  if a.status not in ('pending', 'escalated') then
     perform public.push_refuse('already_decided', format('This request was already %s.', a.status));
   end if;
   if v_version_seen <> a.version then
@@ -60,7 +79,7 @@ begin
     perform public.push_refuse('not_an_approver', 'Only a reviewer this request waits for can hand it on.');
   end if;
 
-  -- The target: someone who could decide it, checked as a decision of theirs would be.
+  -- The target: someone who could approve it, checked by the release rules from their standing.
   if v_target = p_uid then
     perform public.push_refuse('reassign_target_cannot_decide', 'Choose someone other than yourself.');
   end if;
@@ -75,13 +94,43 @@ begin
     perform public.push_refuse('reassign_target_cannot_decide',
       format('That person may decide up to risk %s; this request is risk %s.', v_target_member.max_risk, a.risk_level));
   end if;
-  if v_target_member.approval_limit is not null and a.amount is not null and a.amount > v_target_member.approval_limit then
-    perform public.push_refuse('reassign_target_cannot_decide',
-      format('%s %s is above that person''s approval limit of %s.', a.amount, a.currency, v_target_member.approval_limit));
-  end if;
-  if exists (select 1 from public.approval_decisions d where d.approval_id = a.id
-             and d.decision in ('approve', 'approve_with_edits') and v_target in (d.actor_id, d.on_behalf_of)) then
+  if exists (select 1 from public.approval_decisions d
+             where d.approval_id = a.id and d.payload_hash_approved = a.payload_hash
+               and v_target in (d.actor_id, d.on_behalf_of)) then
     perform public.push_refuse('reassign_target_cannot_decide', 'That person already approved this request.');
+  end if;
+
+  -- Money as push_approval_decide checks it: what the payload moves, in the tenant's base currency.
+  -- An amount nobody could release, or one with no rate, is refused with the rule's own code.
+  v_schema := public.push_payload_schema(a);
+  select t.base_currency into v_base_currency from public.tenants t where t.id = a.tenant_id;
+  if v_schema ? 'x-money' then
+    select * into v_money from public.payload_money(v_schema -> 'x-money', a.payload, v_base_currency);
+    if v_money.o_problem is not null then
+      perform public.push_refuse('invalid_amount', format('The amount to release cannot be trusted: %s.', v_money.o_problem));
+    end if;
+    v_amount := v_money.o_amount;
+    v_currency := v_money.o_currency;
+  elsif a.amount is not null then
+    if a.amount < 0 then
+      perform public.push_refuse('invalid_amount', 'The amount to release cannot be trusted: the amount is negative.');
+    end if;
+    v_amount := a.amount;
+    v_currency := a.currency;
+  end if;
+  if v_amount is not null then
+    v_rate := public.fx_rate_on(v_currency, v_base_currency, current_date);
+    if v_rate is null then
+      perform public.push_refuse('fx_rate_missing',
+        format('No exchange rate from %s to %s is on record, so the amount cannot be checked against a limit.',
+               v_currency, v_base_currency));
+    end if;
+    v_base_amount := v_amount * v_rate;
+  end if;
+  if v_target_member.approval_limit is not null and v_base_amount > v_target_member.approval_limit then
+    perform public.push_refuse('reassign_target_cannot_decide',
+      format('%s %s (%s %s) is above that person''s approval limit of %s %s.', round(v_amount, 2), v_currency,
+             round(v_base_amount, 2), v_base_currency, v_target_member.approval_limit, v_base_currency));
   end if;
 
   -- Four-eyes keeps its other approvers: the target takes the caller's place in the list. With no

@@ -64,32 +64,8 @@ create policy approval_decisions_agent_read on public.approval_decisions for sel
 
 -- ───────────────────────── agents are not reviewers ─────────────────────────
 
--- sync_push is the reviewers' door. An agent credential reaching it is refused per mutation with
--- its own code (and recorded in the ledger like any refusal), before any intent runs.
-create or replace function public.push_dispatch(p_kind text, p_uid uuid, p_mutation_id uuid, p_args jsonb, p_client_at timestamptz)
-returns jsonb
-language plpgsql
-set search_path = ''
-as $$
-declare
-  v_fn text;
-  v_out jsonb;
-begin
-  if public.is_agent_user(p_uid) then
-    perform public.push_refuse('agent_not_reviewer');
-  end if;
-  if p_kind !~ '^[a-z][a-z_]{0,40}\.[a-z][a-z_]{0,40}$' then
-    perform public.push_refuse('invalid_input', format('unknown kind %L', left(p_kind, 100)));
-  end if;
-  v_fn := 'push_intent_' || replace(p_kind, '.', '_');
-  if to_regprocedure(format('public.%I(uuid, uuid, jsonb, timestamptz)', v_fn)) is null then
-    perform public.push_refuse('invalid_input', format('unknown kind %L', p_kind));
-  end if;
-  execute format('select public.%I($1, $2, $3, $4)', v_fn) into v_out using p_uid, p_mutation_id, p_args, p_client_at;
-  return v_out;
-end
-$$;
-revoke all on function public.push_dispatch(text, uuid, uuid, jsonb, timestamptz) from public, anon, authenticated;
+-- sync_push is the reviewers' door: push_dispatch (20261203000000) refuses an agent credential
+-- (is_agent_user above) per mutation with agent_not_reviewer, before any intent runs.
 
 -- ───────────────────────── provisioning (service role) ─────────────────────────
 

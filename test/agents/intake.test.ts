@@ -125,4 +125,27 @@ describe('refusals, each with its code', () => {
       amount: 500, currency: 'usd', destination: 'ba_12345678901234', method: 'standard', metadata: { beneficiary: 'Acme' } } })
     expect(await refusalOf(a, refund(103))).toBe('rate_limited')
   })
+
+  it('rate_limited under a race: five tokens accept exactly five of twenty proposals, and the refused file nothing', async () => {
+    // The token is taken after the request's rows are written; a dry bucket must undo them all.
+    const w = await agentWorld()
+    const a = await newAgent(w.tenantId)
+    await admin().query(
+      `insert into public.rate_buckets (tenant_id, bucket, per_minute, tokens) values ($1, 'stripe-write', 5, 5)`, [w.tenantId])
+    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      a.client.requestApproval(refund(200 + i)).then(
+        () => 'accepted',
+        (e: unknown) => (e instanceof AgentRefusal ? e.code : String(e)))))
+    expect(outcomes.filter((o) => o === 'accepted')).toHaveLength(5)
+    expect(outcomes.filter((o) => o === 'rate_limited')).toHaveLength(15)
+    const { rows } = await admin().query(
+      `select (select count(*)::int from public.actions where agent_id = $1) as actions,
+              (select count(*)::int from public.approvals where requested_by_agent_id = $1) as approvals,
+              (select count(*)::int from public.audit_log where actor_id = $1) as audited,
+              -- Every refused call still counted against the bucket: it is in debt, not refilled.
+              (select tokens < 0 from public.rate_buckets where tenant_id = $2 and bucket = 'stripe-write') as in_debt,
+              public.verify_audit_chain($2) as chain_break`,
+      [a.agentId, w.tenantId])
+    expect(rows[0]).toEqual({ actions: 5, approvals: 5, audited: 5, in_debt: true, chain_break: null })
+  })
 })

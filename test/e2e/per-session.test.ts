@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core'
 import { admin } from '../support/db'
 import { createAgent, createApproval, type ApprovalRow } from '../support/fixtures'
 import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
+import { mergeBench } from './helpers/bench'
 import { signIn, until, waitForInbox, withSignedIn } from './helpers/console'
 import { createWorkspace, type Workspace } from './helpers/workspace'
 
@@ -100,7 +101,32 @@ describe.skipIf(skip)('a session belongs to its reviewer', () => {
           if (text) seen.push(text)
         }).observe(document.body, { subtree: true, childList: true, characterData: true })
       })
+      // signin_to_workspace_ms (bench figure, bar 1,000): from the Enter that submits the second
+      // reviewer's sign-in until the workspace is on the page, timed in the page.
+      await page.evaluate(() => {
+        const w = window as unknown as { signInTimes: { submit?: number; workspace?: number } }
+        w.signInTimes = {}
+        window.addEventListener('keydown', (e) => {
+          if (e.key === 'Enter' && w.signInTimes.submit === undefined) w.signInTimes.submit = e.timeStamp
+        }, true)
+        new MutationObserver((_, observer) => {
+          if (w.signInTimes.submit !== undefined && document.querySelector('.workspace')) {
+            w.signInTimes.workspace = performance.now()
+            observer.disconnect()
+          }
+        }).observe(document.body, { subtree: true, childList: true })
+      })
       await signIn(page, second.reviewer.email)
+      const took = await until(
+        () =>
+          page.evaluate(() => {
+            const t = (window as unknown as { signInTimes: { submit?: number; workspace?: number } }).signInTimes
+            return t.submit !== undefined && t.workspace !== undefined ? { ms: t.workspace - t.submit } : null
+          }),
+        'the submit and the workspace both seen',
+        5_000,
+      )
+      mergeBench({ signin_to_workspace_ms: Math.round(took.ms) })
       await until(async () => (await page.getByTestId('tab-inbox').getAttribute('aria-current')) === 'page', 'the Inbox view')
       // Past the first sync: had the counts leaked, the badge would have shown by now.
       await page.locator('.list-empty').waitFor()

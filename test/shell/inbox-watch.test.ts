@@ -14,6 +14,7 @@ import { until } from './support/transports'
 
 let core: Core
 let watch: InboxWatch
+let call: Call
 let tenantId: string
 let agentId: string
 const dataDir = mkdtempSync(join(tmpdir(), 'oc-inbox-watch-'))
@@ -37,7 +38,7 @@ beforeAll(async () => {
     sessionStore: new MemorySessionStore(),
     emit: (event, payload) => forward(event, payload),
   })
-  const call: Call = (method, args) => dispatch(core.handlers, method, args) as never
+  call = (method, args) => dispatch(core.handlers, method, args) as never
   watch = createInboxWatch({ call, setBadge: (n) => badges.push(n), notify: (n) => notices.push(n), debounceMs: 20, pollMs: 60_000 })
   forward = watch.onEvent
   expect(await call('session.signIn', { email: reviewer.email, password: 'demo-password' })).toMatchObject({ ok: true })
@@ -66,8 +67,9 @@ describe('inbox watch', () => {
 
     // A later refresh (data changed again, or the timer) repeats nothing, nor does a signed_in event
     // for the same reviewer arriving late (it can come after the first sync caught up).
-    const same = await dispatch(core.handlers, 'session.get', {})
-    watch.onEvent('session.changed', (same as { value: unknown }).value)
+    const same = await call('session.get', {})
+    if (!same.ok) throw new Error('session.get failed')
+    watch.onEvent('session.changed', same.value)
     await watch.refresh()
     await watch.refresh()
     expect(notices.map((n) => n.approvalId)).toEqual([ids.expiring, fresh.id])

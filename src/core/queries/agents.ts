@@ -3,13 +3,44 @@
 // for the charts, and its recent requests with how they were decided.
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
-import type { AgentDetail, AgentListItem, AgentRequest, TrustDay } from '../../shared/contract-domain'
+import type { AgentDetail, AgentListItem, AgentRequest, AgentSummary, TrustDay } from '../../shared/contract-domain'
 import { ApiError } from '../../shared/errors'
 import { SqlParams } from './sql-params'
 
 const DAY_MS = 86_400_000
 /** Model providers bill in USD, the cost_transactions default: the budget's currency when none was spent. */
 const DEFAULT_COST_CURRENCY = 'USD'
+
+/** An agent as every view shows it (AgentSummary), on `g`: its own columns and its latest trust score. */
+export const AGENT_COLUMNS = `g.id, g.tenant_id, g.name, g.role, g.kind, g.tier, g.autonomy, g.status,
+  (select l.score::text from trust_ledger l where l.agent_id = g.id and l.score is not null order by l.day desc limit 1) as score`
+
+/** AGENT_COLUMNS as SQL hands them back. */
+export interface AgentRow {
+  id: string
+  tenant_id: string
+  name: string
+  role: string | null
+  kind: string
+  tier: number
+  autonomy: string
+  status: string
+  score: string | null
+}
+
+export function toAgentSummary(g: AgentRow): z.infer<typeof AgentSummary> {
+  return {
+    id: g.id,
+    tenantId: g.tenant_id,
+    name: g.name,
+    role: g.role,
+    kind: g.kind,
+    tier: g.tier,
+    autonomy: g.autonomy,
+    status: g.status,
+    trustScore: g.score === null ? null : Number(g.score),
+  }
+}
 
 export async function listAgents(
   db: PGliteInterface,
@@ -22,26 +53,18 @@ export async function listAgents(
   const today = p.add(now.toISOString().slice(0, 10))
   const tenant = tenantId ? `and g.tenant_id = ${p.add(tenantId)}` : ''
   const agent = agentId ? `and g.id = ${p.add(agentId)}` : ''
-  const res = await db.query<{
-    id: string
-    tenant_id: string
-    name: string
-    role: string | null
-    kind: string
-    tier: number
-    autonomy: string
-    status: string
-    score: string | null
-    approved_no_edit: number
-    edited: number
-    rejected: number
-    cost_currency: string
-    cost_today: string
-    cost_30: string
-    max_cost_per_day: string | null
-  }>(
-    `select g.id, g.tenant_id, g.name, g.role, g.kind, g.tier, g.autonomy, g.status, g.max_cost_per_day::text as max_cost_per_day,
-            (select l.score::text from trust_ledger l where l.agent_id = g.id and l.score is not null order by l.day desc limit 1) as score,
+  const res = await db.query<
+    AgentRow & {
+      approved_no_edit: number
+      edited: number
+      rejected: number
+      cost_currency: string
+      cost_today: string
+      cost_30: string
+      max_cost_per_day: string | null
+    }
+  >(
+    `select ${AGENT_COLUMNS}, g.max_cost_per_day::text as max_cost_per_day,
             coalesce(t.approved_no_edit, 0)::int as approved_no_edit, coalesce(t.edited, 0)::int as edited,
             coalesce(t.rejected, 0)::int as rejected,
             coalesce(c.currency, '${DEFAULT_COST_CURRENCY}') as cost_currency,
@@ -59,17 +82,7 @@ export async function listAgents(
     p.values,
   )
   return res.rows.map((g) => ({
-    agent: {
-      id: g.id,
-      tenantId: g.tenant_id,
-      name: g.name,
-      role: g.role,
-      kind: g.kind,
-      tier: g.tier,
-      autonomy: g.autonomy,
-      status: g.status,
-      trustScore: g.score === null ? null : Number(g.score),
-    },
+    agent: toAgentSummary(g),
     approvedNoEdit: g.approved_no_edit,
     edited: g.edited,
     rejected: g.rejected,

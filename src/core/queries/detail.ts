@@ -6,6 +6,7 @@ import type { ApprovalDetail } from '../../shared/contract-domain'
 import { payloadSchema } from '../../shared/decision-rules'
 import { ApiError } from '../../shared/errors'
 import { quoteIdent } from '../replica/tables'
+import { AGENT_COLUMNS, toAgentSummary, type AgentRow } from './agents'
 import { itemsById } from './inbox'
 import type { ReviewerContext } from './standing'
 import { AUDIT_COLUMNS, toAuditEntry, type AuditRow } from './audit'
@@ -128,36 +129,9 @@ async function toolOf(db: PGliteInterface, a: ApprovalRow) {
 
 export async function agentOf(db: PGliteInterface, agentId: string | null): Promise<ApprovalDetail['agent']> {
   if (!agentId) return null
-  const res = await db.query<{
-    id: string
-    tenant_id: string
-    name: string
-    role: string | null
-    kind: string
-    tier: number
-    autonomy: string
-    status: string
-    score: string | null
-  }>(
-    `select g.id, g.tenant_id, g.name, g.role, g.kind, g.tier, g.autonomy, g.status,
-            (select l.score::text from trust_ledger l where l.agent_id = g.id and l.score is not null
-              order by l.day desc limit 1) as score
-       from agents g where g.id = $1`,
-    [agentId],
-  )
+  const res = await db.query<AgentRow>(`select ${AGENT_COLUMNS} from agents g where g.id = $1`, [agentId])
   const g = res.rows[0]
-  if (!g) return null
-  return {
-    id: g.id,
-    tenantId: g.tenant_id,
-    name: g.name,
-    role: g.role,
-    kind: g.kind,
-    tier: g.tier,
-    autonomy: g.autonomy,
-    status: g.status,
-    trustScore: g.score === null ? null : Number(g.score),
-  }
+  return g ? toAgentSummary(g) : null
 }
 
 async function evidenceOf(db: PGliteInterface, evidence: unknown): Promise<ApprovalDetail['evidence']> {

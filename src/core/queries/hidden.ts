@@ -4,27 +4,24 @@
 // it reads changes (or a few seconds pass, for snoozes that run out), so every inbox query and
 // count is a plain scan of pending approvals minus this list.
 import type { PGliteInterface } from '@electric-sql/pglite'
+import { DerivedCache } from './derived-cache'
 
 const SOURCES = new Set(['approvals', 'approval_decisions', 'review_snoozes', 'pending_mutations'])
 const TTL_MS = 15_000
 
-export class InboxExclusions {
-  private cached: { ids: string[]; version: number; at: number } | null = null
-  private version = 0
-
+export class InboxExclusions extends DerivedCache<string[]> {
   constructor(
     private readonly db: PGliteInterface,
     private readonly userId: string,
-  ) {}
-
-  invalidate(tables?: string[]): void {
-    if (!tables || tables.some((t) => SOURCES.has(t))) this.version += 1
+  ) {
+    super(SOURCES, TTL_MS)
   }
 
-  async ids(now: Date): Promise<string[]> {
-    const c = this.cached
-    if (c && c.version === this.version && Math.abs(now.getTime() - c.at) < TTL_MS) return c.ids
-    const version = this.version
+  ids(now: Date): Promise<string[]> {
+    return this.read(now, () => this.load(now))
+  }
+
+  private async load(now: Date): Promise<string[]> {
     const res = await this.db.query<{ id: string }>(
       `-- approved by me as it stands, still pending (four-eyes; an edit since brings it back)
        select d.approval_id as id from approval_decisions d
@@ -53,8 +50,6 @@ export class InboxExclusions {
                             and pu.args->>'until' is null)`,
       [this.userId, now],
     )
-    const ids = res.rows.map((r) => r.id).filter((id): id is string => typeof id === 'string')
-    this.cached = { ids, version, at: now.getTime() }
-    return ids
+    return res.rows.map((r) => r.id).filter((id): id is string => typeof id === 'string')
   }
 }

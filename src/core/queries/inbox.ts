@@ -8,7 +8,7 @@ import type { ApprovalListItem, InboxFilter } from '../../shared/contract-domain
 import { APPROVAL_SEARCH_EXPR } from '../replica/view-indexes'
 import { laneCondition } from './lanes'
 import { SqlParams } from './sql-params'
-import { preflight, subjectFromRow, type ReviewerContext } from './standing'
+import { preflight, SUBJECT_COLUMNS, subjectFromRow, type ReviewerContext, type SubjectRow } from './standing'
 
 /** Items expiring within this window sort before everything else. */
 export const EXPIRING_SOON_MS = 4 * 60 * 60 * 1000
@@ -46,32 +46,21 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`)
 }
 
-interface ItemRow {
+/** A list row: the rules' facts about the approval (for its pre-flight) and what the row shows. */
+interface ItemRow extends SubjectRow {
   id: string
-  tenant_id: string
   kind: ApprovalListItem['kind']
-  title: string
-  risk_level: number
-  amount: string | null
-  currency: string | null
-  counterparty: string | null
   status: ApprovalListItem['status']
-  created_at: string
   expires_at: string | null
+  title: string
+  counterparty: string | null
+  created_at: string
   agent_id: string | null
   agent_name: string | null
   policy_flags: string[]
   required_approvals: number
-  requested_by_user_id: string | null
-  approver_ids: string[]
-  version: number
-  payload_hash: string
-  payload: unknown
-  tool_app: string | null
-  tool_key: string | null
   /** Who each approval of the current payload counts for (the same person may appear twice). */
   principals: string[]
-  approved_this_payload_by: string[]
   refusal_code: string | null
   refusal_message: string | null
 }
@@ -81,27 +70,25 @@ interface ItemRow {
  * `ord` to keep its order): the approval, its agent, approvals so far, my last refusal on it.
  */
 export function itemsSql(source: string, me: string): string {
-  // Each dressing is a lookup by key, a lateral read of the row's own decisions, or a join on the
-  // few refusals of mine: PGlite plans this query on every call, and with little to reorder it plans
-  // in half the time. No per-row sort either (a count distinct or an order by per row costs more
-  // than the lookups themselves): the principals are counted from their list, the latest refusal
-  // per approval is picked once.
+  // The agent is a lookup by key, the decisions a lateral read of the row's own, my refusals one
+  // join on the few there are: PGlite plans this query on every call, and with less to reorder it
+  // plans in about half the time. No per-row sort either (a count distinct or an order by per row
+  // costs more than the lookups themselves): the principals are counted from their list, and the
+  // latest refusal per approval is picked once.
   return `with src as ${source},
     refused as (
       select distinct on (pm.target_id) pm.target_id, pm.refusal_code, pm.refusal_message from pending_mutations pm
        where pm.user_id = ${me} and pm.state in ('rejected', 'conflict') and pm.kind = 'approval.decide'
          and pm.dismissed_at is null
        order by pm.target_id, pm.seq desc)
-    select src.ord, a.id, a.tenant_id, a.kind, a.title, a.risk_level, a.amount::text as amount, a.currency::text as currency,
-      a.counterparty, a.status, a.created_at, a.expires_at, a.requested_by_agent_id as agent_id,
+    select src.ord, a.id, ${SUBJECT_COLUMNS}, coalesce(d.approvers, '{}') as approvers,
+      a.title, a.counterparty, a.created_at, a.requested_by_agent_id as agent_id,
       (select g.name from agents g where g.id = a.requested_by_agent_id) as agent_name,
-      a.policy_flags, a.required_approvals, a.requested_by_user_id, a.approver_ids, a.version, a.payload_hash, a.payload,
-      (select ac.tool ->> 'app' from actions ac where ac.id = a.action_id) as tool_app,
-      (select ac.tool ->> 'key' from actions ac where ac.id = a.action_id) as tool_key,
-      coalesce(d.principals, '{}') as principals, coalesce(d.approvers, '{}') as approved_this_payload_by,
+      a.policy_flags, a.required_approvals, coalesce(d.principals, '{}') as principals,
       r.refusal_code, r.refusal_message
     from src
     join approvals a on a.id = src.id
+    left join actions ac on ac.id = a.action_id
     -- Four-eyes counts approvals of the payload that will run (an edit restarts the count), one per
     -- principal: the person, or whom they approved for.
     left join lateral (
@@ -262,7 +249,7 @@ function toItem(ctx: ReviewerContext, r: ItemRow): ApprovalListItem {
     requiredApprovals: r.required_approvals,
     approvalsSoFar: new Set(r.principals).size,
     lastRefusal: r.refusal_code ? { code: r.refusal_code, message: r.refusal_message ?? r.refusal_code } : null,
-    preflight: preflight(ctx, subjectFromRow({ ...r, approvers: r.approved_this_payload_by })),
+    preflight: preflight(ctx, subjectFromRow(r)),
   }
 }
 

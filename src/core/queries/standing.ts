@@ -14,6 +14,7 @@ import {
   type Refusal,
   type ReviewerFacts,
 } from '../../shared/decision-rules'
+import { DerivedCache } from './derived-cache'
 
 export interface Standing {
   role: string
@@ -144,7 +145,19 @@ export async function loadReviewerContext(db: PGliteInterface, userId: string, n
   }
 }
 
-/** The rules' facts about one approval as SQL hands them back (see loadPreflightSubject's columns). */
+/**
+ * The rules' facts about approval `a` (left-joined to its action as `ac`), named as SubjectRow names
+ * them. `approvers` is left to each reader: SUBJECT_APPROVERS for a few rows, one join for a page.
+ */
+export const SUBJECT_COLUMNS = `a.tenant_id, a.kind, a.status, a.expires_at, a.version, a.payload_hash, a.payload,
+  a.risk_level, a.amount::text as amount, a.currency::text as currency, a.requested_by_user_id, a.approver_ids,
+  ac.tool ->> 'app' as tool_app, ac.tool ->> 'key' as tool_key`
+
+/** Who approved `a`'s current payload hash, in person or as the principal of a delegate. */
+export const SUBJECT_APPROVERS = `(select array_remove(array_agg(d.actor_id) || array_agg(d.on_behalf_of), null)
+    from approval_decisions d where d.approval_id = a.id and d.payload_hash_approved = a.payload_hash) as approvers`
+
+/** The rules' facts about one approval as SQL hands them back (SUBJECT_COLUMNS and SUBJECT_APPROVERS). */
 export interface SubjectRow {
   tenant_id: string
   kind: string
@@ -186,11 +199,7 @@ export function subjectFromRow(r: SubjectRow): PreflightSubject {
 /** One approval as the rules read it, from the replica (or any database with the same tables). */
 export async function loadPreflightSubject(db: PGliteInterface, approvalId: string): Promise<PreflightSubject | null> {
   const res = await db.query<SubjectRow>(
-    `select a.tenant_id, a.kind, a.status, a.expires_at, a.version, a.payload_hash, a.payload, a.risk_level,
-            a.amount::text as amount, a.currency::text as currency, a.requested_by_user_id, a.approver_ids,
-            ac.tool ->> 'app' as tool_app, ac.tool ->> 'key' as tool_key,
-            (select array_remove(array_agg(d.actor_id) || array_agg(d.on_behalf_of), null) from approval_decisions d
-              where d.approval_id = a.id and d.payload_hash_approved = a.payload_hash) as approvers
+    `select ${SUBJECT_COLUMNS}, ${SUBJECT_APPROVERS}
        from approvals a left join actions ac on ac.id = a.action_id
       where a.id = $1 and a.deleted_at is null`,
     [approvalId],
@@ -254,25 +263,16 @@ export const STANDING_TABLES = new Set(['tenants', 'tenant_members', 'role_permi
  * The reviewer's context, read once and kept until a pull changes one of STANDING_TABLES (or a
  * minute passes, for delegations that start or end with time): every list row needs it.
  */
-export class ReviewerContextCache {
-  private cached: { ctx: ReviewerContext; version: number; at: number } | null = null
-  private version = 0
-
+export class ReviewerContextCache extends DerivedCache<ReviewerContext> {
   constructor(
     private readonly db: PGliteInterface,
     private readonly userId: string,
-  ) {}
-
-  invalidate(tables?: string[]): void {
-    if (!tables || tables.some((t) => STANDING_TABLES.has(t))) this.version += 1
+  ) {
+    super(STANDING_TABLES, 60_000)
   }
 
   async get(now: Date): Promise<ReviewerContext> {
-    const c = this.cached
-    if (c && c.version === this.version && Math.abs(now.getTime() - c.at) < 60_000) return { ...c.ctx, now }
-    const version = this.version
-    const ctx = await loadReviewerContext(this.db, this.userId, now)
-    this.cached = { ctx, version, at: now.getTime() }
-    return ctx
+    const ctx = await this.read(now, () => loadReviewerContext(this.db, this.userId, now))
+    return { ...ctx, now }
   }
 }

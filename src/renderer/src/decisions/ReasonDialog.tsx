@@ -1,5 +1,6 @@
 // A dialog that asks for one piece of text — a reject reason, an escalation note, a message —
-// submitted with Ctrl/⌘+Enter. The reason can be required (rejecting at risk ≥ 4).
+// submitted with Ctrl/⌘+Enter. The reason can be required (rejecting at risk ≥ 4). Reject adds its
+// quick picks above the text (children) with their own keys (onKeyDown).
 import { useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react'
 import { Dialog } from '../ui/Dialog'
 import { Keys } from '../ui/Kbd'
@@ -15,9 +16,11 @@ export interface ReasonDialogProps {
   requiredMessage?: string
   onSubmit: (text: string) => void
   onClose: () => void
-  /** Extra fields above the text (e.g. who to delegate to); their values are the caller's. */
+  /** Extra fields above the text (e.g. reject's quick picks); their values are the caller's. */
   children?: ReactNode
   canSubmit?: () => string | null
+  /** The caller's own keys: true when the key changed the answer (it is then consumed). */
+  onKeyDown?: (e: KeyboardEvent) => boolean
 }
 
 export function ReasonDialog(props: ReasonDialogProps) {
@@ -35,11 +38,15 @@ export function ReasonDialog(props: ReasonDialogProps) {
     if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) {
       e.preventDefault()
       submit()
+    } else if (props.onKeyDown?.(e)) {
+      e.preventDefault()
+      setProblem(null)
     }
   }
   return (
     <Dialog title={props.title} description={props.description} onClose={props.onClose}>
-      <form onSubmit={submit} onKeyDown={onKeyDown}>
+      {/* Any change to the answer, in the text or the caller's fields, answers the complaint. */}
+      <form onSubmit={submit} onKeyDown={onKeyDown} onChange={() => setProblem(null)}>
         {props.children}
         <label className="field">
           <span>
@@ -49,11 +56,8 @@ export function ReasonDialog(props: ReasonDialogProps) {
           <textarea
             rows={4}
             value={text}
-            onChange={(e) => {
-              setText(e.target.value)
-              setProblem(null)
-            }}
-            data-autofocus={props.children ? undefined : true}
+            onChange={(e) => setText(e.target.value)}
+            data-autofocus
             aria-invalid={problem !== null}
             maxLength={4000}
           />
