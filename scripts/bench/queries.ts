@@ -74,6 +74,23 @@ export async function measureQueries(bench: BenchCore, opts: { samples: number }
     made.push(intent.clientMutationId)
   })
   for (const id of made) await bench.call('intents.undo', { clientMutationId: id })
+
+  // The badge counts and the inbox's total are kept until something they read changes: right after
+  // a decision (what a reviewer does between reads) both are counted anew. Timed apart, so the
+  // steady state above does not hide that cost.
+  // Items the decisions above did not touch (one whose hold ran out stays queued until online).
+  const afterChange = { inbox: [] as number[], counts: [] as number[] }
+  const untouched = page.items.filter((i) => i.preflight === null && !details.has(i.id)).slice(0, 50)
+  for (const item of untouched) {
+    const d = await bench.call('approvals.detail', { id: item.id })
+    const intent = await bench.call('intents.create', {
+      kind: 'approval.decide',
+      args: { approval_id: item.id, decision: 'approve', version_seen: d.version, payload_hash_seen: d.payloadHash },
+    })
+    afterChange.counts.push(...(await timeEach([{}], runCounts)))
+    afterChange.inbox.push(...(await timeEach([{}], runInbox)))
+    await bench.call('intents.undo', { clientMutationId: intent.clientMutationId })
+  }
   await bench.call('sync.setWorkOffline', { offline: false })
 
   return {
@@ -86,6 +103,8 @@ export async function measureQueries(bench: BenchCore, opts: { samples: number }
     enqueue_p95_ms: round(p95(enqueue)),
     'enqueue_p50_ms': round(median(enqueue)),
     'enqueue.samples': enqueue.length,
+    'inbox_query.after_change_p95_ms': round(p95(afterChange.inbox)),
+    'counts.after_change_p95_ms': round(p95(afterChange.counts)),
     'inbox_query_cold_p95_ms': round(p95(cold.inbox)),
     'search_cold_p95_ms': round(p95(cold.search)),
     'counts_cold_p95_ms': round(p95(cold.counts)),

@@ -5,7 +5,6 @@ import type { CoreHandlers, Settings } from '../shared/contract'
 import type { CoreState } from './core'
 import { createIntent } from './queue/create'
 import * as queue from './queue/intents'
-import { counts } from './queries/counts'
 import { approvalDetail } from './queries/detail'
 import { listInbox } from './queries/inbox'
 import { listTenants } from './queries/tenants'
@@ -60,14 +59,13 @@ export function buildHandlers(core: CoreState): CoreHandlers {
       const caches = core.caches()
       const ctx = await caches.reviewer.get(at)
       const others = filter.lane ? await caches.lanes.others(ctx) : []
-      return listInbox(r.db, ctx, await caches.exclusions.ids(at), filter, limit, offset, others)
+      return listInbox(r.db, ctx, await caches.exclusions.ids(at), filter, limit, offset, others, caches.totals)
     },
     'inbox.counts': async ({ tenantId }) => {
-      const r = core.requireReplica()
       const at = now()
       const caches = core.caches()
       const ctx = await caches.reviewer.get(at)
-      return counts(r.db, ctx, await caches.exclusions.ids(at), await caches.lanes.others(ctx), tenantId)
+      return caches.counts.read(ctx, await caches.exclusions.ids(at), await caches.lanes.others(ctx), tenantId)
     },
     'approvals.detail': async ({ id }) => {
       const r = core.requireReplica()

@@ -83,3 +83,36 @@ describe('the split inbox', () => {
     expect(await titles(t, 'mine')).toContain('Over limit: van lease')
   })
 })
+
+describe('the badge count and the inbox total, kept between reads', () => {
+  // Both are kept until something they read changes; time changes them too. An item that expires
+  // between two reads must leave both at once, with nothing written anywhere.
+  it('drop an item the moment it expires, with no write in between', async () => {
+    const place = await createTenant({ name: 'Expiring' })
+    const reviewer = await createMember(place.id, 'finance', { label: 'expiry-finance', approvalLimit: 1000, maxRisk: 4 })
+    const expiresAt = new Date(Date.now() + 10 * 60_000)
+    await createApproval(place.id, { riskLevel: 2, amount: '100.00', title: 'Expiring: refund a kettle', expiresAt })
+    await createApproval(place.id, { riskLevel: 2, amount: '100.00', title: 'Lasting: refund a mug' })
+    // The console's clock, moved to just before the expiry and then just past it.
+    let offset = 0
+    const t = await startCore({ now: () => Date.now() + offset })
+    cores.push(t)
+    await t.call('session.signIn', { email: reviewer.email, password: DEMO.password })
+    await settled(t)
+    offset = expiresAt.getTime() - 3000 - Date.now()
+    const read = async () => ({
+      count: (await t.call('inbox.counts', { tenantId: place.id })).inbox,
+      page: await t.call('inbox.list', { filter: { tenantId: place.id }, limit: 50, offset: 0 }),
+    })
+    const before = await read()
+    expect(before.count).toBe(2)
+    expect(before.page.total).toBe(2)
+    expect((await read()).count).toBe(2)
+
+    offset += 6000
+    const after = await read()
+    expect(after.page.items.map((i) => i.title)).toEqual(['Lasting: refund a mug'])
+    expect(after.page.total).toBe(1)
+    expect(after.count).toBe(1)
+  })
+})

@@ -1,9 +1,11 @@
 // What the core keeps between queries about the signed-in reviewer: their standing (roles, limits,
-// delegations), the approvals their inbox leaves out and those in its Others lane. Held beside the
-// replica, not in it: the replica is storage, these are views over it that a pull or a new intent
-// makes stale.
+// delegations), the approvals their inbox leaves out, those in its Others lane, the badge counts
+// and the inbox's totals per filter. Held beside the replica, not in it: the replica is storage,
+// these are views over it that a pull or a new intent makes stale.
 import type { PGliteInterface } from '@electric-sql/pglite'
+import { BadgeCounts } from './counts'
 import { InboxExclusions } from './hidden'
+import { InboxTotals } from './inbox'
 import { InboxLanes } from './lanes'
 import { ReviewerContextCache } from './standing'
 
@@ -12,11 +14,15 @@ export class ReviewerCaches {
   readonly exclusions: InboxExclusions
   /** The inbox's Others lane (what I see but may not decide now). */
   readonly lanes: InboxLanes
+  readonly counts: BadgeCounts
+  readonly totals: InboxTotals
 
   constructor(db: PGliteInterface, userId: string) {
     this.reviewer = new ReviewerContextCache(db, userId)
     this.exclusions = new InboxExclusions(db, userId)
     this.lanes = new InboxLanes(db)
+    this.counts = new BadgeCounts(db)
+    this.totals = new InboxTotals()
   }
 
   /** Rows of these tables changed: drop what was derived from them. */
@@ -24,5 +30,7 @@ export class ReviewerCaches {
     this.reviewer.invalidate(tables)
     this.exclusions.invalidate(tables)
     this.lanes.invalidate(tables)
+    this.counts.invalidate(tables)
+    this.totals.invalidate(tables)
   }
 }
