@@ -13,8 +13,8 @@ import { randomUUID } from 'node:crypto'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import pg from 'pg'
 import type { Backend } from './consoles'
+import { withDatabase } from './db'
 import type { ChildConsole, ChildFigures, ChildPlan } from './live-consoles-child'
 import { headCursors, type Cursors } from './server-load'
 import { median, p95, round } from './stats'
@@ -41,9 +41,7 @@ interface BenchTenant {
 
 /** Tenants with one finance reviewer and one agent each, made for this run. */
 async function makeTenants(dbUrl: string, opts: LiveLoadOptions): Promise<BenchTenant[]> {
-  const db = new pg.Client({ connectionString: dbUrl })
-  await db.connect()
-  try {
+  return withDatabase(dbUrl, async (db) => {
     const run = randomUUID().slice(0, 8)
     await db.query('begin')
     await db.query(
@@ -77,17 +75,12 @@ async function makeTenants(dbUrl: string, opts: LiveLoadOptions): Promise<BenchT
     )
     await db.query('commit')
     return rows.map((r) => ({ id: r.id, userEmail: r.email, agentId: r.agent_id, busy: r.n <= opts.busyTenants }))
-  } finally {
-    await db.end()
-  }
+  })
 }
 
 /** Each tenant's reviewer's head cursors: the consoles start caught up, as ones that reconnect. */
 async function caughtUp(dbUrl: string, tenants: BenchTenant[]): Promise<Map<string, Cursors>> {
-  const db = new pg.Client({ connectionString: dbUrl })
-  await db.connect()
-  try {
-    const { TABLES } = await import('../../src/shared/db')
+  return withDatabase(dbUrl, async (db) => {
     const { rows } = await db.query<{ tenant_id: string; user_id: string }>(
       `select tenant_id, user_id from public.tenant_members where tenant_id = any($1::uuid[])`,
       [tenants.map((t) => t.id)],
@@ -95,13 +88,11 @@ async function caughtUp(dbUrl: string, tenants: BenchTenant[]): Promise<Map<stri
     const heads = new Map<string, Cursors>()
     for (const r of rows) {
       await db.query('begin')
-      heads.set(r.tenant_id, await headCursors(db, r.user_id, Object.keys(TABLES)))
+      heads.set(r.tenant_id, await headCursors(db, r.user_id))
       await db.query('rollback')
     }
     return heads
-  } finally {
-    await db.end()
-  }
+  })
 }
 
 async function signIn(backend: Backend, email: string): Promise<string> {
