@@ -29,6 +29,7 @@ interface DemoUser {
 /** The seeded demo reviewers with their role and tenant, read from the database itself. */
 async function demoUsers(dbUrl: string): Promise<DemoUser[]> {
   const client = new pg.Client({ connectionString: dbUrl })
+  client.on('error', () => {}) // a lost connection fails the query below, which says so
   await client.connect()
   try {
     const { rows } = await client.query<DemoUser>(

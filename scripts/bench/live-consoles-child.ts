@@ -2,7 +2,9 @@
 // joined to its tenant's private topic as its signed-in user, pulling sync_pull once on join (the
 // catch-up) and on every poke, at most one pull in flight and pokes during a pull coalesced into one
 // more. No replica and no fallback poll: what the server sees of a live console. Reads its plan as
-// one JSON line on stdin, writes its figures as one JSON line on stdout.
+// one JSON line on stdin; writes `{"ready":…}` on stdout once every console has joined (or was
+// refused); measures from the parent's `go` line on stdin, so consoles still arriving are warm-up,
+// not idle pulls; then writes its figures as one JSON line.
 import { createInterface } from 'node:readline'
 import WebSocket from 'ws'
 
@@ -19,9 +21,15 @@ export interface ChildPlan {
   apiUrl: string
   anonKey: string
   consoles: ChildConsole[]
-  /** performance.timeOrigin-free: milliseconds from the child's start until measuring begins, and ends. */
-  measureFromMs: number
-  measureUntilMs: number
+  /** Milliseconds from `go` until measuring begins (the decisions get going), and how long it lasts. */
+  leadMs: number
+  measureMs: number
+}
+
+export interface ChildReady {
+  ready: true
+  joined: number
+  refused: number
 }
 
 export interface ChildFigures {
@@ -41,13 +49,26 @@ export interface ChildFigures {
 
 export type Cursors = Record<string, Record<string, unknown>>
 
+/** Connections a console tries before its join counts as failed. */
+const CONNECT_ATTEMPTS = 5
+
 async function main(): Promise<void> {
-  const line = await new Promise<string>((resolve) => createInterface({ input: process.stdin }).once('line', resolve))
-  const plan = JSON.parse(line) as ChildPlan
-  const start = performance.now()
+  const input = createInterface({ input: process.stdin })[Symbol.asyncIterator]()
+  const plan = JSON.parse((await input.next()).value as string) as ChildPlan
+  /** Set when `go` arrives: the measured window is [go + lead, go + lead + measure). */
+  let go: number | undefined = undefined
   const measuring = () => {
-    const t = performance.now() - start
-    return t >= plan.measureFromMs && t < plan.measureUntilMs
+    if (go === undefined) return false
+    const t = performance.now() - go
+    return t >= plan.leadMs && t < plan.leadMs + plan.measureMs
+  }
+  let refused = 0
+  let readyAnnounced = false
+  const announceWhenAllJoined = () => {
+    if (readyAnnounced || figures.joined + refused < plan.consoles.length) return
+    readyAnnounced = true
+    const ready: ChildReady = { ready: true, joined: figures.joined, refused }
+    process.stdout.write(`${JSON.stringify(ready)}\n`)
   }
   const figures: ChildFigures = { latencies: [], pulls: 0, idlePulls: 0, pokes: 0, idlePokes: 0, catchUps: 0, errors: 0, errorSamples: [], connected: 0, joined: 0 }
   const fail = (what: string) => {
@@ -93,37 +114,70 @@ async function main(): Promise<void> {
     }
 
     const url = `${plan.apiUrl.replace(/^http/, 'ws')}/realtime/v1/websocket?apikey=${plan.anonKey}&vsn=2.0.0`
-    const ws = new WebSocket(url)
-    sockets.push(ws)
     const topic = `realtime:tenant:${c.tenantId}`
-    let ref = 0
-    ws.on('open', () => {
-      figures.connected += 1
-      ws.send(JSON.stringify(['1', String(++ref), topic, 'phx_join', { config: { private: true }, access_token: c.token }]))
-      const beat = setInterval(() => ws.send(JSON.stringify([null, String(++ref), 'phoenix', 'heartbeat', {}])), 25_000)
-      ws.on('close', () => clearInterval(beat))
-    })
-    ws.on('message', (data) => {
-      const [, , msgTopic, event, payload] = JSON.parse(data.toString()) as [unknown, unknown, string, string, { status?: string }]
-      if (event === 'phx_reply' && msgTopic === topic) {
-        if (payload.status === 'ok') {
-          figures.joined += 1
-          if (measuring()) figures.catchUps += 1
+    const connect = (attempt: number) => {
+      const ws = new WebSocket(url)
+      sockets.push(ws)
+      let ref = 0
+      /** The join was answered, or the socket was lost before it was. */
+      let settled = false
+      let opened = false
+      ws.on('open', () => {
+        opened = true
+        figures.connected += 1
+        ws.send(JSON.stringify(['1', String(++ref), topic, 'phx_join', { config: { private: true }, access_token: c.token }]))
+        const beat = setInterval(() => ws.send(JSON.stringify([null, String(++ref), 'phoenix', 'heartbeat', {}])), 25_000)
+        ws.on('close', () => clearInterval(beat))
+      })
+      ws.on('message', (data) => {
+        const [, , msgTopic, event, payload] = JSON.parse(data.toString()) as [unknown, unknown, string, string, { status?: string }]
+        if (event === 'phx_reply' && msgTopic === topic) {
+          if (settled) return
+          settled = true
+          if (payload.status === 'ok') {
+            figures.joined += 1
+            if (measuring()) figures.catchUps += 1
+            void pull()
+          } else {
+            refused += 1
+            fail(`join refused: ${JSON.stringify(payload)}`)
+          }
+          announceWhenAllJoined()
+        } else if (event === 'broadcast' && msgTopic === topic) {
+          if (measuring()) {
+            figures.pokes += 1
+            if (!c.busy) figures.idlePokes += 1
+          }
           void pull()
-        } else fail(`join refused: ${JSON.stringify(payload)}`)
-      } else if (event === 'broadcast' && msgTopic === topic) {
-        if (measuring()) {
-          figures.pokes += 1
-          if (!c.busy) figures.idlePokes += 1
         }
-        void pull()
+      })
+      // A socket lost before its join was answered (reset while a thousand arrive at once) connects
+      // again after a moment, as realtime-js does; one that never gets through is an error, and the
+      // process is ready without it.
+      const lostBeforeJoin = (why: string) => {
+        if (settled) return
+        settled = true
+        // connected counts consoles with an open socket: this one is not (any more).
+        if (opened) figures.connected -= 1
+        if (attempt < CONNECT_ATTEMPTS) {
+          setTimeout(() => connect(attempt + 1), 500 * attempt)
+          return
+        }
+        fail(why)
+        refused += 1
+        announceWhenAllJoined()
       }
-    })
-    ws.on('error', (err) => fail(`socket: ${err.message}`))
-    ws.on('unexpected-response', (_req, res) => fail(`upgrade refused: HTTP ${res.statusCode}`))
-    ws.on('close', () => {
-      if (measuring()) fail('socket closed')
-    })
+      ws.on('error', (err) => {
+        if (settled) fail(`socket: ${err.message}`)
+        lostBeforeJoin(`socket: ${err.message}`)
+      })
+      ws.on('unexpected-response', (_req, res) => lostBeforeJoin(`upgrade refused: HTTP ${res.statusCode}`))
+      ws.on('close', () => {
+        if (settled && measuring()) fail('socket closed')
+        lostBeforeJoin('socket closed before its join was answered')
+      })
+    }
+    connect(1)
   }
 
   // Arrive over the first seconds rather than all in one instant.
@@ -131,7 +185,10 @@ async function main(): Promise<void> {
     run(c)
     if (i % 25 === 24) await new Promise((r) => setTimeout(r, 50))
   }
-  await new Promise((r) => setTimeout(r, Math.max(0, plan.measureUntilMs - (performance.now() - start))))
+  // The parent says go once every process is ready (or it stopped waiting for one).
+  if ((await input.next()).value !== 'go') throw new Error('bench consoles: expected go')
+  go = performance.now()
+  await new Promise((r) => setTimeout(r, plan.leadMs + plan.measureMs))
   for (const ws of sockets) ws.terminate()
   process.stdout.write(`${JSON.stringify(figures)}\n`)
 }

@@ -3,18 +3,16 @@
 // slowed to the 30 s fallback while live); the change is seen through the contract, as the window
 // would read it. Changes are spread at random over a second so the samples do not fall in step
 // with anything.
-import pg from 'pg'
 import type { BenchCore } from './consoles'
+import { withDatabase } from './db'
 import { median, p95, round } from './stats'
 import type { Results } from './report'
 
 export async function measurePropagation(bench: BenchCore, dbUrl: string, opts: { samples: number }): Promise<Results> {
   const target = (await bench.call('inbox.list', { filter: {}, limit: 1, offset: 0 })).items[0]
   if (!target) throw new Error('bench: no approval to change')
-  const server = new pg.Client({ connectionString: dbUrl })
-  await server.connect()
   const samples: number[] = []
-  try {
+  await withDatabase(dbUrl, async (server) => {
     for (let i = 0; i < opts.samples; i++) {
       await new Promise((r) => setTimeout(r, Math.random() * 1000))
       const marker = `Propagation probe ${i} ${Math.random().toString(36).slice(2, 8)}`
@@ -28,9 +26,7 @@ export async function measurePropagation(bench: BenchCore, dbUrl: string, opts: 
       }
       samples.push(performance.now() - t0)
     }
-  } finally {
-    await server.end()
-  }
+  })
   return {
     propagation_p50_ms: Math.round(median(samples)),
     propagation_p95_ms: Math.round(p95(samples)),

@@ -13,9 +13,9 @@ import { randomUUID } from 'node:crypto'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import pg from 'pg'
 import type { Backend } from './consoles'
-import type { ChildConsole, ChildFigures, ChildPlan } from './live-consoles-child'
+import { withDatabase } from './db'
+import type { ChildConsole, ChildFigures, ChildPlan, ChildReady } from './live-consoles-child'
 import { headCursors, type Cursors } from './server-load'
 import { median, p95, round } from './stats'
 import type { Results } from './report'
@@ -41,9 +41,7 @@ interface BenchTenant {
 
 /** Tenants with one finance reviewer and one agent each, made for this run. */
 async function makeTenants(dbUrl: string, opts: LiveLoadOptions): Promise<BenchTenant[]> {
-  const db = new pg.Client({ connectionString: dbUrl })
-  await db.connect()
-  try {
+  return withDatabase(dbUrl, async (db) => {
     const run = randomUUID().slice(0, 8)
     await db.query('begin')
     await db.query(
@@ -77,17 +75,12 @@ async function makeTenants(dbUrl: string, opts: LiveLoadOptions): Promise<BenchT
     )
     await db.query('commit')
     return rows.map((r) => ({ id: r.id, userEmail: r.email, agentId: r.agent_id, busy: r.n <= opts.busyTenants }))
-  } finally {
-    await db.end()
-  }
+  })
 }
 
 /** Each tenant's reviewer's head cursors: the consoles start caught up, as ones that reconnect. */
 async function caughtUp(dbUrl: string, tenants: BenchTenant[]): Promise<Map<string, Cursors>> {
-  const db = new pg.Client({ connectionString: dbUrl })
-  await db.connect()
-  try {
-    const { TABLES } = await import('../../src/shared/db')
+  return withDatabase(dbUrl, async (db) => {
     const { rows } = await db.query<{ tenant_id: string; user_id: string }>(
       `select tenant_id, user_id from public.tenant_members where tenant_id = any($1::uuid[])`,
       [tenants.map((t) => t.id)],
@@ -95,13 +88,11 @@ async function caughtUp(dbUrl: string, tenants: BenchTenant[]): Promise<Map<stri
     const heads = new Map<string, Cursors>()
     for (const r of rows) {
       await db.query('begin')
-      heads.set(r.tenant_id, await headCursors(db, r.user_id, Object.keys(TABLES)))
+      heads.set(r.tenant_id, await headCursors(db, r.user_id))
       await db.query('rollback')
     }
     return heads
-  } finally {
-    await db.end()
-  }
+  })
 }
 
 async function signIn(backend: Backend, email: string): Promise<string> {
@@ -114,14 +105,31 @@ async function signIn(backend: Backend, email: string): Promise<string> {
   return ((await res.json()) as { access_token: string }).access_token
 }
 
-function runChild(plan: ChildPlan): Promise<ChildFigures> {
+interface RunningChild {
+  /** Every console of the process joined (or was refused). */
+  ready: Promise<ChildReady>
+  go(): void
+  figures: Promise<ChildFigures>
+}
+
+function runChild(plan: ChildPlan): RunningChild {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { stdio: ['pipe', 'pipe', 'inherit'] })
-  child.stdin.end(`${JSON.stringify(plan)}\n`)
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout })
-    lines.once('line', (line) => resolve(JSON.parse(line) as ChildFigures))
-    child.once('exit', (code) => reject(new Error(`bench consoles exited with code ${code} before reporting`)))
+  child.stdin.write(`${JSON.stringify(plan)}\n`)
+  let onReady: (r: ChildReady) => void = () => {}
+  let onFigures: (f: ChildFigures) => void = () => {}
+  let onExit: (err: Error) => void = () => {}
+  const ready = new Promise<ChildReady>((resolve) => (onReady = resolve))
+  const figures = new Promise<ChildFigures>((resolve, reject) => {
+    onFigures = resolve
+    onExit = reject
   })
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const message = JSON.parse(line) as ChildReady | ChildFigures
+    if ('ready' in message) onReady(message)
+    else onFigures(message)
+  })
+  child.once('exit', (code) => onExit(new Error(`bench consoles exited with code ${code} before reporting`)))
+  return { ready, figures, go: () => child.stdin.end('go\n') }
 }
 
 export async function measureLiveServerLoad(
@@ -140,31 +148,40 @@ export async function measureLiveServerLoad(
     const t = tenants[i % tenants.length]!
     return { tenantId: t.id, token: tokens.get(t.id)!, busy: t.busy, cursors: heads.get(t.id)! }
   })
-  // The consoles arrive and catch up first; then the measured seconds.
-  const warmupMs = 15_000
-  const measureUntilMs = warmupMs + opts.seconds * 1000
-  log(`  ${opts.clients} live consoles in ${opts.processes} processes over ${opts.tenants} tenants; ${opts.decisionsPerSecond} decisions/s over ${opts.busyTenants} of them for ${opts.seconds} s after ${warmupMs / 1000} s of warm-up`)
+  // The consoles arrive, join and catch up first; measuring starts once every one has joined (a
+  // console still joining in the measured window would count its catch-up pull as an idle pull),
+  // and a couple of seconds after the decisions start.
+  const leadMs = 2000
+  log(`  ${opts.clients} live consoles in ${opts.processes} processes over ${opts.tenants} tenants; ${opts.decisionsPerSecond} decisions/s over ${opts.busyTenants} of them for ${opts.seconds} s once all have joined`)
   const per = Math.ceil(consoles.length / opts.processes)
+  const joining = performance.now()
   const children = Array.from({ length: opts.processes }, (_, p) =>
     runChild({
       apiUrl: backend.apiUrl,
       anonKey: backend.anonKey,
       consoles: consoles.slice(p * per, (p + 1) * per),
-      measureFromMs: warmupMs,
-      measureUntilMs,
+      leadMs,
+      measureMs: opts.seconds * 1000,
     }),
   )
+  // Joins that hang past this are the server's failure to report, not a reason to wait forever.
+  const JOIN_WAIT_MS = 120_000
+  const waited = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), JOIN_WAIT_MS).unref())
+  const readiness = await Promise.race([Promise.all(children.map((c) => c.ready)), waited])
+  const joinSeconds = (performance.now() - joining) / 1000
+  if (readiness === 'timeout') log(`  not every console joined within ${JOIN_WAIT_MS / 1000} s; measuring anyway`)
+  else log(`  all joined in ${joinSeconds.toFixed(1)} s (${readiness.reduce((n, r) => n + r.refused, 0)} refused)`)
+  for (const c of children) c.go()
 
   const busy = tenants.filter((t) => t.busy)
   const pushLatencies: number[] = []
   let pushErrors = 0
   let decisions = 0
   const started = performance.now()
-  const measureFrom = started + warmupMs
-  const deadline = started + measureUntilMs
+  const measureFrom = started + leadMs
+  const deadline = measureFrom + opts.seconds * 1000
   const inFlight: Promise<void>[] = []
-  let next = measureFrom - 2000
-  await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())))
+  let next = started
   for (let k = 0; performance.now() < deadline; k++) {
     const t = busy[k % busy.length]!
     inFlight.push(
@@ -201,7 +218,7 @@ export async function measureLiveServerLoad(
     await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())))
   }
   await Promise.all(inFlight)
-  const figures = await Promise.all(children)
+  const figures = await Promise.all(children.map((c) => c.figures))
 
   const latencies = figures.flatMap((f) => f.latencies)
   const sum = (k: 'pulls' | 'idlePulls' | 'pokes' | 'idlePokes' | 'catchUps' | 'errors' | 'connected' | 'joined') => figures.reduce((n, f) => n + f[k], 0)
@@ -211,6 +228,7 @@ export async function measureLiveServerLoad(
     'server_load.clients': opts.clients,
     'server_load.connected': sum('connected'),
     'server_load.joined': sum('joined'),
+    'server_load.join_all_s': round(joinSeconds, 1),
     'server_load.pull_p95_ms': round(p95(latencies), 1),
     'server_load.pull_p50_ms': round(median(latencies), 1),
     'server_load.pulls_per_s': round(sum('pulls') / opts.seconds, 1),

@@ -3,8 +3,10 @@
 // Reports the pull latency percentiles and every failed request: the console without Realtime, kept
 // beside server_load.* (server-load-live.ts) for comparison.
 import { randomUUID } from 'node:crypto'
-import pg from 'pg'
+import type pg from 'pg'
+import { TABLES, type TableName } from '../../src/shared/db'
 import type { Backend } from './consoles'
+import { withDatabase } from './db'
 import { median, p95, round } from './stats'
 import type { Results } from './report'
 
@@ -30,14 +32,15 @@ async function signIn(backend: Backend, email: string): Promise<Session> {
 }
 
 /** Where a caught-up replica of this user stands: the newest (txid, version) of every stream it sees. */
-export async function headCursors(db: pg.Client, userId: string, tables: string[]): Promise<Cursors> {
+export async function headCursors(db: pg.Client, userId: string): Promise<Cursors> {
   // Inside the caller's transaction: the claims make auth.uid() this user for visible_tenant_ids().
   await db.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ sub: userId, role: 'authenticated' })])
   const visible = await db.query<{ ids: string[] }>('select public.visible_tenant_ids() as ids')
   const tenants = visible.rows[0]?.ids ?? []
   const cursors: Cursors = {}
-  for (const table of tables) {
-    const global = table === 'profiles' || table === 'role_permissions'
+  for (const table of Object.keys(TABLES) as TableName[]) {
+    // Tenant-less streams (profiles, role_permissions, fx_rates, …) sit under the scope '*'.
+    const global = TABLES[table].scope === 'global'
     const res = await db.query<{ scope: string; txid: string; version: string }>(
       global
         ? `select '*' as scope, sync_txid::text as txid, sync_version::text as version from public.${table}
@@ -61,30 +64,28 @@ export async function measureServerLoad(
   log: (line: string) => void,
 ): Promise<Results> {
   const sessions = await Promise.all(USERS.map((u) => signIn(backend, u)))
-  const db = new pg.Client({ connectionString: dbUrl })
-  await db.connect()
-  const { TABLES } = await import('../../src/shared/db')
-  const tables = Object.keys(TABLES)
-  const heads: Cursors[] = []
-  for (const s of sessions) {
-    await db.query('begin')
-    heads.push(await headCursors(db, s.userId, tables))
-    await db.query('rollback')
-  }
-  // Pending approvals the finance reviewer can decide, for the decision stream.
+  const { heads, pending } = await withDatabase(dbUrl, async (db) => {
+    const heads: Cursors[] = []
+    for (const s of sessions) {
+      await db.query('begin')
+      heads.push(await headCursors(db, s.userId))
+      await db.query('rollback')
+    }
+    // Pending approvals the finance reviewer can decide, for the decision stream.
+    const pending = (
+      await db.query<{ id: string; version: number; payload_hash: string }>(
+        `select a.id, a.version, a.payload_hash from public.approvals a
+          where a.status = 'pending' and a.deleted_at is null and (a.expires_at is null or a.expires_at > now())
+            and a.tenant_id in (select tenant_id from public.tenant_members where user_id = $1)
+            and a.requested_by_user_id is distinct from $1
+          order by a.created_at limit $2`,
+        // Enough for the warm-up (at most 5 s) and the measured seconds.
+        [sessions[0]!.userId, opts.decisionsPerSecond * (opts.seconds + 5) + 10],
+      )
+    ).rows
+    return { heads, pending }
+  })
   const finance = sessions[0]!
-  const pending = (
-    await db.query<{ id: string; version: number; payload_hash: string }>(
-      `select a.id, a.version, a.payload_hash from public.approvals a
-        where a.status = 'pending' and a.deleted_at is null and (a.expires_at is null or a.expires_at > now())
-          and a.tenant_id in (select tenant_id from public.tenant_members where user_id = $1)
-          and a.requested_by_user_id is distinct from $1
-        order by a.created_at limit $2`,
-      // Enough for the warm-up (at most 5 s) and the measured seconds.
-      [finance.userId, opts.decisionsPerSecond * (opts.seconds + 5) + 10],
-    )
-  ).rows
-  await db.end()
 
   const headers = (token: string) => ({ apikey: backend.anonKey, authorization: `Bearer ${token}`, 'content-type': 'application/json' })
   const latencies: number[] = []

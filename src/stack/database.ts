@@ -286,6 +286,9 @@ export function migrationFiles(): { version: string; name: string; path: string 
 /** Auth shim, then every migration not yet recorded, then (optionally) the seed. */
 export async function applySchema(url: string, opts: { seed?: boolean; log?: (l: string) => void } = {}) {
   const client = new pg.Client({ connectionString: url })
+  // A server that goes away mid-migration fails the statement running (reported below); the
+  // connection's own 'error' event must not also crash the process.
+  client.on('error', (err) => opts.log?.(`schema connection lost: ${err.message}`))
   await client.connect()
   try {
     await client.query(readFileSync(AUTH_SHIM, 'utf8'))

@@ -15,6 +15,21 @@ export type Verified =
 
 const CLOCK_SKEW_SECONDS = 30
 
+/**
+ * Tokens already verified, until they expire: every console sends the same access token with each
+ * pull for up to an hour, and checking its signature again each time was a share of the gateway's
+ * work per pull (issue 14's server load). Keyed by the whole token, so only the exact bytes that
+ * verified are trusted; its expiry is checked on every use; an HS256 token is never revoked before
+ * it expires (PostgREST keeps no revocation list either). Bounded: the oldest entries go first.
+ */
+const verifiedTokens = new Map<string, { secret: string; claims: Claims }>()
+const MAX_VERIFIED_TOKENS = 10_000
+
+function remember(secret: string, token: string, claims: Claims): void {
+  if (verifiedTokens.size >= MAX_VERIFIED_TOKENS) verifiedTokens.delete(verifiedTokens.keys().next().value!)
+  verifiedTokens.set(token, { secret, claims })
+}
+
 function keyOf(secret: string): Uint8Array {
   return new TextEncoder().encode(secret)
 }
@@ -26,12 +41,18 @@ function keyOf(secret: string): Uint8Array {
  * bad_jwt.
  */
 export async function verifyJwt(secret: string, token: string): Promise<Verified> {
+  const known = verifiedTokens.get(token)
+  if (known && known.secret === secret) {
+    if (Date.now() / 1000 <= known.claims.exp! + CLOCK_SKEW_SECONDS) return { ok: true, claims: known.claims }
+    verifiedTokens.delete(token)
+  }
   try {
     const { payload } = await jwtVerify<Claims>(token, keyOf(secret), {
       algorithms: ['HS256'],
       clockTolerance: CLOCK_SKEW_SECONDS,
       requiredClaims: ['exp'],
     })
+    remember(secret, token, payload)
     return { ok: true, claims: payload }
   } catch (err) {
     if (err instanceof errors.JWTExpired) return { ok: false, reason: 'expired', message: 'JWT expired' }

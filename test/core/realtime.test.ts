@@ -27,6 +27,33 @@ class CuttableSocket extends WebSocket {
   }
 }
 
+/** ws whose channel joins wait in the client until released: a join the server is slow to answer. */
+class HeldJoinSocket extends WebSocket {
+  static holding = false
+  static readonly held: (() => void)[] = []
+  static release(): void {
+    HeldJoinSocket.holding = false
+    for (const send of HeldJoinSocket.held.splice(0)) send()
+  }
+  override send(data: unknown, ...rest: unknown[]): void {
+    const frame = () => (super.send as (...a: unknown[]) => void)(data, ...rest)
+    if (HeldJoinSocket.holding && typeof data === 'string' && data.includes('"phx_join"')) HeldJoinSocket.held.push(frame)
+    else frame()
+  }
+}
+
+/** A fetch that counts the console's pulls. */
+function countingPulls(): { fetch: typeof fetch; pulls: () => number } {
+  let pulls = 0
+  return {
+    fetch: (input, init) => {
+      if (String(input instanceof Request ? input.url : input).includes('/rest/v1/rpc/sync_pull')) pulls++
+      return fetch(input, init)
+    },
+    pulls: () => pulls,
+  }
+}
+
 /** Far beyond every wait below: a change that arrives in time came by Realtime. */
 const SLOW_POLL = { focusedIntervalMs: 120_000, backgroundIntervalMs: 120_000 }
 
@@ -103,6 +130,49 @@ describe('live updates', () => {
     await waitFor(() => hasApproval(t, approval.id), 15_000, 'the approval by polling')
     expect(await mode(t)).toBe('polling')
     expect(CuttableSocket.created).toBe(socketsBefore)
+  })
+
+  it('a console whose join is slow to be answered does not poll meanwhile, then pulls once to catch up and no more', async () => {
+    const tenant = await createTenant({ name: 'Realtime late join' })
+    const user = await createMember(tenant.id, 'finance', { label: 'rt-late' })
+    const witness = await createMember(tenant.id, 'finance', { label: 'rt-late-witness' })
+    // Both poll every 200 ms when polling (the harness's interval); the witness never has Realtime,
+    // so its pulls are the clock the late joiner's pulls are counted against.
+    HeldJoinSocket.holding = true
+    const late = countingPulls()
+    const t = await startCore({ fetch: late.fetch, webSocket: HeldJoinSocket as unknown as typeof WebSocket })
+    cores.push(t)
+    await t.call('session.signIn', { email: user.email, password: DEMO.password })
+    await settled(t)
+    await waitFor(() => HeldJoinSocket.held.length > 0, 15_000, 'a join in flight')
+    const clock = countingPulls()
+    const w = await startCore({ fetch: clock.fetch, sync: { realtime: false } })
+    cores.push(w)
+    await w.call('session.signIn', { email: witness.email, password: DEMO.password })
+    await waitFor(() => clock.pulls() >= 1, 15_000, 'the witness polling')
+
+    // Joining: not live yet, and no polling while the join is in flight.
+    const beforeJoin = late.pulls()
+    await waitFor(() => clock.pulls() >= 4, 15_000, 'three polls of the witness')
+    expect(await mode(t)).toBe('polling')
+    expect(late.pulls()).toBe(beforeJoin)
+
+    // Joined: live, one catch-up pull per topic joined at most (the user's and the tenant's)…
+    HeldJoinSocket.release()
+    await waitFor(async () => (await mode(t)) === 'live', 15_000, 'live mode after the late join')
+    await waitFor(() => late.pulls() > beforeJoin, 15_000, 'the catch-up pull')
+    const afterJoin = clock.pulls()
+    await waitFor(() => clock.pulls() >= afterJoin + 3, 15_000, 'three more polls of the witness')
+    const catchUps = late.pulls() - beforeJoin
+    expect(catchUps).toBeGreaterThanOrEqual(1)
+    expect(catchUps).toBeLessThanOrEqual(2)
+    // …and no idle pulls after it: nothing changed, so nothing is pulled until a poke.
+    await waitFor(() => clock.pulls() >= afterJoin + 6, 15_000, 'three more polls of the witness')
+    expect(late.pulls() - beforeJoin).toBe(catchUps)
+
+    // A change still arrives, by its poke.
+    const approval = await createApproval(tenant.id, { kind: 'refund', amount: '9.00' })
+    await waitFor(() => hasApproval(t, approval.id), 15_000, 'the approval by its poke')
   })
 
   it('working offline leaves the topics and polls nothing; back online it is live again', async () => {

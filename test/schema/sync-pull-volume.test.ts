@@ -1,5 +1,5 @@
 // sync_pull at volume: every stream is an index range scan on (tenant_id, sync_txid, sync_version)
-// even under RLS (checked on the plans PostgreSQL actually runs), an idle poll reads nothing, and
+// even under RLS (and the probe, which runs past RLS in sync_changed_streams) (checked on the plans PostgreSQL actually runs), an idle poll reads nothing, and
 // 100k approvals stream out in pages. Prints the measured rate for the record.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { TABLE_NAMES } from '../../src/shared/db'
@@ -64,9 +64,18 @@ async function pullStatements(): Promise<{ stream: string; sql: string }[]> {
     const stream = /from public\.(\w+) t\b/.exec(text)?.[1] ?? '?'
     return { stream, sql: parametrize(text.replace(/\s+into v_rows, v_n, v_more, v_moved;$/, '')) }
   })
-  const probe = /select coalesce\(array_agg\(d\.stream\), '\{\}'\) into v_dirty from \(([\s\S]*?)\) as d\(stream\);/.exec(def)
-  if (!probe?.[1]) throw new Error('sync_pull has no probe statement')
-  return [...streams, { stream: 'probe', sql: parametrize(`select array_agg(d.stream) from (${probe[1]}) as d(stream)`) }]
+  // The probe runs in sync_changed_streams (SECURITY DEFINER, 20261203140000): no RLS there, the
+  // caller's tenants (visible, or readable under a permission) are variables.
+  const helper = await admin().query<{ def: string }>(
+    `select pg_get_functiondef('public.sync_changed_streams(jsonb,xid8)'::regprocedure) as def`,
+  )
+  const probe = /select coalesce\(array_agg\(d\.stream\), '\{\}'\) into v_dirty from \(([\s\S]*?)\) as d\(stream\);/.exec(helper.rows[0]?.def ?? '')
+  if (!probe?.[1]) throw new Error('sync_changed_streams has no probe statement')
+  const probeSql = parametrize(`select array_agg(d.stream) from (${probe[1]}) as d(stream)`)
+    .replace(/\bv_readable_\d+\b/g, '$2::uuid[]')
+    .replace(/\bp_xmin\b/g, '$3::xid8')
+    .replace(/\bv_uid\b/g, `'${reviewer.id}'::uuid`)
+  return [...streams, { stream: 'probe', sql: probeSql }]
 }
 
 describe('sync_pull at volume', () => {
@@ -83,6 +92,15 @@ describe('sync_pull at volume', () => {
           where p.oid = 'public.sync_pull(jsonb,int)'::regprocedure and s not like 'search_path=%'`,
       )
       for (const [i, { stream, sql }] of statements.entries()) {
+        // The probe runs as its definer, past RLS, with the helper's own settings.
+        if (stream === 'probe') {
+          await c.query('reset role')
+          await c.query(
+            `select set_config(split_part(s, '=', 1), substr(s, strpos(s, '=') + 1), true)
+               from pg_proc p, unnest(p.proconfig) as s
+              where p.oid = 'public.sync_changed_streams(jsonb,xid8)'::regprocedure and s not like 'search_path=%'`,
+          )
+        }
         // The generic plan through a prepared statement (the function forces generic plans), not
         // EXPLAIN (generic_plan): that option is PostgreSQL 16+, and this suite also runs on 15.
         await c.query(`prepare pull_stream_${i} (jsonb, uuid[], xid8, int) as ${sql}`)

@@ -1,8 +1,11 @@
 // Live updates: the console joins the private Realtime topic of every tenant it replicates (and its
 // own user topic, poked when its memberships change), and pulls when the server pokes one. While
-// every topic is joined, polling drops to a slow fallback; whenever one is not (socket lost, join
-// refused, Realtime disabled), the engine polls at its normal pace again. Each (re)join is followed
-// by a catch-up pull, so pokes missed while disconnected cost nothing but that pull.
+// its topics are joined, or still joining, polling drops to a slow fallback; whenever one has
+// failed (socket lost, join refused or timed out, Realtime disabled), the engine polls at its normal
+// pace again. Each (re)join is followed by one catch-up pull, so pokes missed meanwhile cost nothing
+// but that pull. A join still in flight does not poll: when a thousand consoles join a busy server
+// at once, polling each console until its join is answered would add the very load that slows the
+// joins (issue 14's late joins); realtime-js times a join out, which counts as failed.
 //
 // A poke carries the id of the transaction that changed the tenant. sync_pull only returns rows once
 // every older transaction has finished, so a pull right after the poke can come back without them
@@ -39,6 +42,8 @@ export interface LiveUpdatesOptions {
 export class LiveUpdates {
   private readonly channels = new Map<string, RealtimeChannel>()
   private readonly joined = new Set<string>()
+  /** Topics whose join failed (error, timeout) and that realtime-js is retrying: poll meanwhile. */
+  private readonly failed = new Set<string>()
   private paused = false
   private stopped = false
   /** The newest poked transaction the replica has not yet been seen to reach (0: none). */
@@ -91,6 +96,7 @@ export class LiveUpdates {
     const all = [...this.channels.values()]
     this.channels.clear()
     this.joined.clear()
+    this.failed.clear()
     this.updateMode()
     await Promise.all(all.map((c) => this.o.client.removeChannel(c)))
   }
@@ -102,6 +108,7 @@ export class LiveUpdates {
       if (wanted.has(topic)) continue
       this.channels.delete(topic)
       this.joined.delete(topic)
+      this.failed.delete(topic)
       void this.o.client.removeChannel(channel)
     }
     const joining = [...wanted].filter((topic) => !this.channels.has(topic))
@@ -120,6 +127,7 @@ export class LiveUpdates {
       if (this.channels.get(topic) !== channel) return
       if (state === 'SUBSCRIBED') {
         this.joined.add(topic)
+        this.failed.delete(topic)
         // Catch up on whatever changed while this topic was not joined.
         this.o.engine.nudge()
       } else if (state === 'CLOSED') {
@@ -127,10 +135,12 @@ export class LiveUpdates {
         // realtime-js does not rejoin a closed channel. Poll, and join afresh after the next pull.
         this.channels.delete(topic)
         this.joined.delete(topic)
+        this.failed.delete(topic)
         void this.o.client.removeChannel(channel)
       } else {
         // CHANNEL_ERROR, TIMED_OUT: realtime-js rejoins on its own; poll meanwhile.
         this.joined.delete(topic)
+        this.failed.add(topic)
       }
       this.updateMode()
     })
@@ -155,10 +165,12 @@ export class LiveUpdates {
   }
 
   private updateMode(): void {
-    const live = !this.stopped && !this.paused && this.channels.size > 0 && this.joined.size === this.channels.size
+    const subscribing = !this.stopped && !this.paused && this.channels.size > 0
+    const live = subscribing && this.joined.size === this.channels.size
+    // The status says live only once every topic is joined; the cadence is slow as soon as none failed.
     this.o.status.set({ updates: live ? 'live' : 'polling' })
     this.o.engine.setPollIntervals(
-      live
+      subscribing && this.failed.size === 0
         ? { focusedMs: FALLBACK_POLL_MS, backgroundMs: Math.max(FALLBACK_POLL_MS, this.o.engine.defaultPollIntervals.backgroundMs) }
         : this.o.engine.defaultPollIntervals,
     )

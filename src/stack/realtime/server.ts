@@ -234,14 +234,28 @@ export async function startRealtime(o: RealtimeOptions): Promise<RealtimeServer>
     wss.handleUpgrade(req, socket, head, (ws) => accept(req, ws, vsn, apiKey))
   }
 
-  async function deliver(id: string): Promise<void> {
-    const { rows } = await adminPool.query<{ topic: string; event: string | null; payload: unknown; private: boolean }>(
-      `select topic, event, payload, private from realtime.messages where id = $1 and extension = 'broadcast'`,
-      [id],
+  interface Message {
+    id: string
+    topic: string
+    event: string | null
+    payload: unknown
+    private: boolean | null
+  }
+
+  /** A notification carries the message itself (see realtime.send in the shim), or only its id. */
+  async function deliver(notified: string): Promise<void> {
+    if (notified.startsWith('{')) return fanOut(JSON.parse(notified) as Message)
+    const { rows } = await adminPool.query<Message>(
+      `select id, topic, event, payload, private from realtime.messages where id = $1 and extension = 'broadcast'`,
+      [notified],
     )
-    const msg = rows[0]
+    if (rows[0]) fanOut(rows[0])
+  }
+
+  function fanOut(msg: Message): void {
+    const id = msg.id
     // Private channels receive private messages only (the only channels served here).
-    if (!msg || !msg.private) return
+    if (!msg.private) return
     const channels = byTopic.get(msg.topic)
     if (!channels) return
     const wireTopic = TOPIC_PREFIX + msg.topic
@@ -273,8 +287,10 @@ export async function startRealtime(o: RealtimeOptions): Promise<RealtimeServer>
     client.on('end', () => lost())
     client.on('notification', (n) => {
       if (n.channel !== CHANNEL || !n.payload) return
-      const id = n.payload
-      deliveries = deliveries.then(() => deliver(id)).catch((err: unknown) => o.log?.(`realtime: delivery of ${id}: ${(err as Error).message}`))
+      const notified = n.payload
+      deliveries = deliveries
+        .then(() => deliver(notified))
+        .catch((err: unknown) => o.log?.(`realtime: delivery of ${notified.slice(0, 80)}: ${(err as Error).message}`))
     })
     try {
       await client.connect()

@@ -159,6 +159,8 @@ export async function generateDemoData(dbUrl: string, opts: SeedOptions): Promis
   const clients = [0, 1, 2].map(
     () => new pg.Client({ connectionString: dbUrl, application_name: 'demo-seed' }),
   )
+  // A connection lost mid-seed fails the statement using it; its 'error' event must not crash the process.
+  for (const c of clients) c.on('error', (err) => log(`seed connection lost: ${err.message}`))
   try {
     await Promise.all(clients.map((c) => c.connect()))
     const writers = clients.map((c) => new TableWriter(c))
