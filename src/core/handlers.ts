@@ -67,6 +67,10 @@ export function buildHandlers(core: CoreState): CoreHandlers {
       const ctx = await caches.reviewer.get(at)
       return counts(r.db, ctx, await caches.exclusions.ids(at), await caches.lanes.others(ctx), tenantId)
     },
+    'views.list': async () => core.savedViews.list(await core.viewOwner()),
+    'views.save': async ({ name, filter }) => core.savedViews.save(await core.viewOwner(), name, filter),
+    'views.rename': async ({ id, name }) => core.savedViews.rename(await core.viewOwner(), id, name),
+    'views.delete': async ({ id }) => core.savedViews.remove(await core.viewOwner(), id),
     'approvals.detail': async ({ id }) => {
       const r = core.requireReplica()
       return approvalDetail(r.db, await core.caches().reviewer.get(now()), id)

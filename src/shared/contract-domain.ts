@@ -34,6 +34,16 @@ export const InboxFilter = strict({
 })
 export type InboxFilter = z.infer<typeof InboxFilter>
 
+/**
+ * A saved view: inbox filters kept under a name, recalled with the number key of its slot (1–9).
+ * The lane is not part of it (Tab switches lanes under any view).
+ */
+export const SavedViewFilter = InboxFilter.omit({ lane: true })
+export const SavedViewName = z.string().trim().min(1).max(60)
+export const MAX_SAVED_VIEWS = 9
+export const SavedView = strict({ id: Id, name: SavedViewName, filter: SavedViewFilter })
+export type SavedView = z.infer<typeof SavedView>
+
 export const ApprovalListItem = strict({
   id: Id,
   tenantId: Id,
@@ -567,6 +577,13 @@ export const domainMethods = {
     result: Page(ApprovalListItem),
   },
   'inbox.counts': { args: TenantScope, result: Counts },
+  /** The signed-in reviewer's saved views on this backend, in slot order (1–9). */
+  'views.list': { args: empty, result: z.array(SavedView) },
+  /** Saves filters under a name: a view of that name gets them, else a new one takes the next slot. */
+  'views.save': { args: strict({ name: SavedViewName, filter: SavedViewFilter }), result: z.array(SavedView) },
+  'views.rename': { args: strict({ id: Id, name: SavedViewName }), result: z.array(SavedView) },
+  'views.delete': { args: strict({ id: Id }), result: z.array(SavedView) },
+
   'approvals.detail': { args: strict({ id: Id }), result: ApprovalDetail },
   /** Colleagues who could decide this approval if it were handed to them (delegate / reassign). */
   'approvals.reassignees': { args: strict({ id: Id }), result: z.array(Reassignee) },

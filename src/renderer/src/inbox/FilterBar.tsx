@@ -1,11 +1,17 @@
 // The inbox filters of console.md: kind, minimum risk, agent, amount range and text. The tenant is
 // the header's tenant scope (app/TenantSwitcher), which every view follows.
 // Text and amounts apply after a short pause in typing; Esc or Enter in a field returns to the list.
+// Saved views sit at the end, each with its number key; recalling one (or a filter typed in the
+// palette) changes the filter from outside, and the fields follow it.
 import { useEffect, useMemo, useState } from 'react'
 import type { ApprovalKind } from '../../../shared/contract-domain'
+import { openOverlay } from '../app/overlay-store'
 import { leaveFieldForHome } from '../ui/focus'
+import { Keys } from '../ui/Kbd'
 import { kindLabel, RISK_LABELS } from '../ui/format'
+import { describeFilter } from './filter-words'
 import { setFilter, useInbox } from './inbox-store'
+import { applySavedView, currentViewFilter, sameFilter, useSavedViews } from './saved-views-store'
 
 const KINDS: ApprovalKind[] = ['tool_call', 'refund', 'payout', 'journal_posting', 'changeset', 'spend']
 export const SEARCH_INPUT_ID = 'inbox-search'
@@ -30,6 +36,11 @@ export function FilterBar() {
   const [text, setText] = useState(filter.text ?? '')
   const [amountMin, setAmountMin] = useState(filter.amountMin?.toString() ?? '')
   const [amountMax, setAmountMax] = useState(filter.amountMax?.toString() ?? '')
+
+  // A filter set from elsewhere (a saved view, the palette) shows in the fields.
+  useEffect(() => setText((t) => ((t.trim() || undefined) === filter.text ? t : (filter.text ?? ''))), [filter.text])
+  useEffect(() => setAmountMin((v) => (parseAmount(v) === filter.amountMin ? v : (filter.amountMin?.toString() ?? ''))), [filter.amountMin])
+  useEffect(() => setAmountMax((v) => (parseAmount(v) === filter.amountMax ? v : (filter.amountMax?.toString() ?? ''))), [filter.amountMax])
 
   useDebounced(text, 150, (v) => v !== (useInbox.getState().filter.text ?? '') && setFilter({ text: v.trim() || undefined }))
   useDebounced(`${amountMin}|${amountMax}`, 300, () => {
@@ -96,6 +107,32 @@ export function FilterBar() {
         <span aria-hidden="true">–</span>
         <input inputMode="decimal" aria-label="Maximum amount" placeholder="max" value={amountMax} onChange={(e) => setAmountMax(e.target.value)} onKeyDown={leaveFieldForHome} />
       </label>
+      <SavedViewChips />
+    </div>
+  )
+}
+
+function SavedViewChips() {
+  const views = useSavedViews((s) => s.views)
+  const filter = useInbox((s) => s.filter)
+  const current = currentViewFilter(filter)
+  return (
+    <div className="chips saved-views-bar" role="group" aria-label="Saved views">
+      {views.map((v, i) => (
+        <button
+          key={v.id}
+          type="button"
+          className="chip"
+          aria-pressed={sameFilter(v.filter, current)}
+          title={describeFilter(v.filter)}
+          onClick={() => applySavedView(v)}
+        >
+          <Keys binding={String(i + 1)} /> {v.name}
+        </button>
+      ))}
+      <button type="button" className="chip" onClick={() => openOverlay({ kind: 'savedViews' })}>
+        Views… <Keys binding="shift+v" />
+      </button>
     </div>
   )
 }
