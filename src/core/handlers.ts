@@ -7,7 +7,7 @@ import { createIntent } from './queue/create'
 import * as queue from './queue/intents'
 import { counts } from './queries/counts'
 import { approvalDetail } from './queries/detail'
-import { listInbox } from './queries/inbox'
+import { findInInbox, listInbox } from './queries/inbox'
 import { listTenants } from './queries/tenants'
 import { exportCsv } from './queries/exports'
 import { sodReport } from './queries/sod'
@@ -66,6 +66,12 @@ export function buildHandlers(core: CoreState): CoreHandlers {
       const caches = core.caches()
       const ctx = await caches.reviewer.get(at)
       return counts(r.db, ctx, await caches.exclusions.ids(at), await caches.lanes.others(ctx), tenantId)
+    },
+    'inbox.find': async ({ query, limit }) => {
+      const r = core.requireReplica()
+      const at = now()
+      const caches = core.caches()
+      return findInInbox(r.db, await caches.reviewer.get(at), await caches.exclusions.ids(at), query, limit)
     },
     'views.list': async () => core.savedViews.list(await core.viewOwner()),
     'views.save': async ({ name, filter }) => core.savedViews.save(await core.viewOwner(), name, filter),

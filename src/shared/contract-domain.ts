@@ -28,6 +28,8 @@ export const InboxFilter = strict({
   tenantId: Id.optional(),
   amountMin: z.number().nonnegative().max(1e12).optional(),
   amountMax: z.number().nonnegative().max(1e12).optional(),
+  /** Only requests in this currency (amount bounds then read in it). */
+  currency: Currency.optional(),
   text: z.string().max(200).optional(),
   /** Needs me (what I may decide now) or Others (visible, not mine); both when absent. */
   lane: z.enum(['mine', 'others']).optional(),
@@ -577,6 +579,14 @@ export const domainMethods = {
     result: Page(ApprovalListItem),
   },
   'inbox.counts': { args: TenantScope, result: Counts },
+  /**
+   * Pending requests I can see (either lane) whose title or counterparty holds every word, or whose
+   * amount is a number typed: what the palette offers to jump to. Most urgent first, a few at most.
+   */
+  'inbox.find': {
+    args: strict({ query: z.string().trim().min(1).max(200), limit: z.number().int().min(1).max(20).default(8) }),
+    result: z.array(ApprovalListItem),
+  },
   /** The signed-in reviewer's saved views on this backend, in slot order (1–9). */
   'views.list': { args: empty, result: z.array(SavedView) },
   /** Saves filters under a name: a view of that name gets them, else a new one takes the next slot. */

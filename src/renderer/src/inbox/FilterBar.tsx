@@ -107,6 +107,11 @@ export function FilterBar() {
         <span aria-hidden="true">–</span>
         <input inputMode="decimal" aria-label="Maximum amount" placeholder="max" value={amountMax} onChange={(e) => setAmountMax(e.target.value)} onKeyDown={leaveFieldForHome} />
       </label>
+      {filter.currency && (
+        <button type="button" className="chip" aria-pressed="true" aria-label={`Only ${filter.currency}: remove`} onClick={() => setFilter({ currency: undefined })}>
+          {filter.currency} only ✕
+        </button>
+      )}
       <SavedViewChips />
     </div>
   )

@@ -32,6 +32,7 @@ const canonical = (f: ViewFilter) =>
     tenantId: f.tenantId,
     amountMin: f.amountMin,
     amountMax: f.amountMax,
+    currency: f.currency,
     text: f.text || undefined,
   })
 
@@ -74,6 +75,7 @@ export function applySavedView(view: SavedView): void {
     agentId: undefined,
     amountMin: undefined,
     amountMax: undefined,
+    currency: undefined,
     text: undefined,
     ...filter,
     tenantId,
