@@ -3,7 +3,7 @@
 // Text and amounts apply after a short pause in typing; Esc or Enter in a field returns to the list.
 // Saved views sit at the end, each with its number key; recalling one (or a filter typed in the
 // palette) changes the filter from outside, and the fields follow it.
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import type { ApprovalKind } from '../../../shared/contract-domain'
 import { openOverlay } from '../app/overlay-store'
 import { leaveFieldForHome } from '../ui/focus'
@@ -37,17 +37,31 @@ export function FilterBar() {
   const [amountMin, setAmountMin] = useState(filter.amountMin?.toString() ?? '')
   const [amountMax, setAmountMax] = useState(filter.amountMax?.toString() ?? '')
 
-  // A filter set from elsewhere (a saved view, the palette) shows in the fields.
-  useEffect(() => setText((t) => ((t.trim() || undefined) === filter.text ? t : (filter.text ?? ''))), [filter.text])
-  useEffect(() => setAmountMin((v) => (parseAmount(v) === filter.amountMin ? v : (filter.amountMin?.toString() ?? ''))), [filter.amountMin])
-  useEffect(() => setAmountMax((v) => (parseAmount(v) === filter.amountMax ? v : (filter.amountMax?.toString() ?? ''))), [filter.amountMax])
+  // A filter set from elsewhere (a saved view, the palette) shows in the fields. What the fields
+  // applied themselves is remembered, so their own change arriving after more typing (or after the
+  // text was cleared) is not mistaken for an outside one and written back over the field.
+  const applied = useRef({ text: filter.text, amountMin: filter.amountMin, amountMax: filter.amountMax })
+  useEffect(() => {
+    const own = applied.current
+    if (filter.text !== own.text) setText(filter.text ?? '')
+    if (filter.amountMin !== own.amountMin) setAmountMin(filter.amountMin?.toString() ?? '')
+    if (filter.amountMax !== own.amountMax) setAmountMax(filter.amountMax?.toString() ?? '')
+    applied.current = { text: filter.text, amountMin: filter.amountMin, amountMax: filter.amountMax }
+  }, [filter.text, filter.amountMin, filter.amountMax])
 
-  useDebounced(text, 150, (v) => v !== (useInbox.getState().filter.text ?? '') && setFilter({ text: v.trim() || undefined }))
+  useDebounced(text, 150, (v) => {
+    const next = v.trim() || undefined
+    if (next === useInbox.getState().filter.text) return
+    applied.current = { ...applied.current, text: next }
+    setFilter({ text: next })
+  })
   useDebounced(`${amountMin}|${amountMax}`, 300, () => {
     const f = useInbox.getState().filter
     const min = parseAmount(amountMin)
     const max = parseAmount(amountMax)
-    if (min !== f.amountMin || max !== f.amountMax) setFilter({ amountMin: min, amountMax: max })
+    if (min === f.amountMin && max === f.amountMax) return
+    applied.current = { ...applied.current, amountMin: min, amountMax: max }
+    setFilter({ amountMin: min, amountMax: max })
   })
 
   const agents = useMemo(() => [...agentNames].sort((a, b) => a[1].localeCompare(b[1])), [agentNames])
