@@ -13,6 +13,7 @@ import { Replica } from './replica/replica'
 import { closeSpare, openSpare, prepareSpareOffThread, spareReady, type OpenSpare } from './replica/spare'
 import type { TableSpec } from './replica/tables'
 import { coreStateFile, settingsFile, type JsonFile, type LastUser } from './settings'
+import { SavedViews, type ViewOwner } from './saved-views'
 import { SyncEngine, type EngineOptions } from './sync/loop'
 import { LiveUpdates } from './sync/realtime'
 import { StatusModel } from './sync/status'
@@ -65,6 +66,7 @@ export class CoreState {
   private reserved = false
   private focused = true
   readonly settings: JsonFile<Settings>
+  readonly savedViews: SavedViews
   private readonly memory: ReturnType<typeof coreStateFile>
 
   constructor(private readonly o: CoreOptions) {
@@ -74,6 +76,7 @@ export class CoreState {
       this.reserveSpare(s)
     })
     this.settings = settingsFile(o.userDataDir)
+    this.savedViews = new SavedViews(o.userDataDir)
     this.memory = coreStateFile(o.userDataDir)
   }
 
@@ -285,6 +288,12 @@ export class CoreState {
   caches(): ReviewerCaches {
     this.requireReplica()
     return this.reviewerCaches!
+  }
+
+  /** Whose saved views the calls read and change: the signed-in reviewer on this backend. */
+  async viewOwner(): Promise<ViewOwner> {
+    const userId = this.requireUser()
+    return { backendUrl: (await this.backend()).url, userId }
   }
 
   requireUser(): string {

@@ -6,7 +6,7 @@ import type { CoreState } from './core'
 import { createIntent } from './queue/create'
 import * as queue from './queue/intents'
 import { approvalDetail } from './queries/detail'
-import { listInbox } from './queries/inbox'
+import { findInInbox, listInbox } from './queries/inbox'
 import { listTenants } from './queries/tenants'
 import { exportCsv } from './queries/exports'
 import { sodReport } from './queries/sod'
@@ -67,6 +67,16 @@ export function buildHandlers(core: CoreState): CoreHandlers {
       const ctx = await caches.reviewer.get(at)
       return caches.counts.read(ctx, await caches.exclusions.ids(at), await caches.lanes.others(ctx), tenantId)
     },
+    'inbox.find': async ({ query, limit }) => {
+      const r = core.requireReplica()
+      const at = now()
+      const caches = core.caches()
+      return findInInbox(r.db, await caches.reviewer.get(at), await caches.exclusions.ids(at), query, limit)
+    },
+    'views.list': async () => core.savedViews.list(await core.viewOwner()),
+    'views.save': async ({ name, filter }) => core.savedViews.save(await core.viewOwner(), name, filter),
+    'views.rename': async ({ id, name }) => core.savedViews.rename(await core.viewOwner(), id, name),
+    'views.delete': async ({ id }) => core.savedViews.remove(await core.viewOwner(), id),
     'approvals.detail': async ({ id }) => {
       const r = core.requireReplica()
       return approvalDetail(r.db, await core.caches().reviewer.get(now()), id)

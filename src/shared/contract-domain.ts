@@ -28,11 +28,23 @@ export const InboxFilter = strict({
   tenantId: Id.optional(),
   amountMin: z.number().nonnegative().max(1e12).optional(),
   amountMax: z.number().nonnegative().max(1e12).optional(),
+  /** Only requests in this currency (amount bounds then read in it). */
+  currency: Currency.optional(),
   text: z.string().max(200).optional(),
   /** Needs me (what I may decide now) or Others (visible, not mine); both when absent. */
   lane: z.enum(['mine', 'others']).optional(),
 })
 export type InboxFilter = z.infer<typeof InboxFilter>
+
+/**
+ * A saved view: inbox filters kept under a name, recalled with the number key of its slot (1–9).
+ * The lane is not part of it (Tab switches lanes under any view).
+ */
+export const SavedViewFilter = InboxFilter.omit({ lane: true })
+export const SavedViewName = z.string().trim().min(1).max(60)
+export const MAX_SAVED_VIEWS = 9
+export const SavedView = strict({ id: Id, name: SavedViewName, filter: SavedViewFilter })
+export type SavedView = z.infer<typeof SavedView>
 
 export const ApprovalListItem = strict({
   id: Id,
@@ -666,6 +678,21 @@ export const domainMethods = {
     result: Page(ApprovalListItem),
   },
   'inbox.counts': { args: TenantScope, result: Counts },
+  /**
+   * Pending requests I can see (either lane) whose title or counterparty holds every word, or whose
+   * amount is a number typed: what the palette offers to jump to. Most urgent first, a few at most.
+   */
+  'inbox.find': {
+    args: strict({ query: z.string().trim().min(1).max(200), limit: z.number().int().min(1).max(20).default(8) }),
+    result: z.array(ApprovalListItem),
+  },
+  /** The signed-in reviewer's saved views on this backend, in slot order (1–9). */
+  'views.list': { args: empty, result: z.array(SavedView) },
+  /** Saves filters under a name: a view of that name gets them, else a new one takes the next slot. */
+  'views.save': { args: strict({ name: SavedViewName, filter: SavedViewFilter }), result: z.array(SavedView) },
+  'views.rename': { args: strict({ id: Id, name: SavedViewName }), result: z.array(SavedView) },
+  'views.delete': { args: strict({ id: Id }), result: z.array(SavedView) },
+
   'approvals.detail': { args: strict({ id: Id }), result: ApprovalDetail },
   /** Colleagues who could decide this approval if it were handed to them (delegate / reassign). */
   'approvals.reassignees': { args: strict({ id: Id }), result: z.array(Reassignee) },

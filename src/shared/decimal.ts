@@ -82,3 +82,11 @@ export function formatDecimal(a: Decimal, places = 2): string {
   const frac = digits.slice(digits.length - places)
   return `${negative ? '-' : ''}${int}${places > 0 ? `.${frac}` : ''}`
 }
+
+/** Money for a sentence: "50,000.00 EUR" (digits grouped, two decimals, the code after). */
+export function formatMoneyText(a: Decimal, currency: string): string {
+  const [whole, frac] = formatDecimal(a).split('.')
+  const sign = whole!.startsWith('-') ? '-' : ''
+  const grouped = whole!.replace('-', '').replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  return `${sign}${grouped}.${frac} ${currency}`
+}

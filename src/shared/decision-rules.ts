@@ -31,7 +31,7 @@
 //   in base currency as above), and the console lists candidates with preflight(…, 'approve').
 // - Rules that bind a stop come before every release-only rule, so the first refusal of an approve
 //   also tells whether a reject or escalate is refused (see firstRefusalBinds).
-import { add, compare, decimalOf, multiply, parseDecimal, shift, ZERO, formatDecimal, type Decimal } from './decimal'
+import { add, compare, decimalOf, multiply, parseDecimal, shift, ZERO, formatMoneyText, type Decimal } from './decimal'
 import { ERROR_MESSAGES, type ErrorCode } from './errors'
 import { CONFIRM_RISK } from './confirm-risk'
 import { jsonType, schemaErrors } from './json-schema'
@@ -450,7 +450,7 @@ export function evaluateDecision(r: ReviewerFacts, a: ApprovalFacts | null, act:
   if (binds('within_limit') && limit !== null && money && compare(money.baseAmount, parseDecimal(limit) as Decimal) > 0) {
     return refuse(
       'over_limit',
-      `${formatDecimal(money.amount)} ${money.currency} (${formatDecimal(money.baseAmount)} ${a.baseCurrency}) is above your approval limit of ${limit} ${a.baseCurrency}.`,
+      `${formatMoneyText(money.amount, money.currency)} (${formatMoneyText(money.baseAmount, a.baseCurrency)}) is above your approval limit of ${formatMoneyText(parseDecimal(limit) as Decimal, a.baseCurrency)}.`,
     )
   }
   return { refusal: null, money: RELEASE.includes(act) ? money : null }

@@ -17,6 +17,9 @@ export const ERROR_MESSAGES = {
   queue_not_empty: 'Decisions are still waiting to be sent, or were refused and not yet read.',
   offline: 'You are offline. This needs a connection.',
   backend_unreachable: 'The server cannot be reached.',
+  // Saved views
+  saved_views_full: 'All nine saved views are taken. Delete or overwrite one (save under its name) first.',
+  saved_view_name_taken: 'Another saved view already has that name.',
   // Decisions (server refusals from sync_push, and the same checks run early on the replica)
   not_found: 'This item no longer exists or is not visible to you.',
   forbidden: 'You do not have permission to do this.',

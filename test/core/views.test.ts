@@ -126,7 +126,11 @@ describe('the approval detail', () => {
     await t.call('sync.setWorkOffline', { offline: true })
     await t.call('intents.create', { kind: 'message.send', args: { approval_id: ids.approval, body: 'Which order is this?' } })
     const d = await t.call('approvals.detail', { id: ids.approval })
-    expect(d.evidence.map((e) => e.table).sort()).toEqual(['journal_postings', 'journal_postings', 'orders', 'payments', 'refunds'])
+    // The posted entry's two lines are one piece of evidence (listed one by one they read as the lines twice).
+    expect(d.evidence.map((e) => e.table).sort()).toEqual(['journal_postings', 'orders', 'payments', 'refunds'])
+    const entry = d.evidence.find((e) => e.table === 'journal_postings')!
+    expect(entry.label).toMatch(/^Journal entry JE-/)
+    expect((entry.fields['lines'] as { line_no: number }[]).map((l) => l.line_no)).toEqual([1, 2])
     expect(d.evidence.every((e) => e.label.length > 0)).toBe(true)
     expect(d.tool?.app).toBe('stripe')
     expect(d.toolSchema).toMatchObject({ type: 'object' })

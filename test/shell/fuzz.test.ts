@@ -31,6 +31,11 @@ const VALID: { [M in MethodName]: MethodArgs<M> } = {
   'tenants.list': {},
   'inbox.list': { filter: { kinds: ['refund'], minRisk: 2, text: 'refund', amountMin: 1 }, limit: 50, offset: 0 },
   'inbox.counts': { tenantId: ID },
+  'inbox.find': { query: 'acme 1250', limit: 8 },
+  'views.list': {},
+  'views.save': { name: 'Big refunds', filter: { kinds: ['refund'], amountMin: 10000 } },
+  'views.rename': { id: ID, name: 'Large refunds' },
+  'views.delete': { id: ID },
   'approvals.detail': { id: ID },
   'approvals.reassignees': { id: ID },
   'intents.create': {

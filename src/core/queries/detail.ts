@@ -151,6 +151,38 @@ async function evidenceOf(db: PGliteInterface, evidence: unknown): Promise<Appro
     for (const [k, v] of Object.entries(row)) if (!isHiddenField(k)) fields[k] = v
     out.push({ table, id, label: EVIDENCE_LABELS[table]!(row), fields })
   }
+  return journalEntries(out)
+}
+
+/** What a journal line keeps once it sits in its entry's list (the entry carries the rest). */
+const LINE_FIELDS = ['line_no', 'account_id', 'account', 'description', 'amount', 'debit', 'credit']
+
+/**
+ * A posted journal entry is one piece of evidence, not one per line: its lines are rows of
+ * journal_postings, and listed one by one they read as the posting's lines shown a second time.
+ * Lines of one entry (same tran_id) become one row holding them as a list; the entry's own fields
+ * (date, period, memo, currency) are said once.
+ */
+function journalEntries(evidence: ApprovalDetail['evidence']): ApprovalDetail['evidence'] {
+  const entries = new Map<string, ApprovalDetail['evidence'][number]>()
+  const out: ApprovalDetail['evidence'] = []
+  for (const e of evidence) {
+    const tranId = e.table === 'journal_postings' ? str(e.fields['tran_id']) : null
+    if (!tranId) {
+      out.push(e)
+      continue
+    }
+    const line = Object.fromEntries(LINE_FIELDS.filter((k) => k in e.fields).map((k) => [k, e.fields[k]]))
+    const entry = entries.get(tranId)
+    if (entry) {
+      ;(entry.fields['lines'] as unknown[]).push(line)
+      continue
+    }
+    const head = Object.fromEntries(Object.entries(e.fields).filter(([k]) => !LINE_FIELDS.includes(k) && k !== 'source_id'))
+    const created = { table: e.table, id: e.id, label: `Journal entry ${tranId}`, fields: { ...head, lines: [line] } }
+    entries.set(tranId, created)
+    out.push(created)
+  }
   return out
 }
 

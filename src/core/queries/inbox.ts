@@ -27,6 +27,7 @@ export function inboxWhere(p: SqlParams, hidden: string[], filter: InboxFilter):
   if (filter.tenantId) where.push(`a.tenant_id = ${p.add(filter.tenantId)}`)
   if (filter.amountMin !== undefined) where.push(`a.amount >= ${p.add(filter.amountMin)}`)
   if (filter.amountMax !== undefined) where.push(`a.amount <= ${p.add(filter.amountMax)}`)
+  if (filter.currency) where.push(`a.currency = ${p.add(filter.currency)}`)
   const text = filter.text?.trim().toLowerCase()
   if (text) {
     // Every word must appear somewhere; the trigram index answers each like without a scan.
@@ -218,6 +219,33 @@ function filterKey(filter: InboxFilter): string {
   const f: Record<string, unknown> = { ...filter }
   if (filter.kinds) f.kinds = [...filter.kinds].sort()
   return JSON.stringify(Object.keys(f).sort().map((k) => [k, f[k]]))
+}
+
+/** A word the palette reads as an amount to look for: "1250", "1,250.50". */
+const AMOUNT_WORD = /^\d[\d,]*(\.\d{1,2})?$/
+
+/**
+ * Pending requests (either lane) matching what was typed in the palette: every word in the title,
+ * counterparty or kind (the trigram index), except a number, which may also be the amount itself.
+ * Ordered like the inbox's main bucket (riskiest, then oldest), at most `limit`.
+ */
+export async function findInInbox(db: PGliteInterface, ctx: ReviewerContext, hidden: string[], query: string, limit: number): Promise<ApprovalListItem[]> {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8)
+  const amounts = words.filter((w) => AMOUNT_WORD.test(w))
+  const p = new SqlParams()
+  let where = inboxWhere(p, hidden, { text: words.filter((w) => !AMOUNT_WORD.test(w)).join(' ') || undefined })
+  for (const w of amounts) {
+    const n = Number(w.replace(/,/g, ''))
+    where += `\n    and (a.amount = ${p.add(n)} or ${APPROVAL_SEARCH_EXPR} like ${p.add(`%${escapeLike(w)}%`)})`
+  }
+  const at = p.add(ctx.now)
+  const lim = p.add(limit)
+  const me = p.add(ctx.userId)
+  const found = `(select id, row_number() over () as ord from (
+      select a.id from approvals a where ${where} and ${liveAt(at)}
+      order by a.risk_level desc, a.created_at, a.id limit ${lim}) f)`
+  const res = await db.query<{ rows: ItemRow[] }>(asJson(itemsSql(found, me)), p.values)
+  return (res.rows[0]?.rows ?? []).map((r) => toItem(ctx, r))
 }
 
 /** List rows for the given approvals (any status), in the given order: the detail view's header. */

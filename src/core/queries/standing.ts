@@ -3,7 +3,7 @@
 // exchange rates. Pre-flight evaluates the one rule set (src/shared/decision-rules.ts) over it to
 // say, before anything is sent, why the server would refuse a decision — with the server's code.
 import type { PGliteInterface } from '@electric-sql/pglite'
-import { parseDecimal, type Decimal } from '../../shared/decimal'
+import { formatDecimal, parseDecimal, type Decimal } from '../../shared/decimal'
 import {
   evaluateDecision,
   type ApprovalFacts,
@@ -254,6 +254,22 @@ export function preflight(
   if (ctx.standing.get(a.tenantId)?.permissions === null) return null
   const facts = decisionFacts(ctx, a)
   return evaluateDecision(facts.reviewer, facts.approval, act, input).refusal
+}
+
+/**
+ * The money an approval would release as the rules read it — from the edited payload when there is
+ * one — as decimal text; null when the rules find none or would refuse the decision.
+ */
+export function releasedMoney(
+  ctx: ReviewerContext,
+  a: PreflightSubject,
+  act: DecisionKind,
+  input: DecisionInput = {},
+): { amount: string; currency: string } | null {
+  if (ctx.standing.get(a.tenantId)?.permissions === null) return null
+  const facts = decisionFacts(ctx, a)
+  const verdict = evaluateDecision(facts.reviewer, facts.approval, act, input)
+  return verdict.refusal === null && verdict.money ? { amount: formatDecimal(verdict.money.amount), currency: verdict.money.currency } : null
 }
 
 /** Tables whose change can change a reviewer's standing. */

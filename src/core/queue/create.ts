@@ -7,7 +7,7 @@ import { CONFIRM_RISK } from '../../shared/confirm-risk'
 import type { NewIntent } from '../../shared/contract-domain'
 import { ApiError } from '../../shared/errors'
 import { unstorable } from '../../shared/storable'
-import { loadPreflightSubject, preflight, type ReviewerContext } from '../queries/standing'
+import { loadPreflightSubject, preflight, releasedMoney, type ReviewerContext } from '../queries/standing'
 import { insertIntent, type IntentRow } from './intents'
 import { manageRefusal } from '../queries/outbox'
 
@@ -161,10 +161,11 @@ interface ApprovalForIntent {
   expires_at: Date | null
   requested_by_user_id: string | null
   approver_ids: string[]
+  required_approvals: number
 }
 
 const APPROVAL_COLUMNS = `a.id, a.tenant_id, a.title, a.risk_level, a.amount::text as amount, a.currency::text as currency,
-  a.counterparty, a.status, a.expires_at, a.requested_by_user_id, a.approver_ids`
+  a.counterparty, a.status, a.expires_at, a.requested_by_user_id, a.approver_ids, a.required_approvals`
 
 async function approvalRow(db: PGliteInterface, id: string): Promise<ApprovalForIntent> {
   return one<ApprovalForIntent>(db, `select ${APPROVAL_COLUMNS} from approvals a where a.id = $1 and a.deleted_at is null`, [id])
@@ -175,11 +176,14 @@ async function describeDecision(
   a: Extract<CreateIntentInput, { kind: 'approval.decide' }>['args'],
   o: CreateOptions,
 ): Promise<Described> {
-  const approval = await one<ApprovalForIntent & { active: boolean }>(
+  const approval = await one<ApprovalForIntent & { active: boolean; approvals_so_far: number }>(
     db,
     `select ${APPROVAL_COLUMNS},
             exists (select 1 from pending_mutations p where p.target_id = a.id and p.user_id = $2
-                      and p.kind = 'approval.decide' and p.state in ('held', 'queued', 'sending')) as active
+                      and p.kind = 'approval.decide' and p.state in ('held', 'queued', 'sending')) as active,
+            -- Four-eyes: principals who approved the payload that will run (an edit restarts the count).
+            (select count(distinct coalesce(d.on_behalf_of, d.actor_id)) from approval_decisions d
+              where d.approval_id = a.id and d.payload_hash_approved = a.payload_hash)::int as approvals_so_far
        from approvals a where a.id = $1 and a.deleted_at is null`,
     [a.approval_id, o.reviewer.userId],
   )
@@ -191,21 +195,30 @@ async function describeDecision(
   // The one rule set (src/shared/decision-rules.ts), as the server will apply it: limits and risk
   // ceilings bind a release, anyone who may decide may stop.
   const subject = await loadPreflightSubject(db, approval.id)
-  const refusal =
-    subject &&
-    preflight(o.reviewer, subject, decision, {
-      versionSeen: a.version_seen,
-      payloadHashSeen: a.payload_hash_seen,
-      reason: a.reason ?? null,
-      editedPayload: a.edited_payload ?? undefined,
-      onBehalfOf: a.on_behalf_of ?? null,
-    })
+  const input = {
+    versionSeen: a.version_seen,
+    payloadHashSeen: a.payload_hash_seen,
+    reason: a.reason ?? null,
+    editedPayload: a.edited_payload ?? undefined,
+    onBehalfOf: a.on_behalf_of ?? null,
+  }
+  const refusal = subject && preflight(o.reviewer, subject, decision, input)
   if (refusal) throw new ApiError(refusal.code, refusal.message)
-  const money = approval.amount && approval.currency ? ` ${formatMoney(approval.amount)} ${approval.currency}` : ''
+  const asked = approval.amount && approval.currency ? `${formatMoney(approval.amount)} ${approval.currency}` : null
+  // An edit may change the amount: History names what was approved, and what it was edited from.
+  const released = decision === 'approve_with_edits' && subject ? releasedMoney(o.reviewer, subject, decision, input) : null
+  const final = released ? `${formatMoney(released.amount)} ${released.currency}` : null
+  const money = final && final !== asked ? ` ${final}${asked ? ` (edited from ${asked})` : ''}` : asked ? ` ${asked}` : ''
   const to = approval.counterparty ? ` to ${approval.counterparty}` : ''
+  // Four-eyes in progress: this approval is the n-th of the required ones.
+  const approving = decision === 'approve' || decision === 'approve_with_edits'
+  const nth =
+    approving && approval.required_approvals > 1
+      ? ` (${decision === 'approve_with_edits' ? 1 : Math.min(approval.approvals_so_far + 1, approval.required_approvals)} of ${approval.required_approvals})`
+      : ''
   return {
     targetId: approval.id,
-    label: `${VERBS[decision] ?? decision} · ${approval.title}${money}${money ? to : ''}`,
+    label: `${VERBS[decision] ?? decision}${nth} · ${approval.title}${money}${money ? to : ''}`,
     riskLevel: approval.risk_level,
   }
 }

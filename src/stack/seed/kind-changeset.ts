@@ -69,14 +69,14 @@ export function changesetDraft(env: BuildEnv): Draft {
         base: 'main',
         head,
         title,
-        body: `${changeset.description as string}\n\n+${patches.reduce((a, p) => a + p.additions, 0)} −${patches.reduce((a, p) => a + p.deletions, 0)} in ${patches.length} file(s).`,
+        body: `${changeset.description as string}\n\n+${patches.reduce((a, p) => a + p.additions, 0)} −${patches.reduce((a, p) => a + p.deletions, 0)} in ${filesWord(patches.length)}.`,
         draft: false,
         changeset_id: changesetId,
       }
       const finalArgs = o.edited ? { ...args, draft: true } : args
       return {
         title: `Change set: ${title}`,
-        summary: `**${title}** in \`${tenant.repo}\` — ${patches.length} file(s), +${patches.reduce((a, p) => a + p.additions, 0)} −${patches.reduce((a, p) => a + p.deletions, 0)}.\n\n${changeset.description as string}`,
+        summary: `**${title}** in \`${tenant.repo}\` — ${filesWord(patches.length)}, +${patches.reduce((a, p) => a + p.additions, 0)} −${patches.reduce((a, p) => a + p.deletions, 0)}.\n\n${changeset.description as string}`,
         args,
         finalArgs,
         finalAmount: null,
@@ -94,4 +94,8 @@ export function changesetDraft(env: BuildEnv): Draft {
       }
     },
   }
+}
+
+function filesWord(n: number): string {
+  return n === 1 ? '1 file' : `${n} files`
 }

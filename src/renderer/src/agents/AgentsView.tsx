@@ -12,7 +12,7 @@ import { useTenants } from '../app/tenants-store'
 import { focusApproval } from '../inbox/inbox-store'
 import { Keys } from '../ui/Kbd'
 import { RiskBadge } from '../ui/RiskBadge'
-import { formatDateTime, formatMoney, humanize, kindLabel } from '../ui/format'
+import { formatDateTime, formatMoney, formatTrust, humanize, kindLabel } from '../ui/format'
 import { CostChart, TrustChart } from './charts'
 import { PolicyEditor } from './PolicyEditor'
 import {
@@ -72,7 +72,7 @@ function AgentRow({ item, selected }: { item: Agent; selected: boolean }) {
       <div className="agent-row-meta muted">
         <span>Tier {agent.tier}</span>
         <span>Autonomy {agent.autonomy}</span>
-        <span>Trust {agent.trustScore === null ? '—' : agent.trustScore.toFixed(2)}</span>
+        <span>Trust {formatTrust(agent.trustScore)}</span>
       </div>
       <div className="agent-row-meta muted">
         <span title="Last 30 days: approved without edit, edited, rejected">
@@ -189,7 +189,7 @@ function AgentPanel({ detail }: { detail: AgentDetail }) {
           </div>
           <div>
             <dt>Trust score</dt>
-            <dd>{agent.trustScore === null ? '—' : agent.trustScore.toFixed(2)}</dd>
+            <dd>{formatTrust(agent.trustScore)}</dd>
           </div>
           <div>
             <dt>Daily budget</dt>

@@ -5,7 +5,7 @@
 import { useId, type ReactNode } from 'react'
 import type { AgentDay } from '../../../shared/contract-domain'
 import type { z } from 'zod'
-import { formatMoney } from '../ui/format'
+import { formatMoney, formatTrust } from '../ui/format'
 
 type Day = z.infer<typeof AgentDay>
 
@@ -227,7 +227,7 @@ const TRUST_COLUMNS: readonly Column[] = [
   { label: 'Approved without edit', numeric: true, cell: (d) => d.approvedNoEdit },
   { label: 'Edited', numeric: true, cell: (d) => d.edited },
   { label: 'Rejected', numeric: true, cell: (d) => d.rejected },
-  { label: 'Trust score', numeric: true, cell: (d) => (d.score === null ? '—' : d.score.toFixed(2)) },
+  { label: 'Trust score', numeric: true, cell: (d) => formatTrust(d.score) },
 ]
 
 export function TrustChart({ days }: { days: readonly Day[] }) {

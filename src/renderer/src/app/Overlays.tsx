@@ -5,6 +5,7 @@ import { HelpOverlay } from '../keyboard/HelpOverlay'
 import { SignOutDialog } from '../signin/SignOutDialog'
 import { DecisionDialogs } from '../decisions/DecisionDialogs'
 import { SodReportDialog } from '../exports/SodReportDialog'
+import { SavedViewsDialog } from '../inbox/SavedViewsDialog'
 
 export function Overlays() {
   const kind = useOverlay((s) => s.overlay?.kind)
@@ -12,5 +13,6 @@ export function Overlays() {
   if (kind === 'help') return <HelpOverlay />
   if (kind === 'signout') return <SignOutDialog />
   if (kind === 'sod') return <SodReportDialog />
+  if (kind === 'savedViews') return <SavedViewsDialog />
   return <DecisionDialogs />
 }

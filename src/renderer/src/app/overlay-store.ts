@@ -15,6 +15,8 @@ export type Overlay =
   | { kind: 'refused'; title: string; subject: string; message: string }
   | { kind: 'signout' }
   | { kind: 'sod' }
+  /** Save the inbox's filters as a view, rename or delete saved views. */
+  | { kind: 'savedViews' }
 
 interface OverlayState {
   overlay: Overlay | null

@@ -17,6 +17,7 @@ import { FlagsView } from '../flags/FlagsView'
 import { flagsCommands } from '../flags/commands'
 import { HistoryView } from '../history/HistoryView'
 import { InboxView } from '../inbox/InboxView'
+import { inboxCommands } from '../inbox/commands'
 import { OutboxView } from '../outbox/OutboxView'
 import { outboxCommands } from '../outbox/commands'
 import { QueueView } from '../queue/QueueView'
@@ -31,12 +32,20 @@ export interface ViewDef {
   /** Shown as a tab in the header; false for views reached from menus (settings). */
   inNav: boolean
   badge?: (counts: z.infer<typeof Counts>) => { count: number; alert: boolean } | null
-  /** Commands that act on this view (section 'Review'); they fire only while it is on screen. */
+  /** Commands that act on this view (section 'Review', or 'Filter' for the inbox's); they fire only while it is on screen. */
   commands?: readonly Command[]
 }
 
 export const VIEWS: readonly ViewDef[] = [
-  { id: 'inbox', title: 'Inbox', binding: 'g i', Component: InboxView, inNav: true, badge: (c) => ({ count: c.inbox, alert: false }) },
+  {
+    id: 'inbox',
+    title: 'Inbox',
+    binding: 'g i',
+    Component: InboxView,
+    inNav: true,
+    commands: inboxCommands,
+    badge: (c) => ({ count: c.inbox, alert: false }),
+  },
   {
     id: 'queue',
     title: 'Queue',

@@ -11,6 +11,7 @@ import { ensureDetail, markAllStale, prefetchDetails } from '../detail/detail-st
 import { disarm } from '../decisions/decide'
 import { focusApproval, refreshInbox, resetInbox, useInbox } from '../inbox/inbox-store'
 import { SEARCH_INPUT_ID } from '../inbox/FilterBar'
+import { loadSavedViews, watchSavedViews } from '../inbox/saved-views-store'
 import { refreshHistory } from '../history/history-store'
 import { applyIntentChange, refreshQueue } from '../queue/queue-store'
 import { loadSession, setSession, useSession } from '../signin/session-store'
@@ -119,7 +120,9 @@ export function startSignedIn(): () => void {
   void loadTenants()
   void loadSyncStatus()
   void refreshQueue()
+  void loadSavedViews()
   const offs = [
+    watchSavedViews(),
     on('data.changed', (p) => {
       if (p.tables.includes('tenants') || p.tables.includes('tenant_members')) void loadTenants()
       scheduleRefresh(p.tables)

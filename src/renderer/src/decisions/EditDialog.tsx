@@ -14,7 +14,11 @@ import { validatorFor, type SchemaProblem } from './schema-validate'
 type Scalar = 'string' | 'number' | 'integer' | 'boolean'
 
 interface FieldSpec {
-  key: string
+  /** Where the field sits in the payload: keys of objects, indexes of lists. */
+  path: (string | number)[]
+  /** The path as the validator names it (`properties.amount`, `lines.0.account`). */
+  id: string
+  label: string
   type: Scalar
   enumValues: readonly (string | number)[] | null
   description: string | null
@@ -25,9 +29,23 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-/** The top-level scalar fields a form can edit, or null when the schema is not an object's. */
+const SCALARS = ['string', 'number', 'integer', 'boolean']
+/** Nesting deeper than this is edited as JSON: a form that deep is no longer read at a glance. */
+const MAX_DEPTH = 4
+
+/**
+ * The scalar fields a form can edit, nested ones included — an object's fields under its name
+ * ("Properties · Amount"), a list's items numbered ("Lines 2 · Account") — or null when the value
+ * is not an object.
+ */
 function formFields(schema: unknown, value: unknown): FieldSpec[] | null {
   if (!isRecord(value)) return null
+  const fields: FieldSpec[] = []
+  collect(schema, value, [], [], fields)
+  return fields
+}
+
+function collect(schema: unknown, value: Record<string, unknown>, path: (string | number)[], labels: string[], out: FieldSpec[]): void {
   const props = isRecord(schema) && isRecord(schema['properties']) ? schema['properties'] : null
   const required = isRecord(schema) && Array.isArray(schema['required']) ? (schema['required'] as unknown[]) : []
   // jsonb does not keep key order, so the schema's own order is lost: required fields first, in
@@ -37,22 +55,59 @@ function formFields(schema: unknown, value: unknown): FieldSpec[] | null {
     ...required.filter((k): k is string => typeof k === 'string' && declared.includes(k)),
     ...declared.filter((k) => !required.includes(k)).sort(),
   ]
-  const fields: FieldSpec[] = []
   for (const key of keys) {
     const p = props && isRecord(props[key]) ? (props[key] as Record<string, unknown>) : {}
-    const declaredType = typeof p['type'] === 'string' ? p['type'] : null
-    const v = value[key]
-    const type = (declaredType ?? (typeof v === 'boolean' ? 'boolean' : typeof v === 'number' ? 'number' : typeof v === 'string' ? 'string' : null)) as Scalar | null
-    if (!type || !['string', 'number', 'integer', 'boolean'].includes(type)) continue
-    fields.push({
-      key,
-      type,
-      enumValues: Array.isArray(p['enum']) ? (p['enum'] as (string | number)[]) : null,
-      description: typeof p['description'] === 'string' ? p['description'] : null,
-      required: required.includes(key),
-    })
+    field(p, value[key], [...path, key], [...labels, humanize(key)], required.includes(key), out)
   }
-  return fields
+}
+
+function field(p: Record<string, unknown>, v: unknown, path: (string | number)[], labels: string[], required: boolean, out: FieldSpec[]): void {
+  const declaredType = typeof p['type'] === 'string' ? p['type'] : null
+  const type = declaredType ?? (typeof v === 'boolean' ? 'boolean' : typeof v === 'number' ? 'number' : typeof v === 'string' ? 'string' : isRecord(v) ? 'object' : Array.isArray(v) ? 'array' : null)
+  if (path.length > MAX_DEPTH) return
+  if (type === 'object' && isRecord(v)) return collect(p, v, path, labels, out)
+  if (type === 'array' && Array.isArray(v)) {
+    const items = isRecord(p['items']) ? p['items'] : {}
+    v.forEach((item, i) => field(items, item, [...path, i], [...labels.slice(0, -1), `${labels.at(-1) ?? ''} ${i + 1}`], true, out))
+    return
+  }
+  if (!type || !SCALARS.includes(type)) return
+  out.push({
+    path,
+    id: path.map(String).join('.'),
+    label: labels.join(' · '),
+    type: type as Scalar,
+    enumValues: Array.isArray(p['enum']) ? (p['enum'] as (string | number)[]) : null,
+    description: typeof p['description'] === 'string' ? p['description'] : null,
+    required,
+  })
+}
+
+function getAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let v = value
+  for (const step of path) v = isRecord(v) || Array.isArray(v) ? (v as Record<string | number, unknown>)[step] : undefined
+  return v
+}
+
+/** A copy of `value` with the field at `path` set (the objects and lists on the way copied too). */
+function setAt(value: unknown, path: readonly (string | number)[], next: unknown): unknown {
+  if (path.length === 0) return next
+  const [step, ...rest] = path
+  if (Array.isArray(value)) {
+    const copy = value.slice()
+    copy[step as number] = setAt(copy[step as number], rest, next)
+    return copy
+  }
+  const obj = isRecord(value) ? value : {}
+  return { ...obj, [step as string]: setAt(obj[step as string], rest, next) }
+}
+
+/** A validator path in the form's words: `lines.0.account` → "Lines · 1 · Account". */
+function problemLabel(path: string): string {
+  return path
+    .split('.')
+    .map((step) => (/^\d+$/.test(step) ? String(Number(step) + 1) : humanize(step)))
+    .join(' · ')
 }
 
 function toFieldValue(spec: FieldSpec, raw: string): unknown {
@@ -87,8 +142,8 @@ export function EditDialog({ item, detail, onClose }: { item: ApprovalListItem; 
 
   const setField = (spec: FieldSpec, raw: string) => {
     if (!isRecord(draft)) return
-    setTyped({ ...typed, [spec.key]: raw })
-    setDraft({ ...draft, [spec.key]: toFieldValue(spec, raw) })
+    setTyped({ ...typed, [spec.id]: raw })
+    setDraft(setAt(draft, spec.path, toFieldValue(spec, raw)))
   }
   const onJson = (text: string) => {
     setJsonText(text)
@@ -150,13 +205,13 @@ export function EditDialog({ item, detail, onClose }: { item: ApprovalListItem; 
         {mode === 'form' && fields && isRecord(draft) ? (
           <div className="editor-form">
             {fields.map((f, i) => {
-              const value = draft[f.key]
-              const raw = typed[f.key] ?? (value === undefined || value === null ? '' : String(value))
-              const problem = problems.find((p) => p.path === f.key)
+              const value = getAt(draft, f.path)
+              const raw = typed[f.id] ?? (value === undefined || value === null ? '' : String(value))
+              const problem = problems.find((p) => p.path === f.id)
               return (
-                <label key={f.key} className={`field${problem ? ' field-invalid' : ''}`}>
+                <label key={f.id} className={`field${problem ? ' field-invalid' : ''}`}>
                   <span>
-                    {humanize(f.key)}
+                    {f.label}
                     {f.required && <span aria-hidden="true"> *</span>}
                   </span>
                   {f.enumValues || f.type === 'boolean' ? (
@@ -174,7 +229,7 @@ export function EditDialog({ item, detail, onClose }: { item: ApprovalListItem; 
                       onChange={(e) => setField(f, e.target.value)}
                       data-autofocus={i === 0 ? true : undefined}
                       aria-invalid={!!problem}
-                      name={f.key}
+                      name={f.id}
                     />
                   )}
                   {f.description && <span className="muted field-help">{f.description}</span>}
@@ -193,7 +248,7 @@ export function EditDialog({ item, detail, onClose }: { item: ApprovalListItem; 
           <ul className="problems" role="alert" aria-label="Schema problems">
             {problems.map((p, i) => (
               <li key={i}>
-                <strong>{p.path ? humanize(p.path) : 'Payload'}:</strong> {p.message}
+                <strong>{p.path ? problemLabel(p.path) : 'Payload'}:</strong> {p.message}
               </li>
             ))}
           </ul>

@@ -14,7 +14,7 @@ import { useSync } from '../statusbar/sync-store'
 import { Countdown } from '../ui/Countdown'
 import { Markdown } from '../ui/Markdown'
 import { RiskBadge } from '../ui/RiskBadge'
-import { formatMoney, humanize, kindLabel } from '../ui/format'
+import { formatMoney, formatTrust, humanize, kindLabel } from '../ui/format'
 import { ensureDetail, useDetails } from './detail-store'
 import { ExecutionSection } from '../outbox/Execution'
 import { AuditSection, DecisionsSection, EvidenceSection, MessagesSection, OriginSection, PayloadSection } from './sections'
@@ -199,10 +199,6 @@ function DetailHeader({ item, detail }: { item: ApprovalListItem; detail: Approv
       )}
     </header>
   )
-}
-
-function formatTrust(score: number): string {
-  return score <= 1 ? `${Math.round(score * 100)}%` : score.toFixed(0)
 }
 
 function DetailBody({ detail }: { detail: ApprovalDetail }) {

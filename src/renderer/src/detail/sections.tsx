@@ -128,6 +128,20 @@ export function MessagesSection({ detail }: { detail: ApprovalDetail }) {
   )
 }
 
+/** An audit action in words: "approval.requested" → "Requested", "decision.created" → "Decision created". */
+export function auditActionWords(action: string, entityType: string): string {
+  const [subject, verb] = action.includes('.') ? [action.slice(0, action.indexOf('.')), action.slice(action.indexOf('.') + 1)] : [entityType, action]
+  const words = humanize(verb ?? action)
+  return subject === 'approval' ? words : `${humanize(subject)} ${words.toLowerCase()}`
+}
+
+/** Who did it, by name where the detail knows it: the agent asking, the reviewers who decided. */
+function auditActor(detail: ApprovalDetail, a: ApprovalDetail['audit'][number]): string {
+  if (a.actorType === 'system' || !a.actorId) return 'System (policy)'
+  if (a.actorType === 'agent') return detail.agent?.id === a.actorId ? detail.agent.name : (detail.origin?.agentName ?? 'An agent')
+  return detail.decisions.find((d) => d.actorId === a.actorId)?.actorName ?? 'A reviewer'
+}
+
 export function AuditSection({ detail }: { detail: ApprovalDetail }) {
   if (detail.audit.length === 0) return null
   const rows = detail.audit.slice(-MAX_AUDIT)
@@ -146,10 +160,8 @@ export function AuditSection({ detail }: { detail: ApprovalDetail }) {
             {rows.map((a) => (
               <tr key={a.id}>
                 <td>{formatDateTime(a.occurredAt)}</td>
-                <td>{humanize(a.actorType)}</td>
-                <td>
-                  {humanize(a.action)} <span className="muted">{humanize(a.entityType)}</span>
-                </td>
+                <td>{auditActor(detail, a)}</td>
+                <td>{auditActionWords(a.action, a.entityType)}</td>
               </tr>
             ))}
           </tbody>

@@ -1,11 +1,17 @@
 // The inbox filters of console.md: kind, minimum risk, agent, amount range and text. The tenant is
 // the header's tenant scope (app/TenantSwitcher), which every view follows.
 // Text and amounts apply after a short pause in typing; Esc or Enter in a field returns to the list.
-import { useEffect, useMemo, useState } from 'react'
+// Saved views sit at the end, each with its number key; recalling one (or a filter typed in the
+// palette) changes the filter from outside, and the fields follow it.
+import { useEffect, useMemo, useRef, useState } from 'react'
 import type { ApprovalKind } from '../../../shared/contract-domain'
+import { openOverlay } from '../app/overlay-store'
 import { leaveFieldForHome } from '../ui/focus'
+import { Keys } from '../ui/Kbd'
 import { kindLabel, RISK_LABELS } from '../ui/format'
+import { describeFilter } from './filter-words'
 import { setFilter, useInbox } from './inbox-store'
+import { applySavedView, currentViewFilter, sameFilter, useSavedViews } from './saved-views-store'
 
 const KINDS: ApprovalKind[] = ['tool_call', 'refund', 'payout', 'journal_posting', 'changeset', 'spend']
 export const SEARCH_INPUT_ID = 'inbox-search'
@@ -31,12 +37,31 @@ export function FilterBar() {
   const [amountMin, setAmountMin] = useState(filter.amountMin?.toString() ?? '')
   const [amountMax, setAmountMax] = useState(filter.amountMax?.toString() ?? '')
 
-  useDebounced(text, 150, (v) => v !== (useInbox.getState().filter.text ?? '') && setFilter({ text: v.trim() || undefined }))
+  // A filter set from elsewhere (a saved view, the palette) shows in the fields. What the fields
+  // applied themselves is remembered, so their own change arriving after more typing (or after the
+  // text was cleared) is not mistaken for an outside one and written back over the field.
+  const applied = useRef({ text: filter.text, amountMin: filter.amountMin, amountMax: filter.amountMax })
+  useEffect(() => {
+    const own = applied.current
+    if (filter.text !== own.text) setText(filter.text ?? '')
+    if (filter.amountMin !== own.amountMin) setAmountMin(filter.amountMin?.toString() ?? '')
+    if (filter.amountMax !== own.amountMax) setAmountMax(filter.amountMax?.toString() ?? '')
+    applied.current = { text: filter.text, amountMin: filter.amountMin, amountMax: filter.amountMax }
+  }, [filter.text, filter.amountMin, filter.amountMax])
+
+  useDebounced(text, 150, (v) => {
+    const next = v.trim() || undefined
+    if (next === useInbox.getState().filter.text) return
+    applied.current = { ...applied.current, text: next }
+    setFilter({ text: next })
+  })
   useDebounced(`${amountMin}|${amountMax}`, 300, () => {
     const f = useInbox.getState().filter
     const min = parseAmount(amountMin)
     const max = parseAmount(amountMax)
-    if (min !== f.amountMin || max !== f.amountMax) setFilter({ amountMin: min, amountMax: max })
+    if (min === f.amountMin && max === f.amountMax) return
+    applied.current = { ...applied.current, amountMin: min, amountMax: max }
+    setFilter({ amountMin: min, amountMax: max })
   })
 
   const agents = useMemo(() => [...agentNames].sort((a, b) => a[1].localeCompare(b[1])), [agentNames])
@@ -96,6 +121,37 @@ export function FilterBar() {
         <span aria-hidden="true">–</span>
         <input inputMode="decimal" aria-label="Maximum amount" placeholder="max" value={amountMax} onChange={(e) => setAmountMax(e.target.value)} onKeyDown={leaveFieldForHome} />
       </label>
+      {filter.currency && (
+        <button type="button" className="chip" aria-pressed="true" aria-label={`Only ${filter.currency}: remove`} onClick={() => setFilter({ currency: undefined })}>
+          {filter.currency} only ✕
+        </button>
+      )}
+      <SavedViewChips />
+    </div>
+  )
+}
+
+function SavedViewChips() {
+  const views = useSavedViews((s) => s.views)
+  const filter = useInbox((s) => s.filter)
+  const current = currentViewFilter(filter)
+  return (
+    <div className="chips saved-views-bar" role="group" aria-label="Saved views">
+      {views.map((v, i) => (
+        <button
+          key={v.id}
+          type="button"
+          className="chip"
+          aria-pressed={sameFilter(v.filter, current)}
+          title={describeFilter(v.filter)}
+          onClick={() => applySavedView(v)}
+        >
+          <Keys binding={String(i + 1)} /> {v.name}
+        </button>
+      ))}
+      <button type="button" className="chip" onClick={() => openOverlay({ kind: 'savedViews' })}>
+        Views… <Keys binding="shift+v" />
+      </button>
     </div>
   )
 }

@@ -81,6 +81,12 @@ function withAgents(known: ReadonlyMap<string, string>, items: readonly Approval
   return next ?? known
 }
 
+/** An agent named elsewhere (the palette found it by name) joins the agent filter's choices. */
+export function rememberAgent(id: string, name: string): void {
+  const known = get().agentNames
+  if (known.get(id) !== name) set({ agentNames: new Map(known).set(id, name) })
+}
+
 function clamp(i: number, len: number): number {
   return len === 0 ? 0 : Math.max(0, Math.min(len - 1, i))
 }

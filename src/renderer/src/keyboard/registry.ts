@@ -2,8 +2,8 @@
 // dispatcher, the command palette and the `?` overlay all read this list, so they cannot disagree.
 import { useSyncExternalStore } from 'react'
 
-export type Section = 'Navigate' | 'Decide' | 'Select' | 'Review' | 'Go to' | 'General'
-export const SECTIONS: readonly Section[] = ['Navigate', 'Decide', 'Select', 'Review', 'Go to', 'General']
+export type Section = 'Navigate' | 'Filter' | 'Decide' | 'Select' | 'Review' | 'Go to' | 'General'
+export const SECTIONS: readonly Section[] = ['Navigate', 'Filter', 'Decide', 'Select', 'Review', 'Go to', 'General']
 
 export interface RunContext {
   source: 'key' | 'palette'

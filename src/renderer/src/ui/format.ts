@@ -21,6 +21,12 @@ export function formatMoney(amount: string | null, currency: string | null): str
   return f.format(value)
 }
 
+/** An agent's trust score (0–1) the one way the console shows it: as a percentage, "92%". */
+export function formatTrust(score: number | null): string {
+  if (score === null || !Number.isFinite(score)) return '—'
+  return `${Math.round(Math.max(0, Math.min(1, score)) * 100)}%`
+}
+
 const KIND_LABELS: Record<ApprovalKind, string> = {
   tool_call: 'Tool call',
   refund: 'Refund',
