@@ -39,6 +39,17 @@ as $$
   order by r.ord
 $$;
 
+-- Money for a sentence, as the console's formatMoneyText writes it: "50,000.00 EUR" (digits
+-- grouped, two decimals rounded half away from zero, the code after), so a refusal reads the same
+-- whether the console's pre-flight or the server gave it.
+create or replace function public.money_text(p_amount numeric, p_currency text) returns text
+language sql immutable set search_path = pg_catalog as $$
+  select case when p_amount < 0 and round(p_amount, 2) <> 0 then '-' else '' end
+    || regexp_replace(trunc(abs(round(p_amount, 2)))::text, '(\d)(?=(\d{3})+$)', '\1,', 'g')
+    || '.' || lpad((mod(abs(round(p_amount, 2)) * 100, 100))::int::text, 2, '0')
+    || ' ' || p_currency
+$$;
+
 create or replace function public.push_rule_binds(p_rule text, p_act text)
 returns boolean
 language sql
@@ -306,8 +317,8 @@ begin
   end if;
   if public.push_rule_binds('within_limit', v_decision) and v_limit is not null and v_base_amount > v_limit then
     perform public.push_refuse('over_limit',
-      format('%s %s (%s %s) is above your approval limit of %s %s.', round(v_amount, 2), v_currency,
-             round(v_base_amount, 2), v_base_currency, v_limit, v_base_currency));
+      format('%s (%s) is above your approval limit of %s.', public.money_text(v_amount, v_currency),
+             public.money_text(v_base_amount, v_base_currency), public.money_text(v_limit, v_base_currency)));
   end if;
 
   -- Escalating again returns the open escalation; nothing is written twice.

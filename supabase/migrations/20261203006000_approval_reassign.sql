@@ -129,8 +129,8 @@ begin
   end if;
   if v_target_member.approval_limit is not null and v_base_amount > v_target_member.approval_limit then
     perform public.push_refuse('reassign_target_cannot_decide',
-      format('%s %s (%s %s) is above that person''s approval limit of %s %s.', round(v_amount, 2), v_currency,
-             round(v_base_amount, 2), v_base_currency, v_target_member.approval_limit, v_base_currency));
+      format('%s (%s) is above that person''s approval limit of %s.', public.money_text(v_amount, v_currency),
+             public.money_text(v_base_amount, v_base_currency), public.money_text(v_target_member.approval_limit, v_base_currency)));
   end if;
 
   -- Four-eyes keeps its other approvers: the target takes the caller's place in the list. With no
