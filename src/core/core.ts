@@ -20,7 +20,7 @@ import { StatusModel } from './sync/status'
 import * as queue from './queue/intents'
 
 export type SyncTuning = Partial<
-  Pick<EngineOptions, 'pullLimit' | 'pushBatch' | 'focusedIntervalMs' | 'backgroundIntervalMs' | 'backoff' | 'onPhase' | 'random'>
+  Pick<EngineOptions, 'pullLimit' | 'firstPullLimit' | 'pushBatch' | 'focusedIntervalMs' | 'backgroundIntervalMs' | 'backoff' | 'onPhase' | 'random'>
 > & {
   /** Realtime pokes (default on); off, the console only polls. */
   realtime?: boolean

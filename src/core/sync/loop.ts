@@ -70,7 +70,7 @@ export class SyncEngine {
       random: Math.random,
       ...opts,
     }
-    this.puller = new Puller(this.o)
+    this.puller = new Puller({ ...this.o, betweenPages: () => this.pushBetweenPages() })
     this.defaults = { focusedMs: this.o.focusedIntervalMs, backgroundMs: this.o.backgroundIntervalMs }
   }
 
@@ -244,6 +244,20 @@ export class SyncEngine {
     // Nudged or poked while this cycle was pulling: one more pull at once, never two at a time.
     if (this.pullRequested) return 0
     return Math.min(jittered, await this.untilNextHold(this.o.now()))
+  }
+
+  /**
+   * Between the pages of a long pull: intents whose hold window passed go out now. A failure here
+   * is left to the next cycle's push, which reports it; the pull goes on.
+   */
+  private async pushBetweenPages(): Promise<void> {
+    if (this.stopped || this.workOffline) return
+    try {
+      await this.releaseHeld(this.o.now())
+      await pushDue({ ...this.o, batch: this.o.pushBatch, queueChanged: () => this.refreshQueueStatus() })
+    } catch {
+      // pushDue put its batch back; the cycle after this pull sends it again and shows any error.
+    }
   }
 
   private onFailure(err: unknown): number {

@@ -25,6 +25,11 @@ export interface PullOptions {
   /** Limit of a fresh replica's first pull: small, so the first inbox page is readable at once. */
   firstPullLimit: number
   onPhase?: PhaseObserver
+  /**
+   * Runs after each applied page that is not the last: a long pull (a first sync of many pages)
+   * must not hold back the decisions a reviewer makes meanwhile until its last page.
+   */
+  betweenPages?: () => Promise<void>
 }
 
 /** First-sync progress: rows applied so far and the server's estimate of the total. */
@@ -90,6 +95,7 @@ export class Puller {
         status.set({ initialSync: { ...progress } })
       }
       if (!page.hasMore) break
+      await this.o.betweenPages?.()
       if (!fresh) status.set({ state: 'syncing' })
     }
     await replica.analyze(fresh)
