@@ -1,8 +1,8 @@
 // The Agents view's commands. app/views.tsx registers them and enables them only while this view is on screen.
-import { call, errorMessage } from '../app/api'
+import { call, errorMessage } from '../state/api'
 import type { Command } from '../keyboard/registry'
 import { announce } from '../ui/announce'
-import { showToast } from '../ui/toast-store'
+import { showToast } from '../state/toast-store'
 import { cycleRange, showPendingRequests, useAgents } from './agents-store'
 
 const selected = () => useAgents.getState().selectedId

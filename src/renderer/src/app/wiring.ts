@@ -1,11 +1,11 @@
 // Connects the core's events to the stores, and the stores to each other: a replica change re-reads
 // what is on screen, focus moves prefetch the next details, intents that come back refused say so.
 import type { EventPayload } from '../../../shared/contract'
-import { on } from './api'
-import { refreshCounts, resetCounts } from './counts-store'
-import { loadTenants } from './tenants-store'
-import { openOverlay } from './overlay-store'
-import { go, onViewChange, useRouter } from './router-store'
+import { on } from '../state/api'
+import { refreshCounts, resetCounts } from '../state/counts-store'
+import { loadTenants } from '../state/tenants-store'
+import { openOverlay } from '../state/overlay-store'
+import { go, onViewChange, useRouter } from '../state/router-store'
 import { VIEWS } from './views'
 import { ensureDetail, markAllStale, prefetchDetails } from '../detail/detail-store'
 import { disarm } from '../decisions/decide'
@@ -13,12 +13,12 @@ import { focusApproval, refreshInbox, resetInbox, useInbox } from '../inbox/inbo
 import { SEARCH_INPUT_ID } from '../inbox/FilterBar'
 import { refreshHistory } from '../history/history-store'
 import { applyIntentChange, refreshQueue } from '../queue/queue-store'
-import { loadSession, setSession, useSession } from '../signin/session-store'
-import { loadSettings, updateSettings, useSettings } from '../settings/settings-store'
-import { loadSyncStatus, setSyncStatus } from '../statusbar/sync-store'
+import { loadSession, setSession, useSession } from '../state/session-store'
+import { loadSettings, updateSettings, useSettings } from '../state/settings-store'
+import { loadSyncStatus, setSyncStatus } from '../state/sync-store'
 import { announce } from '../ui/announce'
 import { formatMoney, kindLabel, riskLabel } from '../ui/format'
-import { showToast } from '../ui/toast-store'
+import { showToast } from '../state/toast-store'
 import { clearDetails } from '../detail/detail-store'
 
 const PREFETCH_AHEAD = 3

@@ -3,8 +3,8 @@
 // intent; ] / [ move between files, n / p between hunks, u switches unified / side by side.
 import { useEffect, useRef } from 'react'
 import type { ChangesetItem } from '../../../shared/contract-domain'
-import { on } from '../app/api'
-import { useRouter } from '../app/router-store'
+import { on } from '../state/api'
+import { useRouter } from '../state/router-store'
 import { goToRow } from '../reviews/review-actions'
 import { useLiveReview } from '../reviews/review-store'
 import { ReviewSplit } from '../reviews/ReviewSplit'

@@ -1,13 +1,13 @@
 // The decision commands behind the keys and the palette: approve (twice at risk ≥ 4), the dialog
 // openers for reject / edit / escalate / delegate / snooze / message, their submits, and bulk.
 import type { ApprovalDetail, ApprovalListItem, DecisionKind, Reassignee } from '../../../shared/contract-domain'
-import { call, errorMessage } from '../app/api'
-import { openOverlay } from '../app/overlay-store'
+import { call, errorMessage } from '../state/api'
+import { openOverlay } from '../state/overlay-store'
 import { cachedDetail, markStale } from '../detail/detail-store'
 import { focusedItem, useInbox } from '../inbox/inbox-store'
 import { announce } from '../ui/announce'
 import { riskLabel } from '../ui/format'
-import { showToast } from '../ui/toast-store'
+import { showToast } from '../state/toast-store'
 import { armApprove, commitDecision, disarm, isArmed, type NewIntent } from './decide'
 import { CONFIRM_RISK } from '../../../shared/confirm-risk'
 import { BULK_RISK_CEILING, bulkApproveRefusal, preflightRefusal, type DecisionAction, type Refusal } from './preflight'

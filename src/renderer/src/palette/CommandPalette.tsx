@@ -1,7 +1,7 @@
 // The command palette (Ctrl/⌘+K): every enabled command of the keymap registry, searchable, with
 // its keys beside it. Choosing one closes the palette first, then runs it.
 import { Command } from 'cmdk'
-import { closeOverlay } from '../app/overlay-store'
+import { closeOverlay } from '../state/overlay-store'
 import { isEnabled, runCommand, SECTIONS, useCommands } from '../keyboard/registry'
 import { Dialog } from '../ui/Dialog'
 import { Keys } from '../ui/Kbd'

@@ -3,10 +3,10 @@
 // failure to queue says why), and take the keyboard into the detail beside the list.
 import { create } from 'zustand'
 import type { NewIntent } from '../../../shared/contract-domain'
-import { call, errorMessage } from '../app/api'
-import { setDetailOpen, useRouter } from '../app/router-store'
+import { call, errorMessage } from '../state/api'
+import { setDetailOpen, useRouter } from '../state/router-store'
 import { modalOpen } from '../keyboard/layers'
-import { showToast } from '../ui/toast-store'
+import { showToast } from '../state/toast-store'
 import type { ReviewRow, ReviewStore } from './review-store'
 
 /** Focus requests for the detail pane: the pane itself, or one of its sections by element id. */
