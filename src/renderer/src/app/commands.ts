@@ -12,8 +12,8 @@ import {
   openReject,
   openSnooze,
 } from '../decisions/actions'
-import { disarm, undoDecision } from '../decisions/decide'
-import { undoLastReview } from '../reviews/review-actions'
+import { disarm } from '../decisions/decide'
+import { undoLast } from '../state/intent-client'
 import {
   clearSelection,
   currentLane,
@@ -183,14 +183,11 @@ const decide: Command[] = [
   { id: 'decision.message', title: 'Message the agent', section: 'Decide', keys: ['m'], enabled: hasItem, run: openMessage },
   {
     id: 'decision.undo',
-    title: 'Undo the last decision (or review step) while it is held',
+    title: 'Undo my last decision or review step while it is held',
     section: 'Decide',
     keys: ['z', 'mod+z'],
-    // In a review view, z takes back that view's last step (acknowledge, verdict…); elsewhere the last decision.
-    run: () => {
-      if (!inInbox() && undoLastReview()) return
-      void undoDecision()
-    },
+    // One meaning everywhere: the last step still held, whichever view it was taken in.
+    run: () => void undoLast(),
   },
 ]
 
