@@ -110,7 +110,7 @@ export function DecisionDialogs() {
           submitLabel="Send"
           required
           requiredMessage="Write a message first."
-          onSubmit={(body) => void submitMessage(item, body)}
+          onSubmit={(body) => submitMessage(item, body)}
           onClose={closeOverlay}
         />
       )

@@ -25,13 +25,14 @@ export interface Step {
   verb: string
   /** What it was about: a title, or "3 requests". */
   subject: string
-  /** Where an item comes back to when its step is refused or undone: "in the inbox". */
-  back: string
+  /** Where an item comes back to when its step is refused or undone ("in the inbox"); none when it never left. */
+  back?: string
   /** One per item: its id (as the mark names it) and its intent, built when sent (a decision reads the detail first). */
   items: readonly { id: string; intent: () => NewIntent | Promise<NewIntent> }[]
   /** The hold window the Undo toast shows until the core says when the intents leave. */
   holdMs: number
-  mark: IntentMark
+  /** None for a step the view shows only once the replica has it (an agent's suspension, a message). */
+  mark?: IntentMark
 }
 
 interface Queued {
@@ -55,7 +56,7 @@ let nextKey = 1
 /** Marks the step, offers Undo and queues its intents; refusals to queue come back with the reason. */
 export function queueIntent(step: Step): void {
   if (step.items.length === 0) return
-  step.mark.set()
+  step.mark?.set()
   const queued: Queued = {
     key: nextKey++,
     step,
@@ -79,7 +80,7 @@ export function queueIntent(step: Step): void {
 async function send(queued: Queued): Promise<void> {
   const { step } = queued
   const results = await Promise.allSettled(step.items.map(async (item) => call('intents.create', await item.intent())))
-  step.mark.settle()
+  step.mark?.settle()
   const refused: string[] = []
   let firstError: unknown = null
   results.forEach((r, i) => {
@@ -92,11 +93,12 @@ async function send(queued: Queued): Promise<void> {
     }
   })
   if (refused.length > 0) {
-    step.mark.clear(refused)
+    step.mark?.clear(refused)
+    const back = step.back
     showToast({
       tone: 'error',
       message: `Not queued: ${errorMessage(firstError)}`,
-      detail: refused.length > 1 ? `${refused.length} items are back ${step.back}.` : `The item is back ${step.back}.`,
+      ...(back ? { detail: refused.length > 1 ? `${refused.length} items are back ${back}.` : `The item is back ${back}.` } : {}),
       ms: 8000,
     })
   }
@@ -156,13 +158,13 @@ async function undoStep(key?: number): Promise<void> {
     tooLate()
     return
   }
-  queued.step.mark.clear(undone)
+  queued.step.mark?.clear(undone)
   const partial = undone.length < queued.intents.length
   showToast({
     tone: 'info',
     message: partial
       ? `Undone ${undone.length} of ${queued.intents.length}; the rest were already sent.`
-      : `Undone · ${queued.step.subject} is back ${queued.step.back}`,
+      : `Undone · ${queued.step.subject}${queued.step.back ? ` is back ${queued.step.back}` : ''}`,
     ms: 3000,
   })
 }
