@@ -7,7 +7,7 @@ import type { Command } from '../../../src/renderer/src/keyboard/registry'
 // The dispatcher only asks what kind of element a key came from: classes stand in for the DOM.
 class FakeElement {
   isContentEditable = false
-  closest(): null {
+  closest(): FakeElement | null {
     return null
   }
 }
