@@ -7,17 +7,28 @@ import type { Command } from '../../../src/renderer/src/keyboard/registry'
 // The dispatcher only asks what kind of element a key came from: classes stand in for the DOM.
 class FakeElement {
   isContentEditable = false
-  closest(): null {
+  closest(): FakeElement | null {
     return null
   }
 }
 class FakeTextArea extends FakeElement {}
+class FakeInput extends FakeElement {
+  constructor(public type: string) {
+    super()
+  }
+}
+/** A button: Enter and Space on it (or inside it) are the button's. */
+class FakeButton extends FakeElement {
+  override closest(): FakeButton {
+    return this
+  }
+}
 beforeAll(() => {
   Object.assign(globalThis, {
     HTMLElement: FakeElement,
     HTMLTextAreaElement: FakeTextArea,
     HTMLSelectElement: class extends FakeElement {},
-    HTMLInputElement: class extends FakeElement {},
+    HTMLInputElement: FakeInput,
   })
 })
 
@@ -33,15 +44,15 @@ interface FakeEvent {
   preventDefault(): void
 }
 
-function key(k: string, opts: { ctrl?: boolean; shift?: boolean; target?: unknown } = {}): FakeEvent {
+function key(k: string, opts: { ctrl?: boolean; shift?: boolean; target?: unknown; composing?: boolean; handled?: boolean } = {}): FakeEvent {
   return {
     key: k,
     metaKey: false,
     ctrlKey: !!opts.ctrl,
     altKey: false,
     shiftKey: !!opts.shift,
-    isComposing: false,
-    defaultPrevented: false,
+    isComposing: !!opts.composing,
+    defaultPrevented: !!opts.handled,
     target: opts.target ?? new FakeElement(),
     preventDefault() {
       this.defaultPrevented = true
@@ -49,7 +60,7 @@ function key(k: string, opts: { ctrl?: boolean; shift?: boolean; target?: unknow
   }
 }
 
-async function rig(opts: { blocked?: () => boolean; enabled?: () => boolean } = {}) {
+async function rig(opts: { blocked?: () => boolean; enabled?: () => boolean; viewFirst?: boolean } = {}) {
   const { createDispatcher } = await import('../../../src/renderer/src/keyboard/dispatcher')
   const ran: string[] = []
   let clock = 0
@@ -62,7 +73,14 @@ async function rig(opts: { blocked?: () => boolean; enabled?: () => boolean } = 
     ...extra,
   })
   const commands = [
+    // A view's own command comes first, live only on its view (as app/commands registers them).
+    cmd('review.acknowledge', ['a'], { enabled: () => !!opts.viewFirst }),
+    cmd('approve', ['a']),
     cmd('reject', ['r']),
+    cmd('escalate', ['shift+e']),
+    cmd('edit', ['e']),
+    cmd('help', ['?']),
+    cmd('open', ['enter']),
     cmd('go.inbox', ['g i']),
     cmd('palette', ['mod+k'], { whileTyping: true }),
     cmd('lane.others', ['tab'], { enabled: opts.enabled ?? (() => true) }),
@@ -114,5 +132,55 @@ describe('the key dispatcher', () => {
     onList = false
     expect(press(key('Tab')).defaultPrevented).toBe(false)
     expect(ran).toEqual(['lane.others'])
+  })
+
+  it('tells Shift+E (escalate) from E (edit), and takes `?` whatever Shift it was typed with', async () => {
+    const { ran, press } = await rig()
+    press(key('E', { shift: true }))
+    press(key('e'))
+    press(key('?', { shift: true }))
+    expect(ran).toEqual(['escalate', 'edit', 'help'])
+  })
+
+  it('swallows the key after `g` when no sequence has it: `g r` never rejects', async () => {
+    const { ran, press } = await rig()
+    press(key('g'))
+    expect(press(key('r')).defaultPrevented).toBe(true)
+    expect(ran).toEqual([])
+    // The sequence is over: the next r is a reject again.
+    press(key('r'))
+    expect(ran).toEqual(['reject'])
+  })
+
+  it('leaves Enter on a button to the button', async () => {
+    const { ran, press } = await rig()
+    expect(press(key('Enter', { target: new FakeButton() })).defaultPrevented).toBe(false)
+    press(key('Enter'))
+    expect(ran).toEqual(['open'])
+  })
+
+  it('runs keys from a checkbox (not a text field) but never from a text input', async () => {
+    const { ran, press } = await rig()
+    press(key('r', { target: new FakeInput('checkbox') }))
+    press(key('r', { target: new FakeInput('text') }))
+    press(key('g', { target: new FakeInput('search') }))
+    press(key('i'))
+    expect(ran).toEqual(['reject'])
+  })
+
+  it('ignores a key an input method is composing, or one a control has already handled', async () => {
+    const { ran, press } = await rig()
+    press(key('r', { composing: true }))
+    press(key('r', { handled: true }))
+    expect(ran).toEqual([])
+  })
+
+  it('gives a key to the view’s own command on its view, and to the global one elsewhere', async () => {
+    const onView = await rig({ viewFirst: true })
+    onView.press(key('a'))
+    expect(onView.ran).toEqual(['review.acknowledge'])
+    const elsewhere = await rig({ viewFirst: false })
+    elsewhere.press(key('a'))
+    expect(elsewhere.ran).toEqual(['approve'])
   })
 })

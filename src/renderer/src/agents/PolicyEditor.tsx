@@ -7,12 +7,12 @@
 // back as the usual refusal toast and in the Queue view.
 import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react'
 import type { BacktestResult, PolicyEditorState, PolicyRoute } from '../../../shared/contract-domain'
-import { call, errorCode, errorMessage } from '../app/api'
-import { useTenants } from '../app/tenants-store'
+import { call, errorCode, errorMessage } from '../state/api'
+import { useTenants } from '../state/tenants-store'
 import { Dialog } from '../ui/Dialog'
 import { Keys } from '../ui/Kbd'
 import { formatDateTime, formatMoney } from '../ui/format'
-import { showToast } from '../ui/toast-store'
+import { showToast } from '../state/toast-store'
 import {
   CONDITIONS,
   ROUTES,

@@ -3,9 +3,9 @@
 import { create } from 'zustand'
 import type { z } from 'zod'
 import type { AgentDetail, AgentListItem } from '../../../shared/contract-domain'
-import { call, errorMessage } from '../app/api'
-import { go, useRouter } from '../app/router-store'
-import { scopeArgs } from '../app/tenant-scope'
+import { call, errorMessage } from '../state/api'
+import { go, useRouter } from '../state/router-store'
+import { scopeArgs } from '../state/tenant-scope'
 import { setFilter } from '../inbox/inbox-store'
 
 export type Agent = z.infer<typeof AgentListItem>

@@ -1,8 +1,8 @@
 // The Agents view's commands. app/views.tsx registers them and enables them only while this view is on screen.
-import { call, errorMessage } from '../app/api'
+import { queueIntent } from '../state/intent-client'
+import { holdSeconds } from '../state/settings-store'
 import type { Command } from '../keyboard/registry'
 import { announce } from '../ui/announce'
-import { showToast } from '../ui/toast-store'
 import { cycleRange, openPolicyEditor, showPendingRequests, useAgents } from './agents-store'
 
 const selected = () => useAgents.getState().selectedId
@@ -10,18 +10,19 @@ const selectedAgent = () => useAgents.getState().agents.find((a) => a.agent.id =
 
 /**
  * Suspends the agent in focus (its proposals are refused from the moment the server applies it),
- * or resumes a suspended one. Queued like every reviewer write; the server checks agents:manage.
+ * or resumes a suspended one. Queued like every reviewer write (z takes it back while held); the
+ * server checks agents:manage.
  */
-async function toggleSuspended(): Promise<void> {
+function toggleSuspended(): void {
   const agent = selectedAgent()
   if (!agent) return
   const kind = agent.status === 'suspended' ? 'agent.resume' : 'agent.suspend'
-  try {
-    await call('intents.create', { kind, args: { agent_id: agent.id } })
-    showToast({ tone: 'success', message: `${kind === 'agent.suspend' ? 'Suspension' : 'Resumption'} of ${agent.name} queued`, ms: 3000 })
-  } catch (err) {
-    showToast({ tone: 'error', message: `Not queued: ${errorMessage(err)}`, ms: 7000 })
-  }
+  queueIntent({
+    verb: kind === 'agent.suspend' ? 'Suspension queued' : 'Resumption queued',
+    subject: agent.name,
+    holdMs: holdSeconds() * 1000,
+    items: [{ id: agent.id, intent: () => ({ kind, args: { agent_id: agent.id } }) }],
+  })
 }
 
 export const agentsCommands: Command[] = [
@@ -42,7 +43,7 @@ export const agentsCommands: Command[] = [
     section: 'Review',
     keys: ['shift+s'],
     enabled: () => selected() !== null,
-    run: () => void toggleSuspended(),
+    run: toggleSuspended,
   },
   {
     id: 'agents.policy',

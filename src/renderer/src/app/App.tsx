@@ -5,7 +5,7 @@ import { Workspace } from './Workspace'
 import { startAlways } from './wiring'
 import { useTheme } from './theme'
 import { SignInScreen } from '../signin/SignInScreen'
-import { loadSession, useSession } from '../signin/session-store'
+import { loadSession, useSession } from '../state/session-store'
 import { LiveRegion } from '../ui/LiveRegion'
 
 export function App() {

@@ -1,12 +1,12 @@
 // The header: the tenant switcher, the views as tabs with their badges (within the tenant scope)
 // and keys, and the palette, help and settings.
 import { useEffect } from 'react'
-import { useCounts } from './counts-store'
-import { go, useRouter } from './router-store'
-import { openOverlay } from './overlay-store'
-import { TenantSwitcher } from './TenantSwitcher'
+import { useCounts } from '../state/counts-store'
+import { go, useRouter } from '../state/router-store'
+import { openOverlay } from '../state/overlay-store'
+import { TenantSwitcher } from '../tenants/TenantSwitcher'
 import { VIEWS } from './views'
-import { useSession } from '../signin/session-store'
+import { useSession } from '../state/session-store'
 import { bindingText } from '../keyboard/chords'
 
 export function AppHeader() {

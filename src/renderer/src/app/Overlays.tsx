@@ -1,5 +1,5 @@
 // Renders whichever overlay is open: the palette, the shortcut overlay, sign-out, or a decision dialog.
-import { useOverlay } from './overlay-store'
+import { useOverlay } from '../state/overlay-store'
 import { CommandPalette } from '../palette/CommandPalette'
 import { HelpOverlay } from '../keyboard/HelpOverlay'
 import { SignOutDialog } from '../signin/SignOutDialog'

@@ -12,8 +12,8 @@ import {
   openReject,
   openSnooze,
 } from '../decisions/actions'
-import { disarm, undoDecision } from '../decisions/decide'
-import { undoLastReview } from '../reviews/review-actions'
+import { disarm } from '../decisions/decide'
+import { undoLast } from '../state/intent-client'
 import {
   clearSelection,
   currentLane,
@@ -27,15 +27,15 @@ import {
   useInbox,
 } from '../inbox/inbox-store'
 import { SEARCH_INPUT_ID } from '../inbox/FilterBar'
-import { setWorkOffline, syncNow, useSync } from '../statusbar/sync-store'
-import { updateSettings, useSettings } from '../settings/settings-store'
+import { setWorkOffline, syncNow, useSync } from '../state/sync-store'
+import { updateSettings, useSettings } from '../state/settings-store'
 import { announce } from '../ui/announce'
 import { focusHome } from '../ui/focus'
 import { exportCsv } from '../exports/export-csv'
-import { openOverlay } from './overlay-store'
-import { setTenantScope, useTenantScope } from './tenant-scope'
-import { hasTenantChoice, openTenantSwitcher } from './TenantSwitcher'
-import { go, setDetailOpen, useRouter } from './router-store'
+import { openOverlay } from '../state/overlay-store'
+import { setTenantScope, useTenantScope } from '../state/tenant-scope'
+import { hasTenantChoice, openTenantSwitcher } from '../tenants/TenantSwitcher'
+import { go, setDetailOpen, useRouter } from '../state/router-store'
 import { VIEWS } from './views'
 
 const inInbox = () => useRouter.getState().view === 'inbox'
@@ -183,14 +183,11 @@ const decide: Command[] = [
   { id: 'decision.message', title: 'Message the agent', section: 'Decide', keys: ['m'], enabled: hasItem, run: openMessage },
   {
     id: 'decision.undo',
-    title: 'Undo the last decision (or review step) while it is held',
+    title: 'Undo my last decision or review step while it is held',
     section: 'Decide',
     keys: ['z', 'mod+z'],
-    // In a review view, z takes back that view's last step (acknowledge, verdict…); elsewhere the last decision.
-    run: () => {
-      if (!inInbox() && undoLastReview()) return
-      void undoDecision()
-    },
+    // One meaning everywhere: the last step still held, whichever view it was taken in.
+    run: () => void undoLast(),
   },
 ]
 

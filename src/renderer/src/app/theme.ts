@@ -1,6 +1,6 @@
 // Light or dark: the setting when it names one, else the system's preference, followed live.
 import { useEffect } from 'react'
-import { useSettings } from '../settings/settings-store'
+import { useSettings } from '../state/settings-store'
 
 export function useTheme(): void {
   const theme = useSettings((s) => s.settings?.theme ?? 'system')

@@ -1,11 +1,12 @@
 // Connects the core's events to the stores, and the stores to each other: a replica change re-reads
 // what is on screen, focus moves prefetch the next details, intents that come back refused say so.
 import type { EventPayload } from '../../../shared/contract'
-import { on } from './api'
-import { refreshCounts, resetCounts } from './counts-store'
-import { loadTenants } from './tenants-store'
-import { openOverlay } from './overlay-store'
-import { go, onViewChange, useRouter } from './router-store'
+import { on } from '../state/api'
+import { onReplicaChange, rereadEverything } from '../state/replica-changes'
+import { refreshCounts, resetCounts } from '../state/counts-store'
+import { loadTenants } from '../state/tenants-store'
+import { openOverlay } from '../state/overlay-store'
+import { go, onViewChange, useRouter } from '../state/router-store'
 import { VIEWS } from './views'
 import { ensureDetail, markAllStale, prefetchDetails } from '../detail/detail-store'
 import { disarm } from '../decisions/decide'
@@ -14,42 +15,46 @@ import { SEARCH_INPUT_ID } from '../inbox/FilterBar'
 import { loadSavedViews, watchSavedViews } from '../inbox/saved-views-store'
 import { refreshHistory } from '../history/history-store'
 import { applyIntentChange, refreshQueue } from '../queue/queue-store'
-import { loadSession, setSession, useSession } from '../signin/session-store'
-import { loadSettings, updateSettings, useSettings } from '../settings/settings-store'
-import { loadSyncStatus, setSyncStatus } from '../statusbar/sync-store'
+import { loadSession, setSession, useSession } from '../state/session-store'
+import { loadSettings, updateSettings, useSettings } from '../state/settings-store'
+import { loadSyncStatus, setSyncStatus } from '../state/sync-store'
 import { announce } from '../ui/announce'
 import { formatMoney, kindLabel, riskLabel } from '../ui/format'
-import { showToast } from '../ui/toast-store'
+import { showToast } from '../state/toast-store'
 import { clearDetails } from '../detail/detail-store'
 
 const PREFETCH_AHEAD = 3
-const REFRESH_THROTTLE_MS = 120
-
-let refreshTimer: ReturnType<typeof setTimeout> | null = null
-let lastRefresh = 0
+/** The lists and counts of the workspace re-read at most this often while a first sync lands. */
+const WORKSPACE_WINDOW_MS = 120
 
 // Tables whose changes cannot alter an approval's detail (the queue is shown from the list's side).
 const QUEUE_ONLY = new Set(['pending_mutations'])
-let detailsTouched = false
+const TENANT_TABLES = new Set(['tenants', 'tenant_members'])
 
-/** Coalesces bursts of data.changed (a first sync sends many) into a few re-reads. */
-function scheduleRefresh(tables: readonly string[]): void {
-  if (tables.some((t) => !QUEUE_ONLY.has(t))) detailsTouched = true
-  if (refreshTimer) return
-  const wait = Math.max(0, lastRefresh + REFRESH_THROTTLE_MS - performance.now())
-  refreshTimer = setTimeout(() => {
-    refreshTimer = null
-    lastRefresh = performance.now()
-    if (detailsTouched) markAllStale()
-    detailsTouched = false
-    refreshInbox()
-    void refreshCounts()
-    void refreshQueue()
-    const view = useRouter.getState().view
-    if (view === 'history') void refreshHistory()
-    const shown = useInbox.getState().pinnedId ?? useInbox.getState().focusedId
-    if (shown) ensureDetail(shown)
-  }, wait)
+/** The open detail re-reads when the approvals it shows may have changed; cached ones go stale. */
+function rereadDetails(changed: ReadonlySet<string>): void {
+  if ([...changed].some((t) => !QUEUE_ONLY.has(t))) markAllStale()
+  const shown = useInbox.getState().pinnedId ?? useInbox.getState().focusedId
+  if (shown) ensureDetail(shown)
+}
+
+/** What the workspace shows whatever the view, re-read on the replica changes that may alter it. */
+function watchReplica(): () => void {
+  const offs = [
+    onReplicaChange(TENANT_TABLES, () => void loadTenants(), 0),
+    onReplicaChange('any', rereadDetails, WORKSPACE_WINDOW_MS),
+    onReplicaChange('any', () => refreshInbox(), WORKSPACE_WINDOW_MS),
+    onReplicaChange('any', () => void refreshCounts(), WORKSPACE_WINDOW_MS),
+    onReplicaChange('any', () => void refreshQueue(), WORKSPACE_WINDOW_MS),
+    onReplicaChange(
+      'any',
+      () => {
+        if (useRouter.getState().view === 'history') void refreshHistory()
+      },
+      WORKSPACE_WINDOW_MS,
+    ),
+  ]
+  return () => offs.forEach((off) => off())
 }
 
 function onIntentChanged(intent: EventPayload<'intent.changed'>): void {
@@ -123,10 +128,7 @@ export function startSignedIn(): () => void {
   void loadSavedViews()
   const offs = [
     watchSavedViews(),
-    on('data.changed', (p) => {
-      if (p.tables.includes('tenants') || p.tables.includes('tenant_members')) void loadTenants()
-      scheduleRefresh(p.tables)
-    }),
+    watchReplica(),
     on('intent.changed', onIntentChanged),
     watchFocus(),
     onViewChange((view) => void updateSettings({ lastView: view })),
@@ -147,7 +149,7 @@ function onCoreRestarted({ reason }: EventPayload<'core.restarted'>): void {
   })
   void loadSession()
   void loadSyncStatus()
-  if (useSession.getState().session?.status === 'signed_in') scheduleRefresh(['*'])
+  if (useSession.getState().session?.status === 'signed_in') rereadEverything()
 }
 
 /** Events that matter whether or not anyone is signed in. */

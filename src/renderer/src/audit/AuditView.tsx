@@ -4,9 +4,9 @@
 // entries" or names the first broken entry and shows it, highlighted. Export CSV saves what the
 // filters show.
 import { useEffect, type MouseEvent } from 'react'
-import { useReplicaChanges } from '../app/replica-changes'
-import { useTenantScope } from '../app/tenant-scope'
-import { useTenants } from '../app/tenants-store'
+import { useReplicaChanges } from '../state/replica-changes'
+import { useTenantScope } from '../state/tenant-scope'
+import { useTenants } from '../state/tenants-store'
 import { exportCsv } from '../exports/export-csv'
 import { Keys } from '../ui/Kbd'
 import { formatDateTime, humanize } from '../ui/format'

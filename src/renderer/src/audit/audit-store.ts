@@ -4,9 +4,9 @@
 import { create } from 'zustand'
 import type { z } from 'zod'
 import type { AuditEntry, AuditFacets, AuditFilter, AuditVerdict } from '../../../shared/contract-domain'
-import { call, errorMessage, on } from '../app/api'
-import { scopeArgs } from '../app/tenant-scope'
-import { useTenants } from '../app/tenants-store'
+import { call, errorMessage, on } from '../state/api'
+import { scopeArgs } from '../state/tenant-scope'
+import { useTenants } from '../state/tenants-store'
 import { announce } from '../ui/announce'
 
 export type Entry = z.infer<typeof AuditEntry>

@@ -3,7 +3,7 @@
 // per-file counts and the diff of the chosen file, unified or side by side.
 import { useEffect, useLayoutEffect } from 'react'
 import type { ChangesetItem } from '../../../shared/contract-domain'
-import { useRouter } from '../app/router-store'
+import { useRouter } from '../state/router-store'
 import { adviceFor } from '../queue/advice'
 import { dismissIntent, useQueue } from '../queue/queue-store'
 import { CommandButtons } from '../reviews/ReviewParts'
@@ -14,7 +14,7 @@ import { LayoutToggle } from '../diff/LayoutToggle'
 import { useDiffLayout } from '../diff/diff-layout'
 import { Markdown } from '../ui/Markdown'
 import { formatDateTime } from '../ui/format'
-import { showToast } from '../ui/toast-store'
+import { showToast } from '../state/toast-store'
 import { CHANGESET_DIFF_ID, changesets, pickFile, pickHunk, readAhead, usePatches } from './changesets-store'
 import { StatusTag } from './ChangesetRow'
 

@@ -3,8 +3,8 @@
 // intent; ] / [ move between files, n / p between hunks, u switches unified / side by side.
 import { useEffect, useRef } from 'react'
 import type { ChangesetItem } from '../../../shared/contract-domain'
-import { on } from '../app/api'
-import { useRouter } from '../app/router-store'
+import { useReplicaChanges } from '../state/replica-changes'
+import { useRouter } from '../state/router-store'
 import { goToRow } from '../reviews/review-actions'
 import { useLiveReview } from '../reviews/review-store'
 import { ReviewSplit } from '../reviews/ReviewSplit'
@@ -25,6 +25,10 @@ const EMPTY: Record<ChangesetStatus, { title: string; hint: string }> = {
     hint: 'When an agent proposes code or configuration changes, they appear here.',
   },
 }
+
+/** The open change set's diff is read from its patches; the list re-reads with the review store. */
+const PATCH_TABLES = new Set(['changeset_patches'])
+const CHANGE_WINDOW_MS = 100
 
 function countLabel(total: number, status: ChangesetStatus): string {
   return status === 'pending_review'
@@ -51,13 +55,7 @@ function useLinkedChangeset(): void {
 export function ChangesetsView() {
   useLiveReview(changesets)
   useLinkedChangeset()
-  useEffect(
-    () =>
-      on('data.changed', ({ tables }) => {
-        if (tables.includes('changeset_patches')) patchesChanged()
-      }),
-    [],
-  )
+  useReplicaChanges(PATCH_TABLES, patchesChanged, CHANGE_WINDOW_MS)
   return (
     <ReviewSplit<ChangesetItem, ChangesetStatus>
       title="Change sets"

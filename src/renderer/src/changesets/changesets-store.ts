@@ -4,7 +4,7 @@
 // paint a diff in the same frame.
 import { create } from 'zustand'
 import type { ChangesetItem } from '../../../shared/contract-domain'
-import { call, errorMessage } from '../app/api'
+import { call, errorMessage } from '../state/api'
 import type { HunkTarget } from '../diff/DiffFile'
 import { hunkRange, parseFileDiff, type FileDiff } from '../diff/parse'
 import { createReviewStore } from '../reviews/review-store'

@@ -3,7 +3,7 @@
 // offline, and the server applies each once — only to a change set still pending review, and never
 // by its own author — or refuses it with a reason that comes back onto the row.
 import type { ChangesetItem } from '../../../shared/contract-domain'
-import { go } from '../app/router-store'
+import { go } from '../state/router-store'
 import { toggleDiffLayout, LAYOUT_LABEL } from '../diff/diff-layout'
 import type { Command } from '../keyboard/registry'
 import { openNotesDialog } from '../reviews/NotesDialog'

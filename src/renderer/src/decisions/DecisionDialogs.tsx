@@ -1,6 +1,6 @@
 // Shows the decision dialog the overlay store names, for the items it names.
 import { useEffect } from 'react'
-import { closeOverlay, useOverlay } from '../app/overlay-store'
+import { closeOverlay, useOverlay } from '../state/overlay-store'
 import { ensureDetail, useDetails } from '../detail/detail-store'
 import { itemsById } from '../inbox/inbox-store'
 import { Dialog } from '../ui/Dialog'
@@ -110,7 +110,7 @@ export function DecisionDialogs() {
           submitLabel="Send"
           required
           requiredMessage="Write a message first."
-          onSubmit={(body) => void submitMessage(item, body)}
+          onSubmit={(body) => submitMessage(item, body)}
           onClose={closeOverlay}
         />
       )

@@ -2,7 +2,7 @@
 // (approvals.reassignees) — by typing part of a name or email; ↑/↓ move, ⌘/Ctrl+Enter hands it on.
 import { useEffect, useId, useMemo, useState, type FormEvent, type KeyboardEvent } from 'react'
 import type { ApprovalListItem, Reassignee } from '../../../shared/contract-domain'
-import { call, errorMessage } from '../app/api'
+import { call, errorMessage } from '../state/api'
 import { Dialog } from '../ui/Dialog'
 import { Keys } from '../ui/Kbd'
 import { submitDelegate } from './actions'

@@ -1,14 +1,15 @@
 // The decision commands behind the keys and the palette: approve (twice at risk ≥ 4), the dialog
 // openers for reject / edit / escalate / delegate / snooze / message, their submits, and bulk.
 import type { ApprovalDetail, ApprovalListItem, DecisionKind, Reassignee } from '../../../shared/contract-domain'
-import { call, errorMessage } from '../app/api'
-import { openOverlay } from '../app/overlay-store'
+import { openOverlay } from '../state/overlay-store'
 import { cachedDetail, markStale } from '../detail/detail-store'
 import { focusedItem, useInbox } from '../inbox/inbox-store'
 import { announce } from '../ui/announce'
 import { riskLabel } from '../ui/format'
-import { showToast } from '../ui/toast-store'
-import { armApprove, commitDecision, disarm, isArmed, type NewIntent } from './decide'
+import { showToast } from '../state/toast-store'
+import { armApprove, commitDecision, disarm, isArmed } from './decide'
+import { queueIntent, type NewIntent } from '../state/intent-client'
+import { holdSeconds } from '../state/settings-store'
 import { CONFIRM_RISK } from '../../../shared/confirm-risk'
 import { BULK_RISK_CEILING, bulkApproveRefusal, preflightRefusal, type DecisionAction, type Refusal } from './preflight'
 
@@ -191,18 +192,21 @@ export function openMessage(): void {
   if (item) openOverlay({ kind: 'message', approvalId: item.id })
 }
 
-export async function submitMessage(item: ApprovalListItem, body: string): Promise<void> {
+/** A message to the agent about the item: queued like a decision (z takes it back while held); the item stays. */
+export function submitMessage(item: ApprovalListItem, body: string): void {
   const agentId = item.agentId ?? cachedDetail(item.id)?.agent?.id
-  try {
-    await call('intents.create', {
-      kind: 'message.send',
-      args: { body, approval_id: item.id, ...(agentId ? { to_agent_id: agentId } : {}) },
-    })
-    markStale(item.id)
-    showToast({ tone: 'success', message: `Message queued for ${item.agentName ?? 'the agent'}`, ms: 3000 })
-  } catch (err) {
-    showToast({ tone: 'error', message: `Message not queued: ${errorMessage(err)}`, ms: 7000 })
-  }
+  queueIntent({
+    verb: `Message queued for ${item.agentName ?? 'the agent'}`,
+    subject: item.title,
+    holdMs: holdSeconds() * 1000,
+    items: [
+      {
+        id: item.id,
+        intent: () => ({ kind: 'message.send', args: { body, approval_id: item.id, ...(agentId ? { to_agent_id: agentId } : {}) } }),
+      },
+    ],
+    mark: { set: () => {}, settle: () => markStale(item.id), clear: () => markStale(item.id) },
+  })
 }
 
 function selectedItems(): ApprovalListItem[] {

@@ -1,32 +1,14 @@
 // Commits decisions the way reviewers expect: the item leaves the list and the focus moves on in
-// the same frame, a toast offers Undo for the hold window, and the intent is queued in the core in
-// the background. A refusal to queue brings the item back with the reason.
+// the same frame, and the intent client (state/intent-client) offers Undo and queues the intent in
+// the background; a refusal to queue brings the item back with the reason. Also the risk ≥ 4 arming.
 import { create } from 'zustand'
-import type { ApprovalDetail, ApprovalListItem, Intent } from '../../../shared/contract-domain'
-import type { MethodArgs } from '../../../shared/contract'
-import { call, errorMessage } from '../app/api'
+import type { ApprovalDetail, ApprovalListItem } from '../../../shared/contract-domain'
+import { queueIntent, type NewIntent } from '../state/intent-client'
 import { removeOptimistically, restoreItems, settleRemoval, type Removed } from '../inbox/inbox-store'
 import { detailForDecision } from '../detail/detail-store'
-import { holdSeconds } from '../settings/settings-store'
-import { dismissToast, showToast, updateToast } from '../ui/toast-store'
-import { announce } from '../ui/announce'
+import { holdSeconds } from '../state/settings-store'
 import { markDecisionKey } from './latency'
 import { CONFIRM_RISK } from '../../../shared/confirm-risk'
-
-export type NewIntent = MethodArgs<'intents.create'>
-
-interface RecentDecision {
-  key: number
-  verb: string
-  subject: string
-  removed: Removed[]
-  intents: Intent[]
-  state: 'creating' | 'held' | 'undoing' | 'done'
-  /** Date.now() deadline after which undo is no longer offered. */
-  holdUntil: number
-  toastId: string
-  undoRequested: boolean
-}
 
 interface DecisionState {
   /** A risk ≥ 4 approve waiting for its second key press. */
@@ -36,8 +18,6 @@ interface DecisionState {
 export const useDecisions = create<DecisionState>(() => ({ armed: null }))
 
 const ARM_MS = 5000
-const recent: RecentDecision[] = []
-let nextKey = 1
 
 export function armApprove(id: string): void {
   useDecisions.setState({ armed: { id, at: Date.now() } })
@@ -73,110 +53,29 @@ function subject(items: readonly ApprovalListItem[]): string {
   return `${items.length} requests`
 }
 
+/** A decision through the intent client; its mark is the items leaving the inbox, focus moving on. */
 export function commitDecision(spec: DecisionSpec): void {
   const { items } = spec
   if (items.length === 0) return
   markDecisionKey(spec.event)
-  const removed = removeOptimistically(items.map((i) => i.id))
-  const rec: RecentDecision = {
-    key: nextKey++,
+  let removed: Removed[] = []
+  queueIntent({
     verb: spec.verb,
     subject: subject(items),
-    removed,
-    intents: [],
-    state: 'creating',
-    holdUntil: Date.now() + holdMsFor(items),
-    toastId: '',
-    undoRequested: false,
-  }
-  rec.toastId = showToast({
-    tone: 'success',
-    message: `${spec.verb} · ${subject(items)}`,
-    action: { label: 'Undo', binding: 'z', run: () => void undoDecision(rec.key) },
-    ms: holdMsFor(items),
+    back: 'in the inbox',
+    holdMs: holdMsFor(items),
+    items: items.map((item) => ({
+      id: item.id,
+      intent: async () => spec.intent(item, spec.needsDetail ? await detailForDecision(item.id) : null),
+    })),
+    mark: {
+      set: () => {
+        removed = removeOptimistically(items.map((i) => i.id))
+      },
+      settle: () => {
+        if (removed.length > 0) settleRemoval()
+      },
+      clear: (ids) => restoreItems(removed.filter((r) => ids.includes(r.id))),
+    },
   })
-  recent.push(rec)
-  if (recent.length > 20) recent.shift()
-  void queueIntents(spec, rec, removed.length > 0)
-}
-
-async function queueIntents(spec: DecisionSpec, rec: RecentDecision, removedAny: boolean): Promise<void> {
-  const results = await Promise.allSettled(
-    spec.items.map(async (item) => {
-      const detail = spec.needsDetail ? await detailForDecision(item.id) : null
-      return call('intents.create', spec.intent(item, detail))
-    }),
-  )
-  if (removedAny) settleRemoval()
-  const failedIds = new Set<string>()
-  let firstError: unknown = null
-  results.forEach((r, i) => {
-    const item = spec.items[i]
-    if (r.status === 'fulfilled') rec.intents.push(r.value)
-    else if (item) {
-      failedIds.add(item.id)
-      firstError ??= r.reason
-    }
-  })
-  if (failedIds.size > 0) {
-    restoreItems(rec.removed.filter((r) => failedIds.has(r.id)))
-    showToast({
-      tone: 'error',
-      message: `Not queued: ${errorMessage(firstError)}`,
-      detail: failedIds.size > 1 ? `${failedIds.size} items are back in the inbox.` : 'The item is back in the inbox.',
-      ms: 8000,
-    })
-  }
-  if (rec.intents.length === 0) {
-    rec.state = 'done'
-    dismissToast(rec.toastId)
-    return
-  }
-  rec.holdUntil = Math.max(...rec.intents.map((i) => Date.parse(i.holdUntil)).filter(Number.isFinite), Date.now())
-  rec.state = 'held'
-  const left = rec.holdUntil - Date.now()
-  if (left > 0) updateToast(rec.toastId, { ms: left })
-  if (rec.undoRequested) await undoDecision(rec.key)
-}
-
-/** Undoes a decision still in its hold window: the most recent one, or the one a toast names. */
-export async function undoDecision(key?: number): Promise<void> {
-  const now = Date.now()
-  const rec =
-    key !== undefined
-      ? recent.find((r) => r.key === key)
-      : [...recent].reverse().find((r) => (r.state === 'creating' || r.state === 'held') && r.holdUntil > now)
-  if (!rec || rec.state === 'done' || rec.state === 'undoing') {
-    if (key === undefined) showToast({ tone: 'info', message: 'Nothing to undo.', ms: 2500 })
-    return
-  }
-  if (rec.state === 'creating') {
-    rec.undoRequested = true
-    return
-  }
-  rec.state = 'undoing'
-  dismissToast(rec.toastId)
-  const outcomes = await Promise.allSettled(
-    rec.intents.map((i) => call('intents.undo', { clientMutationId: i.clientMutationId })),
-  )
-  rec.state = 'done'
-  const undoneApprovals = new Set<string>()
-  outcomes.forEach((o, i) => {
-    const approvalId = rec.intents[i]?.args['approval_id']
-    if (o.status === 'fulfilled' && o.value.undone && typeof approvalId === 'string') undoneApprovals.add(approvalId)
-  })
-  if (undoneApprovals.size === 0) {
-    showToast({ tone: 'warning', message: 'Too late to undo: the decision was already sent.', ms: 5000 })
-    return
-  }
-  restoreItems(rec.removed.filter((r) => undoneApprovals.has(r.id)))
-  const partial = undoneApprovals.size < rec.intents.length
-  showToast({
-    tone: 'info',
-    message: partial
-      ? `Undone ${undoneApprovals.size} of ${rec.intents.length}; the rest were already sent.`
-      : `Undone · ${rec.subject} is back in the inbox`,
-    ms: 3000,
-  })
-  announce('Undone; the item is back in the inbox.')
 }

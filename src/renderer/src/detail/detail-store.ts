@@ -3,7 +3,7 @@
 // re-read while the stale copy stays on screen.
 import { create } from 'zustand'
 import type { ApprovalDetail } from '../../../shared/contract-domain'
-import { call, errorMessage } from '../app/api'
+import { call, errorMessage } from '../state/api'
 
 export interface DetailEntry {
   detail: ApprovalDetail | null

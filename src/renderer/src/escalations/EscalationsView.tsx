@@ -2,7 +2,7 @@
 // by type (action required first) and trigger; acknowledge (`a`) and resolve with a resolution
 // (`shift+r`), offline like any decision; the related task (`t`), agent (`o`) and request (`p`) one key away.
 import type { EscalationItem } from '../../../shared/contract-domain'
-import { useTenants } from '../app/tenants-store'
+import { useTenants } from '../state/tenants-store'
 import { CommandButtons, Facts, RelatedTask, ReviewSection, stepTaken } from '../reviews/ReviewParts'
 import { ReviewSplit, type ReviewGroup } from '../reviews/ReviewSplit'
 import { IntentMark } from '../reviews/IntentMark'

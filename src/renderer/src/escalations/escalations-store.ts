@@ -1,7 +1,7 @@
 // The Escalations view's rows: escalations addressed to me or to the agents of my tenants, read
 // from the replica by status (open = pending or acknowledged).
 import type { EscalationItem } from '../../../shared/contract-domain'
-import { call } from '../app/api'
+import { call } from '../state/api'
 import { createReviewStore } from '../reviews/review-store'
 import type { StatusOption } from '../reviews/StatusFilter'
 

@@ -2,8 +2,8 @@
 // as a file: the core returns the text, the renderer hands it to the browser's download (in Electron,
 // the save dialog). Works offline like every other view.
 import type { ExportRequest } from '../../../shared/contract-domain'
-import { call, errorMessage } from '../app/api'
-import { showToast } from '../ui/toast-store'
+import { call, errorMessage } from '../state/api'
+import { showToast } from '../state/toast-store'
 
 /** Asks the core for the CSV and saves it; a toast says how many rows went into which file, or why not. */
 export async function exportCsv(request: ExportRequest): Promise<void> {

@@ -2,7 +2,7 @@
 // and how confident the detector is; confirm (`c`) or mark a false positive (`f`) with notes; the
 // related task (`t`), agent (`o`) and request (`p`) one key away.
 import type { FlagItem } from '../../../shared/contract-domain'
-import { useTenants } from '../app/tenants-store'
+import { useTenants } from '../state/tenants-store'
 import { IntentMark } from '../reviews/IntentMark'
 import { CommandButtons, Facts, RelatedTask, ReviewSection, stepTaken } from '../reviews/ReviewParts'
 import { ReviewSplit } from '../reviews/ReviewSplit'

@@ -1,7 +1,7 @@
 // The Flags view's rows: hallucination flags in the tenants I review, read from the replica by
 // status (reviewed = confirmed, false positive or reviewed).
 import type { FlagItem } from '../../../shared/contract-domain'
-import { call } from '../app/api'
+import { call } from '../state/api'
 import { createReviewStore } from '../reviews/review-store'
 import type { StatusOption } from '../reviews/StatusFilter'
 

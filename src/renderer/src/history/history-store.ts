@@ -1,7 +1,7 @@
 // My decisions with their outcome, newest first, read page by page.
 import { create } from 'zustand'
 import type { Intent } from '../../../shared/contract-domain'
-import { call, errorMessage } from '../app/api'
+import { call, errorMessage } from '../state/api'
 
 const PAGE = 100
 

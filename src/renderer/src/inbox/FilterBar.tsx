@@ -5,7 +5,7 @@
 // palette) changes the filter from outside, and the fields follow it.
 import { useEffect, useMemo, useRef, useState } from 'react'
 import type { ApprovalKind } from '../../../shared/contract-domain'
-import { openOverlay } from '../app/overlay-store'
+import { openOverlay } from '../state/overlay-store'
 import { leaveFieldForHome } from '../ui/focus'
 import { Keys } from '../ui/Kbd'
 import { kindLabel, RISK_LABELS } from '../ui/format'

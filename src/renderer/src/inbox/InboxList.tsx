@@ -3,7 +3,7 @@
 // aria-activedescendant. Rows sit in a window moved by a CSS transform set through the CSSOM.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { setDetailOpen } from '../app/router-store'
+import { setDetailOpen } from '../state/router-store'
 import { remPx, useCssVars } from '../ui/css-vars'
 import { ensureRange, focusIndex, useInbox } from './inbox-store'
 import { InboxRow, rowDomId } from './InboxRow'

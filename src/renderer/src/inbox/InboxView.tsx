@@ -1,9 +1,9 @@
 // The Inbox view: filters, the virtualised list, and the detail beside it. Enter moves the keyboard
 // into the detail (full width on narrow windows), Esc brings it back to the list.
 import { useEffect, useId } from 'react'
-import { useRouter } from '../app/router-store'
-import { OtherTenantsHint } from '../app/TenantSwitcher'
-import { useSync } from '../statusbar/sync-store'
+import { useRouter } from '../state/router-store'
+import { OtherTenantsHint } from '../tenants/TenantSwitcher'
+import { useSync } from '../state/sync-store'
 import { DetailPane } from '../detail/DetailPane'
 import { focusHome } from '../ui/focus'
 import { FilterBar } from './FilterBar'

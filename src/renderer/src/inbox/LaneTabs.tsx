@@ -1,6 +1,6 @@
 // The inbox's two lanes as tabs: Needs me (what I may decide now, the count the badges show) and
 // Others (visible, not mine to decide). Tab / Shift+Tab on the list switch them (app/commands.ts).
-import { useCounts } from '../app/counts-store'
+import { useCounts } from '../state/counts-store'
 import { Keys } from '../ui/Kbd'
 import { setLane, useInbox, type InboxLane } from './inbox-store'
 

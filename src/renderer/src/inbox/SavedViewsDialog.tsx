@@ -2,7 +2,7 @@
 // name, rename or delete the views already saved. Their slot is their number key (1–9).
 import { useState, type FormEvent } from 'react'
 import { MAX_SAVED_VIEWS, type SavedView } from '../../../shared/contract-domain'
-import { closeOverlay } from '../app/overlay-store'
+import { closeOverlay } from '../state/overlay-store'
 import { Dialog } from '../ui/Dialog'
 import { describeFilter } from './filter-words'
 import { currentViewFilter, deleteView, renameView, saveCurrentView, useSavedViews } from './saved-views-store'

@@ -1,7 +1,7 @@
 // The inbox's own filter keys: `t` then a letter toggles a kind, + / − move the minimum risk, and
 // saved views (their recall keys 1–9 are registered by saved-views-store as views come and go).
 import type { ApprovalKind } from '../../../shared/contract-domain'
-import { openOverlay } from '../app/overlay-store'
+import { openOverlay } from '../state/overlay-store'
 import type { Command } from '../keyboard/registry'
 import { announce } from '../ui/announce'
 import { kindLabel, riskLabel } from '../ui/format'

@@ -1,7 +1,7 @@
 // Inbox filters in words ("Refund, Payout · risk 4+ · over 10,000 · billing-bot"), for saved
 // views and the palette: what a view or a typed filter will show, before it is applied.
 import type { InboxFilter } from '../../../shared/contract-domain'
-import { useTenants } from '../app/tenants-store'
+import { useTenants } from '../state/tenants-store'
 import { kindLabel } from '../ui/format'
 import { useInbox } from './inbox-store'
 

@@ -3,8 +3,8 @@
 // selection, and optimistic removal of decided items in the same frame as the key press.
 import { create } from 'zustand'
 import type { ApprovalListItem, InboxFilter } from '../../../shared/contract-domain'
-import { call, errorMessage } from '../app/api'
-import { scopeArgs, useTenantScope } from '../app/tenant-scope'
+import { call, errorMessage } from '../state/api'
+import { scopeArgs, useTenantScope } from '../state/tenant-scope'
 
 export const PAGE_SIZE = 100
 /** inbox.list answers at most this many rows per call. */

@@ -2,10 +2,10 @@
 // with the number key of their slot (1–9) from the filter bar, the `?` overlay or the palette.
 import { create } from 'zustand'
 import type { InboxFilter, SavedView } from '../../../shared/contract-domain'
-import { call, errorMessage } from '../app/api'
-import { setTenantScope, useTenantScope } from '../app/tenant-scope'
+import { call, errorMessage } from '../state/api'
+import { setTenantScope, useTenantScope } from '../state/tenant-scope'
 import { registerCommands, type Command } from '../keyboard/registry'
-import { go, useRouter } from '../app/router-store'
+import { go, useRouter } from '../state/router-store'
 import { announce } from '../ui/announce'
 import { setFilter, useInbox } from './inbox-store'
 

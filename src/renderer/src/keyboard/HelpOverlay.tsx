@@ -1,7 +1,7 @@
 // The `?` overlay: every shortcut the keymap registry holds — the ones that work everywhere by
 // section, then each view's own under that view's name (the same key can mean another thing there).
 // It opens at its title: the focus lands on the introduction, not on the list further down.
-import { closeOverlay } from '../app/overlay-store'
+import { closeOverlay } from '../state/overlay-store'
 import { Dialog } from '../ui/Dialog'
 import { Keys } from '../ui/Kbd'
 import { SECTIONS, useCommands, type Command } from './registry'

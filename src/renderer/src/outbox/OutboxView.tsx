@@ -2,7 +2,7 @@
 // — queued, sending, sent with the provider's answer, failing and retrying, dead, cancelled — per
 // tenant. Retry a dead delivery (`r`) or cancel one that has not gone out (`x`), with a reason.
 import type { OutboxItem } from '../../../shared/contract-domain'
-import { useTenants } from '../app/tenants-store'
+import { useTenants } from '../state/tenants-store'
 import { IntentMark } from '../reviews/IntentMark'
 import { CommandButtons, ReviewSection } from '../reviews/ReviewParts'
 import { ReviewSplit } from '../reviews/ReviewSplit'

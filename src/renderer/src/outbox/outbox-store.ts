@@ -1,7 +1,7 @@
 // The Outbox view's rows: approved actions on their way out and what became of them, read from the
 // replica by delivery state (open = pending, sending or failed and waiting to retry).
 import type { OutboxItem } from '../../../shared/contract-domain'
-import { call } from '../app/api'
+import { call } from '../state/api'
 import { createReviewStore } from '../reviews/review-store'
 import type { StatusOption } from '../reviews/StatusFilter'
 

@@ -2,10 +2,10 @@
 // queued, sending — and every refusal or conflict with the server's reason and what to do next.
 import { useEffect } from 'react'
 import type { Intent } from '../../../shared/contract-domain'
-import { go } from '../app/router-store'
+import { go } from '../state/router-store'
 import { focusApproval, restoreItems } from '../inbox/inbox-store'
 import { formatAgo, formatDuration } from '../ui/format'
-import { showToast } from '../ui/toast-store'
+import { showToast } from '../state/toast-store'
 import { useNow } from '../ui/use-now'
 import { adviceFor } from './advice'
 import { dismissIntent, refreshQueue, undoIntent, useQueue } from './queue-store'

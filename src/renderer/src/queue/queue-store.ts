@@ -1,7 +1,7 @@
 // The local queue as the Queue view shows it: held, queued, sending, and refused or in conflict.
 import { create } from 'zustand'
 import type { Intent } from '../../../shared/contract-domain'
-import { call, errorMessage } from '../app/api'
+import { call, errorMessage } from '../state/api'
 
 interface QueueState {
   intents: Intent[]

@@ -4,9 +4,9 @@
 // it back (router detailOpen, as in the inbox). The focus is never left on <body>: when the focused
 // row leaves the list (resolved and synced), the next row takes it.
 import { useEffect, useId, useLayoutEffect, useRef, type FocusEvent, type KeyboardEvent, type ReactNode } from 'react'
-import { useRouter } from '../app/router-store'
+import { useRouter } from '../state/router-store'
 import { isTypingTarget } from '../keyboard/dispatcher'
-import { useSync } from '../statusbar/sync-store'
+import { useSync } from '../state/sync-store'
 import { focusHome } from '../ui/focus'
 import { IntentMark } from './IntentMark'
 import { NotesDialogHost } from './NotesDialog'

@@ -1,12 +1,13 @@
-// What a key does in a review view: queue a review intent the way reviewers expect (the row is
+// What a key does in a review view: queue a review intent through the intent client (the row is
 // marked at once, the focus moves on to the next row, a toast offers Undo for the hold window, a
 // failure to queue says why), and take the keyboard into the detail beside the list.
 import { create } from 'zustand'
 import type { NewIntent } from '../../../shared/contract-domain'
-import { call, errorMessage } from '../app/api'
-import { setDetailOpen, useRouter } from '../app/router-store'
+import { queueIntent } from '../state/intent-client'
+import { holdSeconds } from '../state/settings-store'
+import { setDetailOpen, useRouter } from '../state/router-store'
 import { modalOpen } from '../keyboard/layers'
-import { showToast } from '../ui/toast-store'
+import { showToast } from '../state/toast-store'
 import type { ReviewRow, ReviewStore } from './review-store'
 
 /** Focus requests for the detail pane: the pane itself, or one of its sections by element id. */
@@ -53,55 +54,27 @@ export function shortSubject(text: string): string {
   return text.length > 80 ? `${text.slice(0, 79)}…` : text
 }
 
-/** The review step most recently queued, while its hold window lasts: what `z` undoes in a review view. */
-let lastHeld: { store: ReviewStore<ReviewRow, string>; clientMutationId: string; holdUntil: number } | null = null
-
+/** A review step through the intent client; its mark is the row's "Acknowledge · Queued", the focus moving on. */
 export function queueReviewIntent<T extends ReviewRow>(r: ReviewIntent<T>): void {
   const { store, item } = r
-  store.markOptimistic(item.id, { kind: r.intent.kind, action: r.action })
-  const next = store.neighbourOf(item.id)
-  if (next) goToRow(store, next)
-  void (async () => {
-    try {
-      const queued = await call('intents.create', r.intent)
-      const holdUntil = Date.parse(queued.holdUntil)
-      const holdMs = holdUntil - Date.now()
-      const held = queued.state === 'held' && holdMs > 0
-      if (held) lastHeld = { store: store as ReviewStore<ReviewRow, string>, clientMutationId: queued.clientMutationId, holdUntil }
-      showToast({
-        tone: 'success',
-        message: `${r.done} · ${r.subject}`,
-        ...(held
-          ? { action: { label: 'Undo', binding: 'z', run: () => void undoReviewIntent(store, queued.clientMutationId) }, ms: holdMs }
-          : { ms: 4000 }),
-      })
-    } catch (err) {
-      showToast({ tone: 'error', message: `Not queued: ${errorMessage(err)}`, detail: r.subject, ms: 8000 })
-    } finally {
-      await store.reload()
-      store.clearOptimistic(item.id)
-    }
-  })()
-}
-
-/** `z` in a review view: undoes the last step still in its hold window; false when there is none. */
-export function undoLastReview(): boolean {
-  const last = lastHeld
-  if (!last || Date.now() >= last.holdUntil) return false
-  void undoReviewIntent(last.store, last.clientMutationId)
-  return true
-}
-
-async function undoReviewIntent(store: ReviewStore<ReviewRow, string>, clientMutationId: string): Promise<void> {
-  if (lastHeld?.clientMutationId === clientMutationId) lastHeld = null
-  let undone = false
-  try {
-    undone = (await call('intents.undo', { clientMutationId })).undone
-  } catch {
-    undone = false
-  }
-  showToast({ tone: undone ? 'info' : 'warning', message: undone ? 'Undone' : 'Too late to undo: already sent.', ms: 3000 })
-  await store.reload()
+  // The row's mark stays until the replica's row carries the intent (or it was refused or undone).
+  const reread = () => void store.reload().then(() => store.clearOptimistic(item.id))
+  queueIntent({
+    verb: r.done,
+    subject: r.subject,
+    back: 'on the list',
+    holdMs: holdSeconds() * 1000,
+    items: [{ id: item.id, intent: () => r.intent }],
+    mark: {
+      set: () => {
+        store.markOptimistic(item.id, { kind: r.intent.kind, action: r.action })
+        const next = store.neighbourOf(item.id)
+        if (next) goToRow(store, next)
+      },
+      settle: reread,
+      clear: reread,
+    },
+  })
 }
 
 /** Why a step cannot be taken on this row, said at once and without sending anything. */

@@ -2,10 +2,10 @@
 // detail, digits for the status filter, and the related task / agent / request one key away.
 // app/views.tsx enables a view's commands only while it is on screen, so letters may repeat across views.
 import type { TaskSummary } from '../../../shared/contract-domain'
-import { go, useRouter } from '../app/router-store'
+import { go, useRouter } from '../state/router-store'
 import { focusApproval } from '../inbox/inbox-store'
 import type { Command } from '../keyboard/registry'
-import { showToast } from '../ui/toast-store'
+import { showToast } from '../state/toast-store'
 import { openReviewDetail } from './review-actions'
 import type { ReviewRow, ReviewStore } from './review-store'
 import type { StatusOption } from './StatusFilter'

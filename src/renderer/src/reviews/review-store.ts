@@ -6,9 +6,9 @@ import { useEffect } from 'react'
 import { create, type StoreApi, type UseBoundStore } from 'zustand'
 import type { z } from 'zod'
 import type { IntentKind, IntentState, Refusal } from '../../../shared/contract-domain'
-import { errorMessage } from '../app/api'
-import { useReplicaChanges } from '../app/replica-changes'
-import { scopeArgs, useTenantScope } from '../app/tenant-scope'
+import { errorMessage } from '../state/api'
+import { useReplicaChanges } from '../state/replica-changes'
+import { scopeArgs, useTenantScope } from '../state/tenant-scope'
 
 /** What every review row carries: its id and my intent on it (contract-domain's IntentMark). */
 export interface ReviewRow {

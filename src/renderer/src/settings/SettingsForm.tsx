@@ -2,9 +2,9 @@
 // a view when signed in and on the sign-in screen to point the console at another backend.
 import { useState, type FormEvent } from 'react'
 import type { Settings } from '../../../shared/contract'
-import { showToast } from '../ui/toast-store'
-import { updateSettings, useSettings } from './settings-store'
-import { useSession } from '../signin/session-store'
+import { showToast } from '../state/toast-store'
+import { updateSettings, useSettings } from '../state/settings-store'
+import { useSession } from '../state/session-store'
 
 type Theme = Settings['theme']
 

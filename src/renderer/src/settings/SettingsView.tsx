@@ -1,6 +1,6 @@
 // The Settings view, with sign-out (which warns when decisions are still queued).
-import { openOverlay } from '../app/overlay-store'
-import { useSession } from '../signin/session-store'
+import { openOverlay } from '../state/overlay-store'
+import { useSession } from '../state/session-store'
 import { SettingsForm } from './SettingsForm'
 
 export function SettingsView() {

@@ -2,7 +2,7 @@
 // The backend can be changed here before signing in.
 import { useState, type FormEvent } from 'react'
 import { SettingsForm } from '../settings/SettingsForm'
-import { signIn, useSession } from './session-store'
+import { signIn, useSession } from '../state/session-store'
 import './signin.css'
 
 export function SignInScreen() {

@@ -2,11 +2,11 @@
 // sent and those the server refused that the reviewer has not read — before anything is deleted.
 import { useEffect, useState } from 'react'
 import type { Intent } from '../../../shared/contract-domain'
-import { closeOverlay } from '../app/overlay-store'
-import { go } from '../app/router-store'
+import { closeOverlay } from '../state/overlay-store'
+import { go } from '../state/router-store'
 import { refreshQueue, useQueue } from '../queue/queue-store'
 import { Dialog } from '../ui/Dialog'
-import { signOut } from './session-store'
+import { signOut } from '../state/session-store'
 
 const REFUSED = new Set<Intent['state']>(['rejected', 'conflict'])
 

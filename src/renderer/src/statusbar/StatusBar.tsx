@@ -1,10 +1,10 @@
 // The status bar: connectivity (online / offline / syncing / error, in words and an icon), live
 // updates or polling, last good pull, queue depth and the oldest queued decision's age, the Work-offline switch, and a
 // progress bar while the first sync streams in.
-import { go } from '../app/router-store'
+import { go } from '../state/router-store'
 import { formatAgo, formatDuration } from '../ui/format'
 import { useNow } from '../ui/use-now'
-import { setWorkOffline, syncNow, useSync } from './sync-store'
+import { setWorkOffline, syncNow, useSync } from '../state/sync-store'
 
 const STATE = {
   online: { icon: '●', label: 'Online' },

@@ -1,7 +1,7 @@
 // Renders the toasts above the status bar and retires them when their time is up. Their words are
 // announced by the live region (toast-store), so this region itself stays quiet.
 import { useEffect } from 'react'
-import { dismissToast, expireToasts, useToasts } from './toast-store'
+import { dismissToast, expireToasts, useToasts } from '../state/toast-store'
 import { Keys } from './Kbd'
 
 /** More would cover the list the reviewer is working through; the newest are the ones shown. */

@@ -2,10 +2,10 @@
 // (a refused refresh keeps the queue).
 import { create } from 'zustand'
 import type { SessionState } from '../../../shared/contract'
-import { call, errorCode, errorMessage } from '../app/api'
-import { resetCounts } from '../app/counts-store'
-import { useTenantScope } from '../app/tenant-scope'
-import { loadSettings, useSettings } from '../settings/settings-store'
+import { call, errorCode, errorMessage } from './api'
+import { resetCounts } from './counts-store'
+import { useTenantScope } from './tenant-scope'
+import { loadSettings, useSettings } from './settings-store'
 
 interface SessionStore {
   session: SessionState | null

@@ -1,7 +1,7 @@
 // The console's settings (backend, theme, hold window, last view), read and written through the core.
 import { create } from 'zustand'
 import type { Settings } from '../../../shared/contract'
-import { call, errorMessage } from '../app/api'
+import { call, errorMessage } from './api'
 
 interface SettingsStore {
   settings: Settings | null

@@ -2,7 +2,7 @@
 // Every view reads it and passes it to the core as `tenantId`; the switcher in the header sets it.
 // It is kept in the settings, so the console opens on the tenant the reviewer chose last.
 import { create } from 'zustand'
-import { updateSettings, useSettings } from '../settings/settings-store'
+import { updateSettings, useSettings } from './settings-store'
 
 interface TenantScopeState {
   /** null: every tenant I can see. */

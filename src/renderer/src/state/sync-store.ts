@@ -1,8 +1,8 @@
 // Connectivity and queue state for the status bar, pushed by the core's `sync.status` event.
 import { create } from 'zustand'
 import type { SyncStatus } from '../../../shared/contract'
-import { call, errorMessage } from '../app/api'
-import { showToast } from '../ui/toast-store'
+import { call, errorMessage } from './api'
+import { showToast } from './toast-store'
 
 interface SyncStore {
   status: SyncStatus | null

@@ -1,7 +1,7 @@
 // Toasts: short-lived outcome messages ("Approved · Undo", a refusal, an error), each optionally
 // with one action. They are also announced, so colour and position are never the only signal.
 import { create } from 'zustand'
-import { announce } from './announce'
+import { announce } from '../ui/announce'
 
 export type ToastTone = 'info' | 'success' | 'warning' | 'error'
 

@@ -10,9 +10,9 @@ import { bindingText } from '../keyboard/chords'
 import { useModalLayer } from '../keyboard/layers'
 import { announce } from '../ui/announce'
 import { useFocusInside } from '../ui/focus'
-import { useCounts } from './counts-store'
-import { setTenantScope, useTenantScope } from './tenant-scope'
-import { useTenants } from './tenants-store'
+import { useCounts } from '../state/counts-store'
+import { setTenantScope, useTenantScope } from '../state/tenant-scope'
+import { useTenants } from '../state/tenants-store'
 import './tenant-switcher.css'
 
 type Tenant = z.infer<typeof TenantSummary>
