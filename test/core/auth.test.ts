@@ -55,7 +55,7 @@ describe('an expired access token', () => {
   it.each([
     ['when the client sees it expired', true],
     ['when only the server says so (401)', false],
-  ])('is refreshed without the reviewer noticing, %s', async (_label, clientKnows) => {
+  ])('is refreshed without the reviewer noticing, %s', { timeout: 90_000 }, async (_label, clientKnows) => {
     const user = await newReviewer(`auth-expired-${clientKnows}`)
     const store = new MemorySessionStore()
     const first = await startCore({ store })
@@ -67,7 +67,9 @@ describe('an expired access token', () => {
     const later = await createApproval(tenant.id, { title: `Arrives after refresh ${clientKnows}` })
     const t = await startCore({ store, dir })
     open.push(t)
-    await waitFor(async () => (await replicaOf(t).query('select 1 from approvals where id = $1', [later.id])).rows.length === 1)
+    // A fresh core refreshes, then pulls: on a loaded machine (two test files at once) that takes
+    // longer than waitFor's default.
+    await waitFor(async () => (await replicaOf(t).query('select 1 from approvals where id = $1', [later.id])).rows.length === 1, 45_000)
     expect((await t.call('session.get', {})).status).toBe('signed_in')
     const statuses = eventsOf(t.events, 'sync.status')
     expect(statuses.some((s) => s.state === 'error')).toBe(false)

@@ -115,6 +115,10 @@ export function CommandPalette() {
     .map((c) => ({ c, score: query ? defaultFilter(`${c.title} ${c.id}`, query) : 1 }))
     .filter((x) => x.score > 0)
     .sort((a, b) => b.score - a.score)
+  // The first item is the one Enter runs: the section holding the best match comes first, so a
+  // loose match in an earlier section ("Reassign…" for "sign out") never sits above the exact one.
+  const best = (section: string) => scored.find((x) => x.c.section === section)?.score ?? 0
+  const sections = query ? [...SECTIONS].sort((a, b) => best(b) - best(a)) : SECTIONS
 
   return (
     <Dialog title="Command palette" hideTitle onClose={closeOverlay} className="palette">
@@ -130,7 +134,7 @@ export function CommandPalette() {
               </Command.Item>
             </Command.Group>
           )}
-          {SECTIONS.map((section) => {
+          {sections.map((section) => {
             const inSection = scored.filter((x) => x.c.section === section)
             if (inSection.length === 0) return null
             return (
