@@ -275,6 +275,28 @@ as $$
                end as state) s
 $$;
 
+-- The rows of a request are written first and its rate-limit token is taken just before its audit
+-- entry (itself last: see 20261203130000_audit_chain_short_lock.sql), so a bucket's row and the
+-- tenant's chain head are both held only for the append and the commit; a dry bucket undoes the
+-- rows (written in a sub-block) and refuses.
+
+-- One token from a tenant's rate bucket, refilled continuously at per_minute: true when there was
+-- one, false when the bucket is dry (the take still counts: a caller that keeps asking keeps the
+-- bucket in debt), null when the bucket is not limited (no row for it, or no bucket named). Locks
+-- the bucket's row until commit.
+create or replace function public.agent_take_token(p_tenant uuid, p_bucket text) returns boolean
+language sql
+volatile
+set search_path = ''
+as $$
+  update public.rate_buckets b set
+    tokens = least(b.per_minute, b.tokens + extract(epoch from clock_timestamp() - b.refilled_at) * b.per_minute / 60.0) - 1,
+    refilled_at = clock_timestamp()
+  where b.tenant_id = p_tenant and b.bucket = p_bucket
+  returning b.tokens >= 0
+$$;
+revoke all on function public.agent_take_token(uuid, text) from public, anon, authenticated, service_role;
+
 -- agent_propose: one proposal from the signed-in agent. p_tool is {app, key} or "app.key";
 -- p_external_id is the idempotency key (the same key returns the same request); p_kind the
 -- approval kind the console files it under (tool_call by default); p_risk may only raise the
@@ -317,10 +339,10 @@ declare
   v_rule text;
   v_rejected public.approvals;
   v_flag_id uuid;
-  v_bucket_ok boolean;
   v_action public.actions;
   v_approval public.approvals;
   v_kind text := coalesce(p_kind, 'tool_call');
+  v_answer jsonb;
 begin
   select a.* into v_agent from public.agents a where a.id = public.current_agent_id() and a.deleted_at is null;
   if not found then
@@ -451,57 +473,61 @@ begin
     v_rule := 'autonomy A2: risk above 2 needs a human';
   end if;
 
-  -- Rate limit: one token from the tool's bucket, refilled continuously at per_minute. Taken last
-  -- of the checks: the bucket's row stays locked until commit, and every proposal of the tenant
-  -- through that bucket waits for it (as for the audit chain's head, written last of all).
-  if v_tool.rate_bucket is not null then
-    update public.rate_buckets b set
-      tokens = least(b.per_minute, b.tokens + extract(epoch from clock_timestamp() - b.refilled_at) * b.per_minute / 60.0) - 1,
-      refilled_at = clock_timestamp()
-    where b.tenant_id = v_agent.tenant_id and b.bucket = v_tool.rate_bucket
-    returning b.tokens >= 0 into v_bucket_ok;
-    if v_bucket_ok is false then
-      return public.agent_refusal('rate_limited',
-        format('The %s rate limit is reached; try again shortly.', v_tool.rate_bucket));
+  -- Filed, then rate-limited. The bucket's row stays locked from the token's take to commit and
+  -- every proposal of the tenant through that bucket waits for it, as for the audit chain's head:
+  -- so the token is taken after the request's rows are written and just before the audit entry
+  -- (appended last of all), and a dry bucket undoes this block's rows. The refused call still
+  -- costs its token, as a take always has (the bucket goes into debt).
+  begin
+    insert into public.actions (tenant_id, task_id, agent_id, tool, args, risk, approval_state, external_id)
+    values (v_agent.tenant_id, p_task_id, v_agent.id, jsonb_build_object('app', v_app, 'key', v_key), p_args, v_risk,
+            case v_route when 'auto' then 'approved' when 'deny' then 'rejected' else 'pending' end, p_external_id)
+    returning * into v_action;
+
+    insert into public.approvals (tenant_id, kind, task_id, action_id, title, summary, risk_level, amount, currency,
+                                  status, requested_by_agent_id, approver_ids, required_approvals, payload,
+                                  decided_at, decision_reason, expires_at, origin, policy_flags)
+    values (
+      v_agent.tenant_id, v_kind, p_task_id, v_action.id,
+      coalesce(nullif(btrim(p_title), ''), format('%s.%s', v_app, v_key)),
+      p_summary, v_risk,
+      case when v_money ->> 'problem' is null then (v_money ->> 'amount')::numeric end,
+      case when v_money ->> 'problem' is null then v_money ->> 'currency' end,
+      case v_route when 'auto' then 'approved' when 'deny' then 'rejected' else 'pending' end,
+      v_agent.id,
+      coalesce(array(select jsonb_array_elements_text(v_policy -> 'approver_ids'))::uuid[], '{}'),
+      case when v_route = 'four_eyes' then 2 else 1 end,
+      p_args,
+      case when v_route in ('auto', 'deny') then now() end,
+      case v_route when 'auto' then format('Approved by policy "%s", rule "%s".', coalesce(v_policy ->> 'name', 'unnamed'), v_rule)
+                   when 'deny' then format('Denied by policy "%s", rule "%s".', coalesce(v_policy ->> 'name', 'unnamed'), v_rule) end,
+      now() + make_interval(secs => coalesce((v_policy ->> 'expires_in_seconds')::int, 86400)),
+      jsonb_build_object('agent_id', v_agent.id, 'agent_name', v_agent.name, 'external_id', p_external_id,
+                         'policy_id', v_eff ->> 'id', 'policy_name', v_policy ->> 'name', 'route', v_route, 'rule', v_rule,
+                         'args_hash', v_args_hash, 'amount_base', v_amount_base, 'trust', v_trust),
+      case v_route when 'auto' then '{auto_approved}'::text[] when 'deny' then '{policy_denied}'::text[]
+                   when 'four_eyes' then '{four_eyes}'::text[] else '{}'::text[] end)
+    returning * into v_approval;
+
+    -- Approved by the policy: queued for the executor exactly as a human approval would be, naming
+    -- the hash of the payload approved (the args as proposed: actions.args already holds them).
+    if v_route = 'auto' then
+      insert into public.outbox (tenant_id, action_id, payload_hash) values (v_agent.tenant_id, v_action.id, v_approval.payload_hash);
     end if;
-  end if;
 
-  insert into public.actions (tenant_id, task_id, agent_id, tool, args, risk, approval_state, external_id)
-  values (v_agent.tenant_id, p_task_id, v_agent.id, jsonb_build_object('app', v_app, 'key', v_key), p_args, v_risk,
-          case v_route when 'auto' then 'approved' when 'deny' then 'rejected' else 'pending' end, p_external_id)
-  returning * into v_action;
+    if v_tool.rate_bucket is not null then
+      if public.agent_take_token(v_agent.tenant_id, v_tool.rate_bucket) is false then
+        raise sqlstate 'OC429'; -- caught below: undoes this block's rows
+      end if;
+    end if;
+  exception when sqlstate 'OC429' then
+    perform public.agent_take_token(v_agent.tenant_id, v_tool.rate_bucket);
+    return public.agent_refusal('rate_limited',
+      format('The %s rate limit is reached; try again shortly.', v_tool.rate_bucket));
+  end;
 
-  insert into public.approvals (tenant_id, kind, task_id, action_id, title, summary, risk_level, amount, currency,
-                                status, requested_by_agent_id, approver_ids, required_approvals, payload,
-                                decided_at, decision_reason, expires_at, origin, policy_flags)
-  values (
-    v_agent.tenant_id, v_kind, p_task_id, v_action.id,
-    coalesce(nullif(btrim(p_title), ''), format('%s.%s', v_app, v_key)),
-    p_summary, v_risk,
-    case when v_money ->> 'problem' is null then (v_money ->> 'amount')::numeric end,
-    case when v_money ->> 'problem' is null then v_money ->> 'currency' end,
-    case v_route when 'auto' then 'approved' when 'deny' then 'rejected' else 'pending' end,
-    v_agent.id,
-    coalesce(array(select jsonb_array_elements_text(v_policy -> 'approver_ids'))::uuid[], '{}'),
-    case when v_route = 'four_eyes' then 2 else 1 end,
-    p_args,
-    case when v_route in ('auto', 'deny') then now() end,
-    case v_route when 'auto' then format('Approved by policy "%s", rule "%s".', coalesce(v_policy ->> 'name', 'unnamed'), v_rule)
-                 when 'deny' then format('Denied by policy "%s", rule "%s".', coalesce(v_policy ->> 'name', 'unnamed'), v_rule) end,
-    now() + make_interval(secs => coalesce((v_policy ->> 'expires_in_seconds')::int, 86400)),
-    jsonb_build_object('agent_id', v_agent.id, 'agent_name', v_agent.name, 'external_id', p_external_id,
-                       'policy_id', v_eff ->> 'id', 'policy_name', v_policy ->> 'name', 'route', v_route, 'rule', v_rule,
-                       'args_hash', v_args_hash, 'amount_base', v_amount_base, 'trust', v_trust),
-    case v_route when 'auto' then '{auto_approved}'::text[] when 'deny' then '{policy_denied}'::text[]
-                 when 'four_eyes' then '{four_eyes}'::text[] else '{}'::text[] end)
-  returning * into v_approval;
-
-  -- Approved by the policy: queued for the executor exactly as a human approval would be, naming
-  -- the hash of the payload approved (the args as proposed: actions.args already holds them).
-  if v_route = 'auto' then
-    insert into public.outbox (tenant_id, action_id, payload_hash) values (v_agent.tenant_id, v_action.id, v_approval.payload_hash);
-  end if;
-
+  -- The answer is built before the audit entry: after it, only the commit remains.
+  v_answer := jsonb_build_object('status', 'accepted', 'request', public.agent_request_view(v_action, v_approval));
   perform public.push_write_audit(jsonb_build_object(
     'tenant_id', v_agent.tenant_id, 'actor_type', 'agent', 'actor_id', v_agent.id,
     'action', case v_route when 'auto' then 'approval.auto_approved' when 'deny' then 'approval.policy_denied'
@@ -511,7 +537,7 @@ begin
     'metadata', jsonb_build_object('action_id', v_action.id, 'external_id', p_external_id, 'tool', v_action.tool,
                                    'policy_id', v_eff ->> 'id', 'route', v_route, 'rule', v_rule)));
 
-  return jsonb_build_object('status', 'accepted', 'request', public.agent_request_view(v_action, v_approval));
+  return v_answer;
 end
 $$;
 
