@@ -9,9 +9,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Two files at a time: most of the suite waits on the stack, Chromium or a child process, so on
-    // two cores the second file fills the first one's waits (vitest would run one: cores − 1).
-    maxWorkers: 2,
     reporters: ['default', './test/setup/summary-reporter.ts'],
   },
 })
