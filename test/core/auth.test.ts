@@ -51,6 +51,27 @@ async function signIn(t: TestCore, user: UserRef) {
   await settled(t)
 }
 
+/**
+ * A reviewer signs in, rejects a new approval while working offline and quits with it queued: the
+ * session store, the data folder and the queued intent are what the next start finds.
+ */
+async function quitWithQueuedReject(label: string, title: string) {
+  const user = await newReviewer(label)
+  const store = new MemorySessionStore()
+  const first = await startCore({ store })
+  await signIn(first, user)
+  const approval = await createApproval(tenant.id, { title })
+  await settled(first)
+  await first.call('sync.setWorkOffline', { offline: true })
+  const intent = await first.call('intents.create', {
+    kind: 'approval.decide',
+    args: { approval_id: approval.id, decision: 'reject', version_seen: approval.version, payload_hash_seen: approval.payload_hash, reason: 'No' },
+  })
+  const dir = first.dir
+  await first.close({ keepDir: true })
+  return { user, store, dir, intent }
+}
+
 describe('an expired access token', () => {
   it.each([
     ['when the client sees it expired', true],
@@ -79,19 +100,7 @@ describe('an expired access token', () => {
 
 describe('a revoked refresh token', () => {
   it('keeps the queue and reports that sign-in is needed; signing in again resumes', async () => {
-    const user = await newReviewer('auth-revoked')
-    const store = new MemorySessionStore()
-    const first = await startCore({ store })
-    await signIn(first, user)
-    const approval = await createApproval(tenant.id, { title: 'Decided before the revocation' })
-    await settled(first)
-    await first.call('sync.setWorkOffline', { offline: true })
-    const intent = await first.call('intents.create', {
-      kind: 'approval.decide',
-      args: { approval_id: approval.id, decision: 'reject', version_seen: approval.version, payload_hash_seen: approval.payload_hash, reason: 'No' },
-    })
-    const dir = first.dir
-    await first.close({ keepDir: true })
+    const { user, store, dir, intent } = await quitWithQueuedReject('auth-revoked', 'Decided before the revocation')
 
     await expireAccessToken(store, { clientKnows: true })
     await admin().query('update auth.refresh_tokens set revoked = true where user_id = $1', [user.id])
@@ -193,19 +202,7 @@ describe('restarting against another backend', () => {
 
 describe('a replica from before its folder named the backend', () => {
   it('is adopted on the next start, its queued decision included', async () => {
-    const user = await newReviewer('auth-legacy-replica')
-    const store = new MemorySessionStore()
-    const first = await startCore({ store })
-    await signIn(first, user)
-    const approval = await createApproval(tenant.id, { title: 'Queued before the upgrade' })
-    await settled(first)
-    await first.call('sync.setWorkOffline', { offline: true })
-    const intent = await first.call('intents.create', {
-      kind: 'approval.decide',
-      args: { approval_id: approval.id, decision: 'reject', version_seen: approval.version, payload_hash_seen: approval.payload_hash, reason: 'No' },
-    })
-    const dir = first.dir
-    await first.close({ keepDir: true })
+    const { user, store, dir, intent } = await quitWithQueuedReject('auth-legacy-replica', 'Queued before the upgrade')
     // The old layout: replicas/<user id>.
     const current = replicaDir({ userDataDir: dir, backendUrl: inject('stack').apiUrl }, user.id)
     renameSync(current, join(dir, 'replicas', user.id))
