@@ -230,7 +230,7 @@ export class SyncEngine {
     // Intents belong to the replica's owner; a session of anyone else never sends them.
     if (token.user.id !== this.o.replica.userId) throw new SignInRequired('signed in as someone else')
 
-    const pushed = await pushDue({ ...this.o, batch: this.o.pushBatch, queueChanged: () => this.refreshQueueStatus() })
+    const pushed = await this.pushDue()
     if (pushed || this.pullRequested || this.o.now() >= this.pullDueAt) {
       this.pullRequested = false
       await this.puller.pullAll()
@@ -246,6 +246,11 @@ export class SyncEngine {
     return Math.min(jittered, await this.untilNextHold(this.o.now()))
   }
 
+  /** Sends every intent that is due; true when a batch went out. */
+  private pushDue(): Promise<boolean> {
+    return pushDue({ ...this.o, batch: this.o.pushBatch, queueChanged: () => this.refreshQueueStatus() })
+  }
+
   /**
    * Between the pages of a long pull: intents whose hold window passed go out now. A failure here
    * is left to the next cycle's push, which reports it; the pull goes on.
@@ -254,7 +259,7 @@ export class SyncEngine {
     if (this.stopped || this.workOffline) return
     try {
       await this.releaseHeld(this.o.now())
-      await pushDue({ ...this.o, batch: this.o.pushBatch, queueChanged: () => this.refreshQueueStatus() })
+      await this.pushDue()
     } catch {
       // pushDue put its batch back; the cycle after this pull sends it again and shows any error.
     }
