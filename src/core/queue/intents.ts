@@ -154,15 +154,30 @@ export interface Resolution {
   row: Record<string, unknown> | null
 }
 
-export async function resolve(db: Db, r: Resolution, now: Date): Promise<IntentRow | null> {
+/**
+ * Records the server's answers in one statement (a push of hundreds is one write, not hundreds);
+ * only intents still `sending` change, so an answer that arrives twice resolves once.
+ */
+export async function resolveAll(db: Db, answers: Resolution[], now: Date): Promise<IntentRow[]> {
+  if (answers.length === 0) return []
+  const rows = answers.map((r) => ({
+    answer_id: r.id,
+    answer_state: r.status,
+    answer_code: r.status === 'applied' ? null : (r.code ?? 'refused'),
+    answer_message: r.message,
+    answer_row: r.row,
+  }))
   const res = await db.query<IntentRow>(
     `update pending_mutations
-        set state = $2, refusal_code = $3, refusal_message = $4, result = $5, resolved_at = $6, last_error = null
-      where client_mutation_id = $1 and state = 'sending'
+        set state = answer_state, refusal_code = answer_code, refusal_message = answer_message, result = answer_row,
+            resolved_at = $2, last_error = null
+       from jsonb_to_recordset($1::jsonb)
+              as a(answer_id uuid, answer_state text, answer_code text, answer_message text, answer_row jsonb)
+      where client_mutation_id = answer_id and state = 'sending'
       returning ${COLUMNS}`,
-    [r.id, r.status, r.status === 'applied' ? null : (r.code ?? 'refused'), r.message, JSON.stringify(r.row), now],
+    [JSON.stringify(rows), now],
   )
-  return res.rows[0] ?? null
+  return res.rows
 }
 
 /** After a crash mid-push nothing knows whether the server got it: send again (the ledger dedups). */

@@ -66,25 +66,20 @@ export async function pushDue(o: PushOptions): Promise<boolean> {
     }
     const changed: queue.IntentRow[] = []
     await replica.db.transaction(async (tx) => {
-      const answered = new Set<string>()
-      for (const r of results) {
-        answered.add(r.client_mutation_id)
-        const row = await queue.resolve(
-          tx,
-          {
-            id: r.client_mutation_id,
-            status: r.status,
-            code: r.code,
-            message: r.status === 'applied' ? null : describeError(r.code ?? 'refused', r.message),
-            row: r.row,
-          },
-          new Date(o.now()),
-        )
-        if (row) changed.push(row)
-      }
+      const answers = results.map((r) => ({
+        id: r.client_mutation_id,
+        status: r.status,
+        code: r.code,
+        message: r.status === 'applied' ? null : describeError(r.code ?? 'refused', r.message),
+        row: r.row,
+      }))
+      changed.push(...(await queue.resolveAll(tx, answers, new Date(o.now()))))
+      const answered = new Set(answers.map((a) => a.id))
       const missing = ids.filter((id) => !answered.has(id))
       changed.push(...(await queue.requeue(tx, missing, new Date(o.now()), { code: 'no_answer', message: 'no result for this intent' })))
     })
+    // The queue's order, whatever order the statement returned the rows in.
+    changed.sort((a, b) => a.seq - b.seq)
     o.onPhase?.('push-resolved')
     for (const row of changed) emit('intent.changed', queue.toIntent(row))
     emit('data.changed', { tables: ['pending_mutations'] })
