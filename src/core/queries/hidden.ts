@@ -28,10 +28,11 @@ export class InboxExclusions extends DerivedCache<string[]> {
          join approvals a on a.id = d.approval_id and a.status = 'pending' and a.deleted_at is null
         where d.actor_id = $1 and d.payload_hash_approved = a.payload_hash
        union
-       -- a decision (or reassignment) of mine queued, on its way, or applied but not yet pulled back
-       select pm.target_id from pending_mutations pm
-         join approvals a on a.id = pm.target_id and a.status = 'pending'
-        where pm.user_id = $1 and pm.kind in ('approval.decide', 'approval.reassign')
+       -- a decision (or reassignment) of mine queued, on its way, or applied but not yet pulled back;
+       -- read from the pending approvals (a few hundred), not from every intent ever applied
+       select pm.target_id from approvals a
+         join pending_mutations pm on pm.target_id = a.id and pm.user_id = $1
+        where a.status = 'pending' and a.deleted_at is null and pm.kind in ('approval.decide', 'approval.reassign')
           and (pm.state in ('held', 'queued', 'sending')
                or (pm.state = 'applied' and a.version <= (pm.args->>'version_seen')::int))
        union

@@ -81,6 +81,8 @@ export async function pushDue(o: PushOptions): Promise<boolean> {
     // The queue's order, whatever order the statement returned the rows in.
     changed.sort((a, b) => a.seq - b.seq)
     o.onPhase?.('push-resolved')
+    // The queue's statistics are refreshed with the replica's (the inbox's exclusions plan on them).
+    replica.noteApplied({ pending_mutations: changed.length })
     for (const row of changed) emit('intent.changed', queue.toIntent(row))
     emit('data.changed', { tables: ['pending_mutations'] })
     await o.queueChanged()
