@@ -2,12 +2,15 @@
 // host (calls checked here, run there), a user-data folder with the spare replica already built
 // (the app builds it while the sign-in screen shows), a file session store kept on this side, and
 // a way to call the contract and watch its events.
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
 import type { CallOutcome, EventName, EventPayload, MethodArgs, MethodName, MethodResult } from '../../src/shared/contract'
 import { FileSessionStore } from '../../src/core/auth/session-store'
 import { startCoreHost, type CoreHost } from '../../src/core/thread/host'
 import type { ThreadSyncTuning } from '../../src/core/thread/protocol'
 import { workerSpawner } from '../../src/core/thread/worker-spawner'
+import { setCoreEntry } from '../../src/core/thread/worker'
 
 export interface BenchCore {
   host: CoreHost
@@ -22,7 +25,39 @@ export interface Backend {
   anonKey: string
 }
 
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+/** A child process of the bench is handed the compiled core its parent made (warm-start.ts). */
+export const CORE_ENTRY_ENV = 'BENCH_CORE_ENTRY'
+let compiled: Promise<string> | null = null
+
+/**
+ * The core's thread runs compiled JavaScript, as the app ships it (out/main/core.js), not the
+ * TypeScript sources compiled as they load: that loader is a cost of development only (it doubled
+ * the time a worker took to load the core). Its entry is bundled once per bench run, from the
+ * current sources, into out/bench/ (packages stay imports, resolved from the project).
+ */
+export function compiledCore(): Promise<string> {
+  const given = process.env[CORE_ENTRY_ENV]
+  compiled ??= given
+    ? Promise.resolve(given)
+    : build({
+        entryPoints: [join(ROOT, 'src/core/thread/entry.ts')],
+        outfile: join(ROOT, 'out/bench/core.mjs'),
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        packages: 'external',
+        logLevel: 'error',
+      }).then(() => join(ROOT, 'out/bench/core.mjs'))
+  return compiled.then((entry) => {
+    setCoreEntry(entry)
+    return entry
+  })
+}
+
 export async function startBenchCore(dir: string, backend: Backend, sync?: ThreadSyncTuning): Promise<BenchCore> {
+  await compiledCore()
   const listeners = new Map<string, ((p: unknown) => void)[]>()
   const host = await startCoreHost({
     spawn: workerSpawner(),

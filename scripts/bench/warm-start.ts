@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { median, p95, round } from './stats'
 import type { Results } from './report'
-import type { Backend } from './consoles'
+import { compiledCore, CORE_ENTRY_ENV, type Backend } from './consoles'
 
 interface WarmSample {
   warmMs: number
@@ -25,9 +25,12 @@ function runChild(script: string, env: Record<string, string>): Promise<string> 
 
 export async function measureWarmStart(dir: string, backend: Backend, opts: { samples: number }): Promise<Results> {
   const samples: WarmSample[] = []
+  // Each child starts its core from the bundle made here (before its clock starts, as an installed app has it).
+  const coreEntry = await compiledCore()
   for (let i = 0; i < opts.samples; i++) {
     const out = await runChild(join(import.meta.dirname, 'warm-child.ts'), {
       BENCH_WARM_CONFIG: JSON.stringify({ dir, apiUrl: backend.apiUrl, anonKey: backend.anonKey }),
+      [CORE_ENTRY_ENV]: coreEntry,
     })
     samples.push(JSON.parse(out.trim().split('\n').at(-1)!) as WarmSample)
   }
