@@ -26,6 +26,9 @@ export type SyncTuning = Partial<
   realtime?: boolean
 }
 
+/** How long a relaunch holds its catch-up pull for the first inbox page at most. */
+const FIRST_PAGE_GRACE_MS = 2000
+
 export interface CoreOptions {
   userDataDir: string
   backend: BackendConfig
@@ -65,6 +68,8 @@ export class CoreState {
   /** The open replica has been seen complete, and a spare is in reserve or on its way. */
   private reserved = false
   private focused = true
+  /** Called once the reviewer's first inbox page has been read (see openFor). */
+  private pageServed: (() => void) | null = null
   readonly settings: JsonFile<Settings>
   readonly savedViews: SavedViews
   private readonly memory: ReturnType<typeof coreStateFile>
@@ -110,7 +115,7 @@ export class CoreState {
       const stored = this.auth.storedUser()
       const last = (await this.memory.read()).lastUser
       if (stored) {
-        await this.openFor(stored)
+        await this.openFor(stored, null, true)
         this.sessionStatus = 'signed_in'
       } else if (last) {
         // The session was refused earlier: keep the replica (and its queue) readable, ask to sign in.
@@ -240,7 +245,24 @@ export class CoreState {
     void this.emitSession()
   }
 
-  private async openFor(user: SignedInUser | LastUser, spare: OpenSpare | null = null): Promise<void> {
+  /** The first inbox page was read: a catch-up pull held back for it may start (see openFor). */
+  firstPageServed(): void {
+    this.pageServed?.()
+    this.pageServed = null
+  }
+
+  /** Resolves at the first inbox page read, or after FIRST_PAGE_GRACE_MS whatever the shell shows. */
+  private firstPage(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, FIRST_PAGE_GRACE_MS)
+      this.pageServed = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+  }
+
+  private async openFor(user: SignedInUser | LastUser, spare: OpenSpare | null = null, relaunch = false): Promise<void> {
     const place = { userDataDir: this.o.userDataDir, backendUrl: (await this.backend()).url }
     this.replica = await Replica.open(place, user.id, this.o.tables, spare)
     this.reserved = false
@@ -266,7 +288,12 @@ export class CoreState {
     this.engine.setFocused(this.focused)
     await this.engine.prime()
     if (this.closed) return
-    this.engine.start()
+    // A relaunch on a complete replica with nothing to send shows what it holds first: the
+    // catch-up pull (token refresh, server round trip, apply) would otherwise hold the replica
+    // while the first inbox page waits. A first sync or queued decisions start at once.
+    const s = this.status.get()
+    const showFirst = relaunch && s.initialSync === null && s.lastPullAt !== null && s.queueDepth === 0
+    this.engine.start(showFirst ? this.firstPage() : undefined)
   }
 
   private async closeReplica(): Promise<void> {

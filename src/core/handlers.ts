@@ -59,7 +59,9 @@ export function buildHandlers(core: CoreState): CoreHandlers {
       const caches = core.caches()
       const ctx = await caches.reviewer.get(at)
       const others = filter.lane ? await caches.lanes.others(ctx) : []
-      return listInbox(r.db, ctx, await caches.exclusions.ids(at), filter, limit, offset, others, caches.totals)
+      const page = await listInbox(r.db, ctx, await caches.exclusions.ids(at), filter, limit, offset, others, caches.totals)
+      core.firstPageServed()
+      return page
     },
     'inbox.counts': async ({ tenantId }) => {
       const at = now()

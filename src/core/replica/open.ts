@@ -3,6 +3,7 @@
 // memory stays modest (the OS page cache still holds the hot pages outside the WASM heap).
 import { createHash } from 'node:crypto'
 import { chmodSync, closeSync, existsSync, fdatasyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync } from 'node:fs'
+import { chmod, lstat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
@@ -78,6 +79,20 @@ export function makePrivate(dir: string): void {
     const path = join(dir, entry.name)
     if (entry.isDirectory()) makePrivate(path)
     else if (entry.isFile() && (lstatSync(path).mode & 0o777) !== 0o600) chmodSync(path, 0o600)
+  }
+}
+
+/**
+ * makePrivate without holding the thread: a replica of a million rows is thousands of files, and
+ * walking them before the first inbox page cost 60–250 ms of every start (they are the owner's
+ * already unless a crash kept the last close from tightening them).
+ */
+export async function makePrivateInBackground(dir: string): Promise<void> {
+  await chmod(dir, 0o700)
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) await makePrivateInBackground(path)
+    else if (entry.isFile() && ((await lstat(path)).mode & 0o777) !== 0o600) await chmod(path, 0o600)
   }
 }
 

@@ -2,7 +2,7 @@
 // runs the local migrations and mirrors the registry; a replica never opens for another user.
 import { realpath, rm } from 'node:fs/promises'
 import type { ReplicaDb } from './open'
-import { adoptLegacyReplica, flushWal, makePrivate, openReplicaDb, replicaDir, type ReplicaPlace } from './open'
+import { adoptLegacyReplica, flushWal, makePrivate, makePrivateInBackground, openReplicaDb, replicaDir, type ReplicaPlace } from './open'
 import { runLocalMigrations } from './migrations'
 import { mirrorTables } from './mirror'
 import { claimSpare, type OpenSpare } from './spare'
@@ -17,6 +17,8 @@ export class Replica {
   /** Rows applied per table since its statistics were last refreshed (PGlite has no autovacuum). */
   private readonly unanalyzed = new Map<string, number>()
   private readonly unvacuumed = new Set<string>()
+  /** Files left open to others by a crash are tightened after the replica opens, not before (close waits for it). */
+  private privacy: Promise<void> = Promise.resolve()
 
   private constructor(
     readonly db: ReplicaDb,
@@ -51,8 +53,11 @@ export class Replica {
         await db.query(`insert into replica_meta (key, value) values ('user_id', $1)`, [JSON.stringify(userId)])
       }
       await mirrorTables(db, specs)
-      if (dir) makePrivate(await realpath(dir))
-      return new Replica(db, dir, userId, specs)
+      const replica = new Replica(db, dir, userId, specs)
+      // A file PostgreSQL removes meanwhile (a recycled WAL segment) may end the walk early: the
+      // walk at close covers everything again, and reports what it cannot fix.
+      if (dir) replica.privacy = realpath(dir).then(makePrivateInBackground).catch(() => {})
+      return replica
     } catch (err) {
       await db.close().catch(() => {})
       throw err
@@ -89,7 +94,7 @@ export class Replica {
     return (await this.db.query<{ tenant_id: string }>('select tenant_id from sync_tenants')).rows.map((r) => r.tenant_id)
   }
 
-  /** Counts rows a pull applied, towards the next refresh of each table's statistics. */
+  /** Counts rows a pull applied (or a push resolved), towards the next refresh of each table's statistics. */
   noteApplied(perTable: Record<string, number>): void {
     for (const [table, n] of Object.entries(perTable)) this.unanalyzed.set(table, (this.unanalyzed.get(table) ?? 0) + n)
   }
@@ -125,6 +130,7 @@ export class Replica {
 
   async close(): Promise<void> {
     if (!this.db.closed) await this.db.close()
+    await this.privacy
     // PostgreSQL writes a few files of its own (the relation cache's init files) with the process's
     // umask rather than 0600: tighten whatever it left behind, so the folder at rest is private.
     if (this.dir) {

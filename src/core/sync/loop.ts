@@ -50,6 +50,8 @@ export class SyncEngine {
   /** wake() came while a cycle was running: the loop goes round again instead of sleeping. */
   private wakeRequested = false
   private sleeping: { timer: NodeJS.Timeout; resolve: () => void } | null = null
+  /** Ends the wait before the first cycle (see start). */
+  private beginNow: (() => void) | null = null
   private focused = true
   private workOffline = false
   private signInNeeded = false
@@ -78,9 +80,18 @@ export class SyncEngine {
     return this.o.replica
   }
 
-  start(): void {
+  /**
+   * Starts the loop. With `first`, its first cycle waits for that (a warm start lets the reviewer's
+   * first inbox page be read before the catch-up pull takes the replica) or for any wake-up: a
+   * decision to send, "sync now", a reconnect or stop() begin it at once.
+   */
+  start(first?: Promise<void>): void {
     if (this.loopDone) return
-    this.loopDone = this.loop()
+    const begin = first ? Promise.race([first, new Promise<void>((resolve) => (this.beginNow = resolve))]) : Promise.resolve()
+    this.loopDone = begin.then(() => {
+      this.beginNow = null
+      return this.loop()
+    })
   }
 
   async stop(): Promise<void> {
@@ -161,6 +172,7 @@ export class SyncEngine {
    * is live) before it is sent.
    */
   private wake(): void {
+    this.beginNow?.()
     const s = this.sleeping
     if (!s) {
       this.wakeRequested = true
