@@ -31,25 +31,24 @@ export const CORE_ENTRY_ENV = 'BENCH_CORE_ENTRY'
 let compiled: Promise<string> | null = null
 
 /**
+ * Bundles one entry of the sources (a path from the project root) into out/bench/<name>.mjs, with
+ * packages left as imports (resolved from the project): code the bench runs as the app ships it.
+ */
+export async function bundle(entry: string, name: string): Promise<string> {
+  const outfile = join(ROOT, 'out', 'bench', `${name}.mjs`)
+  await build({ entryPoints: [join(ROOT, entry)], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' })
+  return outfile
+}
+
+/**
  * The core's thread runs compiled JavaScript, as the app ships it (out/main/core.js), not the
  * TypeScript sources compiled as they load: that loader is a cost of development only (it doubled
  * the time a worker took to load the core). Its entry is bundled once per bench run, from the
- * current sources, into out/bench/ (packages stay imports, resolved from the project).
+ * current sources.
  */
 export function compiledCore(): Promise<string> {
   const given = process.env[CORE_ENTRY_ENV]
-  compiled ??= given
-    ? Promise.resolve(given)
-    : build({
-        entryPoints: [join(ROOT, 'src/core/thread/entry.ts')],
-        outfile: join(ROOT, 'out/bench/core.mjs'),
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node20',
-        packages: 'external',
-        logLevel: 'error',
-      }).then(() => join(ROOT, 'out/bench/core.mjs'))
+  compiled ??= given ? Promise.resolve(given) : bundle('src/core/thread/entry.ts', 'core')
   return compiled.then((entry) => {
     setCoreEntry(entry)
     return entry

@@ -1,10 +1,11 @@
 // warm_start_ms and core_rss_mb, each measured in a new process (as a relaunched app is): the
 // replica left by the initial sync is opened with its stored session until the first inbox page.
+// The process runs compiled code, shell and core alike, as the app does: no TypeScript loader (its
+// own thread and caches) counts towards the memory or the time.
 import { spawn } from 'node:child_process'
-import { join } from 'node:path'
 import { median, p95, round } from './stats'
 import type { Results } from './report'
-import { compiledCore, CORE_ENTRY_ENV, type Backend } from './consoles'
+import { bundle, compiledCore, CORE_ENTRY_ENV, type Backend } from './consoles'
 
 interface WarmSample {
   warmMs: number
@@ -14,7 +15,7 @@ interface WarmSample {
 
 function runChild(script: string, env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     let err = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
@@ -27,8 +28,9 @@ export async function measureWarmStart(dir: string, backend: Backend, opts: { sa
   const samples: WarmSample[] = []
   // Each child starts its core from the bundle made here (before its clock starts, as an installed app has it).
   const coreEntry = await compiledCore()
+  const warmChild = await bundle('scripts/bench/warm-child.ts', 'warm-child')
   for (let i = 0; i < opts.samples; i++) {
-    const out = await runChild(join(import.meta.dirname, 'warm-child.ts'), {
+    const out = await runChild(warmChild, {
       BENCH_WARM_CONFIG: JSON.stringify({ dir, apiUrl: backend.apiUrl, anonKey: backend.anonKey }),
       [CORE_ENTRY_ENV]: coreEntry,
     })
@@ -36,7 +38,7 @@ export async function measureWarmStart(dir: string, backend: Backend, opts: { sa
   }
   // The same runtime with nothing loaded, to show what of the memory is the core's own.
   const baseline = JSON.parse(
-    (await runChild(join(import.meta.dirname, 'rss-baseline.ts'), {})).trim(),
+    (await runChild(await bundle('scripts/bench/rss-baseline.ts', 'rss-baseline'), {})).trim(),
   ) as { rssMb: number }
   return {
     warm_start_ms: Math.round(median(samples.map((s) => s.warmMs))),
