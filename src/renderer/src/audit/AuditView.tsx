@@ -257,7 +257,11 @@ function AuditRow({ entry, open, broken, tenant }: RowProps) {
             <div title={entry.entityId ?? undefined}>{entry.entityName}</div>
           ) : (
             // The replica does not hold it (never synced here, or gone): its kind, never a bare id.
-            entry.entityId && <div className="muted">not on this console</div>
+            entry.entityId && (
+              <div className="muted" title={entry.entityId}>
+                not on this console
+              </div>
+            )
           )}
           {tenant && <div className="muted">{tenant}</div>}
         </td>
