@@ -66,6 +66,14 @@ describe.skipIf(skip)('console look and feel', () => {
         await screenshot(page, `edit-dialog-${scheme}`)
         await page.keyboard.press('Escape')
         await editor.waitFor({ state: 'detached' })
+        // The detail has the decision buttons, each with its key: the mouse does what the keys do.
+        const decide = page.getByTestId('detail').getByRole('group', { name: 'Decide' })
+        expect(await decide.getByRole('button', { name: /^Approve/ }).locator('kbd').innerText()).toMatch(/^a$/i)
+        await decide.getByRole('button', { name: /^Reject/ }).click()
+        const rejectDialog = page.getByRole('dialog', { name: 'Reject' })
+        await rejectDialog.waitFor()
+        await page.keyboard.press('Escape')
+        await rejectDialog.waitFor({ state: 'detached' })
 
         await open(show.critical.id)
         await page.keyboard.press('a')
