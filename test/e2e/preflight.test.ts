@@ -152,7 +152,7 @@ describe.skipIf(skip)('pre-flight explanations and the bulk risk ceiling', () =>
       }, 'the first of two approvals on the server')
       expect(decided.status).toBe('pending')
       // History says which of the two approvals mine was, with the money it released.
-      expect(await historyLabel(page, 'Four-eyes: new supplier payout')).toBe('Approve (1 of 2) · Four-eyes: new supplier payout 120.00 USD')
+      expect(await historyLabel(page, 'Four-eyes: new supplier payout')).toBe('Approve (1 of 2) · Four-eyes: new supplier payout 120.00 USD to Jane Customer')
     })
   }, 120_000)
 
@@ -265,7 +265,7 @@ describe.skipIf(skip)('pre-flight explanations and the bulk risk ceiling', () =>
       expect(after).toEqual({ status: 'pending', amount: '300.00', n: 1 })
       // History names the amount released and the one it was edited from, and the restarted count.
       expect(await historyLabel(page, 'Four-eyes edit: refund the damaged pallet')).toBe(
-        'Approve with edits (1 of 2) · Four-eyes edit: refund the damaged pallet 300.00 USD (edited from 400.00 USD)',
+        'Approve with edits (1 of 2) · Four-eyes edit: refund the damaged pallet 300.00 USD (edited from 400.00 USD) to Jane Customer',
       )
     })
   }, 120_000)
