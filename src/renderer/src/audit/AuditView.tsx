@@ -173,7 +173,11 @@ function VerifyOutcome({
     return (
       <p className="banner banner-ok" data-testid="verify-result" data-ok="true">
         Verified {verdict.entries.toLocaleString()} entries of {tenantName(verdict.tenantId)}: the chain is
-        intact.
+        intact.{' '}
+        <span className="muted">
+          Entry numbers are shared by every tenant’s log, so this tenant’s may skip some; each entry is linked to
+          the one before it in this chain.
+        </span>
       </p>
     )
   }
