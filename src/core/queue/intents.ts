@@ -162,7 +162,32 @@ export async function resolve(db: Db, r: Resolution, now: Date): Promise<IntentR
       returning ${COLUMNS}`,
     [r.id, r.status, r.status === 'applied' ? null : (r.code ?? 'refused'), r.message, JSON.stringify(r.row), now],
   )
-  return res.rows[0] ?? null
+  const row = res.rows[0] ?? null
+  const label = row && r.status === 'applied' ? confirmedLabel(row, r.row) : null
+  if (!row || label === null || label === row.label) return row
+  const relabelled = await db.query<IntentRow>(
+    `update pending_mutations set label = $2 where client_mutation_id = $1 returning ${COLUMNS}`,
+    [r.id, label],
+  )
+  return relabelled.rows[0] ?? row
+}
+
+/** " (1 of 2)" after the verb: which of a four-eyes request's approvals a decision is (queue/create.ts). */
+const NTH_APPROVAL = / \((\d+) of (\d+)\)(?= · )/
+
+/**
+ * The label of an approval the server applied, saying which of a four-eyes request's approvals it
+ * was. The label written with the decision counted the approvals this replica knew of then; the
+ * server may have counted otherwise (another approver's decision reached it first, or an edit
+ * restarted the count), and History must read as it happened. Two approvals at most are required,
+ * so the server's row says it: still open, this was the first; approved, the second. Null: no change.
+ */
+export function confirmedLabel(row: Pick<IntentRow, 'kind' | 'label'>, server: Record<string, unknown> | null): string | null {
+  if (row.kind !== 'approval.decide' || !server) return null
+  const of = Number(server['required_approvals'])
+  if (!NTH_APPROVAL.test(row.label) || of !== 2) return null
+  const nth = server['status'] === 'approved' ? 2 : 1
+  return row.label.replace(NTH_APPROVAL, ` (${nth} of ${of})`)
 }
 
 /** After a crash mid-push nothing knows whether the server got it: send again (the ledger dedups). */
