@@ -17,6 +17,7 @@
 // returns the same request.
 import { createClient, type RealtimeChannel, type SupabaseClient, type SupabaseClientOptions } from '@supabase/supabase-js'
 import WebSocket from 'ws'
+import { keepAliveFetch } from './keep-alive-fetch'
 
 /** A tool as `"app.key"` or `{ app, key }`. */
 export type ToolRef = string | { app: string; key: string }
@@ -171,6 +172,8 @@ export class AgentClient {
   private closed = false
   /** The credential's tenant (app_metadata, which only the service role can set): whose topic to join. */
   private tenantId: string | undefined
+  /** Ends the kept-alive HTTP connections of a client made by signIn. */
+  private closeHttp: (() => void) | undefined
 
   constructor(
     readonly supabase: SupabaseClient,
@@ -188,20 +191,27 @@ export class AgentClient {
 
   /** Signs in with the agent's own credential (`npm run agent:create` prints it once). */
   static async signIn(opts: SignInOptions): Promise<AgentClient> {
+    const http = keepAliveFetch()
     const supabase = createClient(opts.url, opts.anonKey, {
       auth: { persistSession: false, autoRefreshToken: true, detectSessionInUrl: false },
+      global: { fetch: http.fetch },
       // Node before 22 has no global WebSocket; ws is what Realtime then needs.
       realtime: { transport: (opts.webSocket ?? WebSocket) as unknown as RealtimeTransport },
     })
     const { data, error } = await supabase.auth.signInWithPassword({ email: opts.email, password: opts.password })
-    if (error) throw new Error(`agent sign-in failed: ${error.message}`)
+    if (error) {
+      http.close()
+      throw new Error(`agent sign-in failed: ${error.message}`)
+    }
     const meta = data.user?.app_metadata
     if (typeof meta?.agent_id !== 'string' || typeof meta?.tenant_id !== 'string') {
       await supabase.auth.signOut()
+      http.close()
       throw new AgentRefusal('not_an_agent', 'This credential is not an agent’s (no agent_id in app_metadata).')
     }
     const client = new AgentClient(supabase, opts)
     client.tenantId = meta.tenant_id
+    client.closeHttp = http.close
     return client
   }
 
@@ -253,6 +263,7 @@ export class AgentClient {
     await this.leave()
     this.supabase.auth.stopAutoRefresh()
     await this.supabase.auth.signOut()
+    this.closeHttp?.()
   }
 
   /** The current state of the caller's own requests. */

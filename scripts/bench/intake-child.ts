@@ -1,0 +1,48 @@
+// One agent's process for the intake throughput (scripts/bench/intake.ts): an agent runs on its own
+// machine, so its SDK's work must not share the bench's event loop (which also runs a console).
+// Reads {url, anonKey, email, password, proposals, concurrency} as one JSON line on stdin, signs in,
+// prints "ready", waits for "go", files its proposals through the SDK with `concurrency` in flight,
+// then prints one JSON line: {accepted, replayed, cpuMs} (cpuMs: this process's CPU while filing).
+import { createInterface } from 'node:readline'
+import { AgentClient } from '../../src/agent-sdk/index'
+import { benchRefund } from './refund'
+
+interface Job {
+  url: string
+  anonKey: string
+  email: string
+  password: string
+  proposals: number
+  concurrency: number
+}
+
+async function main(): Promise<void> {
+  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]()
+  const job = JSON.parse(((await lines.next()).value as string | undefined) ?? '') as Job
+  const agent = await AgentClient.signIn({ url: job.url, anonKey: job.anonKey, email: job.email, password: job.password })
+  process.stdout.write('ready\n')
+  await lines.next()
+  const cpu0 = process.cpuUsage()
+  let next = 0
+  let accepted = 0
+  let replayed = 0
+  await Promise.all(
+    Array.from({ length: job.concurrency }, async () => {
+      while (next < job.proposals) {
+        next++
+        const h = await agent.requestApproval(benchRefund(100 + (next % 5000)))
+        if (h.replayed) replayed++
+        else accepted++
+      }
+    }),
+  )
+  const cpu = process.cpuUsage(cpu0)
+  process.stdout.write(`${JSON.stringify({ accepted, replayed, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`)
+  await agent.close()
+  process.exit(0)
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err))
+  process.exit(1)
+})
