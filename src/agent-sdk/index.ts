@@ -135,6 +135,9 @@ export interface AgentClientOptions {
   livePollIntervalMs?: number
 }
 
+/** Requests per agent_propose_many call (the server takes at most 100). */
+export const REQUESTS_PER_CALL = 100
+
 /** The slow poll while Realtime brings the news (the console's fallback is the same). */
 export const LIVE_POLL_INTERVAL_MS = 30_000
 
@@ -228,11 +231,53 @@ export class AgentClient {
       p_risk: req.risk ?? null,
     })
     if (error) throw new Error(`agent_propose failed: ${error.message}`)
-    const answer = data as IntakeAnswer
-    if (answer.status === 'refused' || !answer.request) {
-      throw new AgentRefusal(answer.code ?? 'invalid_input', answer.message ?? 'The proposal was refused.')
+    return this.handleOf(data as IntakeAnswer)
+  }
+
+  /**
+   * Files several requests in one call (up to REQUESTS_PER_CALL per round trip, in order), each
+   * judged exactly as requestApproval would judge it. Resolves to one entry per request, in order:
+   * its handle, or the AgentRefusal that refused it (a refusal of one does not stop the others).
+   * Cheaper per request than one call each; a failed call (network, server error) rejects, and
+   * retrying with the same idempotency keys files each request once.
+   */
+  async requestApprovals(reqs: ApprovalRequest[]): Promise<(ApprovalHandle | AgentRefusal)[]> {
+    const out: (ApprovalHandle | AgentRefusal)[] = []
+    for (let i = 0; i < reqs.length; i += REQUESTS_PER_CALL) {
+      const chunk = reqs.slice(i, i + REQUESTS_PER_CALL)
+      const { data, error } = await this.supabase.rpc('agent_propose_many', {
+        p_requests: chunk.map((req) => ({
+          tool: req.tool,
+          args: req.args,
+          external_id: req.idempotencyKey ?? crypto.randomUUID(),
+          task_id: req.taskId ?? null,
+          title: req.title ?? null,
+          summary: req.summary ?? null,
+          kind: req.kind ?? null,
+          risk: req.risk ?? null,
+        })),
+      })
+      if (error) throw new Error(`agent_propose_many failed: ${error.message}`)
+      if (!Array.isArray(data)) throw this.refusalOf(data as IntakeAnswer)
+      for (const answer of data as IntakeAnswer[]) {
+        try {
+          out.push(this.handleOf(answer))
+        } catch (err) {
+          if (!(err instanceof AgentRefusal)) throw err
+          out.push(err)
+        }
+      }
     }
+    return out
+  }
+
+  private handleOf(answer: IntakeAnswer): ApprovalHandle {
+    if (answer.status === 'refused' || !answer.request) throw this.refusalOf(answer)
     return new ApprovalHandle(this, answer.request, answer.status === 'replayed')
+  }
+
+  private refusalOf(answer: IntakeAnswer): AgentRefusal {
+    return new AgentRefusal(answer.code ?? 'invalid_input', answer.message ?? 'The proposal was refused.')
   }
 
   /** The handle of a request filed earlier (for example before the agent restarted). */
