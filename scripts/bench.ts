@@ -57,10 +57,15 @@ async function main(): Promise<void> {
   results['seed.rows'] = seed.rows
   try {
     const backend = { apiUrl: stack.apiUrl, anonKey: stack.anonKey }
-    const intake = { proposals: quick ? 1000 : 3000, agents: 4, concurrency: 16 }
+    // One request per call (the bar), then 20 per call (requestApprovals), 16 calls in flight.
+    const intake = async (note: string) => {
+      for (const batch of [1, 20]) {
+        log(`agents' intake throughput, ${batch} per call (4 agent processes, 16 calls in flight${note})`)
+        Object.assign(results, await measureIntake(backend, stack.pid, { proposals: quick ? 1000 : 3000, agents: 4, concurrency: 16, batch }))
+      }
+    }
     if (intakeOnly) {
-      log('agents\' intake throughput (4 agent processes, 16 proposals in flight)')
-      Object.assign(results, await measureIntake(backend, stack.pid, intake))
+      await intake('')
       return finish(values.json!, results)
     }
     const spareFrom = join(root, 'spare')
@@ -89,8 +94,8 @@ async function main(): Promise<void> {
 
     log('agents (request → inbox, decision → agent, intake throughput)')
     Object.assign(results, await measureAgents(sync.bench, backend, { samples: quick ? 15 : 40 }))
-    log('agents\' intake throughput (4 agent processes, 16 proposals in flight; the console pulls what they file)')
-    Object.assign(results, await measureIntake(backend, stack.pid, intake))
+    await intake('; the console pulls what they file')
+    writeResults(values.json!, results)
 
     log('executor (4 workers against the demo webhook: throughput, decision → sent)')
     Object.assign(results, await measureExecutor(stack.dbUrl, { actions: quick ? 1000 : 3000, samples: quick ? 15 : 40 }))

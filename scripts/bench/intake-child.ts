@@ -1,10 +1,12 @@
 // One agent's process for the intake throughput (scripts/bench/intake.ts): an agent runs on its own
 // machine, so its SDK's work must not share the bench's event loop (which also runs a console).
-// Reads {url, anonKey, email, password, proposals, concurrency} as one JSON line on stdin, signs in,
-// prints "ready", waits for "go", files its proposals through the SDK with `concurrency` in flight,
-// then prints one JSON line: {accepted, replayed, cpuMs} (cpuMs: this process's CPU while filing).
+// Reads {url, anonKey, email, password, proposals, concurrency, batch} as one JSON line on stdin,
+// signs in, prints "ready", waits for "go", files its proposals through the SDK with `concurrency`
+// calls in flight — one request per call (requestApproval) when batch is 1, else `batch` per call
+// (requestApprovals) — then prints one JSON line: {accepted, replayed, refused, cpuMs} (cpuMs: this
+// process's CPU while filing).
 import { createInterface } from 'node:readline'
-import { AgentClient } from '../../src/agent-sdk/index'
+import { AgentClient, AgentRefusal } from '../../src/agent-sdk/index'
 import { benchRefund } from './refund'
 
 interface Job {
@@ -14,6 +16,7 @@ interface Job {
   password: string
   proposals: number
   concurrency: number
+  batch: number
 }
 
 async function main(): Promise<void> {
@@ -26,18 +29,23 @@ async function main(): Promise<void> {
   let next = 0
   let accepted = 0
   let replayed = 0
+  let refused = 0
   await Promise.all(
     Array.from({ length: job.concurrency }, async () => {
       while (next < job.proposals) {
-        next++
-        const h = await agent.requestApproval(benchRefund(100 + (next % 5000)))
-        if (h.replayed) replayed++
-        else accepted++
+        const size = Math.min(job.batch, job.proposals - next)
+        const requests = Array.from({ length: size }, () => benchRefund(100 + (++next % 5000)))
+        const answers = job.batch === 1 ? [await agent.requestApproval(requests[0]!)] : await agent.requestApprovals(requests)
+        for (const a of answers) {
+          if (a instanceof AgentRefusal) refused++
+          else if (a.replayed) replayed++
+          else accepted++
+        }
       }
     }),
   )
   const cpu = process.cpuUsage(cpu0)
-  process.stdout.write(`${JSON.stringify({ accepted, replayed, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`)
+  process.stdout.write(`${JSON.stringify({ accepted, replayed, refused, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`)
   await agent.close()
   process.exit(0)
 }
