@@ -6,28 +6,18 @@
 //   Realtime poke (the clock starts once its topic is joined; the fallback poll is 30 s);
 // - agent_polling.decision_to_agent_p95_ms: the same with Realtime off, polling every 500 ms (for
 //   comparison, as server_load_polling is for the consoles);
-// - agent.intake_per_s: proposals accepted per second by agent_propose, several agents at once.
-import { randomUUID } from 'node:crypto'
-import { AgentClient, type ApprovalHandle, type ApprovalRequest } from '../../src/agent-sdk/index'
+// (agent.intake_per_s, the intake's throughput, is measured in intake.ts.)
+import { AgentClient, type ApprovalHandle } from '../../src/agent-sdk/index'
 import { createAgentCredentials } from '../../src/agent-sdk/provision'
 import { supabaseClient } from '../../src/stack/fixtures'
 import { apiKeys } from '../../src/stack/keys'
 import type { Backend, BenchCore } from './consoles'
 import type { Results } from './report'
-import { median, p95, round, waitUntil } from './stats'
+import { benchRefund } from './refund'
+import { median, p95, waitUntil } from './stats'
 
 /** The demo tenant the bench's reviewer (the holding manager) sees. */
-const TENANT = 'northwind-retail'
-
-function refund(cents: number): ApprovalRequest {
-  return {
-    tool: 'stripe.refund',
-    kind: 'refund',
-    title: `Bench refund ${(cents / 100).toFixed(2)} USD`,
-    idempotencyKey: `bench-${randomUUID()}`,
-    args: { charge: `ch_${randomUUID().replaceAll('-', '').slice(0, 20)}`, amount: cents, currency: 'usd', reason: 'duplicate' },
-  }
-}
+export const TENANT = 'northwind-retail'
 
 async function signedInAgent(backend: Backend, name: string, opts: { realtime?: boolean } = {}): Promise<AgentClient> {
   const { serviceRoleKey } = await apiKeys()
@@ -39,7 +29,7 @@ async function signedInAgent(backend: Backend, name: string, opts: { realtime?: 
 export async function measureAgents(
   bench: BenchCore,
   backend: Backend,
-  opts: { samples: number; intake: number; concurrency: number },
+  opts: { samples: number },
 ): Promise<Results> {
   // In the replica = the console's detail finds it (read through the contract, as the window reads it).
   const inReplica = async (approvalId: string) => {
@@ -60,7 +50,7 @@ export async function measureAgents(
       await new Promise((r) => setTimeout(r, Math.random() * 1000))
       const t0 = performance.now()
       // 100 USD: needs one person under the tool's default and the demo refund policy alike.
-      const h = await agent.requestApproval(refund(10_000 + i))
+      const h = await agent.requestApproval(benchRefund(10_000 + i))
       await waitUntil(
         () => inReplica(h.approvalId),
         30_000, 'an agent request reaching the inbox', 5)
@@ -92,27 +82,6 @@ export async function measureAgents(
     await Promise.all([agent.close(), poller.close()])
   }
 
-  // Intake throughput: several agents, a few proposals in flight each.
-  const agents = await Promise.all(Array.from({ length: 4 }, (_, i) => signedInAgent(backend, `Bench intake ${i + 1}`)))
-  let accepted = 0
-  const t0 = performance.now()
-  try {
-    let next = 0
-    await Promise.all(
-      Array.from({ length: opts.concurrency }, async (_, lane) => {
-        const client = agents[lane % agents.length]!
-        while (next < opts.intake) {
-          next++
-          const h = await client.requestApproval(refund(100 + (next % 5000)))
-          if (!h.replayed) accepted++
-        }
-      }),
-    )
-  } finally {
-    await Promise.all(agents.map((a) => a.close()))
-  }
-  const seconds = (performance.now() - t0) / 1000
-
   return {
     'agent.request_to_inbox_p95_ms': Math.round(p95(toInbox)),
     'agent.request_to_inbox_p50_ms': Math.round(median(toInbox)),
@@ -121,8 +90,5 @@ export async function measureAgents(
     'agent_polling.decision_to_agent_p95_ms': Math.round(p95(toPollingAgent)),
     'agent_polling.decision_to_agent_p50_ms': Math.round(median(toPollingAgent)),
     'agent.samples': toInbox.length,
-    'agent.intake_per_s': Math.round(accepted / seconds),
-    'agent.intake.accepted': accepted,
-    'agent.intake.seconds': round(seconds, 2),
   }
 }

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url'
 import { generateDemoData, type SeedSummary } from '../../src/stack/seed/generate'
 
 export interface BenchServer {
+  /** The stack's process (the gateway; its PostgreSQL runs below it). */
+  pid: number
   apiUrl: string
   anonKey: string
   dbUrl: string
@@ -30,9 +32,10 @@ function startServer(dataDir: string): Promise<BenchServer> {
     const lines = createInterface({ input: child.stdout })
     child.once('exit', (code) => reject(new Error(`bench stack exited with code ${code} before it was ready`)))
     lines.once('line', (line) => {
-      const info = JSON.parse(line) as Omit<BenchServer, 'stop'>
+      const info = JSON.parse(line) as Omit<BenchServer, 'stop' | 'pid'>
       resolve({
         ...info,
+        pid: child.pid!,
         stop: async () => {
           child.stdin.end()
           await exited

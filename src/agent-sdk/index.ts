@@ -17,6 +17,7 @@
 // returns the same request.
 import { createClient, type RealtimeChannel, type SupabaseClient, type SupabaseClientOptions } from '@supabase/supabase-js'
 import WebSocket from 'ws'
+import { keepAliveFetch } from './keep-alive-fetch'
 
 /** A tool as `"app.key"` or `{ app, key }`. */
 export type ToolRef = string | { app: string; key: string }
@@ -134,6 +135,9 @@ export interface AgentClientOptions {
   livePollIntervalMs?: number
 }
 
+/** Requests per agent_propose_many call (the server takes at most 100). */
+export const REQUESTS_PER_CALL = 100
+
 /** The slow poll while Realtime brings the news (the console's fallback is the same). */
 export const LIVE_POLL_INTERVAL_MS = 30_000
 
@@ -171,6 +175,8 @@ export class AgentClient {
   private closed = false
   /** The credential's tenant (app_metadata, which only the service role can set): whose topic to join. */
   private tenantId: string | undefined
+  /** Ends the kept-alive HTTP connections of a client made by signIn. */
+  private closeHttp: (() => void) | undefined
 
   constructor(
     readonly supabase: SupabaseClient,
@@ -188,20 +194,27 @@ export class AgentClient {
 
   /** Signs in with the agent's own credential (`npm run agent:create` prints it once). */
   static async signIn(opts: SignInOptions): Promise<AgentClient> {
+    const http = keepAliveFetch()
     const supabase = createClient(opts.url, opts.anonKey, {
       auth: { persistSession: false, autoRefreshToken: true, detectSessionInUrl: false },
+      global: { fetch: http.fetch },
       // Node before 22 has no global WebSocket; ws is what Realtime then needs.
       realtime: { transport: (opts.webSocket ?? WebSocket) as unknown as RealtimeTransport },
     })
     const { data, error } = await supabase.auth.signInWithPassword({ email: opts.email, password: opts.password })
-    if (error) throw new Error(`agent sign-in failed: ${error.message}`)
+    if (error) {
+      http.close()
+      throw new Error(`agent sign-in failed: ${error.message}`)
+    }
     const meta = data.user?.app_metadata
     if (typeof meta?.agent_id !== 'string' || typeof meta?.tenant_id !== 'string') {
       await supabase.auth.signOut()
+      http.close()
       throw new AgentRefusal('not_an_agent', 'This credential is not an agent’s (no agent_id in app_metadata).')
     }
     const client = new AgentClient(supabase, opts)
     client.tenantId = meta.tenant_id
+    client.closeHttp = http.close
     return client
   }
 
@@ -218,11 +231,53 @@ export class AgentClient {
       p_risk: req.risk ?? null,
     })
     if (error) throw new Error(`agent_propose failed: ${error.message}`)
-    const answer = data as IntakeAnswer
-    if (answer.status === 'refused' || !answer.request) {
-      throw new AgentRefusal(answer.code ?? 'invalid_input', answer.message ?? 'The proposal was refused.')
+    return this.handleOf(data as IntakeAnswer)
+  }
+
+  /**
+   * Files several requests in one call (up to REQUESTS_PER_CALL per round trip, in order), each
+   * judged exactly as requestApproval would judge it. Resolves to one entry per request, in order:
+   * its handle, or the AgentRefusal that refused it (a refusal of one does not stop the others).
+   * Cheaper per request than one call each; a failed call (network, server error) rejects, and
+   * retrying with the same idempotency keys files each request once.
+   */
+  async requestApprovals(reqs: ApprovalRequest[]): Promise<(ApprovalHandle | AgentRefusal)[]> {
+    const out: (ApprovalHandle | AgentRefusal)[] = []
+    for (let i = 0; i < reqs.length; i += REQUESTS_PER_CALL) {
+      const chunk = reqs.slice(i, i + REQUESTS_PER_CALL)
+      const { data, error } = await this.supabase.rpc('agent_propose_many', {
+        p_requests: chunk.map((req) => ({
+          tool: req.tool,
+          args: req.args,
+          external_id: req.idempotencyKey ?? crypto.randomUUID(),
+          task_id: req.taskId ?? null,
+          title: req.title ?? null,
+          summary: req.summary ?? null,
+          kind: req.kind ?? null,
+          risk: req.risk ?? null,
+        })),
+      })
+      if (error) throw new Error(`agent_propose_many failed: ${error.message}`)
+      if (!Array.isArray(data)) throw this.refusalOf(data as IntakeAnswer)
+      for (const answer of data as IntakeAnswer[]) {
+        try {
+          out.push(this.handleOf(answer))
+        } catch (err) {
+          if (!(err instanceof AgentRefusal)) throw err
+          out.push(err)
+        }
+      }
     }
+    return out
+  }
+
+  private handleOf(answer: IntakeAnswer): ApprovalHandle {
+    if (answer.status === 'refused' || !answer.request) throw this.refusalOf(answer)
     return new ApprovalHandle(this, answer.request, answer.status === 'replayed')
+  }
+
+  private refusalOf(answer: IntakeAnswer): AgentRefusal {
+    return new AgentRefusal(answer.code ?? 'invalid_input', answer.message ?? 'The proposal was refused.')
   }
 
   /** The handle of a request filed earlier (for example before the agent restarted). */
@@ -253,6 +308,7 @@ export class AgentClient {
     await this.leave()
     this.supabase.auth.stopAutoRefresh()
     await this.supabase.auth.signOut()
+    this.closeHttp?.()
   }
 
   /** The current state of the caller's own requests. */

@@ -99,9 +99,15 @@ export const AuditEntry = strict({
   occurredAt: Timestamp,
   actorType: z.enum(['user', 'agent', 'system']),
   actorId: z.string().nullable(),
+  /** Who acted, in words: a reviewer or agent by name, "System", or the policy that decided. */
+  actorName: z.string(),
+  /** The actor is a tool policy that decided on its own (the entry's actor_id is the agent that asked). */
+  byPolicy: z.boolean(),
   action: z.string(),
   entityType: z.string(),
   entityId: z.string().nullable(),
+  /** What was touched, in words (an approval's title, counterparty and amount…); null when the replica does not hold it. */
+  entityName: z.string().nullable(),
   beforeState: z.unknown(),
   afterState: z.unknown(),
   integrityHash: z.string(),
@@ -518,6 +524,7 @@ export const AgentRequest = strict({
   status: ApprovalStatus,
   createdAt: Timestamp,
   decision: DecisionKind.nullable(),
+  /** The reviewer who decided, or the policy that decided on its own ("Policy: tiny (auto)"). */
   decidedByName: z.string().nullable(),
   decidedAt: Timestamp.nullable(),
   reason: z.string().nullable(),

@@ -52,7 +52,7 @@ describe('agents’ requests in the console', () => {
       return a.requests.find((r) => r.id === h.approvalId) ? a : null
     }, 30_000, 'the request in the agent’s history')
     expect(detail.requests.find((r) => r.id === h.approvalId)).toMatchObject({
-      status: 'approved', decision: null, decidedByName: null, policyRule: 'tiny',
+      status: 'approved', decision: null, decidedByName: 'Policy: tiny (auto)', policyRule: 'tiny',
     })
   })
 

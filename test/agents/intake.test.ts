@@ -1,7 +1,7 @@
 // agent_propose as an agent calls it: the same idempotency key returns the same request (also when
 // many copies race), and every refusal comes back with its own stable code and files nothing.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { AgentRefusal, type ApprovalRequest } from '../../src/agent-sdk/index'
+import { AgentRefusal, type ApprovalHandle, type ApprovalRequest } from '../../src/agent-sdk/index'
 import { isErrorCode } from '../../src/shared/errors'
 import { admin } from '../support/db'
 import { agentWorld, newAgent, refund, type AgentWorld, type TestAgent } from './support'
@@ -147,5 +147,45 @@ describe('refusals, each with its code', () => {
               public.verify_audit_chain($2) as chain_break`,
       [a.agentId, w.tenantId])
     expect(rows[0]).toEqual({ actions: 5, approvals: 5, audited: 5, in_debt: true, chain_break: null })
+  })
+})
+
+describe('several requests in one call (requestApprovals)', () => {
+  it('judges each request as a single call would, in order, and files only the accepted', async () => {
+    const a = await newAgent(world.tenantId)
+    const earlier = refund(5100)
+    const filedAlone = await a.client.requestApproval(earlier)
+    const fresh = refund(5200)
+    const bad = refund(5300)
+    const before = await actionsOf(a.agentId)
+    const answers = await a.client.requestApprovals([
+      fresh,
+      earlier, // its key was filed before: the same request comes back
+      { ...bad, args: { ...bad.args, amount: -5 } },
+      { ...refund(5400), tool: 'stripe.teleport' },
+      { ...refund(5500), taskId: 'not-a-uuid' },
+      fresh, // the same key twice in one batch: filed once
+    ])
+    const codes = answers.map((x) => (x instanceof AgentRefusal ? x.code : x.replayed ? 'replayed' : 'accepted'))
+    expect(codes).toEqual(['accepted', 'replayed', 'invalid_args', 'unknown_tool', 'invalid_input', 'replayed'])
+    const [filed, replayed, , , , again] = answers as ApprovalHandle[]
+    expect(replayed!.actionId).toBe(filedAlone.actionId)
+    expect(again!.actionId).toBe(filed!.actionId)
+    const { rows } = await admin().query(
+      `select (select count(*)::int from public.actions where agent_id = $1) as actions,
+              (select count(*)::int from public.audit_log where actor_id = $1 and entity_id = $2) as audited,
+              public.verify_audit_chain($3) as chain_break`,
+      [a.agentId, filed!.approvalId, world.tenantId])
+    expect(rows[0]).toEqual({ actions: before + 1, audited: 1, chain_break: null })
+  })
+
+  it('a list that is empty or longer than 100 is refused whole, filing nothing', async () => {
+    const a = await newAgent(world.tenantId)
+    for (const requests of [[], Array.from({ length: 101 }, (_, i) => ({ tool: 'stripe.refund', args: refund(i + 1).args, external_id: `k-${i}` }))]) {
+      const { data, error } = await a.client.supabase.rpc('agent_propose_many', { p_requests: requests })
+      expect(error).toBeNull()
+      expect(data).toMatchObject({ status: 'refused', code: 'invalid_input' })
+    }
+    expect(await actionsOf(a.agentId)).toBe(0)
   })
 })

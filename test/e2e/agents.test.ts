@@ -20,6 +20,7 @@ interface Seeded {
   edited: string
   rejected: string
   pending: string
+  auto: string
 }
 
 /** Refund Desk: trusted, over budget today, with decided requests; Ledger Assistant: suspended, with a flag. */
@@ -75,6 +76,12 @@ async function seedAgents(ws: Workspace, colleague: Reviewer): Promise<Seeded> {
     )
     return a.id
   }
+  // Approved by the tool's policy on its own, before any person saw it: the policy is who decided.
+  const auto = (await createApproval(ws.tenant.id, { agentId: desk.id, title: 'Refund order #0 to Zed', status: 'approved' })).id
+  await db.query(`update public.approvals set decided_at = now(), origin = $2 where id = $1`, [
+    auto,
+    { agent_id: desk.id, policy_name: 'small refunds', route: 'auto', rule: 'refunds under 50 USD' },
+  ])
   const approved = await decided('Refund order #1 to Ada', 'approve', null)
   const edited = await decided('Refund order #2 to Bo', 'approve_with_edits', 'Partial refund only')
   const rejected = await decided('Refund order #3 to Cy', 'reject', 'Order was never shipped')
@@ -87,7 +94,7 @@ async function seedAgents(ws: Workspace, colleague: Reviewer): Promise<Seeded> {
      values ($1, $2, 'fact_check', 0.93, 'Invoice 8812 was paid twice')`,
     [ws.tenant.id, ledger.id],
   )
-  return { desk, ledger, approved, edited, rejected, pending }
+  return { desk, ledger, approved, edited, rejected, pending, auto }
 }
 
 const detailAgentId = (page: Page) => page.getByTestId('agent-detail').getAttribute('data-agent-id')
@@ -171,7 +178,7 @@ describe.skipIf(skip)('the Agents view', () => {
       const requests = page.getByTestId('agent-requests').locator('tbody tr')
       expect(
         await requests.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-approval-id'))),
-      ).toEqual([seeded.pending, seeded.rejected, seeded.edited, seeded.approved])
+      ).toEqual([seeded.pending, seeded.rejected, seeded.edited, seeded.approved, seeded.auto])
       expect(await requests.nth(0).innerText()).toContain('Waiting for a decision')
       expect(await requests.nth(1).innerText()).toMatch(
         /Rejected by Colleague Reviewer[\s\S]*Order was never shipped/,
@@ -180,6 +187,10 @@ describe.skipIf(skip)('the Agents view', () => {
         /Approved with edits by Colleague Reviewer[\s\S]*Partial refund only/,
       )
       expect(await requests.nth(3).innerText()).toMatch(/Approved by Colleague Reviewer/)
+      expect(await requests.nth(4).innerText()).toMatch(/Approved by Policy: refunds under 50 USD \(auto\)/)
+      // Trust reads one way everywhere: a percent, as the detail of a request says it.
+      expect(await page.getByTestId('agent-detail').innerText()).toMatch(/\b80%/)
+      expect(await page.getByTestId('agent-detail').innerText()).not.toMatch(/\b0\.80\b/)
 
       // t widens the charts to 90 days.
       await page.keyboard.press('t')

@@ -4,11 +4,13 @@
 // from the replica with a progress bar — "Verified N entries" with N the server's count — and, once
 // someone rewrote an entry on the server as superuser and sync brought it down, names that entry
 // and shows it highlighted; and names a tail a superuser deleted after this console verified it.
+// Entries read in words: actors by name (a request a policy decided is the policy's doing), and
+// entities as a reader names them (an approval by title, counterparty and amount), never by id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { admin } from '../support/db'
 import { parseCsv } from '../support/csv'
-import { addMember, createAgent, createTenant } from '../support/fixtures'
+import { addMember, createAgent, createApproval, createAuditEntry, createTenant } from '../support/fixtures'
 import { chromiumUnavailable, startConsoleRig, type ConsoleRig } from './harness'
 import { openSignedIn, screenshot, until } from './helpers/console'
 import { createReviewer, createWorkspace, type Workspace } from './helpers/workspace'
@@ -79,6 +81,7 @@ describe.skipIf(skip)('the Audit view', () => {
   let ws: Workspace
   let total = 0
   let page: Page
+  let named: string
 
   beforeAll(async () => {
     ws = await createWorkspace('audit')
@@ -87,6 +90,24 @@ describe.skipIf(skip)('the Audit view', () => {
       await createAgent(ws.tenant.id, { name: 'Ledger Bot' }),
       await createAgent(ws.tenant.id, { name: 'Refund Desk' }),
     ]
+    // A request a policy approved on its own, then one a reviewer approved: older than the seeded log.
+    const approval = await createApproval(ws.tenant.id, {
+      agentId: agents[1]!.id,
+      title: 'Refund order 4411',
+      amount: '1250.00',
+      currency: 'EUR',
+      counterparty: 'Globex',
+    })
+    named = approval.id
+    await createAuditEntry(ws.tenant.id, {
+      actorType: 'agent',
+      actorId: agents[1]!.id,
+      action: 'approval.auto_approved',
+      entityType: 'approval',
+      entityId: approval.id,
+      metadata: { route: 'auto', rule: 'refunds under 500 EUR' },
+    })
+    await createAuditEntry(ws.tenant.id, { actorType: 'user', actorId: ws.reviewer.id, action: 'approval.approve', entityType: 'approval', entityId: approval.id })
     await seedAuditLog(ws.tenant.id, ENTRIES, {
       agentIds: agents.map((a) => a.id),
       userIds: [ws.reviewer.id, colleague.id],
@@ -149,6 +170,35 @@ describe.skipIf(skip)('the Audit view', () => {
     await detail.waitFor({ state: 'detached' })
   })
 
+  it('says who acted and on what in words: the deciding policy, a reviewer by name, an approval by title and amount', async () => {
+    const cells = () =>
+      page.getByTestId('audit-row').evaluateAll((rows) =>
+        rows.map((r) => ({
+          actor: r.querySelector('[data-testid="audit-actor"]')?.textContent ?? '',
+          entity: r.querySelector('[data-testid="audit-entity"]')?.textContent ?? '',
+        })),
+      )
+    // The seeded log's entities are not in this replica: each names its kind, never an id.
+    const seeded = await cells()
+    expect(seeded.length).toBeGreaterThan(0)
+    for (const c of seeded) {
+      expect(c.entity).toMatch(/^(Approval|Escalation|Hallucination flag|Changeset)not on this console$/)
+      expect(c.actor).not.toMatch(/\b[0-9a-f]{8}\b|^(User|Agent) /)
+    }
+
+    await page.keyboard.press('/')
+    await page.keyboard.type(named)
+    await page.keyboard.press('Enter')
+    await until(async () => (await shownTotal(page)) === 2, 'the two entries of the named approval')
+    const [approved, auto] = await cells()
+    expect(approved).toEqual({ actor: 'Audit Reviewer · reviewer', entity: 'ApprovalRefund order 4411 to Globex · 1,250.00 EUR' })
+    // The policy decided, not the agent that asked.
+    expect(auto).toEqual({ actor: 'Policy: refunds under 500 EUR (auto)', entity: 'ApprovalRefund order 4411 to Globex · 1,250.00 EUR' })
+    await page.getByTestId('audit-log').focus()
+    await page.keyboard.press('c')
+    await until(async () => (await shownTotal(page)) === total, 'the filters cleared')
+  })
+
   it('filters from the keyboard and exports exactly the rows on screen as CSV', async () => {
     await page.keyboard.press('/')
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('audit-filter-entity')
@@ -201,6 +251,8 @@ describe.skipIf(skip)('the Audit view', () => {
     )
     expect(await result.getAttribute('data-ok')).toBe('true')
     expect(digits(/Verified ([\d,.\s]+) entries/.exec(await result.innerText())?.[1] ?? null)).toBe(total)
+    // Numbers that skip within an intact chain are explained, not left to read as gaps.
+    expect(await result.innerText()).toMatch(/Entry numbers are shared by every tenant’s log, so this tenant’s may skip some/)
     const seen = await page.evaluate(
       () => (window as unknown as { progressSeen: { now: number; max: number }[] }).progressSeen,
     )

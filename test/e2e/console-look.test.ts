@@ -47,6 +47,13 @@ describe.skipIf(skip)('console look and feel', () => {
 
         await open(show.toolCall.id)
         await expect.poll(() => page.locator('.detail-section').first().innerText()).toContain('Order id')
+        // Evidence in words: trust as a percent, as the Agents view says it; the audit trail's
+        // actor by name and its action in words (not "Approval.created Approval").
+        expect(await page.getByTestId('detail').innerText()).toMatch(/Refund Desk · tier 2 · A1 · trust 81%/)
+        const trail = await page.locator('table.audit tbody tr').evaluateAll((trs) =>
+          trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)),
+        )
+        expect(trail).toEqual([['Refund Desk', 'Created']])
         await screenshot(page, `detail-tool-call-${scheme}`)
 
         // Approve with edits: the form from the tool's schema, the diff of what changed.
@@ -59,6 +66,14 @@ describe.skipIf(skip)('console look and feel', () => {
         await screenshot(page, `edit-dialog-${scheme}`)
         await page.keyboard.press('Escape')
         await editor.waitFor({ state: 'detached' })
+        // The detail has the decision buttons, each with its key: the mouse does what the keys do.
+        const decide = page.getByTestId('detail').getByRole('group', { name: 'Decide' })
+        expect(await decide.getByRole('button', { name: /^Approve/ }).locator('kbd').innerText()).toMatch(/^a$/i)
+        await decide.getByRole('button', { name: /^Reject/ }).click()
+        const rejectDialog = page.getByRole('dialog', { name: 'Reject' })
+        await rejectDialog.waitFor()
+        await page.keyboard.press('Escape')
+        await rejectDialog.waitFor({ state: 'detached' })
 
         await open(show.critical.id)
         await page.keyboard.press('a')
@@ -77,6 +92,8 @@ describe.skipIf(skip)('console look and feel', () => {
 
         await open(show.journal.id)
         await expect.poll(() => page.locator('table.journal').innerText()).toContain('Accrued liabilities')
+        // Each journal line once: the lines table, not the lines again as raw payload.
+        expect((await page.getByTestId('detail').innerText()).split('Accrued liabilities')).toHaveLength(2)
         expect(await page.locator('.balance').innerText()).toContain('Balanced')
         await screenshot(page, `detail-journal-${scheme}`)
 
@@ -86,6 +103,12 @@ describe.skipIf(skip)('console look and feel', () => {
 
         await open(show.refund.id)
         await expect.poll(() => page.locator('.evidence').innerText()).toMatch(/Orders/i)
+        // The business record, not the database row: no sync or housekeeping columns, and the two
+        // lines of one journal entry are one piece of evidence.
+        const evidence = await page.locator('.evidence').innerText()
+        expect(evidence).not.toMatch(/Deleted at|Dedupe key|Synced at|Sync version|Tenant id/i)
+        expect(evidence).toMatch(/89\.90/)
+        expect(await page.locator('.evidence-row', { hasText: /Journal/ }).count()).toBe(1)
         await screenshot(page, `detail-refund-${scheme}`)
 
         // Offline: decide two, see them queued.

@@ -57,6 +57,19 @@ describe.skipIf(skip)('keymap, palette and the ? overlay', () => {
       expect(await page.getByTestId('live-region').innerText()).toMatch(/risk \d \w+, 2 of \d+/)
       await page.keyboard.press('k')
 
+      // A count badge is a filled accent pill, never mistaken for a keycap (an outlined box).
+      const looks = await page.evaluate(() => {
+        const probe = document.body.appendChild(document.createElement('span'))
+        probe.style.background = 'var(--accent)'
+        const accent = getComputedStyle(probe).backgroundColor
+        probe.remove()
+        const badge = getComputedStyle(document.querySelector('nav .badge')!)
+        const kbd = getComputedStyle(document.querySelector('kbd')!)
+        return { accent, badge: badge.backgroundColor, badgeBorder: badge.borderTopStyle, kbd: kbd.backgroundColor, kbdBorder: kbd.borderTopStyle }
+      })
+      expect(looks).toMatchObject({ badge: looks.accent, badgeBorder: 'none', kbdBorder: 'solid' })
+      expect(looks.kbd).not.toBe(looks.accent)
+
       await page.keyboard.press('?')
       const overlay = page.getByRole('dialog', { name: 'Keyboard shortcuts' })
       await overlay.waitFor()
@@ -65,6 +78,20 @@ describe.skipIf(skip)('keymap, palette and the ? overlay', () => {
       )
       const overlayKeys = new Set(rows.flatMap((r) => r.keys))
       for (const key of CONSOLE_MD_KEYS) expect(overlayKeys.has(key), `? overlay lists ${key}`).toBe(true)
+      // It opens at its title, not scrolled down to the list.
+      const scrolled = await overlay.evaluate((el) => [el, ...el.querySelectorAll('*')].filter((e) => e.scrollTop > 0).length)
+      expect(scrolled).toBe(0)
+      const [box, heading] = [await overlay.boundingBox(), await overlay.getByRole('heading', { name: 'Keyboard shortcuts' }).boundingBox()]
+      expect(heading!.y).toBeGreaterThanOrEqual(box!.y)
+      // Keys are grouped: each view's own keys under that view's name, and no group names a key twice.
+      const groups = await overlay.locator('section').evaluateAll((sections) =>
+        sections.map((sec) => ({
+          title: sec.querySelector('h3')?.textContent ?? '',
+          keys: [...sec.querySelectorAll('[data-keys]')].flatMap((r) => (r.getAttribute('data-keys') ?? '').split(',')),
+        })),
+      )
+      expect(groups.map((g) => g.title)).toEqual(expect.arrayContaining(['In Inbox', 'In Audit']))
+      for (const g of groups) expect(new Set(g.keys).size, `keys under ${g.title}`).toBe(g.keys.length)
       await page.keyboard.press('Escape')
       await overlay.waitFor({ state: 'detached' })
       expect((await activeElementInfo(page)).testid).toBe('inbox-list')
@@ -107,7 +134,8 @@ describe.skipIf(skip)('keymap, palette and the ? overlay', () => {
       await page.keyboard.press('Control+a')
       await page.keyboard.press('Backspace')
       await page.keyboard.press('Escape')
-      expect((await activeElementInfo(page)).testid).toBe('inbox-list')
+      // The list re-renders as the search clears: the focus lands once it has.
+      await until(async () => (await activeElementInfo(page)).testid === 'inbox-list', 'the focus back on the list')
       await until(async () => (await shownApprovalId(page)) === first, 'the same item after clearing the search')
 
       // The reject dialog takes j, k and a as text; the list behind does not move.

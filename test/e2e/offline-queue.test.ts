@@ -79,6 +79,8 @@ describe.skipIf(skip)('offline queue and conflicts', () => {
         await page.keyboard.press('a')
         decided.push(current)
         await nextShown(page, current)
+        // One toast stack: however many decisions are held, at most two toasts cover the list.
+        expect(await page.getByTestId('toast').count()).toBeLessThanOrEqual(2)
       }
       // All ten wait in the queue; none reached the server.
       await until(async () => (await queueDepth(page)) === 10, 'a queue of 10')

@@ -27,6 +27,18 @@ async function toastMatching(page: Page, re: RegExp): Promise<string> {
   return until(async () => (await page.locator('[data-testid="toast"]').allInnerTexts()).find((t) => re.test(t)) ?? null, `a toast matching ${re}`)
 }
 
+/** My applied decision on the request titled so, as the History view (g h) words it; back to the inbox after. */
+async function historyLabel(page: Page, title: string): Promise<string> {
+  await page.keyboard.press('g')
+  await page.keyboard.press('h')
+  const row = page.getByTestId('history').locator('tr[data-list-item]', { hasText: title }).filter({ hasText: 'Applied' })
+  await until(async () => (await row.count()) === 1, `my decision on "${title}" applied in History`)
+  const label = await row.locator('td').nth(1).evaluate((td) => td.firstChild?.textContent ?? '')
+  await page.keyboard.press('g')
+  await page.keyboard.press('i')
+  return label
+}
+
 async function lastToast(page: Page): Promise<string> {
   return until(async () => (await page.locator('[data-testid="toast"]').allInnerTexts()).at(-1) ?? null, 'a toast')
 }
@@ -113,6 +125,15 @@ describe.skipIf(skip)('pre-flight explanations and the bulk risk ceiling', () =>
       expect(await refused.getByTestId('refusal').innerText()).toMatch(/cannot reject/i)
       expect(await refused.locator('textarea').count()).toBe(0)
       await page.keyboard.press('Escape')
+      // Refusals read whole: "You cannot approve this request with edits", not "Cannot approve with edits this request".
+      await page.keyboard.press('e')
+      const noEdit = page.getByRole('dialog', { name: 'Approve with edits' })
+      expect(await noEdit.getByTestId('refusal').innerText()).toMatch(/^You cannot approve this request with edits\. .*raised yourself/i)
+      await page.keyboard.press('Escape')
+      await noEdit.waitFor({ state: 'detached' })
+      // A limit is money, as the server says it: "1,000.00 USD", not "1000.00".
+      await goToApproval(page, items.overLimit!.id, { lane: 'others' })
+      expect(await page.getByTestId('preflight').innerText()).toMatch(/5,000\.00 USD .*above your approval limit of 1,000\.00 USD/)
     })
   }, 120_000)
 
@@ -130,6 +151,8 @@ describe.skipIf(skip)('pre-flight explanations and the bulk risk ceiling', () =>
         return rows[0]?.n === '1' ? rows[0] : null
       }, 'the first of two approvals on the server')
       expect(decided.status).toBe('pending')
+      // History says which of the two approvals mine was, with the money it released.
+      expect(await historyLabel(page, 'Four-eyes: new supplier payout')).toBe('Approve (1 of 2) · Four-eyes: new supplier payout 120.00 USD to Jane Customer')
     })
   }, 120_000)
 
@@ -240,6 +263,10 @@ describe.skipIf(skip)('pre-flight explanations and the bulk risk ceiling', () =>
         return rows[0]?.amount === '300.00' ? rows[0] : null
       }, 'the edit applied on the server')
       expect(after).toEqual({ status: 'pending', amount: '300.00', n: 1 })
+      // History names the amount released and the one it was edited from, and the restarted count.
+      expect(await historyLabel(page, 'Four-eyes edit: refund the damaged pallet')).toBe(
+        'Approve with edits (1 of 2) · Four-eyes edit: refund the damaged pallet 300.00 USD (edited from 400.00 USD) to Jane Customer',
+      )
     })
   }, 120_000)
 })

@@ -1,12 +1,13 @@
 // `z` has one meaning everywhere: it takes back the reviewer's last step still held, whichever view
 // it was taken in and whichever view is on screen. A decision in the inbox, then a change-set
 // review: z in the inbox takes back the review, z on the change-sets view then the decision, and
-// the request is back in the inbox. Nothing reaches the server.
+// the request is back in the inbox. The Queue's own Undo means the same: the request comes back,
+// and z then has nothing left to take back. Nothing reaches the server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { createAgent } from '../support/fixtures'
 import { chromiumUnavailable, startConsoleRig, type ConsoleRig } from './harness'
-import { consoleErrors, until, waitForInbox, withSignedIn } from './helpers/console'
+import { consoleErrors, toastTexts, until, waitForInbox, withSignedIn } from './helpers/console'
 import { createChangeset, modifiedFile, serverReview } from './helpers/changeset-fixtures'
 import { queueDepth } from './helpers/review-fixtures'
 import { createWorkspace, seedRefundCalls, type Workspace } from './helpers/workspace'
@@ -82,6 +83,20 @@ describe.skipIf(skip)('z across views', () => {
       await row.waitFor()
       await page.keyboard.press('z')
       await until(async () => (await queueDepth(page)) === 0, 'the decision taken back')
+      await go(page, 'i')
+      await waitForInbox(page, 3)
+
+      // The Queue's Undo is the same undo: the request is back in the inbox, and z has nothing left.
+      await page.getByTestId('inbox-list').focus()
+      await page.keyboard.press('a')
+      await until(async () => (await queueDepth(page)) === 1, 'another decision held')
+      await go(page, 'q')
+      await page.getByTestId('queue-item').getByRole('button', { name: 'Undo' }).click()
+      await until(async () => (await queueDepth(page)) === 0, 'the decision taken back from the Queue')
+      await until(async () => (await toastTexts(page)).some((t) => /Undone · Approve · .* is back in the inbox/.test(t)), 'the Queue’s undo said')
+      await page.getByTestId('queue').focus()
+      await page.keyboard.press('z')
+      await until(async () => (await toastTexts(page)).some((t) => t.includes('Nothing to undo.')), 'z with nothing left to undo')
       await go(page, 'i')
       await waitForInbox(page, 3)
 

@@ -279,4 +279,41 @@ describe('the intent client', () => {
     await vi.waitFor(() => expect(c.heldAbout()).toEqual([]))
     await vi.waitFor(() => expect(c.inboxIds()).toContain('a-1'))
   })
+
+  it('gives the Queue’s Undo the same meaning: the item comes back, and z moves on to the step before', async () => {
+    const c = await console_()
+    stop = c.unregister
+    const { undoIntent } = await import('../../src/renderer/src/state/intent-client')
+    c.press('a')
+    c.press('a')
+    await vi.waitFor(() => expect(c.heldAbout()).toEqual(['a-1', 'a-2']))
+    const second = [...c.core.intents.values()].find((i) => subjectOf(i.args) === 'a-2')!
+
+    // The Queue lists the intent with its label; its Undo takes back that one only.
+    await undoIntent({ clientMutationId: second.clientMutationId, label: 'Approve · Refund 2' })
+    expect(c.heldAbout()).toEqual(['a-1'])
+    expect(c.toastTexts()).toContain('Undone · Approve · Refund 2 is back in the inbox')
+    await vi.waitFor(() => expect(c.inboxIds()).toEqual(['a-2', 'a-3']))
+    // Its step's toast no longer offers an undo of it.
+    expect(c.toastTexts()).not.toContain('Approved · Refund 2')
+
+    // z now means the step before, not the one the Queue already took back.
+    c.press('z')
+    await vi.waitFor(() => expect(c.heldAbout()).toEqual([]))
+    await vi.waitFor(() => expect(c.inboxIds()).toEqual(['a-1', 'a-2', 'a-3']))
+    expect(c.core.undoCalls).toEqual([second.clientMutationId, expect.not.stringMatching(second.clientMutationId)])
+  })
+
+  it('says it is too late when the Queue’s Undo comes after the intent was sent', async () => {
+    const c = await console_()
+    stop = c.unregister
+    const { undoIntent } = await import('../../src/renderer/src/state/intent-client')
+    c.press('a')
+    await vi.waitFor(() => expect(c.heldAbout()).toEqual(['a-1']))
+    c.core.sendAll()
+    const [sent] = [...c.core.intents.values()]
+    await undoIntent({ clientMutationId: sent!.clientMutationId, label: 'Approve · Refund 1' })
+    expect(c.toastTexts()).toContain('Too late to undo: it was already sent.')
+    expect(c.inboxIds()).not.toContain('a-1')
+  })
 })

@@ -267,6 +267,13 @@ describe('generateDemoData', () => {
       expect(p.diff).toMatch(/^@@ -\d+,\d+ \+\d+,\d+ @@/m)
       expect(p.diff).toMatch(/^[-+](?![-+])/m)
     }
+    // Their requests count the files in words: "1 file", "3 files", never "1 file(s)".
+    const summaries = await rows<{ summary: string; files: number }>(
+      `select a.summary, (select count(*) from public.changeset_patches p where p.changeset_id = (a.payload ->> 'changeset_id')::uuid)::int as files
+         from public.approvals a where a.kind = 'changeset'`,
+    )
+    expect(summaries.length).toBeGreaterThan(0)
+    for (const s of summaries) expect(s.summary).toContain(s.files === 1 ? ' — 1 file,' : ` — ${s.files} files,`)
   })
 
   it('leaves audit chains that verify, written in time order', async () => {

@@ -199,6 +199,26 @@ describe('calling functions', () => {
     })
   })
 
+  it('runs a function replaced after its calls were prepared with its new body, on every connection', async () => {
+    // The gateway prepares each connection's call once: a replaced function must still answer anew.
+    const version = `${fn}_version`
+    const define = (n: number) =>
+      admin().query(`create or replace function public.${version}(p_x int) returns jsonb language sql as $$
+        select jsonb_build_object('version', ${n}, 'x', p_x) $$`)
+    await define(1)
+    try {
+      const client = supabaseClient(stack())
+      // More calls at once than one connection takes, and more than the plan cache's five custom plans.
+      const answers = async () => Promise.all(Array.from({ length: 12 }, (_, i) => client.rpc(version, { p_x: i })))
+      for (const r of await answers()) expect(r.data).toMatchObject({ version: 1 })
+      await define(2)
+      const after = await answers()
+      expect(after.map((r) => r.data)).toEqual(Array.from({ length: 12 }, (_, i) => ({ version: 2, x: i })))
+    } finally {
+      await admin().query(`drop function public.${version}`)
+    }
+  })
+
   it('refuses a body that is not a JSON object with 400 PGRST102', async () => {
     const reply = await raw('/rest/v1/rpc/whoami', { body: '[1, 2' })
     expect(reply.status).toBe(400)

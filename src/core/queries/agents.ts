@@ -5,6 +5,7 @@ import type { PGliteInterface } from '@electric-sql/pglite'
 import type { z } from 'zod'
 import type { AgentDetail, AgentListItem, AgentRequest, AgentSummary, TrustDay } from '../../shared/contract-domain'
 import { ApiError } from '../../shared/errors'
+import { policyActorName } from './audit-names'
 import { SqlParams } from './sql-params'
 
 const DAY_MS = 86_400_000
@@ -164,7 +165,8 @@ export async function agentDetail(
       `select a.id, a.tenant_id, a.kind, a.title, a.risk_level, a.amount::text as amount, a.currency, a.status, a.created_at,
               d.decision, coalesce(p.full_name, p.email) as decided_by_name, coalesce(d.created_at, a.decided_at) as decided_at,
               coalesce(d.reason, a.decision_reason) as reason,
-              case when a.origin->>'route' in ('auto', 'deny') then a.origin->>'rule' end as policy_rule
+              case when a.origin->>'route' in ('auto', 'deny') then a.origin->>'rule' end as policy_rule,
+              a.origin->>'route' as route, a.origin->>'policy_name' as policy_name
          from approvals a
          left join lateral (select x.decision, x.actor_id, x.reason, x.created_at from approval_decisions x
                              where x.approval_id = a.id order by x.created_at desc limit 1) d on true
@@ -199,7 +201,11 @@ export async function agentDetail(
       status: r.status,
       createdAt: r.created_at.toISOString(),
       decision: r.decision,
-      decidedByName: r.decided_by_name,
+      // No person decided what a policy approved or denied on its own: the policy is the decider.
+      decidedByName:
+        r.decision === null && (r.route === 'auto' || r.route === 'deny')
+          ? policyActorName(r.route, r.policy_rule, r.policy_name)
+          : r.decided_by_name,
       decidedAt: r.decided_at ? r.decided_at.toISOString() : null,
       reason: r.reason,
       policyRule: r.policy_rule,
@@ -224,4 +230,6 @@ interface AgentRequestRow {
   decided_at: Date | null
   reason: string | null
   policy_rule: string | null
+  route: string | null
+  policy_name: string | null
 }

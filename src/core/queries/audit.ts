@@ -6,6 +6,7 @@ import type { z } from 'zod'
 import { verifyAuditChain, type AuditRowLike } from '../../shared/audit-chain'
 import type { AuditEntry, AuditFacets, AuditFilter, AuditVerdict } from '../../shared/contract-domain'
 import { ApiError } from '../../shared/errors'
+import { auditActor, auditEntityName, namedAuditQuery, type AuditNameColumns } from './audit-names'
 import { SqlParams } from './sql-params'
 
 /** The output column `id` is text: a query ordering by it must say audit_log.id (else 998 sorts after 9818). */
@@ -13,10 +14,23 @@ export const AUDIT_COLUMNS = `id::text as id, tenant_id, occurred_at, actor_type
   entity_id, before_state, after_state, metadata, prev_hash, integrity_hash`
 
 export type AuditRow = AuditRowLike & { id: string; occurred_at: Date; actor_type: 'user' | 'agent' | 'system' }
+/** An audit row with the names of its actor and entity (namedAuditQuery). */
+export type NamedAuditRow = AuditRow & AuditNameColumns
+
+/**
+ * The entries `inner` selects (AUDIT_COLUMNS from audit_log), with their names, in `orderBy` (on
+ * alias l; l.id is text, so order by l.id::bigint).
+ */
+export async function namedAudit(db: PGliteInterface, inner: string, orderBy: string, params: unknown[]): Promise<z.infer<typeof AuditEntry>[]> {
+  const res = await db.query<NamedAuditRow>(namedAuditQuery(inner, orderBy), params)
+  return res.rows.map(toAuditEntry)
+}
 
 /** One replica audit row as the Audit view and the approval detail show it. */
-export function toAuditEntry(e: AuditRow): z.infer<typeof AuditEntry> {
+function toAuditEntry(e: NamedAuditRow): z.infer<typeof AuditEntry> {
   return {
+    ...auditActor(e),
+    entityName: auditEntityName(e),
     id: e.id,
     tenantId: e.tenant_id,
     occurredAt: e.occurred_at.toISOString(),
@@ -66,14 +80,16 @@ export async function listAudit(
   const p = new SqlParams()
   const cond = auditWhere(p, o)
   const countParams = [...p.values]
-  const [rows, total] = await Promise.all([
-    db.query<AuditRow>(
+  const [items, total] = await Promise.all([
+    namedAudit(
+      db,
       `select ${AUDIT_COLUMNS} from audit_log where ${cond} order by audit_log.id desc limit ${p.add(o.limit)} offset ${p.add(o.offset)}`,
+      'l.id::bigint desc',
       p.values,
     ),
     db.query<{ n: number }>(`select count(*)::int as n from audit_log where ${cond}`, countParams),
   ])
-  return { total: total.rows[0]?.n ?? 0, items: rows.rows.map(toAuditEntry) }
+  return { total: total.rows[0]?.n ?? 0, items }
 }
 
 /**

@@ -9,7 +9,7 @@ import { quoteIdent } from '../replica/tables'
 import { AGENT_COLUMNS, toAgentSummary, type AgentRow } from './agents'
 import { itemsById } from './inbox'
 import type { ReviewerContext } from './standing'
-import { AUDIT_COLUMNS, toAuditEntry, type AuditRow } from './audit'
+import { AUDIT_COLUMNS, namedAudit } from './audit'
 import { executionOf } from './outbox'
 
 /** Tables an approval's evidence may point at, with how to name a row of each. */
@@ -213,11 +213,12 @@ async function decisionsOf(db: PGliteInterface, approvalId: string): Promise<App
 }
 
 async function auditOf(db: PGliteInterface, approvalId: string): Promise<ApprovalDetail['audit']> {
-  const res = await db.query<AuditRow>(
+  return namedAudit(
+    db,
     `select ${AUDIT_COLUMNS} from audit_log where entity_id = $1 order by occurred_at, audit_log.id limit 200`,
+    'l.occurred_at, l.id::bigint',
     [approvalId],
   )
-  return res.rows.map(toAuditEntry)
 }
 
 async function messagesOf(db: PGliteInterface, userId: string, approvalId: string): Promise<ApprovalDetail['messages']> {

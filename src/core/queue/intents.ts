@@ -177,7 +177,40 @@ export async function resolveAll(db: Db, answers: Resolution[], now: Date): Prom
       returning ${COLUMNS}`,
     [JSON.stringify(rows), now],
   )
-  return res.rows
+  // A four-eyes approval's label says which approval it was as the server counted it (confirmedLabel).
+  const serverRows = new Map(answers.map((r) => [r.id, r.status === 'applied' ? r.row : null]))
+  const relabels = res.rows.flatMap((row) => {
+    const label = confirmedLabel(row, serverRows.get(row.client_mutation_id) ?? null)
+    return label !== null && label !== row.label ? [{ relabel_id: row.client_mutation_id, new_label: label }] : []
+  })
+  if (relabels.length === 0) return res.rows
+  const relabelled = await db.query<IntentRow>(
+    `update pending_mutations set label = new_label
+       from jsonb_to_recordset($1::jsonb) as r(relabel_id uuid, new_label text)
+      where client_mutation_id = relabel_id
+      returning ${COLUMNS}`,
+    [JSON.stringify(relabels)],
+  )
+  const byId = new Map(relabelled.rows.map((row) => [row.client_mutation_id, row]))
+  return res.rows.map((row) => byId.get(row.client_mutation_id) ?? row)
+}
+
+/** " (1 of 2)" after the verb: which of a four-eyes request's approvals a decision is (queue/create.ts). */
+const NTH_APPROVAL = / \((\d+) of (\d+)\)(?= · )/
+
+/**
+ * The label of an approval the server applied, saying which of a four-eyes request's approvals it
+ * was. The label written with the decision counted the approvals this replica knew of then; the
+ * server may have counted otherwise (another approver's decision reached it first, or an edit
+ * restarted the count), and History must read as it happened. Two approvals at most are required,
+ * so the server's row says it: still open, this was the first; approved, the second. Null: no change.
+ */
+export function confirmedLabel(row: Pick<IntentRow, 'kind' | 'label'>, server: Record<string, unknown> | null): string | null {
+  if (row.kind !== 'approval.decide' || !server) return null
+  const of = Number(server['required_approvals'])
+  if (!NTH_APPROVAL.test(row.label) || of !== 2) return null
+  const nth = server['status'] === 'approved' ? 2 : 1
+  return row.label.replace(NTH_APPROVAL, ` (${nth} of ${of})`)
 }
 
 /** After a crash mid-push nothing knows whether the server got it: send again (the ledger dedups). */

@@ -139,8 +139,7 @@ function RequestsTable({ requests }: { requests: AgentDetail['requests'] }) {
               <td className="num">{formatMoney(r.amount, r.currency)}</td>
               <td className={`request-outcome outcome-${r.decision ?? r.status}`}>
                 <strong>{outcome(r)}</strong>
-                {r.decidedByName && <span> by {r.decidedByName}</span>}
-                {r.policyRule && <span data-testid="policy-rule"> by policy rule “{r.policyRule}”</span>}
+                {r.decidedByName && <span data-testid="decided-by"> by {r.decidedByName}</span>}
                 {r.decidedAt && <span className="muted"> · {formatDateTime(r.decidedAt)}</span>}
                 {r.reason && <div className="muted">“{r.reason}”</div>}
               </td>

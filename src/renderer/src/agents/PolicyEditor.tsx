@@ -5,251 +5,22 @@
 // as saved and the backtest come from the server, so the editor needs the network and says so
 // plainly without it. Saving queues a policy.set intent like every other write; a refusal comes
 // back as the usual refusal toast and in the Queue view.
-import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react'
+import { useEffect, useMemo, useState, type KeyboardEvent } from 'react'
 import type { BacktestResult, PolicyEditorState, PolicyRoute } from '../../../shared/contract-domain'
 import { call, errorCode, errorMessage } from '../state/api'
 import { useTenants } from '../state/tenants-store'
 import { Dialog } from '../ui/Dialog'
 import { Keys } from '../ui/Kbd'
-import { formatDateTime, formatMoney } from '../ui/format'
+import { formatDateTime } from '../ui/format'
 import { showToast } from '../state/toast-store'
-import {
-  CONDITIONS,
-  ROUTES,
-  fromDraft,
-  newRule,
-  ruleFieldId,
-  toDraft,
-  type PolicyDraft,
-  type RuleDraft,
-} from './policy-draft'
+import { PolicyBacktest } from './PolicyBacktest'
+import { ROUTES, fromDraft, newRule, ruleFieldId, toDraft, type PolicyDraft, type RuleDraft } from './policy-draft'
+import { DraftInput, Field } from './policy-fields'
+import { RuleEditor } from './RuleEditor'
 
 type Tool = Awaited<ReturnType<typeof call<'policies.tools'>>>[number]
 
 const routeLabel = (r: PolicyRoute) => ROUTES.find((x) => x.value === r)?.label ?? r
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`
-
-function Field({
-  id,
-  label,
-  problem,
-  help,
-  children,
-}: {
-  id: string
-  label: string
-  problem?: string | undefined
-  help?: string
-  children: ReactNode
-}) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children}
-      {help && (
-        <span id={`${id}-help`} className="field-help muted">
-          {help}
-        </span>
-      )}
-      {problem && (
-        <span id={`${id}-problem`} className="field-error" role="alert">
-          {problem}
-        </span>
-      )}
-    </div>
-  )
-}
-
-const described = (id: string, problem: string | undefined, help?: boolean) =>
-  [help ? `${id}-help` : null, problem ? `${id}-problem` : null].filter(Boolean).join(' ') || undefined
-
-function RuleEditor({
-  rule,
-  index,
-  count,
-  currency,
-  problems,
-  onChange,
-  onRemove,
-  onMove,
-}: {
-  rule: RuleDraft
-  index: number
-  count: number
-  currency: string
-  problems: Record<string, string>
-  onChange: (r: RuleDraft) => void
-  onRemove: () => void
-  onMove: (by: -1 | 1) => void
-}) {
-  const nameId = ruleFieldId(rule, 'name')
-  const routeId = ruleFieldId(rule, 'route')
-  return (
-    <fieldset className="policy-rule" data-testid="policy-rule">
-      <legend>
-        Rule {index + 1}
-        {rule.name.trim() ? ` · ${rule.name.trim()}` : ''}
-      </legend>
-      <div className="policy-rule-head">
-        <Field id={nameId} label="Name" problem={problems[nameId]}>
-          <input
-            id={nameId}
-            value={rule.name}
-            maxLength={100}
-            aria-invalid={problems[nameId] ? true : undefined}
-            aria-describedby={described(nameId, problems[nameId])}
-            onChange={(e) => onChange({ ...rule, name: e.target.value })}
-          />
-        </Field>
-        <Field id={routeId} label="Then">
-          <select
-            id={routeId}
-            value={rule.route}
-            onChange={(e) => onChange({ ...rule, route: e.target.value as PolicyRoute })}
-          >
-            {ROUTES.map((r) => (
-              <option key={r.value} value={r.value}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        </Field>
-      </div>
-      <div className="policy-conditions">
-        {CONDITIONS.map((c) => {
-          const id = ruleFieldId(rule, c.key)
-          const unit =
-            c.kind === 'amount'
-              ? ` (${currency})`
-              : c.kind === 'trust'
-                ? ' (0–1)'
-                : c.kind === 'risk'
-                  ? ' (0–5)'
-                  : ''
-          return (
-            <Field key={c.key} id={id} label={`${c.label}${unit}`} problem={problems[id]}>
-              <input
-                id={id}
-                inputMode="decimal"
-                value={rule.when[c.key]}
-                aria-invalid={problems[id] ? true : undefined}
-                aria-describedby={described(id, problems[id])}
-                onChange={(e) => onChange({ ...rule, when: { ...rule.when, [c.key]: e.target.value } })}
-              />
-            </Field>
-          )
-        })}
-      </div>
-      <div className="policy-rule-actions">
-        <button type="button" disabled={index === 0} onClick={() => onMove(-1)}>
-          Move up
-        </button>
-        <button type="button" disabled={index === count - 1} onClick={() => onMove(1)}>
-          Move down
-        </button>
-        <button type="button" onClick={onRemove}>
-          Remove rule {index + 1}
-        </button>
-      </div>
-    </fieldset>
-  )
-}
-
-function Backtest({
-  result,
-  running,
-  error,
-  currency,
-}: {
-  result: BacktestResult | null
-  running: boolean
-  error: string | null
-  currency: string
-}) {
-  return (
-    <section
-      className="policy-backtest"
-      aria-labelledby="policy-backtest-title"
-      data-testid="policy-backtest"
-      aria-busy={running}
-    >
-      <h3 id="policy-backtest-title">Backtest: the last 90 days</h3>
-      <div aria-live="polite">
-        {error && (
-          <p className="banner banner-warning" data-testid="backtest-error">
-            {error}
-          </p>
-        )}
-        {!error && !result && (
-          <p className="muted">
-            {running ? 'Running the draft over decided requests…' : 'Fix the draft to see its backtest.'}
-          </p>
-        )}
-        {!error && result && (
-          <p
-            data-testid="backtest-summary"
-            data-decided={result.decided}
-            data-auto={result.wouldAutoApprove}
-            data-auto-rejected={result.wouldAutoApproveRejected}
-            data-auto-edited={result.wouldAutoApproveEdited}
-            data-deny={result.wouldDeny}
-          >
-            Of {plural(result.decided, 'request')} people decided, this draft would have{' '}
-            <strong>auto-approved {result.wouldAutoApprove.toLocaleString()}</strong>
-            {result.wouldAutoApprove > 0 && (
-              <>
-                {' '}
-                — of those, a person{' '}
-                <strong>rejected {result.wouldAutoApproveRejected.toLocaleString()}</strong> and{' '}
-                <strong>edited {result.wouldAutoApproveEdited.toLocaleString()}</strong> before approving
-              </>
-            )}
-            . It would deny {result.wouldDeny.toLocaleString()}
-            {result.wouldDeny > 0 &&
-              ` (${result.wouldDenyApproved.toLocaleString()} of them were approved)`}{' '}
-            and send {result.wouldRequire.toLocaleString()} to people.
-            {running && <span className="muted"> Updating…</span>}
-          </p>
-        )}
-      </div>
-      {!error && result && result.cases.length > 0 && (
-        <div
-          className="table-wrap"
-          tabIndex={0}
-          role="region"
-          aria-label="Requests the draft would have auto-approved although a person rejected or edited them"
-        >
-          <table className="data-table" data-testid="backtest-cases">
-            <thead>
-              <tr>
-                <th scope="col">Request</th>
-                <th scope="col">Agent</th>
-                <th scope="col" className="num">
-                  Amount
-                </th>
-                <th scope="col">What the person did</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.cases.map((c) => (
-                <tr key={c.approvalId} data-approval-id={c.approvalId} data-outcome={c.outcome}>
-                  <td>{c.title ?? c.approvalId.slice(0, 8)}</td>
-                  <td>{c.agentName ?? '—'}</td>
-                  <td className="num">{formatMoney(c.amount, c.currency ?? currency)}</td>
-                  <td>
-                    {c.outcome === 'rejected' ? 'Rejected' : 'Approved with edits'}
-                    {c.decidedByName && ` by ${c.decidedByName}`}
-                    {c.decidedAt && <span className="muted"> · {formatDateTime(c.decidedAt)}</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
-  )
-}
 
 export function PolicyEditor({
   tenantId,
@@ -484,15 +255,14 @@ export function PolicyEditor({
             </p>
             <div className="policy-grid">
               <div className="policy-form">
-                <Field id="policy-name" label="Policy name" help="Recorded with every request it routes.">
-                  <input
-                    id="policy-name"
-                    value={draft.name}
-                    maxLength={200}
-                    aria-describedby="policy-name-help"
-                    onChange={(e) => update({ name: e.target.value })}
-                  />
-                </Field>
+                <DraftInput
+                  id="policy-name"
+                  label="Policy name"
+                  help="Recorded with every request it routes."
+                  value={draft.name}
+                  maxLength={200}
+                  onChange={(name) => update({ name })}
+                />
                 <fieldset className="field">
                   <legend>When no rule matches</legend>
                   <div className="radios policy-routes">
@@ -511,36 +281,24 @@ export function PolicyEditor({
                   </div>
                 </fieldset>
                 <div className="policy-pair">
-                  <Field
+                  <DraftInput
                     id="policy-risk"
                     label="Risk (0–5)"
                     help={`Empty: the tool’s ${tool?.riskDefault ?? ''}`}
+                    value={draft.risk}
+                    inputMode="numeric"
                     problem={problems['policy-risk']}
-                  >
-                    <input
-                      id="policy-risk"
-                      inputMode="numeric"
-                      value={draft.risk}
-                      aria-invalid={problems['policy-risk'] ? true : undefined}
-                      aria-describedby={described('policy-risk', problems['policy-risk'], true)}
-                      onChange={(e) => update({ risk: e.target.value })}
-                    />
-                  </Field>
-                  <Field
+                    onChange={(risk) => update({ risk })}
+                  />
+                  <DraftInput
                     id="policy-expires"
                     label="Expires after (hours)"
                     help="Empty: 24 hours; then denied"
+                    value={draft.expiresHours}
+                    inputMode="decimal"
                     problem={problems['policy-expires']}
-                  >
-                    <input
-                      id="policy-expires"
-                      inputMode="decimal"
-                      value={draft.expiresHours}
-                      aria-invalid={problems['policy-expires'] ? true : undefined}
-                      aria-describedby={described('policy-expires', problems['policy-expires'], true)}
-                      onChange={(e) => update({ expiresHours: e.target.value })}
-                    />
-                  </Field>
+                    onChange={(expiresHours) => update({ expiresHours })}
+                  />
                 </div>
                 <fieldset className="field policy-approvers" aria-describedby="policy-approvers-help">
                   <legend>Approvers</legend>
@@ -603,7 +361,7 @@ export function PolicyEditor({
                   Add a rule
                 </button>
               </div>
-              <Backtest
+              <PolicyBacktest
                 result={policyJson ? backtest : null}
                 running={running}
                 error={backtestError}

@@ -31,8 +31,8 @@ import {
 import { changeSummary, EntryDiff } from './EntryDiff'
 import './audit.css'
 
-/** Tables whose changes can alter what this view shows: the log, and the names of its actors. */
-const WATCHED = new Set(['audit_log', 'agents', 'profiles'])
+/** Tables whose changes can alter what this view shows: the log, and the names of its actors and entities. */
+const WATCHED = new Set(['audit_log', 'agents', 'profiles', 'approvals', 'actions', 'tenants', 'tools', 'changesets'])
 
 /** After a replica change: the page on screen, and the values the filters offer. */
 function reloadAudit(): void {
@@ -79,15 +79,6 @@ function BrokenChain({ broken, tenant, entries }: { broken: Broken; tenant: stri
           {entries.toLocaleString()} entries before it verified.
         </>
       )
-  }
-}
-
-function useActorNames(): (e: Entry) => string {
-  const actors = useAudit((s) => s.facets?.actors)
-  return (e) => {
-    if (e.actorType === 'system' || !e.actorId) return 'System'
-    const name = actors?.find((a) => a.id === e.actorId && a.type === e.actorType)?.name
-    return name ?? `${humanize(e.actorType)} ${e.actorId.slice(0, 8)}`
   }
 }
 
@@ -182,7 +173,11 @@ function VerifyOutcome({
     return (
       <p className="banner banner-ok" data-testid="verify-result" data-ok="true">
         Verified {verdict.entries.toLocaleString()} entries of {tenantName(verdict.tenantId)}: the chain is
-        intact.
+        intact.{' '}
+        <span className="muted">
+          Entry numbers are shared by every tenant’s log, so this tenant’s may skip some; each entry is linked to
+          the one before it in this chain.
+        </span>
       </p>
     )
   }
@@ -211,10 +206,17 @@ interface RowProps {
   /** Why the chain breaks at this entry, when it does. */
   broken: BreakReason | null
   tenant?: string
-  actorName: string
 }
 
-function AuditRow({ entry, open, broken, tenant, actorName }: RowProps) {
+/** What the actor is, beside its name: a policy deciding is neither the agent that asked nor a reviewer. */
+function actorRole(e: Entry): string | null {
+  if (e.byPolicy) return null
+  if (e.actorType === 'system') return null
+  return e.actorType === 'user' ? 'reviewer' : 'agent'
+}
+
+function AuditRow({ entry, open, broken, tenant }: RowProps) {
+  const role = actorRole(entry)
   const toggle = (e: MouseEvent) => {
     // A click selecting text is not a toggle.
     if (window.getSelection()?.toString()) return
@@ -246,22 +248,24 @@ function AuditRow({ entry, open, broken, tenant, actorName }: RowProps) {
         <td>
           <time dateTime={entry.occurredAt}>{formatDateTime(entry.occurredAt)}</time>
         </td>
-        <td>
-          {actorName}
-          {entry.actorType !== 'system' && (
-            <span className="muted"> · {entry.actorType === 'user' ? 'reviewer' : 'agent'}</span>
-          )}
+        <td data-testid="audit-actor">
+          {entry.actorName}
+          {role && <span className="muted"> · {role}</span>}
         </td>
         <td>
           <code>{entry.action}</code>
         </td>
-        <td>
-          {humanize(entry.entityType)}
-          {entry.entityId && (
-            <span className="muted" title={entry.entityId}>
-              {' '}
-              {entry.entityId.length > 12 ? `${entry.entityId.slice(0, 8)}…` : entry.entityId}
-            </span>
+        <td data-testid="audit-entity">
+          <span className="muted">{humanize(entry.entityType)}</span>
+          {entry.entityName ? (
+            <div title={entry.entityId ?? undefined}>{entry.entityName}</div>
+          ) : (
+            // The replica does not hold it (never synced here, or gone): its kind, never a bare id.
+            entry.entityId && (
+              <div className="muted" title={entry.entityId}>
+                not on this console
+              </div>
+            )
           )}
           {tenant && <div className="muted">{tenant}</div>}
         </td>
@@ -324,7 +328,6 @@ export function AuditView() {
   const { items, loaded, error, expanded, verification, focusId, filter } = useAudit()
   const tenants = useTenants((s) => s.byId)
   const scope = useTenantScope((s) => s.tenantId)
-  const actorName = useActorNames()
   useAuditData()
 
   // The entry a verification named: focus its row once its page is on screen.
@@ -371,7 +374,6 @@ export function AuditView() {
                 open={expanded.has(e.id)}
                 broken={broken?.id === e.id ? broken.reason : null}
                 tenant={showTenant ? tenants.get(e.tenantId)?.name : undefined}
-                actorName={actorName(e)}
               />
             ))}
           </tbody>

@@ -135,13 +135,6 @@ export function auditActionWords(action: string, entityType: string): string {
   return subject === 'approval' ? words : `${humanize(subject)} ${words.toLowerCase()}`
 }
 
-/** Who did it, by name where the detail knows it: the agent asking, the reviewers who decided. */
-function auditActor(detail: ApprovalDetail, a: ApprovalDetail['audit'][number]): string {
-  if (a.actorType === 'system' || !a.actorId) return 'System (policy)'
-  if (a.actorType === 'agent') return detail.agent?.id === a.actorId ? detail.agent.name : (detail.origin?.agentName ?? 'An agent')
-  return detail.decisions.find((d) => d.actorId === a.actorId)?.actorName ?? 'A reviewer'
-}
-
 export function AuditSection({ detail }: { detail: ApprovalDetail }) {
   if (detail.audit.length === 0) return null
   const rows = detail.audit.slice(-MAX_AUDIT)
@@ -160,7 +153,7 @@ export function AuditSection({ detail }: { detail: ApprovalDetail }) {
             {rows.map((a) => (
               <tr key={a.id}>
                 <td>{formatDateTime(a.occurredAt)}</td>
-                <td>{auditActor(detail, a)}</td>
+                <td>{a.actorName}</td>
                 <td>{auditActionWords(a.action, a.entityType)}</td>
               </tr>
             ))}

@@ -3,12 +3,13 @@
 import { useEffect } from 'react'
 import type { Intent } from '../../../shared/contract-domain'
 import { go } from '../state/router-store'
-import { focusApproval, restoreItems } from '../inbox/inbox-store'
+import { focusApproval } from '../inbox/inbox-store'
 import { formatAgo, formatDuration } from '../ui/format'
+import { undoIntent } from '../state/intent-client'
 import { showToast } from '../state/toast-store'
 import { useNow } from '../ui/use-now'
 import { adviceFor } from './advice'
-import { dismissIntent, refreshQueue, undoIntent, useQueue } from './queue-store'
+import { dismissIntent, refreshQueue, useQueue } from './queue-store'
 import './queue.css'
 
 const STATE_WORDS: Record<Intent['state'], { label: string; icon: string }> = {
@@ -58,10 +59,10 @@ function QueueItem({ intent, now }: { intent: Intent; now: number }) {
         {held && (
           <button
             type="button"
+            // The one intent client: the same undo as `z` and the toast's Undo.
             onClick={async () => {
-              const undone = await undoIntent(intent.clientMutationId)
-              if (undone && approvalId) restoreItems([{ id: approvalId }])
-              showToast({ tone: undone ? 'info' : 'warning', message: undone ? 'Undone' : 'Too late to undo: already sent.', ms: 3000 })
+              await undoIntent(intent)
+              await refreshQueue()
             }}
           >
             Undo

@@ -56,13 +56,3 @@ export async function dismissIntent(clientMutationId: string): Promise<string | 
     return errorMessage(err)
   }
 }
-
-export async function undoIntent(clientMutationId: string): Promise<boolean> {
-  try {
-    const { undone } = await call('intents.undo', { clientMutationId })
-    if (undone) useQueue.setState((s) => ({ intents: s.intents.filter((i) => i.clientMutationId !== clientMutationId) }))
-    return undone
-  } catch {
-    return false
-  }
-}

@@ -2,7 +2,8 @@
 // Escalations, Flags, the Outbox or Change sets — becomes a queued intent. The step shows at once
 // (the view's optimistic mark), a toast offers Undo for the hold window, the intent is queued in the
 // core in the background, and a refusal to queue takes the mark off again and says why. `z` undoes
-// the reviewer's last step still held, whichever view it was taken in.
+// the reviewer's last step still held, whichever view it was taken in; the Queue's Undo takes back
+// one held intent the same way (its item comes back, the step's toast stops offering it).
 import type { MethodArgs } from '../../../shared/contract'
 import type { Intent } from '../../../shared/contract-domain'
 import { call, errorMessage } from './api'
@@ -116,6 +117,36 @@ async function send(queued: Queued): Promise<void> {
   queued.state = 'held'
   updateToast(queued.toastId, { ms: queued.holdUntil - now })
   if (queued.undoRequested) await undoStep(queued.key)
+}
+
+/**
+ * The Queue's per-item Undo: takes back one held intent. If a step this session queued it, the item
+ * comes back as after `z` (its mark cleared) and that step's toast no longer offers it.
+ */
+export async function undoIntent(intent: Pick<Intent, 'clientMutationId' | 'label'>): Promise<void> {
+  const queued = recent.find((q) => q.intents.some((i) => i.intent.clientMutationId === intent.clientMutationId))
+  let undone: boolean
+  try {
+    undone = (await call('intents.undo', { clientMutationId: intent.clientMutationId })).undone
+  } catch (err) {
+    showToast({ tone: 'error', message: `Could not undo: ${errorMessage(err)}`, ms: 5000 })
+    return
+  }
+  if (!undone) {
+    tooLate()
+    return
+  }
+  const back = queued?.step.back
+  if (queued) {
+    const item = queued.intents.find((i) => i.intent.clientMutationId === intent.clientMutationId)!
+    queued.intents = queued.intents.filter((i) => i !== item)
+    queued.step.mark?.clear([item.id])
+    if (queued.intents.length === 0) {
+      queued.state = 'done'
+      dismissToast(queued.toastId)
+    }
+  }
+  showToast({ tone: 'info', message: `Undone · ${intent.label}${back ? ` is back ${back}` : ''}`, ms: 3000 })
 }
 
 function tooLate(): void {
