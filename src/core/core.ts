@@ -260,8 +260,10 @@ export class CoreState {
       now: this.now,
       onSignInRequired: () => this.onSignInRequired(),
       reviewerFirst: this.reviewerFirst.turn,
-      // Rows are readable slice by slice: what the reviewer's context was derived from may be stale.
-      sliceWritten: (table) => this.reviewerCaches?.changed([table]),
+      // Rows are readable slice by slice: a decision on an approval just written must see the
+      // membership written just before it. Counts and totals wait for the page's data.changed
+      // (recounting after every slice would cost more than the slices).
+      sliceWritten: (table) => this.reviewerCaches?.reviewer.invalidate([table]),
       // Topics are joined after the first good pull: by then the session's token is known.
       onPulled: () => void live?.pulled().catch(() => {}),
       ...tuning,
