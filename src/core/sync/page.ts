@@ -219,21 +219,21 @@ function sliceRows(
 ): { slices: string[]; rows: number } {
   const wanted = [...rule.primaryKey, 'sync_version', ...(rule.tenantScoped ? ['tenant_id'] : [])]
   const slices: string[] = []
-  let rows: string[] = []
-  let chars = 0
+  // A slice is the server's own text from its first row to its last (the commas between included).
+  let first = -1
+  let last = -1
   let count = 0
   let i = skipSpace(text, start + 1)
   if (text[i] === ']') return { slices, rows: 0 }
   for (;;) {
     if (i >= end) throw truncated()
     const rowEnd = checkRow(text, i, end, table, wanted, rule, visible)
-    if (chars > 0 && chars + (rowEnd - i) > sliceChars) {
-      slices.push(`[${rows.join(',')}]`)
-      rows = []
-      chars = 0
+    if (first < 0) first = i
+    else if (rowEnd - first > sliceChars) {
+      slices.push(`[${text.slice(first, last)}]`)
+      first = i
     }
-    rows.push(text.slice(i, rowEnd))
-    chars += rowEnd - i + 1
+    last = rowEnd
     count++
     i = skipSpace(text, rowEnd)
     if (text[i] === ',') {
@@ -243,7 +243,7 @@ function sliceRows(
     if (text[i] === ']') break
     throw i >= end ? truncated() : new BadAnswer(`sync_pull answer: the ${table} rows are malformed`)
   }
-  slices.push(`[${rows.join(',')}]`)
+  slices.push(`[${text.slice(first, last)}]`)
   return { slices, rows: count }
 }
 
@@ -270,8 +270,8 @@ function checkRow(text: string, i: number, end: number, table: string, wanted: s
       const valueEnd = skipValue(text, valueStart)
       if (valueEnd > end) throw truncated()
       // Column names are plain identifiers: their text between the quotes is the name.
-      const key = text.slice(keyStart, keyEnd - 1)
-      if (wanted.includes(key)) found.set(key, text.slice(valueStart, valueEnd))
+      const key = wanted.find((w) => w.length === keyEnd - 1 - keyStart && text.startsWith(w, keyStart))
+      if (key) found.set(key, text.slice(valueStart, valueEnd))
       j = skipSpace(text, valueEnd)
       if (text[j] === ',') {
         j = skipSpace(text, j + 1)
