@@ -28,6 +28,11 @@ export interface HarnessShellOptions {
   dataDir?: string
   /** Default: a free port. */
   port?: number
+  /**
+   * Build a spare replica in reserve after sign-in, as the app does (default false: only the files
+   * that sign out and in again need one, and building it is seconds of CPU beside the test).
+   */
+  reserveSpare?: boolean
 }
 
 export async function startWebShell(opts: HarnessShellOptions): Promise<HarnessShell> {
@@ -40,6 +45,7 @@ export async function startWebShell(opts: HarnessShellOptions): Promise<HarnessS
     backend: { url: opts.apiUrl, anonKey: opts.anonKey, isLocalStack: true },
     dataDir,
     port: opts.port ?? 0,
+    reserveSpare: opts.reserveSpare ?? false,
   }).catch((err: unknown) => {
     if (owned) rmSync(dataDir, { recursive: true, force: true })
     throw err
@@ -69,7 +75,7 @@ export function launchChromium(): Promise<Browser> {
  */
 export interface ConsoleRig {
   browser: Browser
-  shell(): Promise<HarnessShell>
+  shell(opts?: Pick<HarnessShellOptions, 'reserveSpare'>): Promise<HarnessShell>
   close(): Promise<void>
 }
 
@@ -79,8 +85,8 @@ export async function startConsoleRig(): Promise<ConsoleRig> {
   const browser = await launchChromium()
   return {
     browser,
-    shell: async () => {
-      const shell = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey })
+    shell: async (opts = {}) => {
+      const shell = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey, ...opts })
       shells.push(shell)
       return shell
     },
