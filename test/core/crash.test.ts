@@ -6,7 +6,6 @@
 // queued is lost or applied twice.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { rmSync } from 'node:fs'
-import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { CallOutcome, MethodArgs, MethodName, MethodResult } from '../../src/shared/contract'
@@ -18,11 +17,10 @@ import { openReplicaDb } from '../../src/core/replica/open'
 import { replicaDir } from '../../src/core/replica/open'
 import { admin, DEMO } from '../support/db'
 import { createAgent, createApproval, createAuditEntry, createMember, createTenant, type TenantRef, type UserRef } from '../support/fixtures'
-import { replicaDigest, serverDigest, tempDir } from './support/harness'
+import { provideSpare, replicaDigest, serverDigest, tempDir } from './support/harness'
 
 const TRIALS = Number(process.env.CRASH_TRIALS ?? 50)
 const PHASES = ['pull-apply', 'pull-applied', 'push-claimed', 'push-request', 'push-resolved', 'queued'] as const
-const CHILD = join(import.meta.dirname, 'support/core-child.ts')
 
 const WORKER_TRIALS = Number(process.env.CRASH_WORKER_TRIALS ?? 10)
 const WORKER_PHASES: EnginePhase[] = ['pull-apply', 'pull-applied', 'push-claimed', 'push-request', 'push-resolved']
@@ -39,6 +37,10 @@ beforeAll(async () => {
   reviewer = await createMember(tenant.id, 'finance', { label: 'crash' })
   workerReviewer = await createMember(tenant.id, 'finance', { label: 'crash-worker' })
   agentId = (await createAgent(tenant.id)).id
+  // Each first sign-in opens a spare replica instead of running initdb (as the shells' cores do
+  // after the first start); the crashes under test are in sync, push and queuing.
+  await provideSpare(dir)
+  await provideSpare(workerDir)
 })
 
 afterAll(() => {
@@ -57,7 +59,12 @@ interface Run {
 
 function runChild(decisions: { approvalId: string; version: number; payloadHash: string }[]): Run {
   const stack = inject('stack')
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+  // The child built for this run (test/setup/core-build.ts): from the sources each child loaded the
+  // core anew through tsx. V8 compiles PGlite's WASM with its baseline compiler only: a child lives
+  // seconds, and optimising the whole module in the background cost more CPU than the child's own
+  // work (per start, measured under load: 2.7 s CPU with tier-up, 1.1 s without).
+  const build = inject('coreBuild')
+  const child = spawn(process.execPath, ['--liftoff-only', build.crashChild], {
     env: {
       ...process.env,
       CORE_CHILD_CONFIG: JSON.stringify({
@@ -67,6 +74,7 @@ function runChild(decisions: { approvalId: string; version: number; payloadHash:
         email: reviewer.email,
         password: DEMO.password,
         pullLimit: 40,
+        coreEntry: build.entry,
         decisions,
       }),
     },
@@ -240,6 +248,8 @@ describe('the core in its worker thread, stopped mid-sync and restarted by its h
         backend: { url: stack.apiUrl, anonKey: stack.anonKey, isLocalStack: true },
         sync: { pullLimit: 40, focusedIntervalMs: 100, backoff: { baseMs: 50, maxMs: 300 } },
         reportPhases: true,
+        // Never signs out: no spare built in reserve, which each restart would begin again.
+        reserveSpare: false,
       },
       // The session stays with the shell: a restarted core is still signed in.
       sessionStore: new MemorySessionStore(),

@@ -1,12 +1,16 @@
 // The end-to-end harness: a web shell started in this process against the test stack (the real
 // core, a fresh data folder, the built renderer), and Debian's Chromium driven by playwright-core.
 // The renderer's end-to-end tests build on these two.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { inject } from 'vitest'
 import { startWebShell as start } from '../../src/web/server/index'
+import { provideSpare } from '../core/support/harness'
+import { connectChromium } from './chromium'
+
+export { CHROMIUM_PATH, chromiumUnavailable } from './chromium'
 
 export interface HarnessShell {
   /** Open this in the browser: the token rides in the fragment. */
@@ -24,15 +28,24 @@ export interface HarnessShellOptions {
   dataDir?: string
   /** Default: a free port. */
   port?: number
+  /**
+   * Build a spare replica in reserve after sign-in, as the app does (default false: only the files
+   * that sign out and in again need one, and building it is seconds of CPU beside the test).
+   */
+  reserveSpare?: boolean
 }
 
 export async function startWebShell(opts: HarnessShellOptions): Promise<HarnessShell> {
   const owned = !opts.dataDir
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'oc-web-shell-'))
+  // A spare replica ready in the folder, as the app has one from its previous start: the first
+  // sign-in opens it instead of waiting for initdb in WASM (seconds, on every shell).
+  await provideSpare(dataDir)
   const shell = await start({
     backend: { url: opts.apiUrl, anonKey: opts.anonKey, isLocalStack: true },
     dataDir,
     port: opts.port ?? 0,
+    reserveSpare: opts.reserveSpare ?? false,
   }).catch((err: unknown) => {
     if (owned) rmSync(dataDir, { recursive: true, force: true })
     throw err
@@ -49,18 +62,9 @@ export async function startWebShell(opts: HarnessShellOptions): Promise<HarnessS
   }
 }
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-
-/** Why Chromium cannot run here, or null when it can. */
-export function chromiumUnavailable(): string | null {
-  return existsSync(CHROMIUM_PATH) ? null : `Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`
-}
-
+/** The run's Chromium (see chromium.ts): close it to end this file's contexts. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  })
+  return connectChromium(inject('browser')?.wsEndpoint ?? null)
 }
 
 /**
@@ -71,7 +75,7 @@ export function launchChromium(): Promise<Browser> {
  */
 export interface ConsoleRig {
   browser: Browser
-  shell(): Promise<HarnessShell>
+  shell(opts?: Pick<HarnessShellOptions, 'reserveSpare'>): Promise<HarnessShell>
   close(): Promise<void>
 }
 
@@ -81,8 +85,8 @@ export async function startConsoleRig(): Promise<ConsoleRig> {
   const browser = await launchChromium()
   return {
     browser,
-    shell: async () => {
-      const shell = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey })
+    shell: async (opts = {}) => {
+      const shell = await startWebShell({ apiUrl: stack.apiUrl, anonKey: stack.anonKey, ...opts })
       shells.push(shell)
       return shell
     },

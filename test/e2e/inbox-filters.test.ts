@@ -62,7 +62,8 @@ describe.skipIf(skip)('inbox filters: saved views, keys and the palette', () => 
     initech = await make({ kind: 'payout', title: 'Payout Initech', amount: '20000.00', riskLevel: 2, agentId: payouts.id, counterparty: 'Initech LLC' })
     await make({ kind: 'spend', title: 'Spend on SaaS seats', amount: '300.00', currency: 'EUR', riskLevel: 1, agentId: billing.id })
     rig = await startConsoleRig()
-    shell = await rig.shell()
+    // It signs out and in again: the core keeps a spare replica in reserve for that, as the app does.
+    shell = await rig.shell({ reserveSpare: true })
   })
 
   afterAll(async () => {

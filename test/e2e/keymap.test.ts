@@ -156,7 +156,7 @@ describe.skipIf(skip)('keymap, palette and the ? overlay', () => {
       }
       await page.keyboard.press('Escape')
       await dialog.waitFor({ state: 'detached' })
-      expect((await activeElementInfo(page)).testid).toBe('inbox-list')
+      await until(async () => (await activeElementInfo(page)).testid === 'inbox-list', 'the focus back on the list after the dialog closed')
       expect(await shownApprovalId(page)).toBe(first)
       expect(await queued(page)).toBe(0)
     })

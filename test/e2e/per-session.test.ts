@@ -40,7 +40,8 @@ describe.skipIf(skip)('a session belongs to its reviewer', () => {
       pending.push(await createApproval(first.tenant.id, { agentId: agent.id, title: `Pay supplier ${i + 1}`, riskLevel: 1, amount: '90.00' }))
     }
     rig = await startConsoleRig()
-    shell = await rig.shell()
+    // It signs out and in again: the core keeps a spare replica in reserve for that, as the app does.
+    shell = await rig.shell({ reserveSpare: true })
   })
 
   afterAll(async () => {

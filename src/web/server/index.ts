@@ -24,6 +24,11 @@ export interface WebShellOptions {
   port?: number
   /** Serve this folder instead of building out/renderer. */
   rendererDir?: string
+  /**
+   * Build a spare replica in reserve for the next sign-in once someone is signed in (default true,
+   * as the desktop app does); end-to-end tests that never sign out save that initdb.
+   */
+  reserveSpare?: boolean
   log?(line: string): void
 }
 
@@ -43,7 +48,7 @@ export async function startWebShell(opts: WebShellOptions): Promise<WebShell> {
   let forward: EmitEvent = () => {}
   const core = await startCoreHost({
     spawn: workerSpawner(),
-    config: { userDataDir: opts.dataDir, backend: opts.backend },
+    config: { userDataDir: opts.dataDir, backend: opts.backend, reserveSpare: opts.reserveSpare },
     sessionStore: new FileSessionStore(join(opts.dataDir, 'session.bin')),
     emit: (event, payload) => forward(event, payload),
     log,

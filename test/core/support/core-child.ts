@@ -1,9 +1,11 @@
 // A child process running the core against the test stack, for the crash test: it signs in (or
 // reuses the stored session), queues the decisions it is given, syncs, and reports on stdout when
 // each decision is durably queued and whenever the engine enters a phase — so the parent can kill
-// it with SIGKILL at chosen points. On SIGTERM it closes cleanly.
+// it with SIGKILL at chosen points. On SIGTERM it closes cleanly. The suite runs it from the core
+// built for the test run (test/setup/core-build.ts), whose worker entry it is told.
 import { join } from 'node:path'
 import { createCore, dispatch, FileSessionStore } from '../../../src/core/index'
+import { setCoreEntry } from '../../../src/core/thread/worker'
 
 interface ChildConfig {
   dir: string
@@ -12,11 +14,14 @@ interface ChildConfig {
   email: string
   password: string
   pullLimit: number
+  /** The built worker entry, for the spare replicas the core builds off its thread. */
+  coreEntry?: string
   decisions: { approvalId: string; version: number; payloadHash: string }[]
 }
 
 const config = JSON.parse(process.env.CORE_CHILD_CONFIG ?? '{}') as ChildConfig
 const say = (line: string) => process.stdout.write(`${line}\n`)
+if (config.coreEntry) setCoreEntry(config.coreEntry)
 
 async function call(core: Awaited<ReturnType<typeof createCore>>, method: string, args: unknown) {
   const out = await dispatch(core.handlers, method, args)
@@ -30,6 +35,8 @@ async function main() {
     backend: { url: config.apiUrl, anonKey: config.anonKey, isLocalStack: true },
     sessionStore: new FileSessionStore(join(config.dir, 'session.bin')),
     emit: () => {},
+    // It never signs out: no spare replica in reserve (the suite gives its first start one).
+    reserveSpare: false,
     sync: {
       pullLimit: config.pullLimit,
       focusedIntervalMs: 100,
@@ -44,13 +51,27 @@ async function main() {
   const session = await call(core, 'session.get', {})
   if (session.status !== 'signed_in') await call(core, 'session.signIn', { email: config.email, password: config.password })
   say('READY')
-  // Decisions are made on what the replica shows: wait for a pull that started after this start.
-  const started = new Date().toISOString()
-  await call(core, 'sync.now', {})
+  /** Asks for a pull and waits until one that ended after the ask has left the engine online. */
+  const pullNow = async () => {
+    const asked = new Date().toISOString()
+    await call(core, 'sync.now', {})
+    for (;;) {
+      const s = await call(core, 'sync.status', {})
+      if (s.state === 'online' && (s.lastPullAt ?? '') > asked) return
+      await new Promise((r) => setTimeout(r, 20))
+    }
+  }
+  // Decisions are made on what the replica shows, as a reviewer makes them: wait until every
+  // request to decide is there. One completed pull is not enough: sync_pull holds back rows written
+  // after the oldest transaction still running on the server, and the previous child's last push
+  // may still be running there after its SIGKILL. A request that never arrives is a lost row.
+  const arrivedBy = Date.now() + 30_000
   for (;;) {
-    const s = await call(core, 'sync.status', {})
-    if (s.state === 'online' && (s.lastPullAt ?? '') > started) break
-    await new Promise((r) => setTimeout(r, 20))
+    await pullNow()
+    const missing = []
+    for (const d of config.decisions) if (!(await dispatch(core.handlers, 'approvals.detail', { id: d.approvalId })).ok) missing.push(d.approvalId)
+    if (missing.length === 0) break
+    if (Date.now() > arrivedBy) throw new Error(`requests never reached the replica: ${missing.join(', ')}`)
   }
 
   // Queue each decision once: a restarted child skips those already in the replica's queue or history.
@@ -76,13 +97,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, 20))
   }
   // One more full pull after the queue drained, so the replica holds the results.
-  const drained = new Date().toISOString()
-  await call(core, 'sync.now', {})
-  for (;;) {
-    const s = await call(core, 'sync.status', {})
-    if (s.state === 'online' && (s.lastPullAt ?? '') > drained) break
-    await new Promise((r) => setTimeout(r, 20))
-  }
+  await pullNow()
   say('IDLE')
 }
 

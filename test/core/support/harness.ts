@@ -57,6 +57,11 @@ function spareTemplate(): Promise<string> {
   return template
 }
 
+/** Puts a copy of the shared spare into a user-data folder: its first sign-in only opens it. */
+export async function provideSpare(userDataDir: string): Promise<void> {
+  await copySpare(await spareTemplate(), userDataDir)
+}
+
 export async function startCore(
   opts: {
     dir?: string
@@ -74,7 +79,7 @@ export async function startCore(
   const dir = opts.dir ?? tempDir()
   const events: RecordedEvent[] = []
   const store = opts.store ?? new MemorySessionStore()
-  await copySpare(await spareTemplate(), dir)
+  await provideSpare(dir)
   const core = await createCore({
     userDataDir: dir,
     backend: { url: stack.apiUrl, anonKey: stack.anonKey, isLocalStack: true },
