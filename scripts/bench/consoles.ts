@@ -4,13 +4,13 @@
 // a way to call the contract and watch its events.
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 import type { CallOutcome, EventName, EventPayload, MethodArgs, MethodName, MethodResult } from '../../src/shared/contract'
 import { FileSessionStore } from '../../src/core/auth/session-store'
 import { startCoreHost, type CoreHost } from '../../src/core/thread/host'
 import type { ThreadSyncTuning } from '../../src/core/thread/protocol'
 import { workerSpawner } from '../../src/core/thread/worker-spawner'
 import { setCoreEntry } from '../../src/core/thread/worker'
+import { bundleForNode } from '../node-bundle'
 
 export interface BenchCore {
   host: CoreHost
@@ -30,14 +30,11 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const CORE_ENTRY_ENV = 'BENCH_CORE_ENTRY'
 let compiled: Promise<string> | null = null
 
-/**
- * Bundles one entry of the sources (a path from the project root) into out/bench/<name>.mjs, with
- * packages left as imports (resolved from the project): code the bench runs as the app ships it.
- */
+/** Bundles one entry of the sources (a path from the project root) into out/bench/<name>.js. */
 export async function bundle(entry: string, name: string): Promise<string> {
-  const outfile = join(ROOT, 'out', 'bench', `${name}.mjs`)
-  await build({ entryPoints: [join(ROOT, entry)], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' })
-  return outfile
+  const outdir = join(ROOT, 'out', 'bench')
+  await bundleForNode({ [name]: join(ROOT, entry) }, outdir)
+  return join(outdir, `${name}.js`)
 }
 
 /**

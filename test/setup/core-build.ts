@@ -4,10 +4,10 @@
 // resolves and transpiles every module again in each new process or thread (seconds on a busy
 // machine, ~60 starts in the crash suite alone, one or more per e2e file). One esbuild bundle per
 // run (well under a second) makes every start a plain module load, as the desktop app's built
-// core.js is. Packages stay external: PGlite finds its WASM beside its own files.
+// core.js is.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { build } from 'esbuild'
+import { bundleForNode } from '../../scripts/node-bundle'
 
 export interface CoreBuild {
   /** The core's thread entry (src/core/thread/entry.ts): what workers run. */
@@ -26,21 +26,10 @@ export async function buildCore(): Promise<CoreBuild> {
   mkdirSync(parent, { recursive: true })
   const dir = mkdtempSync(join(parent, 'run-'))
   try {
-    await build({
-      entryPoints: {
-        entry: join(ROOT, 'src/core/thread/entry.ts'),
-        'crash-child': join(ROOT, 'test/core/support/core-child.ts'),
-      },
-      outdir: dir,
-      bundle: true,
-      // One shared chunk: the child and the workers it starts load the same core code.
-      splitting: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'error',
-    })
+    await bundleForNode(
+      { entry: join(ROOT, 'src/core/thread/entry.ts'), 'crash-child': join(ROOT, 'test/core/support/core-child.ts') },
+      dir,
+    )
   } catch (err) {
     rmSync(dir, { recursive: true, force: true })
     throw err
