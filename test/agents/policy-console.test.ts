@@ -40,7 +40,7 @@ beforeAll(async () => {
   t = await startCore()
   await t.call('session.signIn', { email: world.admin.email, password: world.admin.password })
   await t.call('settings.update', { holdSeconds: 0 })
-  // The first sync complete: a page is written in slices, so one table being there says nothing of the rest.
+  // The first sync complete, not one table of it: the backtest lists requests as the replica holds them.
   await settled(t)
 })
 
