@@ -10,13 +10,17 @@ export async function measureReplay(bench: BenchCore, opts: { decisions: number 
   // Pending items the reviewer may decide, read from the inbox the way the UI would page it, each
   // with the version and payload hash its detail shows (what a decision is bound to).
   const chosen: { id: string; version: number; hash: string }[] = []
+  // The inbox is live: a request that enters the "expiring soon" bucket while the pages are read
+  // moves ahead of the offset, and the row at a page's edge comes again on the next page.
+  const taken = new Set<string>()
   for (let offset = 0; chosen.length < opts.decisions; offset += 500) {
     const page = await bench.call('inbox.list', { filter: {}, limit: 500, offset })
     if (page.items.length === 0) break
     // Not about to expire: the decisions are queued over a few minutes before the network returns.
     const lasting = (i: { expiresAt: string | null }) => i.expiresAt === null || Date.parse(i.expiresAt) > Date.now() + 30 * 60_000
-    for (const item of page.items.filter((i) => i.preflight === null && lasting(i))) {
+    for (const item of page.items.filter((i) => i.preflight === null && lasting(i) && !taken.has(i.id))) {
       if (chosen.length >= opts.decisions) break
+      taken.add(item.id)
       const d = await bench.call('approvals.detail', { id: item.id })
       chosen.push({ id: item.id, version: d.version, hash: d.payloadHash })
     }

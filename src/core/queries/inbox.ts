@@ -137,12 +137,14 @@ export async function listInbox(
   const off = p.add(offset)
   const me = p.add(userId)
   // Two urgency buckets, each read in its index's order and cut at offset+limit, then merged; only
-  // the page's rows are then dressed with what the list shows.
+  // the page's rows are then dressed with what the list shows. Each cut orders exactly as the merge
+  // does, ties included: a cut that broke ties its own way kept different rows for different
+  // offsets, and paging met some requests twice and others never (test/core/inbox-paging).
   const page = `(select id, row_number() over () as ord from (
       select * from (
         (select a.id, 0 as bucket, a.expires_at, a.risk_level, a.created_at from approvals a
           where ${where} and a.expires_at > ${at} and a.expires_at <= ${soon}
-          order by a.expires_at, a.risk_level desc limit ${upto})
+          order by a.expires_at, a.risk_level desc, a.created_at, a.id limit ${upto})
         union all
         (select a.id, 1 as bucket, a.expires_at, a.risk_level, a.created_at from approvals a
           where ${where} and (a.expires_at is null or a.expires_at > ${soon})
