@@ -1,5 +1,6 @@
 // Decisions made offline survive a restart and reach the server exactly once, in the order they
-// were made, when the network returns; an undo inside the hold window sends nothing at all.
+// were made, when the network returns — sent in batches back to back, one of them lost on the
+// way; an undo inside the hold window sends nothing at all.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MemorySessionStore } from '../../src/core/index'
 import { admin, DEMO } from '../support/db'
@@ -58,17 +59,22 @@ describe('200 decisions made offline', () => {
     const dir = first.dir
     await first.close({ keepDir: true })
 
-    // Restarted, still offline: the queue is intact and in order.
-    const t = await startCore({ store, dir, fetch: net.fetch })
+    // Restarted, still offline: the queue is intact and in order. Batches of 30: the next batch is
+    // sent while the console records the answers to the one before (sync/push.ts).
+    const t = await startCore({ store, dir, fetch: net.fetch, sync: { pushBatch: 30 } })
     open.push(t)
     const queued = await t.call('queue.list', {})
     expect(queued.map((q) => q.clientMutationId)).toEqual(made)
     expect((await t.call('sync.status', {})).queueDepth).toBe(200)
 
+    // The third batch is lost on the way, while the second's answers are being recorded: it goes
+    // back to the queue and is sent again, after the second and before the fourth.
+    net.fail('sync_push', { kind: 'network' }, 1, 2)
     net.online(true)
     t.core.wake()
     await waitFor(async () => (await t.call('sync.status', {})).queueDepth === 0, 30_000, 'the queue to drain')
     await settled(t)
+    expect(net.injected).toBe(1)
 
     const ledger = await admin().query<{ client_mutation_id: string; status: string }>(
       `select client_mutation_id, status from public.sync_mutations where user_id = $1`,

@@ -2,9 +2,14 @@
 // sync_push in batches, and resolved with the server's answer per intent in one local transaction.
 // A failed request puts the whole batch back (the server's ledger makes a resend harmless); an
 // intent the answer does not mention goes back too, with the reason shown.
+//
+// Batches go one at a time, in order, but the console does not make the server wait on its own
+// bookkeeping: once batch n is answered (the server committed it), batch n+1 is claimed and sent,
+// and n's answers are recorded locally while n+1 is on the server. The server still sees every
+// batch only after the one before it was committed, so intents keep their order.
 import type { EmitEvent } from '../../shared/contract'
 import { describeError } from '../../shared/errors'
-import type { PushMutation } from '../../shared/sync-protocol'
+import type { MutationResult, PushMutation } from '../../shared/sync-protocol'
 import type { Auth } from '../auth/auth'
 import * as queue from '../queue/intents'
 import type { Replica } from '../replica/replica'
@@ -26,67 +31,108 @@ export interface PushOptions {
   queueChanged: () => Promise<void>
 }
 
+/** A batch on its way: its intents and the answer to come (which never rejects: a failure is its value). */
+interface InFlight {
+  ids: string[]
+  answer: Promise<Answer>
+}
+type Answer = { ok: true; results: MutationResult[] } | { ok: false; error: unknown }
+
 /** Pushes every intent that is due; true when at least one batch went out. */
 export async function pushDue(o: PushOptions): Promise<boolean> {
-  const { replica, emit } = o
-  let pushedAny = false
-  for (;;) {
-    const batch = await queue.claimBatch(replica.db, replica.userId, new Date(o.now()), o.batch)
-    if (batch.length === 0) break
-    o.onPhase?.('push-claimed')
-    for (const row of batch) emit('intent.changed', queue.toIntent(row))
-    o.status.set({ state: 'syncing' })
-    const mutations: PushMutation[] = batch.map((r) => ({
-      client_mutation_id: r.client_mutation_id,
-      kind: r.kind,
-      args: r.args,
-      client_created_at: r.created_at.toISOString(),
-    }))
-    const ids = batch.map((r) => r.client_mutation_id)
-    o.onPhase?.('push-request')
-    let results
+  let sent: InFlight | null = await claimAndSend(o)
+  if (!sent) return false
+  while (sent) {
+    const answer: Answer = await sent.answer
+    if (!answer.ok) {
+      await putBack(o, sent.ids, answer.error)
+      throw answer.error
+    }
+    // The server committed this batch: the next one goes now — unless an intent the answer left
+    // out must first go back to the queue, ahead of everything made after it.
+    const next: InFlight | null = answersAll(sent.ids, answer.results) ? await claimAndSend(o) : null
     try {
-      // A batch the server refuses as a whole (400/413) is split until the mutation at fault stands
-      // alone and is refused with the server's reason (isolate.ts); other failures still throw and
-      // put the batch back.
-      results = await pushIsolating(mutations, async (part) => {
-        try {
-          const data = await authorizedRpc(o.auth, 'sync_push', { p_mutations: part })
-          return { ok: true, results: parsePush(data, new Set(part.map((m) => m.client_mutation_id))).results }
-        } catch (err) {
-          if (err instanceof Transient && refusesPayload(err.status)) return { ok: false, code: err.code, message: err.message }
-          throw err
-        }
-      })
+      await record(o, sent, answer.results)
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err)
-      const back = await queue.requeue(replica.db, ids, new Date(o.now()), { code: 'push_failed', message })
-      for (const row of back) emit('intent.changed', queue.toIntent(row))
+      // The next batch is on the server already: its intents go back for the next cycle once it
+      // is answered (the server's ledger answers a resend with what it applied).
+      if (next) {
+        await next.answer
+        await putBack(o, next.ids, err)
+      }
       throw err
     }
-    const changed: queue.IntentRow[] = []
-    await replica.db.transaction(async (tx) => {
-      const answers = results.map((r) => ({
-        id: r.client_mutation_id,
-        status: r.status,
-        code: r.code,
-        message: r.status === 'applied' ? null : describeError(r.code ?? 'refused', r.message),
-        row: r.row,
-      }))
-      changed.push(...(await queue.resolveAll(tx, answers, new Date(o.now()))))
-      const answered = new Set(answers.map((a) => a.id))
-      const missing = ids.filter((id) => !answered.has(id))
-      changed.push(...(await queue.requeue(tx, missing, new Date(o.now()), { code: 'no_answer', message: 'no result for this intent' })))
-    })
-    // The queue's order, whatever order the statement returned the rows in.
-    changed.sort((a, b) => a.seq - b.seq)
-    o.onPhase?.('push-resolved')
-    // The queue's statistics are refreshed with the replica's (the inbox's exclusions plan on them).
-    replica.noteApplied({ pending_mutations: changed.length })
-    for (const row of changed) emit('intent.changed', queue.toIntent(row))
-    emit('data.changed', { tables: ['pending_mutations'] })
-    await o.queueChanged()
-    pushedAny = true
+    sent = next ?? (await claimAndSend(o))
   }
-  return pushedAny
+  return true
+}
+
+function answersAll(ids: string[], results: MutationResult[]): boolean {
+  const answered = new Set(results.map((r) => r.client_mutation_id))
+  return ids.every((id) => answered.has(id))
+}
+
+/** Claims the next due batch and sends it; null when nothing is due. */
+async function claimAndSend(o: PushOptions): Promise<InFlight | null> {
+  const batch = await queue.claimBatch(o.replica.db, o.replica.userId, new Date(o.now()), o.batch)
+  if (batch.length === 0) return null
+  o.onPhase?.('push-claimed')
+  for (const row of batch) o.emit('intent.changed', queue.toIntent(row))
+  o.status.set({ state: 'syncing' })
+  const mutations: PushMutation[] = batch.map((r) => ({
+    client_mutation_id: r.client_mutation_id,
+    kind: r.kind,
+    args: r.args,
+    client_created_at: r.created_at.toISOString(),
+  }))
+  o.onPhase?.('push-request')
+  // A batch the server refuses as a whole (400/413) is split until the mutation at fault stands
+  // alone and is refused with the server's reason (isolate.ts); other failures put the batch back.
+  const answer = pushIsolating(mutations, async (part) => {
+    try {
+      const data = await authorizedRpc(o.auth, 'sync_push', { p_mutations: part })
+      return { ok: true, results: parsePush(data, new Set(part.map((m) => m.client_mutation_id))).results }
+    } catch (err) {
+      if (err instanceof Transient && refusesPayload(err.status)) return { ok: false, code: err.code, message: err.message }
+      throw err
+    }
+  }).then(
+    (results): Answer => ({ ok: true, results }),
+    (error: unknown): Answer => ({ ok: false, error }),
+  )
+  return { ids: batch.map((r) => r.client_mutation_id), answer }
+}
+
+/** A request that failed: its intents go back to the queue, retried from now. */
+async function putBack(o: PushOptions, ids: string[], error: unknown): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error)
+  const back = await queue.requeue(o.replica.db, ids, new Date(o.now()), { code: 'push_failed', message })
+  for (const row of back) o.emit('intent.changed', queue.toIntent(row))
+}
+
+/** Records the server's answer for a batch in one local transaction, and tells the window. */
+async function record(o: PushOptions, sent: InFlight, results: MutationResult[]): Promise<void> {
+  const { replica, emit } = o
+  const changed: queue.IntentRow[] = []
+  await replica.db.transaction(async (tx) => {
+    const answers = results.map((r) => ({
+      id: r.client_mutation_id,
+      status: r.status,
+      code: r.code,
+      message: r.status === 'applied' ? null : describeError(r.code ?? 'refused', r.message),
+      row: r.row,
+    }))
+    changed.push(...(await queue.resolveAll(tx, answers, new Date(o.now()))))
+    const answered = new Set(answers.map((a) => a.id))
+    const missing = sent.ids.filter((id) => !answered.has(id))
+    changed.push(...(await queue.requeue(tx, missing, new Date(o.now()), { code: 'no_answer', message: 'no result for this intent' })))
+  })
+  // The queue's order, whatever order the statement returned the rows in.
+  changed.sort((a, b) => a.seq - b.seq)
+  o.onPhase?.('push-resolved')
+  // The queue's statistics are refreshed with the replica's (the inbox's exclusions plan on them).
+  replica.noteApplied({ pending_mutations: changed.length })
+  for (const row of changed) emit('intent.changed', queue.toIntent(row))
+  emit('data.changed', { tables: ['pending_mutations'] })
+  await o.queueChanged()
 }

@@ -8,8 +8,11 @@ export type Fault =
 
 export interface FaultyFetch {
   fetch: typeof fetch
-  /** Breaks the next `times` calls of `rpc` (or every call, with times = Infinity). */
-  fail(rpc: string, fault: Fault, times?: number): void
+  /**
+   * Breaks the next `times` calls of `rpc` (or every call, with times = Infinity), after letting
+   * `after` calls of it through first.
+   */
+  fail(rpc: string, fault: Fault, times?: number, after?: number): void
   /** No request reaches the server until `online(true)`. */
   online(on: boolean): void
   clear(): void
@@ -20,14 +23,14 @@ export interface FaultyFetch {
 }
 
 export function faultyFetch(): FaultyFetch {
-  const faults: { rpc: string; fault: Fault; left: number }[] = []
+  const faults: { rpc: string; fault: Fault; left: number; skip: number }[] = []
   let up = true
   const calls: Record<string, number> = {}
   const ff: FaultyFetch = {
     calls,
     injected: 0,
-    fail(rpc, fault, times = 1) {
-      faults.push({ rpc, fault, left: times })
+    fail(rpc, fault, times = 1, after = 0) {
+      faults.push({ rpc, fault, left: times, skip: after })
     },
     online(on) {
       up = on
@@ -39,7 +42,11 @@ export function faultyFetch(): FaultyFetch {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
       if (!up) throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED (simulated)') })
       const rpc = /\/rest\/v1\/rpc\/([a-z_]+)/.exec(url)?.[1]
-      const entry = rpc ? faults.find((f) => f.rpc === rpc && f.left > 0) : undefined
+      let entry = rpc ? faults.find((f) => f.rpc === rpc && f.left > 0) : undefined
+      if (entry && entry.skip > 0) {
+        entry.skip -= 1
+        entry = undefined
+      }
       if (!entry) {
         if (rpc) calls[rpc] = (calls[rpc] ?? 0) + 1
         return fetch(input, init)
