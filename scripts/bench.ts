@@ -2,11 +2,13 @@
 // quality-bars.md against its own local stack seeded with generated data, prints a table with
 // each bar and ✓/✗, and merges the numbers into a JSON file (default bench-results.json).
 import { rmSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { prepareSpare } from '../src/core/replica/spare'
+import { copySpare, prepareSpare } from '../src/core/replica/spare'
 import { replicatedTables } from '../src/core/replica/registry'
 import { measureAgents } from './bench/agents'
+import { startBenchCore, type Backend, type BenchCore } from './bench/consoles'
 import { measureExecutor } from './bench/executor'
 import { measureInitialSync } from './bench/initial-sync'
 import { measureIntake } from './bench/intake'
@@ -18,13 +20,14 @@ import { measureLiveServerLoad } from './bench/server-load-live'
 import { measureWarmStart } from './bench/warm-start'
 import { BARS, passes, table, writeResults, type Results } from './bench/report'
 import { startSeededStack } from './bench/stack'
-import { round } from './bench/stats'
+import { round, waitUntil } from './bench/stats'
 
-const USAGE = `usage: npm run bench -- [--json FILE] [--approvals N] [--quick] [--intake-only] [--keep]
+const USAGE = `usage: npm run bench -- [--json FILE] [--approvals N] [--quick] [--intake-only] [--replay-only] [--keep]
   --json FILE     where to merge the results (default bench-results.json)
   --approvals N   approvals to generate (default 100000; --quick and --intake-only: 5000)
   --quick         a smaller, faster run: fewer rows, samples and simulated consoles
   --intake-only   only the agents' intake throughput (agent.intake_*), with no console running
+  --replay-only   only replay_1000_s, on a console signed in and synced (no other part measured)
   --keep          keep the bench's stack and replica folders afterwards`
 
 const DEMO_PASSWORD = 'demo-password'
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'intake-only': { type: 'boolean', default: false },
+      'replay-only': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   })
@@ -70,6 +74,14 @@ async function main(): Promise<void> {
     }
     const spareFrom = join(root, 'spare')
     await prepareSpare(spareFrom, replicatedTables())
+    if (values['replay-only']) {
+      log('replay of 1,000 decisions made offline (alone: a console signed in, synced, nothing else running)')
+      const bench = await syncedConsole(join(root, 'console'), spareFrom, backend)
+      Object.assign(results, await measureReplay(bench, { decisions: 1000 }))
+      results['replay_1000.load_average'] = round(loadavg()[0] ?? 0, 2)
+      await bench.close()
+      return finish(values.json!, results)
+    }
 
     log('initial sync (fresh replica, sign-in to complete)')
     const dir = join(root, 'console')
@@ -131,6 +143,22 @@ async function main(): Promise<void> {
   }
 
   finish(values.json!, results)
+}
+
+/** A console signed in as the bench user on a fresh replica, once its first sync is complete. */
+async function syncedConsole(dir: string, spareFrom: string, backend: Backend): Promise<BenchCore> {
+  await copySpare(spareFrom, dir)
+  const bench = await startBenchCore(dir, backend)
+  await bench.call('session.signIn', BENCH_USER)
+  await waitUntil(
+    async () => {
+      const s = await bench.call('sync.status', {})
+      return s.initialSync === null && s.lastPullAt !== null
+    },
+    30 * 60_000,
+    'the initial sync',
+  )
+  return bench
 }
 
 function finish(json: string, results: Results): void {
