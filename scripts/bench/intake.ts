@@ -6,10 +6,10 @@
 // (HTTP, JWT, pool, and its Realtime server fanning the pokes out), PostgreSQL (every process of
 // the cluster: the RPCs, the Realtime listener, WAL and background work) and the bench's own
 // process (a console that pulls the new requests as they arrive, when one is running). On a
-// machine of C cores, 1000 × C / (their sum) is the rate the machine could reach.
+// machine of C cores, 1000 × C / (their sum) is the rate the machine could reach (machine_ceiling_per_s).
 import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
-import { loadavg } from 'node:os'
+import { availableParallelism, loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -146,6 +146,9 @@ export async function measureIntake(
     [`${key}.cpu_ms.postgres`]: postgres,
     [`${key}.cpu_ms.bench_console`]: console,
     [`${key}.cpu_ms.total`]: round(client + gateway + postgres + console, 2),
+    // What this machine would reach if every core did nothing but this: the bar's headroom at this
+    // CPU per proposal, whatever else shares the cores meanwhile.
+    [`${key}.machine_ceiling_per_s`]: Math.round((1000 * availableParallelism()) / (client + gateway + postgres + console)),
     // The machine's load beside the figure (others' work shares its cores).
     [`${key}.load_1m_before`]: round(load0, 2),
     [`${key}.load_1m_after`]: round(loadavg()[0]!, 2),
