@@ -157,6 +157,23 @@ interface Waiter {
   reject: (e: Error) => void
 }
 
+/**
+ * A request as the intake takes it: agent_propose's arguments without their `p_` prefix, which is
+ * also one entry of agent_propose_many's list. A request without a key gets a fresh one.
+ */
+function proposalOf(req: ApprovalRequest) {
+  return {
+    tool: req.tool,
+    args: req.args,
+    external_id: req.idempotencyKey ?? crypto.randomUUID(),
+    task_id: req.taskId ?? null,
+    title: req.title ?? null,
+    summary: req.summary ?? null,
+    kind: req.kind ?? null,
+    risk: req.risk ?? null,
+  }
+}
+
 export class AgentClient {
   private readonly pollIntervalMs: number
   private readonly livePollIntervalMs: number
@@ -220,16 +237,9 @@ export class AgentClient {
 
   /** Files a request; resolves to its handle (already decided when a policy routed it auto or deny). */
   async requestApproval(req: ApprovalRequest): Promise<ApprovalHandle> {
-    const { data, error } = await this.supabase.rpc('agent_propose', {
-      p_tool: req.tool,
-      p_args: req.args,
-      p_external_id: req.idempotencyKey ?? crypto.randomUUID(),
-      p_task_id: req.taskId ?? null,
-      p_title: req.title ?? null,
-      p_summary: req.summary ?? null,
-      p_kind: req.kind ?? null,
-      p_risk: req.risk ?? null,
-    })
+    // agent_propose names the same fields as parameters: p_tool, p_args, p_external_id, …
+    const params = Object.fromEntries(Object.entries(proposalOf(req)).map(([name, value]) => [`p_${name}`, value]))
+    const { data, error } = await this.supabase.rpc('agent_propose', params)
     if (error) throw new Error(`agent_propose failed: ${error.message}`)
     return this.handleOf(data as IntakeAnswer)
   }
@@ -246,16 +256,7 @@ export class AgentClient {
     for (let i = 0; i < reqs.length; i += REQUESTS_PER_CALL) {
       const chunk = reqs.slice(i, i + REQUESTS_PER_CALL)
       const { data, error } = await this.supabase.rpc('agent_propose_many', {
-        p_requests: chunk.map((req) => ({
-          tool: req.tool,
-          args: req.args,
-          external_id: req.idempotencyKey ?? crypto.randomUUID(),
-          task_id: req.taskId ?? null,
-          title: req.title ?? null,
-          summary: req.summary ?? null,
-          kind: req.kind ?? null,
-          risk: req.risk ?? null,
-        })),
+        p_requests: chunk.map(proposalOf),
       })
       if (error) throw new Error(`agent_propose_many failed: ${error.message}`)
       if (!Array.isArray(data)) throw this.refusalOf(data as IntakeAnswer)

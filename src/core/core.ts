@@ -68,8 +68,6 @@ export class CoreState {
   /** The open replica has been seen complete, and a spare is in reserve or on its way. */
   private reserved = false
   private focused = true
-  /** Called once the reviewer's first inbox page has been read (see openFor). */
-  private pageServed: (() => void) | null = null
   readonly settings: JsonFile<Settings>
   readonly savedViews: SavedViews
   private readonly memory: ReturnType<typeof coreStateFile>
@@ -245,21 +243,9 @@ export class CoreState {
     void this.emitSession()
   }
 
-  /** The first inbox page was read: a catch-up pull held back for it may start (see openFor). */
-  firstPageServed(): void {
-    this.pageServed?.()
-    this.pageServed = null
-  }
-
-  /** Resolves at the first inbox page read, or after FIRST_PAGE_GRACE_MS whatever the shell shows. */
-  private firstPage(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, FIRST_PAGE_GRACE_MS)
-      this.pageServed = () => {
-        clearTimeout(timer)
-        resolve()
-      }
-    })
+  /** An inbox page was read: a catch-up pull held back for the first one may start (see openFor). */
+  inboxPageServed(): void {
+    this.engine?.begin()
   }
 
   private async openFor(user: SignedInUser | LastUser, spare: OpenSpare | null = null, relaunch = false): Promise<void> {
@@ -293,7 +279,7 @@ export class CoreState {
     // while the first inbox page waits. A first sync or queued decisions start at once.
     const s = this.status.get()
     const showFirst = relaunch && s.initialSync === null && s.lastPullAt !== null && s.queueDepth === 0
-    this.engine.start(showFirst ? this.firstPage() : undefined)
+    this.engine.start({ holdMs: showFirst ? FIRST_PAGE_GRACE_MS : 0 })
   }
 
   private async closeReplica(): Promise<void> {

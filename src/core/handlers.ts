@@ -60,7 +60,7 @@ export function buildHandlers(core: CoreState): CoreHandlers {
       const ctx = await caches.reviewer.get(at)
       const others = filter.lane ? await caches.lanes.others(ctx) : []
       const page = await listInbox(r.db, ctx, await caches.exclusions.ids(at), filter, limit, offset, others, caches.totals)
-      core.firstPageServed()
+      core.inboxPageServed()
       return page
     },
     'inbox.counts': async ({ tenantId }) => {

@@ -3,6 +3,7 @@
 // even during their first sync; sign-out first lists the decisions it would lose, refused ones too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
+import { readySpare } from '../../src/core/replica/spare'
 import { admin } from '../support/db'
 import { createAgent, createApproval, type ApprovalRow } from '../support/fixtures'
 import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
@@ -79,6 +80,11 @@ describe.skipIf(skip)('a session belongs to its reviewer', () => {
       await page.keyboard.press('g')
       await page.keyboard.press('h')
       await until(async () => (await page.getByTestId('tab-history').getAttribute('aria-current')) === 'page', 'the History view')
+
+      // A reviewer works for minutes; this one for seconds. The spare the core builds in reserve
+      // meanwhile (initdb in WASM, seconds of CPU beside the other tests) is what the next
+      // sign-in is handed: waiting for it measures the sign-in a reviewer meets, not the build.
+      await until(() => readySpare(shell.dataDir), 'the spare replica in reserve', 120_000)
 
       // …and signs out: the refused decision is named before anything is deleted.
       await page.keyboard.press('Control+k')

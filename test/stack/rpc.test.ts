@@ -199,8 +199,8 @@ describe('calling functions', () => {
     })
   })
 
-  it('runs a function replaced after its calls were prepared with its new body, on every connection', async () => {
-    // The gateway prepares each connection's call once: a replaced function must still answer anew.
+  it('runs a function replaced after it was called with its new body, on every connection', async () => {
+    // Pooled connections cache plans: a replaced function must still answer anew on each of them.
     const version = `${fn}_version`
     const define = (n: number) =>
       admin().query(`create or replace function public.${version}(p_x int) returns jsonb language sql as $$

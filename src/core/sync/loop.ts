@@ -81,17 +81,30 @@ export class SyncEngine {
   }
 
   /**
-   * Starts the loop. With `first`, its first cycle waits for that (a warm start lets the reviewer's
-   * first inbox page be read before the catch-up pull takes the replica) or for any wake-up: a
-   * decision to send, "sync now", a reconnect or stop() begin it at once.
+   * Starts the loop. With `holdMs`, its first cycle waits up to that long for begin() (a warm start
+   * lets the reviewer's first inbox page be read before the catch-up pull takes the replica) or for
+   * any wake-up: a decision to send, "sync now", a reconnect or stop() begin it at once.
    */
-  start(first?: Promise<void>): void {
+  start(opts: { holdMs?: number } = {}): void {
     if (this.loopDone) return
-    const begin = first ? Promise.race([first, new Promise<void>((resolve) => (this.beginNow = resolve))]) : Promise.resolve()
-    this.loopDone = begin.then(() => {
+    const held = opts.holdMs
+      ? new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, opts.holdMs)
+          this.beginNow = () => {
+            clearTimeout(timer)
+            resolve()
+          }
+        })
+      : Promise.resolve()
+    this.loopDone = held.then(() => {
       this.beginNow = null
       return this.loop()
     })
+  }
+
+  /** Ends start()'s hold, if any: the first inbox page has been read. */
+  begin(): void {
+    this.beginNow?.()
   }
 
   async stop(): Promise<void> {
