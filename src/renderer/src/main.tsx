@@ -11,6 +11,10 @@ async function boot(): Promise<void> {
   if (!(window as { api?: unknown }).api) {
     const { installWebBridge } = await import('../../web/bridge/install')
     installWebBridge()
+    // The web shell is the development and test shell (never packaged): there, what the inbox's
+    // refresh machinery is doing can be read, so a test that waits on the list can say why.
+    const { inboxDiagnostics } = await import('./inbox/inbox-store')
+    Object.defineProperty(window, 'consoleDiagnostics', { value: Object.freeze({ inbox: inboxDiagnostics }), enumerable: false })
   }
   const root = document.getElementById('root')
   if (!root) throw new Error('index.html has no #root')

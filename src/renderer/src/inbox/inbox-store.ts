@@ -63,6 +63,41 @@ const RETRY_MS = [250, 1000, 3000, 10_000]
 let failures = 0
 let retryTimer: ReturnType<typeof setTimeout> | null = null
 
+/** What the list's refresh machinery is doing, read-only: a test that waits on the list says why it waited. */
+export interface InboxDiagnostics {
+  filter: InboxFilter
+  rows: number
+  status: InboxState['status']
+  error: string | null
+  epoch: number
+  /** Decisions removed on screen whose intents the core has not answered for yet. */
+  inflight: number
+  refreshRunning: boolean
+  refreshWanted: boolean
+  retryScheduled: boolean
+  failures: number
+  pagesLoading: number[]
+  visible: { start: number; end: number }
+}
+
+export function inboxDiagnostics(): InboxDiagnostics {
+  const s = get()
+  return {
+    filter: { ...s.filter },
+    rows: s.rows.length,
+    status: s.status,
+    error: s.error,
+    epoch,
+    inflight,
+    refreshRunning,
+    refreshWanted,
+    retryScheduled: retryTimer !== null,
+    failures,
+    pagesLoading: [...pagesLoading],
+    visible: { ...visible },
+  }
+}
+
 export function indexOfId(rows: readonly Row[], id: string, hint = -1): number {
   if (hint >= 0 && rows[hint]?.id === id) return hint
   for (let i = 0; i < rows.length; i++) if (rows[i]?.id === id) return i
