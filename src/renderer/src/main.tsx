@@ -6,6 +6,7 @@ import './ui/base.css'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app/App'
+import { inboxDiagnostics } from './inbox/inbox-store'
 
 async function boot(): Promise<void> {
   if (!(window as { api?: unknown }).api) {
@@ -13,7 +14,6 @@ async function boot(): Promise<void> {
     installWebBridge()
     // The web shell is the development and test shell (never packaged): there, what the inbox's
     // refresh machinery is doing can be read, so a test that waits on the list can say why.
-    const { inboxDiagnostics } = await import('./inbox/inbox-store')
     Object.defineProperty(window, 'consoleDiagnostics', { value: Object.freeze({ inbox: inboxDiagnostics }), enumerable: false })
   }
   const root = document.getElementById('root')
