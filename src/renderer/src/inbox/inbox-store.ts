@@ -62,6 +62,9 @@ let refreshRunning = false
 const RETRY_MS = [250, 1000, 3000, 10_000]
 let failures = 0
 let retryTimer: ReturnType<typeof setTimeout> | null = null
+// For inboxDiagnostics only: when the running refresh started, and how many have ended.
+let refreshStartedAt: number | null = null
+let refreshesEnded = 0
 
 /** What the list's refresh machinery is doing, read-only: a test that waits on the list says why it waited. */
 export interface InboxDiagnostics {
@@ -73,6 +76,9 @@ export interface InboxDiagnostics {
   /** Decisions removed on screen whose intents the core has not answered for yet. */
   inflight: number
   refreshRunning: boolean
+  /** How long the running refresh has waited for its read (ms), if one runs. */
+  refreshRunningMs: number | null
+  refreshesEnded: number
   refreshWanted: boolean
   retryScheduled: boolean
   failures: number
@@ -90,6 +96,8 @@ export function inboxDiagnostics(): InboxDiagnostics {
     epoch,
     inflight,
     refreshRunning,
+    refreshRunningMs: refreshStartedAt === null ? null : Math.round(performance.now() - refreshStartedAt),
+    refreshesEnded,
     refreshWanted,
     retryScheduled: retryTimer !== null,
     failures,
@@ -137,6 +145,7 @@ export function refreshInbox(): void {
   if (retryTimer) clearTimeout(retryTimer)
   retryTimer = null
   refreshRunning = true
+  refreshStartedAt = performance.now()
   refreshWanted = false
   void doRefresh().then(
     (read) => settleRefresh(read),
@@ -150,6 +159,8 @@ export function refreshInbox(): void {
 /** A refresh ended: run the one asked for meanwhile, or try a failed one again later. */
 function settleRefresh(read: boolean): void {
   refreshRunning = false
+  refreshStartedAt = null
+  refreshesEnded++
   if (read) failures = 0
   if (refreshWanted) refreshInbox()
   else if (!read) retryLater()
