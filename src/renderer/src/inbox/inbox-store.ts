@@ -266,19 +266,41 @@ async function loadPage(page: number, filter: InboxFilter, startEpoch: number): 
     const result = await call('inbox.list', { filter, limit: PAGE_SIZE, offset: page * PAGE_SIZE })
     if (epoch !== startEpoch) return
     const s = get()
+    if (!agrees(s.rows, page * PAGE_SIZE, result)) {
+      // Read from another state of the replica than the rows around it (a sync page landed in
+      // between, its data.changed still on its way): stitched in, one request would sit at two
+      // places and another at none. The refresh reads the rows on screen again in one piece.
+      refreshInbox()
+      return
+    }
     const rows = s.rows.slice()
     result.items.forEach((item, i) => {
-      const at = page * PAGE_SIZE + i
-      if (at < rows.length) rows[at] = item
+      rows[page * PAGE_SIZE + i] = item
     })
     const focusedId = s.focusedId ?? rows[s.focusedIndex]?.id ?? null
     set({ rows, focusedId, agentNames: withAgents(s.agentNames, result.items) })
-    if (result.total !== rows.length) refreshInbox()
   } catch {
     // Left unloaded: the row shows a placeholder and the next scroll or refresh asks again.
   } finally {
     if (epoch === startEpoch) pagesLoading.delete(page)
   }
+}
+
+/**
+ * A page read at `offset` belongs to the same list as the loaded rows: the same total, and none of
+ * its requests loaded at another place. Every request is then at most once in the list, which the
+ * list's rows (keyed by request) rely on.
+ */
+function agrees(rows: readonly Row[], offset: number, page: { items: readonly ApprovalListItem[]; total: number }): boolean {
+  if (page.total !== rows.length) return false
+  const ids = new Set(page.items.map((item) => item.id))
+  const end = offset + page.items.length
+  let elsewhere = false
+  // forEach skips the holes: only the loaded rows (a few pages of a 100k list) are looked at.
+  rows.forEach((row, i) => {
+    if ((i < offset || i >= end) && ids.has(row!.id)) elsewhere = true
+  })
+  return !elsewhere
 }
 
 export function setFilter(patch: Partial<InboxFilter>): void {
