@@ -151,15 +151,45 @@ export async function inboxBeliefs(page: Page, waitMs = 10_000): Promise<string>
     type Api = { call(method: string, args: unknown): Promise<{ ok: boolean; value?: unknown; error?: unknown }> }
     const w = window as unknown as { consoleDiagnostics?: Diagnostics; api: Api }
     const store = w.consoleDiagnostics?.inbox() ?? null
+    // The rows on screen: a row React no longer updates keeps an old set size or shows a request twice.
+    const options = [...document.querySelectorAll('[data-testid="inbox-list"] [role="option"]')]
+    const ids = options.map((o) => o.getAttribute('data-approval-id')).filter((id) => id !== null)
+    const dom = { options: options.length, setSizes: [...new Set(options.map((o) => o.getAttribute('aria-setsize')))], shownTwice: ids.length - new Set(ids).size }
     const bounded = (p: Promise<unknown>) =>
       Promise.race([p, new Promise((resolve) => setTimeout(() => resolve(`no answer in ${ms} ms`), ms))])
     const [list, sync] = await Promise.all([
       bounded(w.api.call('inbox.list', { filter: store?.filter ?? {}, limit: 1, offset: 0 }).then((o) => (o.ok ? { total: (o.value as { total: number }).total } : o.error))),
       bounded(w.api.call('sync.status', {}).then((o) => (o.ok ? o.value : o.error))),
     ])
-    return { store, list, sync }
+    return { dom, store, list, sync }
   }, waitMs)
-  return `list store: ${JSON.stringify(seen.store)}; core inbox.list: ${JSON.stringify(seen.list)}; core sync.status: ${JSON.stringify(seen.sync)}`
+  return `list on screen: ${JSON.stringify(seen.dom)}; list store: ${JSON.stringify(seen.store)}; core inbox.list: ${JSON.stringify(seen.list)}; core sync.status: ${JSON.stringify(seen.sync)}`
+}
+
+/**
+ * Waits for the core's first sync to complete for as long as it moves: it fails only when the rows
+ * applied stop growing for `stallMs` (a sync that stopped), never because a busy machine is slow.
+ */
+export async function waitForFirstSync(page: Page, stallMs = 60_000): Promise<void> {
+  let rows = -1
+  let movedAt = Date.now()
+  for (;;) {
+    const status = await page.evaluate(async () => {
+      type Api = { call(method: string, args: unknown): Promise<{ ok: boolean; value?: unknown }> }
+      const api = (window as unknown as { api: Api }).api
+      const answer = await Promise.race([api.call('sync.status', {}), new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000))])
+      return answer?.ok ? (answer.value as { lastPullAt: string | null; initialSync: { rows: number } | null }) : null
+    })
+    if (status && status.initialSync === null && status.lastPullAt !== null) return
+    const now = status?.initialSync?.rows ?? rows
+    if (now > rows) {
+      rows = now
+      movedAt = Date.now()
+    } else if (Date.now() - movedAt > stallMs) {
+      throw new Error(`the first sync stopped at ${rows} rows for ${stallMs} ms; ${await inboxBeliefs(page).catch((e: unknown) => String(e))}`)
+    }
+    await new Promise((r) => setTimeout(r, 500))
+  }
 }
 
 /** The approval the detail pane shows (the focused row's). */
