@@ -298,7 +298,7 @@ function agrees(rows: readonly Row[], offset: number, page: { items: readonly Ap
   let elsewhere = false
   // forEach skips the holes: only the loaded rows (a few pages of a 100k list) are looked at.
   rows.forEach((row, i) => {
-    if ((i < offset || i >= end) && ids.has(row!.id)) elsewhere = true
+    if ((i < offset || i >= end) && row !== undefined && ids.has(row.id)) elsewhere = true
   })
   return !elsewhere
 }
