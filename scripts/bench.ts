@@ -22,13 +22,14 @@ import { BARS, passes, table, writeResults, type Results } from './bench/report'
 import { startSeededStack } from './bench/stack'
 import { round, waitUntil } from './bench/stats'
 
-const USAGE = `usage: npm run bench -- [--json FILE] [--approvals N] [--quick] [--intake-only] [--replay-only] [--keep]
-  --json FILE     where to merge the results (default bench-results.json)
-  --approvals N   approvals to generate (default 100000; --quick and --intake-only: 5000)
-  --quick         a smaller, faster run: fewer rows, samples and simulated consoles
-  --intake-only   only the agents' intake throughput (agent.intake_*), with no console running
-  --replay-only   only replay_1000_s, on a console signed in and synced (no other part measured)
-  --keep          keep the bench's stack and replica folders afterwards`
+const USAGE = `usage: npm run bench -- [--json FILE] [--approvals N] [--quick] [--intake-only] [--replay-only] [--first-sync-only] [--keep]
+  --json FILE        where to merge the results (default bench-results.json)
+  --approvals N      approvals to generate (default 100000; --quick and --intake-only: 5000)
+  --quick            a smaller, faster run: fewer rows, samples and simulated consoles
+  --intake-only      only the agents' intake throughput (agent.intake_*), with no console running
+  --replay-only      only replay_1000_s, on a console signed in and synced (no other part measured)
+  --first-sync-only  stop after the initial sync (rows/s, raw-load ratio, pending_first_ms, during_sync.*)
+  --keep             keep the bench's stack and replica folders afterwards`
 
 const DEMO_PASSWORD = 'demo-password'
 /** The holding manager sees every Northwind tenant: the largest replica among the demo reviewers. */
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
       keep: { type: 'boolean', default: false },
       'intake-only': { type: 'boolean', default: false },
       'replay-only': { type: 'boolean', default: false },
+      'first-sync-only': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   })
@@ -95,6 +97,10 @@ async function main(): Promise<void> {
     Object.assign(results, sync.duringSync)
     // Written after each part: a later part that fails keeps what was measured before it.
     writeResults(values.json!, results)
+    if (values['first-sync-only']) {
+      await sync.bench.close()
+      return finish(values.json!, results)
+    }
 
     log('local queries (inbox, search, counts, enqueue)')
     Object.assign(results, await measureQueries(sync.bench, { samples: quick ? 60 : 200 }))

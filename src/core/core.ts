@@ -18,6 +18,7 @@ import { SyncEngine, type EngineOptions } from './sync/loop'
 import { LiveUpdates } from './sync/realtime'
 import { StatusModel } from './sync/status'
 import * as queue from './queue/intents'
+import { ReviewerFirst } from './reviewer-first'
 
 export type SyncTuning = Partial<
   Pick<EngineOptions, 'pullLimit' | 'firstPullLimit' | 'pushBatch' | 'focusedIntervalMs' | 'backgroundIntervalMs' | 'backoff' | 'onPhase' | 'random'>
@@ -50,6 +51,8 @@ export interface CoreOptions {
 
 export class CoreState {
   readonly status: StatusModel
+  /** The reviewer's calls before the sync's writes (reviewer-first.ts). */
+  readonly reviewerFirst = new ReviewerFirst()
   readonly now: () => number
   auth!: Auth
   replica: Replica | null = null
@@ -264,6 +267,11 @@ export class CoreState {
       emit: this.emit,
       now: this.now,
       onSignInRequired: () => this.onSignInRequired(),
+      reviewerFirst: this.reviewerFirst.turn,
+      // Rows are readable slice by slice: a decision on an approval just written must see the
+      // membership written just before it. Counts and totals wait for the page's data.changed
+      // (recounting after every slice would cost more than the slices).
+      sliceWritten: (table) => this.reviewerCaches?.reviewer.invalidate([table]),
       // Topics are joined after the first good pull: by then the session's token is known.
       onPulled: () => void live?.pulled().catch(() => {}),
       ...tuning,

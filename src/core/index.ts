@@ -31,10 +31,23 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
   const state = new CoreState({ ...opts, tables: opts.tables ?? replicatedTables() })
   await state.start()
   return {
-    handlers: buildHandlers(state),
+    handlers: reviewerFirst(buildHandlers(state), state),
     setFocused: (focused) => state.setFocused(focused),
     wake: () => state.wake(),
     close: () => state.close(),
     replica: () => state.replica,
   }
+}
+
+/**
+ * Every call but the session's goes before the sync's writes (reviewer-first.ts). Signing in or out
+ * waits on the network and on the sync engine itself, which must not wait on it in turn.
+ */
+function reviewerFirst(handlers: CoreHandlers, state: CoreState): CoreHandlers {
+  const first = state.reviewerFirst
+  const out: Record<string, (args: never) => Promise<unknown>> = {}
+  for (const [method, handler] of Object.entries(handlers) as [string, (args: never) => Promise<unknown>][]) {
+    out[method] = method.startsWith('session.') ? handler : (args) => first.call(() => handler(args))
+  }
+  return out as unknown as CoreHandlers
 }

@@ -6,7 +6,7 @@ import { admin } from '../support/db'
 import { createAgent } from '../support/fixtures'
 import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
 import { mergeBench, percentile, round2 } from './helpers/bench'
-import { nextShown, shownApprovalId, until, waitForInbox, withSignedIn } from './helpers/console'
+import { nextShown, shownApprovalId, until, waitForFirstSync, waitForInbox, withSignedIn } from './helpers/console'
 import { createWorkspace, type Workspace } from './helpers/workspace'
 
 const ROWS = 100_000
@@ -72,7 +72,10 @@ describe.skipIf(skip)('inbox at 100k rows', () => {
       })
       console.log(`decisions during the first sync: ${duringSync.length} of ${decided} measured with the bar on screen`)
 
-      await waitForInbox(page, ROWS - decided, 180_000)
+      // How long a first sync of 100k rows takes depends on the machine; that it ends, and that the
+      // list then shows what the replica holds, does not.
+      await waitForFirstSync(page)
+      await waitForInbox(page, ROWS - decided, 60_000)
       await list.focus()
       await until(() => page.locator('.detail-body').count(), 'the first detail')
 
@@ -140,5 +143,5 @@ describe.skipIf(skip)('inbox at 100k rows', () => {
       // Every move and decision was measured above; their bars (a frame typical, two at the tail)
       // are judged in the bench JSON, not asserted here.
     })
-  }, 300_000)
+  }, 900_000)
 })

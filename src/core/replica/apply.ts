@@ -1,12 +1,16 @@
-// Applies one pulled page to the replica — its rows, the purge of tenants no longer visible and of
-// tables no longer readable in a tenant (withheld), and its cursors — in a single local
-// transaction, so a crash leaves the replica at the previous page.
-// Each table's rows arrive as the JSON text the server sent (sync/page.ts): PostgreSQL parses it
-// once, checks every row (key, version, a visible tenant) and upserts them in bulk in one
-// statement, keeping whichever version is newer. A row that fails a check, or text that is not
-// rows at all, rolls the whole page back: the replica is left exactly as it was.
-import type { Transaction } from '@electric-sql/pglite'
+// Applies one pulled page to the replica: its rows slice by slice, then, in one local transaction,
+// its cursors, the purge of tenants no longer visible and of tables no longer readable in a tenant
+// (withheld), and what the caller records about the page.
+// Each slice is the JSON text the server sent for a run of whole rows, already checked row by row
+// (sync/page.ts): PostgreSQL parses it once and upserts it in one statement, keeping whichever
+// version is newer. A slice commits alone, so the reviewer's queries and decisions go between the
+// slices instead of waiting for a whole page (`between` lets them). Rows written without their
+// cursors are safe: the cursors move only in the page's last transaction, after every row it
+// covers; a crash or a refused slice before then leaves them where they were, and the next pull
+// brings those rows again (an equal version is simply written again). A slice PostgreSQL refuses
+// (a value its column cannot take, a key twice) rolls back alone and stops the page there.
 import { GLOBAL_SCOPE } from '../../shared/sync-protocol'
+import type { Transaction } from '@electric-sql/pglite'
 import type { PulledPage } from '../sync/page'
 import type { ReplicaDb } from './open'
 import { quoteIdent, type TableSpec } from './tables'
@@ -19,82 +23,68 @@ export interface ApplyResult {
   tables: string[]
 }
 
-/** A page the server sent that the replica refuses (a row without its key, of an invisible tenant …). */
-export class RefusedPage extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'RefusedPage'
-  }
-}
-
 const upsertSqlCache = new WeakMap<TableSpec, string>()
 
 function upsertSql(spec: TableSpec): string {
   const cached = upsertSqlCache.get(spec)
   if (cached) return cached
   const t = quoteIdent(spec.name)
-  const cols = spec.columns.map((c) => quoteIdent(c.name))
-  const pk = spec.primaryKey.map(quoteIdent)
+  const cols = spec.columns.map((c) => quoteIdent(c.name)).join(', ')
+  const pk = spec.primaryKey.map(quoteIdent).join(', ')
   const updates = spec.columns
     .filter((c) => !spec.primaryKey.includes(c.name))
     .map((c) => `${quoteIdent(c.name)} = excluded.${quoteIdent(c.name)}`)
-  const invalid = [...pk.map((k) => `${k} is null`), `sync_version is null`]
-  if (spec.tenantScoped) invalid.push(`tenant_id is null`, `tenant_id <> all($2::uuid[])`)
-  // One statement: the rows are parsed once, counted and checked, and upserted only if every one
-  // passed. distinct on: one row per key even if a page carries it twice (ON CONFLICT would refuse).
+  // json, not jsonb: the text is parsed as it is read, with no whole-slice jsonb built first.
   // A version equal to the held one is applied again: that is how a column added by an upgrade is
   // filled in for rows the replica already holds (mirror.ts resets the table's cursors).
-  const sql = `with src as materialized (select * from jsonb_populate_recordset(null::${t}, $1::jsonb)),
-    checked as (select count(*)::int as total, count(*) filter (where ${invalid.join(' or ')})::int as bad from src),
-    applied as (
-      insert into ${t} (${cols.join(', ')})
-      select ${cols.join(', ')} from (
-        select distinct on (${pk.join(', ')}) * from src where (select bad from checked) = 0
-        order by ${pk.join(', ')}, sync_version desc) s
-      on conflict (${pk.join(', ')}) do update set ${updates.join(', ')}
-      where excluded.sync_version >= ${t}.sync_version
-      returning 1)
-    select total, bad, (select count(*)::int from applied) as applied from checked`
+  const sql = `insert into ${t} (${cols})
+    select ${cols} from json_populate_recordset(null::${t}, $1::json)
+    on conflict (${pk}) do update set ${updates.join(', ')}
+    where excluded.sync_version >= ${t}.sync_version`
   upsertSqlCache.set(spec, sql)
   return sql
 }
 
-async function upsertRows(tx: Transaction, spec: TableSpec, json: string, tenants: string[]): Promise<number> {
-  const res = await tx.query<{ total: number; bad: number }>(upsertSql(spec), spec.tenantScoped ? [json, tenants] : [json])
-  const { total, bad } = res.rows[0]!
-  if (bad > 0) throw new RefusedPage(`${bad} of ${total} ${spec.name} rows lack their key or version, or belong to a tenant that is not visible`)
-  return total
+export interface ApplyOptions {
+  at: Date
+  /**
+   * What the caller records about the page (the first sync's progress) from its row count; written
+   * to replica_meta in the page's last transaction (beside last_pull_at), so it can never disagree
+   * with the rows it describes.
+   */
+  meta?: (rows: number) => Record<string, unknown>
+  /** Awaited before each slice: the reviewer's calls go first. */
+  between?: () => Promise<void>
+  /** A slice of this table's rows was written (and can be read now, before the page ends). */
+  written?: (table: string) => void
 }
 
-/**
- * `meta` gives what the caller records about the page (the first sync's progress) from its row
- * count; it is written to replica_meta in the same transaction (beside last_pull_at), so it can
- * never disagree with the rows it describes.
- */
-export async function applyPage(
-  db: ReplicaDb,
-  specs: Map<string, TableSpec>,
-  page: PulledPage,
-  at: Date,
-  meta: (rows: number) => Record<string, unknown> = () => ({}),
-): Promise<ApplyResult> {
+export async function applyPage(db: ReplicaDb, specs: Map<string, TableSpec>, page: PulledPage, opts: ApplyOptions): Promise<ApplyResult> {
   let rows = 0
   const perTable: Record<string, number> = {}
   const touched = new Set<string>()
+  // Parents before children (the registry's order), whichever section they came in: a row the
+  // reviewer sees between two slices never lacks what this page brings for it to refer to.
+  const order = new Map([...specs.keys()].map((name, i) => [name, i]))
+  const sections = [...page.rows].sort((a, b) => order.get(a.table)! - order.get(b.table)!)
+  for (const section of sections) {
+    // page.ts keeps only the tables this build knows. One it does not know yet is skipped: its
+    // cursors are kept, and the version that learns the table resets them (mirror.ts).
+    const spec = specs.get(section.table)!
+    for (const slice of section.slices) {
+      await opts.between?.()
+      await db.query(upsertSql(spec), [slice])
+      opts.written?.(section.table)
+    }
+    if (section.rows === 0) continue
+    touched.add(section.table)
+    if (section.priority) continue
+    rows += section.rows
+    perTable[section.table] = (perTable[section.table] ?? 0) + section.rows
+  }
+  await opts.between?.()
   let purgedTenants: string[] = []
   await db.transaction(async (tx) => {
-    for (const section of page.rows) {
-      const spec = specs.get(section.table)
-      // A table this build does not know yet: skipped. Its cursors are kept, and the version that
-      // learns the table resets them (mirror.ts), so its rows come from the start then.
-      if (!spec) continue
-      const n = await upsertRows(tx, spec, section.json, page.tenants)
-      if (n === 0) continue
-      touched.add(section.table)
-      if (section.priority) continue
-      rows += n
-      perTable[section.table] = (perTable[section.table] ?? 0) + n
-    }
     if (Object.keys(page.cursors).length > 0) {
       await tx.query(
         `insert into sync_cursors (scope, table_name, txid, version)
@@ -111,7 +101,7 @@ export async function applyPage(
       `insert into replica_meta (key, value) select key, value from jsonb_each($1::jsonb)
        on conflict (key) do update set value = excluded.value`,
       // withheld is kept too: Verify refuses a tenant whose audit log the reviewer may not read.
-      [JSON.stringify({ ...meta(rows), last_pull_at: at.toISOString(), withheld: page.withheld })],
+      [JSON.stringify({ ...opts.meta?.(rows), last_pull_at: opts.at.toISOString(), withheld: page.withheld })],
     )
   })
   return { rows, perTable, purgedTenants, tables: [...touched] }

@@ -38,12 +38,17 @@ export interface EngineOptions {
   onPhase?: PhaseObserver
   /** Every pull that reached the end of the server's changes (Realtime checks its pokes against it). */
   onPulled?: () => void
+  /** Awaited before each slice of a pulled page is written (the reviewer's calls go first). */
+  reviewerFirst?: () => Promise<void>
+  /** A slice of a table's rows was written, before its page's `data.changed`. */
+  sliceWritten?: (table: string) => void
 }
 
 const IDLE_MS = 60_000
 
 export class SyncEngine {
-  private readonly o: Required<Omit<EngineOptions, 'onPhase' | 'onPulled'>> & Pick<EngineOptions, 'onPhase' | 'onPulled'>
+  private readonly o: Required<Omit<EngineOptions, 'onPhase' | 'onPulled' | 'reviewerFirst' | 'sliceWritten'>> &
+    Pick<EngineOptions, 'onPhase' | 'onPulled' | 'reviewerFirst' | 'sliceWritten'>
   private readonly puller: Puller
   private loopDone: Promise<void> | null = null
   private stopped = false

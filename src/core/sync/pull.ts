@@ -1,16 +1,17 @@
-// Down: pulls pages from sync_pull until the server has nothing more, each page applied with its
-// cursors in one local transaction. A page stays the text the server sent: its small members are
-// read here (sync/page.ts) and its rows go to PGlite as that text, parsed once, there. The next
+// Down: pulls pages from sync_pull until the server has nothing more. A page stays the text the
+// server sent: its small members are read and its rows checked and cut into slices here
+// (sync/page.ts); each slice goes to PGlite as that text, parsed once, there, and the page's
+// cursors follow its last slice (replica/apply.ts), the reviewer's calls going between. The next
 // page is requested as soon as this one's cursors are known, so the network, the server's work and
 // the local write overlap. A fresh replica's first sync counts its rows for the progress bar,
 // saved with the page it counts.
 import type { EmitEvent } from '../../shared/contract'
 import { GLOBAL_SCOPE, type Cursors } from '../../shared/sync-protocol'
 import type { Auth } from '../auth/auth'
-import { applyPage, RefusedPage, type ApplyResult } from '../replica/apply'
+import { applyPage, type ApplyResult } from '../replica/apply'
 import type { Replica } from '../replica/replica'
 import type { PhaseObserver } from './phases'
-import { readPage, type PulledPage } from './page'
+import { readPage, type PulledPage, type RowRules } from './page'
 import { authorizedRpcText } from './rpc'
 import type { StatusModel } from './status'
 import { BadAnswer } from './validate'
@@ -30,6 +31,13 @@ export interface PullOptions {
    * must not hold back the decisions a reviewer makes meanwhile until its last page.
    */
   betweenPages?: () => Promise<void>
+  /** Awaited before each slice of a page is written: the reviewer's calls go first. */
+  reviewerFirst?: () => Promise<void>
+  /**
+   * A slice of a table's rows was written: what was derived from that table is stale already,
+   * before the page's `data.changed`.
+   */
+  sliceWritten?: (table: string) => void
 }
 
 /** First-sync progress: rows applied so far and the server's estimate of the total. */
@@ -46,7 +54,13 @@ export class Puller {
    */
   private initial: FirstSyncProgress = { rows: 0, expected: null }
 
-  constructor(private readonly o: PullOptions) {}
+  /** What each row of a replicated table must carry (sync/page.ts checks every row against it). */
+  private readonly rules: RowRules
+
+  constructor(private readonly o: PullOptions) {
+    const specs = o.replica.specs
+    this.rules = (table) => specs.get(table)
+  }
 
   /** The first sync's progress as the replica recorded it; null once the first sync is done. */
   async loadProgress(): Promise<FirstSyncProgress | null> {
@@ -66,7 +80,7 @@ export class Puller {
     this.o.onPhase?.('pull-request')
     let pending = this.request(cursors, fresh && Object.keys(cursors).length === 0 ? this.o.firstPullLimit : this.o.pullLimit)
     for (;;) {
-      const page = readPage(await pending)
+      const page = readPage(await pending, this.rules)
       if (page.hasMore) {
         cursors = mergeCursors(cursors, page.cursors, tenants, page.tenants, page.withheld)
         pending = this.request(cursors, this.o.pullLimit)
@@ -74,7 +88,7 @@ export class Puller {
         pending.catch(() => {})
       }
       tenants = page.tenants
-      // The first sync's progress is counted inside the page's transaction and saved with it.
+      // The first sync's progress is counted with the page and saved in its last transaction.
       const counted: { progress: FirstSyncProgress | null } = { progress: null }
       this.o.onPhase?.('pull-apply')
       const applied = await this.apply(page, (rows) => {
@@ -86,10 +100,11 @@ export class Puller {
       this.o.onPhase?.('pull-applied')
       if (applied.tables.length > 0) emit('data.changed', { tables: applied.tables })
       replica.noteApplied(applied.perTable)
-      // The planner needs statistics to pick the inbox's indexes: refreshed every few pages of a
-      // first sync (never before its first page: that one must reach the inbox at once), at its
-      // end, and whenever a table has taken many rows since.
-      if (fresh && ++pages % 10 === 0) await replica.analyze(false)
+      // The planner needs statistics to pick the inbox's indexes: refreshed during a first sync
+      // each time the replica has doubled (pages 10, 20, 40, 80 …: statistics of half the rows
+      // still give the right plans, and each refresh reads a sample of every table that grew),
+      // never before its first page (that one must reach the inbox at once), and at its end.
+      if (fresh && isDoubling(++pages)) await replica.analyze(false)
       if (progress) {
         this.initial = progress
         status.set({ initialSync: { ...progress } })
@@ -107,16 +122,21 @@ export class Puller {
     await replica.vacuum()
   }
 
-  /** Applies a page; the replica's refusal of a row, or of text that is not rows, is a bad answer. */
+  /** Applies a page; the replica's refusal of a slice is a bad answer. */
   private async apply(page: PulledPage, meta: (rows: number) => Record<string, unknown>): Promise<ApplyResult> {
     try {
-      return await applyPage(this.o.replica.db, this.o.replica.specs, page, new Date(this.o.now()), meta)
+      return await applyPage(this.o.replica.db, this.o.replica.specs, page, {
+        at: new Date(this.o.now()),
+        meta,
+        between: this.o.reviewerFirst,
+        written: this.o.sliceWritten,
+      })
     } catch (err) {
-      if (err instanceof RefusedPage) throw new BadAnswer(`sync_pull answer refused: ${err.message}`)
-      // SQLSTATE class 22 (data exception): the rows' text is not JSON, not a list of objects, or
-      // holds a value its column cannot take. Nothing was written: the transaction rolled back.
+      // SQLSTATE class 21 (a key twice in one slice), 22 (data exception: text that is not JSON, or
+      // a value its column cannot take), 23 (a constraint): that slice rolled back, the page's
+      // cursors did not move.
       const code = (err as { code?: unknown })?.code
-      if (typeof code === 'string' && code.startsWith('22')) throw new BadAnswer(`sync_pull answer has malformed rows: ${(err as Error).message}`)
+      if (typeof code === 'string' && /^2[123]/.test(code)) throw new BadAnswer(`sync_pull answer has malformed rows: ${(err as Error).message}`)
       throw err
     }
   }
@@ -133,6 +153,12 @@ export class Puller {
   private request(cursors: Cursors, limit: number): Promise<string> {
     return authorizedRpcText(this.o.auth, 'sync_pull', { p_cursors: cursors, p_limit: limit })
   }
+}
+
+/** Pages 10, 20, 40, 80 …: each time a first sync has doubled what it brought. */
+function isDoubling(pages: number): boolean {
+  const tens = pages / 10
+  return Number.isInteger(tens) && (tens & (tens - 1)) === 0
 }
 
 function mergeCursors(

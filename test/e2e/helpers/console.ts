@@ -126,14 +126,70 @@ export async function waitForInbox(page: Page, min: number, timeoutMs = 30_000):
     `an inbox of at least ${min} rows`,
     timeoutMs,
   ).catch(async (err: unknown) => {
-    // Say what the reviewer would have seen: the list's size, the status bar (sync state, first-sync progress).
+    // Say what the reviewer would have seen (the list's size, the status bar), what the core
+    // believes (the same filter's total in the replica, the sync status) and what the list's
+    // refresh machinery is doing: which side stopped is then in the message.
     await screenshot(page, `failure-inbox-${Date.now()}`)
     const shown = await page.evaluate(() => ({
       rows: document.querySelector('[data-testid="inbox-list"] [role="option"]')?.getAttribute('aria-setsize') ?? 'no list',
       status: document.querySelector('[data-testid="statusbar"]')?.textContent ?? 'no status bar',
     }))
-    throw new Error(`${String(err)}; inbox rows: ${shown.rows}; status bar: ${shown.status}`)
+    const beliefs = await inboxBeliefs(page).catch((e: unknown) => `unreadable: ${String(e)}`)
+    throw new Error(`${String(err)}; inbox rows: ${shown.rows}; status bar: ${shown.status}; ${beliefs}`)
   })
+}
+
+/**
+ * The inbox as each side sees it: the list store's refresh state (the web shell's read-only
+ * `consoleDiagnostics`), the replica's total for the store's filter and the core's sync status,
+ * both asked through the page's own bridge. Each answer is bounded: a call that never comes back
+ * is itself the finding.
+ */
+export async function inboxBeliefs(page: Page, waitMs = 10_000): Promise<string> {
+  const seen = await page.evaluate(async (ms) => {
+    type Diagnostics = { inbox(): { filter: unknown } & Record<string, unknown> }
+    type Api = { call(method: string, args: unknown): Promise<{ ok: boolean; value?: unknown; error?: unknown }> }
+    const w = window as unknown as { consoleDiagnostics?: Diagnostics; api: Api }
+    const store = w.consoleDiagnostics?.inbox() ?? null
+    // The rows on screen: a row React no longer updates keeps an old set size or shows a request twice.
+    const options = [...document.querySelectorAll('[data-testid="inbox-list"] [role="option"]')]
+    const ids = options.map((o) => o.getAttribute('data-approval-id')).filter((id) => id !== null)
+    const dom = { options: options.length, setSizes: [...new Set(options.map((o) => o.getAttribute('aria-setsize')))], shownTwice: ids.length - new Set(ids).size }
+    const bounded = (p: Promise<unknown>) =>
+      Promise.race([p, new Promise((resolve) => setTimeout(() => resolve(`no answer in ${ms} ms`), ms))])
+    const [list, sync] = await Promise.all([
+      bounded(w.api.call('inbox.list', { filter: store?.filter ?? {}, limit: 1, offset: 0 }).then((o) => (o.ok ? { total: (o.value as { total: number }).total } : o.error))),
+      bounded(w.api.call('sync.status', {}).then((o) => (o.ok ? o.value : o.error))),
+    ])
+    return { dom, store, list, sync }
+  }, waitMs)
+  return `list on screen: ${JSON.stringify(seen.dom)}; list store: ${JSON.stringify(seen.store)}; core inbox.list: ${JSON.stringify(seen.list)}; core sync.status: ${JSON.stringify(seen.sync)}`
+}
+
+/**
+ * Waits for the core's first sync to complete for as long as it moves: it fails only when the rows
+ * applied stop growing for `stallMs` (a sync that stopped), never because a busy machine is slow.
+ */
+export async function waitForFirstSync(page: Page, stallMs = 60_000): Promise<void> {
+  let rows = -1
+  let movedAt = Date.now()
+  for (;;) {
+    const status = await page.evaluate(async () => {
+      type Api = { call(method: string, args: unknown): Promise<{ ok: boolean; value?: unknown }> }
+      const api = (window as unknown as { api: Api }).api
+      const answer = await Promise.race([api.call('sync.status', {}), new Promise<null>((resolve) => setTimeout(() => resolve(null), 5000))])
+      return answer?.ok ? (answer.value as { lastPullAt: string | null; initialSync: { rows: number } | null }) : null
+    })
+    if (status && status.initialSync === null && status.lastPullAt !== null) return
+    const now = status?.initialSync?.rows ?? rows
+    if (now > rows) {
+      rows = now
+      movedAt = Date.now()
+    } else if (Date.now() - movedAt > stallMs) {
+      throw new Error(`the first sync stopped at ${rows} rows for ${stallMs} ms; ${await inboxBeliefs(page).catch((e: unknown) => String(e))}`)
+    }
+    await new Promise((r) => setTimeout(r, 500))
+  }
 }
 
 /** The approval the detail pane shows (the focused row's). */

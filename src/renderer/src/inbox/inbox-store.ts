@@ -62,6 +62,49 @@ let refreshRunning = false
 const RETRY_MS = [250, 1000, 3000, 10_000]
 let failures = 0
 let retryTimer: ReturnType<typeof setTimeout> | null = null
+// For inboxDiagnostics only: when the running refresh started, and how many have ended.
+let refreshStartedAt: number | null = null
+let refreshesEnded = 0
+
+/** What the list's refresh machinery is doing, read-only: a test that waits on the list says why it waited. */
+export interface InboxDiagnostics {
+  filter: InboxFilter
+  rows: number
+  status: InboxState['status']
+  error: string | null
+  epoch: number
+  /** Decisions removed on screen whose intents the core has not answered for yet. */
+  inflight: number
+  refreshRunning: boolean
+  /** How long the running refresh has waited for its read (ms), if one runs. */
+  refreshRunningMs: number | null
+  refreshesEnded: number
+  refreshWanted: boolean
+  retryScheduled: boolean
+  failures: number
+  pagesLoading: number[]
+  visible: { start: number; end: number }
+}
+
+export function inboxDiagnostics(): InboxDiagnostics {
+  const s = get()
+  return {
+    filter: { ...s.filter },
+    rows: s.rows.length,
+    status: s.status,
+    error: s.error,
+    epoch,
+    inflight,
+    refreshRunning,
+    refreshRunningMs: refreshStartedAt === null ? null : Math.round(performance.now() - refreshStartedAt),
+    refreshesEnded,
+    refreshWanted,
+    retryScheduled: retryTimer !== null,
+    failures,
+    pagesLoading: [...pagesLoading],
+    visible: { ...visible },
+  }
+}
 
 export function indexOfId(rows: readonly Row[], id: string, hint = -1): number {
   if (hint >= 0 && rows[hint]?.id === id) return hint
@@ -102,6 +145,7 @@ export function refreshInbox(): void {
   if (retryTimer) clearTimeout(retryTimer)
   retryTimer = null
   refreshRunning = true
+  refreshStartedAt = performance.now()
   refreshWanted = false
   void doRefresh().then(
     (read) => settleRefresh(read),
@@ -115,6 +159,8 @@ export function refreshInbox(): void {
 /** A refresh ended: run the one asked for meanwhile, or try a failed one again later. */
 function settleRefresh(read: boolean): void {
   refreshRunning = false
+  refreshStartedAt = null
+  refreshesEnded++
   if (read) failures = 0
   if (refreshWanted) refreshInbox()
   else if (!read) retryLater()
@@ -220,19 +266,41 @@ async function loadPage(page: number, filter: InboxFilter, startEpoch: number): 
     const result = await call('inbox.list', { filter, limit: PAGE_SIZE, offset: page * PAGE_SIZE })
     if (epoch !== startEpoch) return
     const s = get()
+    if (!agrees(s.rows, page * PAGE_SIZE, result)) {
+      // Read from another state of the replica than the rows around it (a sync page landed in
+      // between, its data.changed still on its way): stitched in, one request would sit at two
+      // places and another at none. The refresh reads the rows on screen again in one piece.
+      refreshInbox()
+      return
+    }
     const rows = s.rows.slice()
     result.items.forEach((item, i) => {
-      const at = page * PAGE_SIZE + i
-      if (at < rows.length) rows[at] = item
+      rows[page * PAGE_SIZE + i] = item
     })
     const focusedId = s.focusedId ?? rows[s.focusedIndex]?.id ?? null
     set({ rows, focusedId, agentNames: withAgents(s.agentNames, result.items) })
-    if (result.total !== rows.length) refreshInbox()
   } catch {
     // Left unloaded: the row shows a placeholder and the next scroll or refresh asks again.
   } finally {
     if (epoch === startEpoch) pagesLoading.delete(page)
   }
+}
+
+/**
+ * A page read at `offset` belongs to the same list as the loaded rows: the same total, and none of
+ * its requests loaded at another place. Every request is then at most once in the list, which the
+ * list's rows (keyed by request) rely on.
+ */
+function agrees(rows: readonly Row[], offset: number, page: { items: readonly ApprovalListItem[]; total: number }): boolean {
+  if (page.total !== rows.length) return false
+  const ids = new Set(page.items.map((item) => item.id))
+  const end = offset + page.items.length
+  let elsewhere = false
+  // forEach skips the holes: only the loaded rows (a few pages of a 100k list) are looked at.
+  rows.forEach((row, i) => {
+    if ((i < offset || i >= end) && row !== undefined && ids.has(row.id)) elsewhere = true
+  })
+  return !elsewhere
 }
 
 export function setFilter(patch: Partial<InboxFilter>): void {

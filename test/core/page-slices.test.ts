@@ -1,0 +1,125 @@
+// A pulled page is written in slices, each its own statement, so the reviewer's queries go between
+// them (replica/apply.ts). What must hold whatever the slicing: a slice is written whole or not at
+// all, a page's cursors move only once every one of its rows is written (never past a row that is
+// not), every row is checked before the page's first slice, and the reviewer's writes between
+// slices stay. The page text here is cut one or two rows to a slice, on a real (in-memory) replica.
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { applyPage } from '../../src/core/replica/apply'
+import { replicatedTables } from '../../src/core/replica/registry'
+import { Replica } from '../../src/core/replica/replica'
+import { readPage, type PulledPage } from '../../src/core/sync/page'
+import { BadAnswer } from '../../src/core/sync/validate'
+
+const tenant = randomUUID()
+let replica: Replica
+
+beforeAll(async () => {
+  replica = await Replica.open(null, randomUUID(), replicatedTables())
+})
+
+beforeEach(async () => {
+  await replica.db.exec(`delete from approvals; delete from sync_cursors; delete from replica_meta where key like 'between_%'`)
+})
+
+afterAll(async () => {
+  await replica?.close()
+})
+
+function approval(i: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: randomUUID(),
+    tenant_id: tenant,
+    kind: 'refund',
+    title: `Slice row ${i}`,
+    status: 'pending',
+    amount: '10.00',
+    sync_version: 100 + i,
+    sync_txid: String(1000 + i),
+    ...extra,
+  }
+}
+
+/** The text of a sync_pull answer carrying these approvals, as the server writes it. */
+function answer(rows: Record<string, unknown>[], tenants = [tenant]): string {
+  const last = rows[rows.length - 1]!
+  return JSON.stringify({
+    tenants,
+    changes: { approvals: rows },
+    cursors: { [tenant]: { approvals: { txid: last.sync_txid, version: last.sync_version } } },
+    has_more: false,
+    withheld: {},
+  })
+}
+
+/** One row to a slice (the smallest row is longer than this), or two. */
+const ONE_ROW = 10
+const rowChars = (row: Record<string, unknown>) => JSON.stringify(row).length
+
+function read(text: string, sliceChars: number): PulledPage {
+  const specs = replica.specs
+  return readPage(text, (table) => specs.get(table), sliceChars)
+}
+
+const held = async () =>
+  (await replica.db.query<{ title: string }>('select title from approvals order by sync_version')).rows.map((r) => r.title)
+const cursors = async () => (await replica.db.query('select scope, table_name, version::int from sync_cursors')).rows
+
+describe('a page written in slices', () => {
+  it('writes every row, its cursors after the last; the reviewer reads and writes between slices', async () => {
+    const rows = [0, 1, 2, 3, 4].map((i) => approval(i))
+    const page = read(answer(rows), ONE_ROW)
+    expect(page.rows[0]!.slices).toHaveLength(5)
+
+    const seen: { rows: number; cursors: number }[] = []
+    const applied = await applyPage(replica.db, replica.specs, page, {
+      at: new Date(),
+      between: async () => {
+        // What a reviewer's query between two slices finds, and a write of theirs meanwhile.
+        seen.push({ rows: (await held()).length, cursors: (await cursors()).length })
+        await replica.setMeta(`between_${seen.length}`, true)
+      },
+    })
+
+    expect(applied.rows).toBe(5)
+    // Before each slice, and once more before the cursors: the rows so far, and no cursor yet.
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5].map((n) => ({ rows: n, cursors: 0 })))
+    expect(await held()).toEqual(rows.map((r) => r.title))
+    expect(await cursors()).toEqual([{ scope: tenant, table_name: 'approvals', version: 104 }])
+    expect(await replica.meta('between_6')).toBe(true)
+  })
+
+  it('refuses the whole page before its first slice when its last row fails a check', async () => {
+    const rows = [0, 1, 2].map((i) => approval(i))
+    const cases: Record<string, unknown>[] = [
+      { ...approval(3), tenant_id: randomUUID() },
+      { ...approval(4), id: null },
+      { ...approval(5), sync_version: 'soon' },
+    ]
+    for (const bad of cases) {
+      expect(() => read(answer([...rows, bad]), ONE_ROW)).toThrow(BadAnswer)
+    }
+    expect(await held()).toEqual([])
+    expect(await cursors()).toEqual([])
+  })
+
+  it('rolls a slice PostgreSQL refuses back whole, keeps the cursors, and the next answer brings every row', async () => {
+    const rows = [0, 1, 2, 3, 4, 5].map((i) => approval(i))
+    // Rows 2 and 3 share a slice; row 2 has an amount its column cannot take.
+    const bad = rows.map((r, i) => (i === 2 ? { ...r, amount: 'lots' } : r))
+    const twoRows = Math.max(...rows.map(rowChars)) * 2 + 16
+    const page = read(answer(bad), twoRows)
+    expect(page.rows[0]!.slices).toHaveLength(3)
+
+    const refused = await applyPage(replica.db, replica.specs, page, { at: new Date() }).catch((e: unknown) => e)
+    expect((refused as { code?: string }).code).toBe('22P02')
+    // The slice before stays (checked rows, written whole); the refused one and the one after are
+    // not written; no cursor moved past them.
+    expect(await held()).toEqual(['Slice row 0', 'Slice row 1'])
+    expect(await cursors()).toEqual([])
+
+    await applyPage(replica.db, replica.specs, read(answer(rows), twoRows), { at: new Date() })
+    expect(await held()).toEqual(rows.map((r) => r.title))
+    expect(await cursors()).toEqual([{ scope: tenant, table_name: 'approvals', version: 105 }])
+  })
+})
