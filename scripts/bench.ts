@@ -10,7 +10,7 @@ import { replicatedTables } from '../src/core/replica/registry'
 import { measureAgents } from './bench/agents'
 import { startBenchCore, type Backend, type BenchCore } from './bench/consoles'
 import { measureExecutor } from './bench/executor'
-import { measureInitialSync } from './bench/initial-sync'
+import { measureInitialSync, untilFirstSyncDone } from './bench/initial-sync'
 import { measureIntake } from './bench/intake'
 import { measureQueries } from './bench/queries'
 import { measurePropagation } from './bench/propagation'
@@ -20,7 +20,7 @@ import { measureLiveServerLoad } from './bench/server-load-live'
 import { measureWarmStart } from './bench/warm-start'
 import { BARS, passes, table, writeResults, type Results } from './bench/report'
 import { startSeededStack } from './bench/stack'
-import { round, waitUntil } from './bench/stats'
+import { round } from './bench/stats'
 
 const USAGE = `usage: npm run bench -- [--json FILE] [--approvals N] [--quick] [--intake-only] [--replay-only] [--first-sync-only] [--keep]
   --json FILE        where to merge the results (default bench-results.json)
@@ -156,14 +156,7 @@ async function syncedConsole(dir: string, spareFrom: string, backend: Backend): 
   await copySpare(spareFrom, dir)
   const bench = await startBenchCore(dir, backend)
   await bench.call('session.signIn', BENCH_USER)
-  await waitUntil(
-    async () => {
-      const s = await bench.call('sync.status', {})
-      return s.initialSync === null && s.lastPullAt !== null
-    },
-    30 * 60_000,
-    'the initial sync',
-  )
+  await untilFirstSyncDone(bench)
   return bench
 }
 

@@ -24,6 +24,19 @@ export interface InitialSyncResult {
   bench: BenchCore
 }
 
+/** Waits until the console's first sync is complete (the status bar's bar gone, a pull done). */
+export function untilFirstSyncDone(bench: BenchCore, everyMs?: number): Promise<void> {
+  return waitUntil(
+    async () => {
+      const s = await bench.call('sync.status', {})
+      return s.initialSync === null && s.lastPullAt !== null
+    },
+    30 * 60_000,
+    'the initial sync',
+    everyMs,
+  )
+}
+
 export async function countRows(db: PGliteInterface): Promise<number> {
   let total = 0
   for (const table of Object.keys(TABLES)) {
@@ -97,15 +110,7 @@ export async function measureInitialSync(
   log(`  first inbox page after ${firsts.map((ms) => Math.round(ms)).join(', ')} ms`)
   let synced = false
   const sampling = sampleDuringSync(bench, () => synced)
-  await waitUntil(
-    async () => {
-      const s = await bench.call('sync.status', {})
-      return s.initialSync === null && s.lastPullAt !== null
-    },
-    30 * 60_000,
-    'the initial sync',
-    5,
-  )
+  await untilFirstSyncDone(bench, 5)
   const seconds = (performance.now() - t0) / 1000
   synced = true
   const during = await sampling
