@@ -3,7 +3,7 @@
 // pull brings the replica back to the server's view.
 import { isDeepStrictEqual } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO } from '../support/db'
+import { admin, DEMO } from '../support/db'
 import { createApproval, createMember, createTenant, type TenantRef, type UserRef } from '../support/fixtures'
 import { faultyFetch, type Fault } from './support/faulty-fetch'
 import { replicaDigest, replicaOf, serverDigest, settled, startCore, waitFor, type TestCore } from './support/harness'
@@ -73,7 +73,15 @@ describe('a bad answer from sync_pull', () => {
     // Every answer is broken from now on, until cleared; then something new appears on the server
     // that a broken answer would have carried.
     net.fail('sync_pull', fault, Infinity)
-    await createApproval(tenant.id, { title: `After ${code}` })
+    const after = await createApproval(tenant.id, { title: `After ${code}` })
+    // sync_pull holds rows back while an older server transaction runs (another file's, on the
+    // shared stack): the broken answer must be the one that carries the new row, not a page of
+    // whatever was already final without it.
+    await waitFor(async () => {
+      const r = await admin().query(
+        `select pg_snapshot_xmin(pg_current_snapshot()) > sync_txid as final from public.approvals where id = $1`, [after.id])
+      return r.rows[0]?.final === true
+    }, 30_000, 'the new row final on the server')
     const injectedAfterWrite = net.injected
     await t.call('sync.now', {})
 
