@@ -118,5 +118,8 @@ create constraint trigger audit_log_head_write after insert on public.audit_log
   for each row when (public.audit_head_written_by(new.tenant_id, new.id))
   execute function public.audit_chain_head_write();
 
--- The two helpers stay callable by anyone: the trigger's WHEN runs them as whoever inserts.
-revoke all on function public.audit_chain_head_write() from public, anon, authenticated;
+-- Nothing here is the API's: entries are appended by the RPCs (as their owner) and the service.
+-- The trigger's WHEN runs audit_head_written_by as whoever inserts, so the service keeps it.
+revoke all on function public.audit_head_setting(uuid), public.audit_head_written_by(uuid, bigint),
+  public.audit_chain_head_write() from public, anon, authenticated, service_role;
+grant execute on function public.audit_head_setting(uuid), public.audit_head_written_by(uuid, bigint) to service_role;
