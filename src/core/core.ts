@@ -51,6 +51,8 @@ export interface CoreOptions {
    * so a sign-in after a sign-out only opens one. Default true; tests that never sign out skip it.
    */
   reserveSpare?: boolean
+  /** Tests: a replica opens only once this resolves (a slow open, held for as long as a test needs). */
+  replicaGate?: () => Promise<void>
 }
 
 export class CoreState {
@@ -312,6 +314,7 @@ export class CoreState {
 
   private async openFor(user: SignedInUser | LastUser, spare: OpenSpare | null = null, relaunch = false, view?: LastView): Promise<void> {
     const place = await this.place()
+    await this.o.replicaGate?.()
     this.replica = await Replica.open(place, user.id, this.o.tables, spare)
     const shown = view?.hasAnswers ? view : null
     // A last view read from another state of the replica (a crash after a change) is never shown again.
