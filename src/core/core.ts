@@ -1,6 +1,7 @@
 // The core's state: who is signed in, their replica and the sync engine working on it. Sign-in,
 // sign-out and start-up run one at a time, so a replica is never opened twice or swapped while in
-// use. A stored session opens the replica with no network at all (offline start).
+// use. A stored session opens the replica with no network at all (offline start), and a relaunch
+// shows the reviewer's last view while the replica opens (last-view.ts, replicaCall).
 import type { CoreHandlers, EmitEvent, MethodName, SessionState, Settings, SyncStatus } from '../shared/contract'
 import { ApiError } from '../shared/errors'
 import ws from 'ws'
@@ -155,11 +156,14 @@ export class CoreState {
         this.opening = null
       },
       async (err: unknown) => {
-        // Never shown again: the next start opens the replica first and reports what is wrong with it.
+        // The calls waiting for it, and every later one, fail with it (an internal error). The last
+        // view is never shown again: the next launch opens the replica first and reports what is wrong.
+        console.error('core: the replica did not open', err instanceof Error ? err.message : err)
         await view.remove().catch(() => {})
         throw err
       },
     )
+    this.opening.catch(() => {})
   }
 
   /**

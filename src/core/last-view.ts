@@ -135,7 +135,14 @@ export class LastView {
     if (this.calls.size === 0) return true
     const stamp = await replicaStamp(db)
     const answers = []
-    for (const call of this.calls.values()) answers.push({ ...call, value: await run(call) })
+    for (const [key, call] of [...this.calls]) {
+      try {
+        answers.push({ ...call, value: methods[call.method].result.parse(await run(call)) })
+      } catch {
+        // A call that no longer answers (a tenant no longer visible): not part of the next first paint.
+        this.calls.delete(key)
+      }
+    }
     if ((await replicaStamp(db)) !== stamp) return false
     const body: z.infer<typeof LastViewFile> = { format: FORMAT, userId: this.userId, stamp, status, answers }
     const tmp = `${this.file}.${randomBytes(4).toString('hex')}.tmp`
