@@ -22,6 +22,8 @@ const FILE_NAME = 'last-view.json'
 const FIRST_PAINT = new Set<MethodName>(['inbox.list', 'inbox.counts', 'queue.list', 'tenants.list', 'views.list'])
 /** Calls kept: the first paint is five of them; a few more cover a filter or tenant scope changed since. */
 const MAX_CALLS = 12
+/** Rows of the inbox's first page kept at most (the renderer reads a screen and a page around it). */
+const FIRST_PAGE_MAX_ROWS = 300
 
 /** What the status bar showed with these answers, so a relaunch does not flash "never synced". */
 export type LastViewStatus = Pick<SyncStatus, 'lastPullAt' | 'queueDepth' | 'oldestQueuedAt'>
@@ -44,10 +46,15 @@ function keyOf(method: MethodName, args: unknown): string {
   return `${method} ${canonicalJson(args ?? {})}`
 }
 
-/** Only the first page of a list is part of a first paint; scrolling further is not kept. */
+/**
+ * Only the first page of a list is part of a first paint: scrolling further is not kept, nor a page
+ * far longer than a screen (the file stays small, and so does reading it at start).
+ */
 export function isFirstPaintCall(method: MethodName, args: unknown): boolean {
   if (!FIRST_PAINT.has(method)) return false
-  return method !== 'inbox.list' || (args as { offset?: number }).offset === 0
+  if (method !== 'inbox.list') return true
+  const { offset, limit } = args as { offset: number; limit: number }
+  return offset === 0 && limit <= FIRST_PAGE_MAX_ROWS
 }
 
 /** Which state of the replica answers were read from: its next transaction id, advanced by any write. */
