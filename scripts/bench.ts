@@ -22,12 +22,13 @@ import { BARS, passes, table, writeResults, type Results } from './bench/report'
 import { startSeededStack } from './bench/stack'
 import { round } from './bench/stats'
 
-const USAGE = `usage: npm run bench -- [--json FILE] [--approvals N] [--quick] [--intake-only] [--replay-only] [--first-sync-only] [--keep]
+const USAGE = `usage: npm run bench -- [--json FILE] [--approvals N] [--quick] [--intake-only] [--replay-only] [--warm-only] [--first-sync-only] [--keep]
   --json FILE        where to merge the results (default bench-results.json)
   --approvals N      approvals to generate (default 100000; --quick and --intake-only: 5000)
   --quick            a smaller, faster run: fewer rows, samples and simulated consoles
   --intake-only      only the agents' intake throughput (agent.intake_*), with no console running
   --replay-only      only replay_1000_s, on a console signed in and synced (no other part measured)
+  --warm-only        only warm_start_ms (and core_rss_mb), relaunching a console signed in and synced
   --first-sync-only  stop after the initial sync (rows/s, raw-load ratio, pending_first_ms, during_sync.*)
   --keep             keep the bench's stack and replica folders afterwards`
 
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
       keep: { type: 'boolean', default: false },
       'intake-only': { type: 'boolean', default: false },
       'replay-only': { type: 'boolean', default: false },
+      'warm-only': { type: 'boolean', default: false },
       'first-sync-only': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -82,6 +84,14 @@ async function main(): Promise<void> {
       Object.assign(results, await measureReplay(bench, { decisions: 1000 }))
       results['replay_1000.load_average'] = round(loadavg()[0] ?? 0, 2)
       await bench.close()
+      return finish(values.json!, results)
+    }
+    if (values['warm-only']) {
+      log('warm start and memory (alone: a new process relaunching a console signed in and synced)')
+      const dir = join(root, 'console')
+      await (await syncedConsole(dir, spareFrom, backend)).close()
+      Object.assign(results, await measureWarmStart(dir, backend, { samples: quick ? 3 : 7 }))
+      results['warm_start.load_average'] = round(loadavg()[0] ?? 0, 2)
       return finish(values.json!, results)
     }
 
@@ -125,6 +135,7 @@ async function main(): Promise<void> {
 
     log('warm start and memory (a new process opening the replica)')
     Object.assign(results, await measureWarmStart(dir, backend, { samples: quick ? 3 : 5 }))
+    results['warm_start.load_average'] = round(loadavg()[0] ?? 0, 2)
     writeResults(values.json!, results)
 
     log('server load, polling (simulated consoles polling plus decisions)')

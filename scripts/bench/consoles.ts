@@ -52,7 +52,13 @@ export function compiledCore(): Promise<string> {
   })
 }
 
-export async function startBenchCore(dir: string, backend: Backend, sync?: ThreadSyncTuning): Promise<BenchCore> {
+/** `onEvent` hears every event from the start on, those sent while the core starts included. */
+export async function startBenchCore(
+  dir: string,
+  backend: Backend,
+  sync?: ThreadSyncTuning,
+  onEvent?: (event: EventName, payload: unknown) => void,
+): Promise<BenchCore> {
   await compiledCore()
   const listeners = new Map<string, ((p: unknown) => void)[]>()
   const host = await startCoreHost({
@@ -61,6 +67,7 @@ export async function startBenchCore(dir: string, backend: Backend, sync?: Threa
     config: { userDataDir: dir, backend: { url: backend.apiUrl, anonKey: backend.anonKey, isLocalStack: true }, sync, reserveSpare: false },
     sessionStore: new FileSessionStore(join(dir, 'session.bin')),
     emit: (event, payload) => {
+      onEvent?.(event, payload)
       for (const fn of listeners.get(event) ?? []) fn(payload)
     },
   })

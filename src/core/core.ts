@@ -1,14 +1,17 @@
 // The core's state: who is signed in, their replica and the sync engine working on it. Sign-in,
 // sign-out and start-up run one at a time, so a replica is never opened twice or swapped while in
-// use. A stored session opens the replica with no network at all (offline start).
-import type { EmitEvent, SessionState, Settings, SyncStatus } from '../shared/contract'
+// use. A stored session opens the replica with no network at all (offline start), and a relaunch
+// shows the reviewer's last view while the replica opens (last-view.ts, replicaCall).
+import type { CoreHandlers, EmitEvent, MethodName, SessionState, Settings, SyncStatus } from '../shared/contract'
 import { ApiError } from '../shared/errors'
 import ws from 'ws'
 import { Auth, type SignedInUser } from './auth/auth'
 import type { BackendConfig } from './backend'
 import type { SessionStore } from './auth/session-store'
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users'
+import { LastView, replicaStamp } from './last-view'
 import { ReviewerCaches } from './queries/reviewer-caches'
+import { replicaDir } from './replica/open'
 import { Replica } from './replica/replica'
 import { closeSpare, openSpare, prepareSpareOffThread, spareReady, type OpenSpare } from './replica/spare'
 import type { TableSpec } from './replica/tables'
@@ -29,6 +32,8 @@ export type SyncTuning = Partial<
 
 /** How long a relaunch holds its catch-up pull for the first inbox page at most. */
 const FIRST_PAGE_GRACE_MS = 2000
+/** The last view is saved once the replica has been quiet this long after a change (and at close). */
+const LAST_VIEW_SAVE_AFTER_MS = 1500
 
 export interface CoreOptions {
   userDataDir: string
@@ -47,6 +52,8 @@ export interface CoreOptions {
    * so a sign-in after a sign-out only opens one. Default true; tests that never sign out skip it.
    */
   reserveSpare?: boolean
+  /** Tests: a replica opens only once this resolves (a slow open, held for as long as a test needs). */
+  replicaGate?: () => Promise<void>
 }
 
 export class CoreState {
@@ -71,6 +78,13 @@ export class CoreState {
   /** The open replica has been seen complete, and a spare is in reserve or on its way. */
   private reserved = false
   private focused = true
+  /** The signed-in reviewer's last view (last-view.ts): its saved answers while the replica opens. */
+  private lastView: LastView | null = null
+  /** A relaunch's replica, opening while the last view answers (null once open). */
+  private opening: Promise<void> | null = null
+  private lastViewSave: ReturnType<typeof setTimeout> | null = null
+  /** The handlers the last view is answered again with before it is saved (set by createCore). */
+  private handlers: CoreHandlers | null = null
   readonly settings: JsonFile<Settings>
   readonly savedViews: SavedViews
   private readonly memory: ReturnType<typeof coreStateFile>
@@ -88,7 +102,10 @@ export class CoreState {
 
   readonly emit: EmitEvent = (event, payload) => {
     // A pull that changed who the reviewer is (roles, limits, delegations) refreshes their context.
-    if (event === 'data.changed') this.reviewerCaches?.changed((payload as { tables: string[] }).tables)
+    if (event === 'data.changed') {
+      this.reviewerCaches?.changed((payload as { tables: string[] }).tables)
+      this.saveLastViewWhenQuiet()
+    }
     this.o.emit(event, payload)
   }
 
@@ -104,7 +121,7 @@ export class CoreState {
   }
 
   async start(): Promise<void> {
-    await this.exclusive(async () => {
+    const who = await this.exclusive(async () => {
       const backend = await this.backend()
       const memory = await this.memory.read()
       if (memory.backendUrl && memory.backendUrl !== backend.url) {
@@ -115,18 +132,64 @@ export class CoreState {
       this.auth = await Auth.create(backend, this.o.sessionStore, this.o.fetch ?? fetch, this.now, this.o.webSocket ?? ws)
       const stored = this.auth.storedUser()
       const last = (await this.memory.read()).lastUser
-      if (stored) {
-        await this.openFor(stored, null, true)
-        this.sessionStatus = 'signed_in'
-      } else if (last) {
-        // The session was refused earlier: keep the replica (and its queue) readable, ask to sign in.
-        await this.openFor(last)
-        this.sessionStatus = 'sign_in_required'
-        this.engine?.pauseForSignIn()
-      } else {
-        this.prepareSpare()
-      }
+      // Without a stored session the replica (and its queue) stays readable, and sign-in is asked for.
+      if (stored) return { user: stored as SignedInUser | LastUser, status: 'signed_in' as const }
+      return last ? { user: last, status: 'sign_in_required' as const } : null
     })
+    if (!who) {
+      this.prepareSpare()
+      return
+    }
+    this.user = { id: who.user.id, email: who.user.email, fullName: who.user.fullName }
+    this.sessionStatus = who.status
+    const view = await LastView.read(replicaDir(await this.place(), who.user.id), who.user.id)
+    const open = this.exclusive(async () => {
+      await this.openFor(who.user, null, who.status === 'signed_in', view)
+      if (who.status === 'sign_in_required') this.engine?.pauseForSignIn()
+    })
+    if (!view.hasAnswers) return open
+    // The replica opens behind the last view: its calls are answered now, the others wait (replicaCall).
+    this.lastView = view
+    this.status.set({ ...view.status, replica: 'opening' })
+    this.opening = open.then(
+      () => {
+        this.opening = null
+      },
+      async (err: unknown) => {
+        // The calls waiting for it, and every later one, fail with it (an internal error). The last
+        // view is never shown again: the next launch opens the replica first and reports what is wrong.
+        console.error('core: the replica did not open', err instanceof Error ? err.message : err)
+        await view.remove().catch(() => {})
+        throw err
+      },
+    )
+    this.opening.catch(() => {})
+  }
+
+  /**
+   * Runs one of the reviewer's calls that reads or writes the replica. While a relaunch's replica
+   * opens, a call the last view holds is answered from it and every other one waits for the replica,
+   * in order (nothing is refused or lost).
+   */
+  async replicaCall(method: MethodName, args: unknown, run: () => Promise<unknown>): Promise<unknown> {
+    if (this.opening) {
+      const saved = this.lastView?.answer(method, args)
+      if (saved) {
+        this.lastView!.noteCall(method, args)
+        return saved.value
+      }
+      await this.opening
+    }
+    const value = await run()
+    this.lastView?.noteCall(method, args)
+    // An inbox page was read: a catch-up pull held back for the first one may start (see openFor).
+    if (method === 'inbox.list') this.engine?.begin()
+    return value
+  }
+
+  /** The raw handlers (createCore): the last view's calls are answered again with them before it is saved. */
+  answerLastViewWith(handlers: CoreHandlers): void {
+    this.handlers = handlers
   }
 
   private prepareSpare(): void {
@@ -158,6 +221,10 @@ export class CoreState {
     return spare
   }
 
+  private async place() {
+    return { userDataDir: this.o.userDataDir, backendUrl: (await this.backend()).url }
+  }
+
   private async backend() {
     const s = await this.settings.read()
     const url = s.supabaseUrl ?? this.o.backend.url
@@ -187,7 +254,8 @@ export class CoreState {
         const code = { invalid: 'invalid_credentials', rate_limited: 'sign_in_rate_limited', unreachable: 'backend_unreachable' } as const
         throw new ApiError(code[res.reason])
       }
-      if (this.replica && this.replica.userId !== res.user.id) await this.closeReplica()
+      // Another person signs in on this console: the previous reviewer's last view goes (their replica stays).
+      if (this.replica && this.replica.userId !== res.user.id) await this.closeReplica('forget')
       const spare = await this.takeSpare()
       if (!this.replica) await this.openFor(res.user, spare)
       // A user with a replica already did not need the spare: close it (it stays built for next time).
@@ -216,9 +284,11 @@ export class CoreState {
       this.live = null
       await this.engine?.stop()
       this.engine = null
+      this.forgetLastView()
       const replica = this.replica
       this.replica = null
       this.reviewerCaches = null
+      // The last view is a file in the replica's folder: it goes with it.
       await replica?.destroy()
       await this.auth.signOut()
       await this.memory.write({ lastUser: null, backendUrl: null })
@@ -246,14 +316,15 @@ export class CoreState {
     void this.emitSession()
   }
 
-  /** An inbox page was read: a catch-up pull held back for the first one may start (see openFor). */
-  inboxPageServed(): void {
-    this.engine?.begin()
-  }
-
-  private async openFor(user: SignedInUser | LastUser, spare: OpenSpare | null = null, relaunch = false): Promise<void> {
-    const place = { userDataDir: this.o.userDataDir, backendUrl: (await this.backend()).url }
+  private async openFor(user: SignedInUser | LastUser, spare: OpenSpare | null = null, relaunch = false, view?: LastView): Promise<void> {
+    const place = await this.place()
+    await this.o.replicaGate?.()
     this.replica = await Replica.open(place, user.id, this.o.tables, spare)
+    const shown = view?.hasAnswers ? view : null
+    // A last view read from another state of the replica (a crash after a change) is never shown again.
+    if (shown && (await replicaStamp(this.replica.db)) !== shown.stamp) await shown.remove()
+    shown?.dropAnswers()
+    this.lastView = view ?? LastView.empty(replicaDir(place, user.id), user.id)
     this.reserved = false
     this.reviewerCaches = new ReviewerCaches(this.replica.db, user.id)
     this.user = { id: user.id, email: user.email, fullName: user.fullName }
@@ -288,13 +359,51 @@ export class CoreState {
     const s = this.status.get()
     const showFirst = relaunch && s.initialSync === null && s.lastPullAt !== null && s.queueDepth === 0
     this.engine.start({ holdMs: showFirst ? FIRST_PAGE_GRACE_MS : 0 })
+    if (shown) {
+      // What is on screen came from the last view: every view reads its live rows now.
+      this.status.set({ replica: 'open' })
+      this.emitData([...this.o.tables.map((t) => t.name), 'pending_mutations'])
+    }
   }
 
-  private async closeReplica(): Promise<void> {
+  /** Saves the last view once the replica has been quiet for a while (a crash then leaves a recent one). */
+  private saveLastViewWhenQuiet(): void {
+    if (!this.lastView || this.closed) return
+    if (this.lastViewSave) clearTimeout(this.lastViewSave)
+    this.lastViewSave = setTimeout(() => {
+      this.lastViewSave = null
+      void this.exclusive(() => this.saveLastView())
+    }, LAST_VIEW_SAVE_AFTER_MS)
+    this.lastViewSave.unref?.()
+  }
+
+  private async saveLastView(): Promise<void> {
+    const { replica, lastView, handlers } = this
+    // A first sync changes the replica all the time: its last view would never hold still.
+    if (!replica || !lastView || !handlers || replica.db.closed || this.status.get().initialSync !== null) return
+    const { lastPullAt, queueDepth, oldestQueuedAt } = this.status.get()
+    const run = (c: { method: MethodName; args: unknown }) => (handlers[c.method] as (a: unknown) => Promise<unknown>)(c.args)
+    await lastView.save(replica.db, run, { lastPullAt, queueDepth, oldestQueuedAt }).catch((err: unknown) => {
+      // Only a head start for the next launch: a failed save leaves the previous one (or none).
+      console.error('core: the last view was not saved', err instanceof Error ? err.message : err)
+    })
+  }
+
+  private forgetLastView(): void {
+    if (this.lastViewSave) clearTimeout(this.lastViewSave)
+    this.lastViewSave = null
+    this.lastView = null
+  }
+
+  /** Closes the replica, saving the last view for the next launch first (or deleting it: `forget`). */
+  private async closeReplica(lastView: 'save' | 'forget' = 'save'): Promise<void> {
     await this.live?.stop()
     this.live = null
     await this.engine?.stop()
     this.engine = null
+    if (lastView === 'save') await this.saveLastView()
+    else await this.lastView?.remove()
+    this.forgetLastView()
     await this.replica?.close()
     this.replica = null
     this.reviewerCaches = null

@@ -59,9 +59,7 @@ export function buildHandlers(core: CoreState): CoreHandlers {
       const caches = core.caches()
       const ctx = await caches.reviewer.get(at)
       const others = filter.lane ? await caches.lanes.others(ctx) : []
-      const page = await listInbox(r.db, ctx, await caches.exclusions.ids(at), filter, limit, offset, others, caches.totals)
-      core.inboxPageServed()
-      return page
+      return listInbox(r.db, ctx, await caches.exclusions.ids(at), filter, limit, offset, others, caches.totals)
     },
     'inbox.counts': async ({ tenantId }) => {
       const at = now()

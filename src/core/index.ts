@@ -1,7 +1,7 @@
 // The console's core, in plain Node (no Electron): replica, sync engine and auth behind the API
 // contract. The Electron main process and the web shell both create one and pass every call
 // through dispatch(); the shell also tells it about focus and wake-ups.
-import type { CoreHandlers } from '../shared/contract'
+import type { CoreHandlers, MethodName } from '../shared/contract'
 import { CoreState, type CoreOptions } from './core'
 import { buildHandlers } from './handlers'
 import type { Replica } from './replica/replica'
@@ -29,9 +29,11 @@ export interface Core {
 
 export async function createCore(opts: CreateCoreOptions): Promise<Core> {
   const state = new CoreState({ ...opts, tables: opts.tables ?? replicatedTables() })
+  const handlers = buildHandlers(state)
+  state.answerLastViewWith(handlers)
   await state.start()
   return {
-    handlers: reviewerFirst(buildHandlers(state), state),
+    handlers: guard(handlers, state),
     setFocused: (focused) => state.setFocused(focused),
     wake: () => state.wake(),
     close: () => state.close(),
@@ -39,15 +41,22 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
   }
 }
 
+/** Calls that never touch the replica: answered at once, even while a relaunch's replica opens. */
+const OUTSIDE_REPLICA = new Set<string>(['settings.get', 'settings.update', 'sync.status'])
+
 /**
  * Every call but the session's goes before the sync's writes (reviewer-first.ts). Signing in or out
- * waits on the network and on the sync engine itself, which must not wait on it in turn.
+ * waits on the network and on the sync engine itself, which must not wait on it in turn. Calls on
+ * the replica go through CoreState.replicaCall: while a relaunch's replica opens, they are answered
+ * from the last view or wait for it.
  */
-function reviewerFirst(handlers: CoreHandlers, state: CoreState): CoreHandlers {
+function guard(handlers: CoreHandlers, state: CoreState): CoreHandlers {
   const first = state.reviewerFirst
   const out: Record<string, (args: never) => Promise<unknown>> = {}
-  for (const [method, handler] of Object.entries(handlers) as [string, (args: never) => Promise<unknown>][]) {
-    out[method] = method.startsWith('session.') ? handler : (args) => first.call(() => handler(args))
+  for (const [method, handler] of Object.entries(handlers) as [MethodName, (args: never) => Promise<unknown>][]) {
+    if (method.startsWith('session.')) out[method] = handler
+    else if (OUTSIDE_REPLICA.has(method)) out[method] = (args) => first.call(() => handler(args))
+    else out[method] = (args) => state.replicaCall(method, args, () => first.call(() => handler(args)))
   }
   return out as unknown as CoreHandlers
 }

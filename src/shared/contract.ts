@@ -53,6 +53,11 @@ export const SyncStatus = strict({
   lastError: strict({ code: z.string(), message: z.string(), at: z.string() }).nullable(),
   /** How changes reach the replica: `live` while Realtime pokes arrive, else `polling` on an interval. */
   updates: z.enum(['live', 'polling']),
+  /**
+   * `opening` while a relaunch shows the last view saved at the previous run (the replica is still
+   * opening: lists and counts are as they were then); `open` once every answer is live.
+   */
+  replica: z.enum(['opening', 'open']),
 })
 export type SyncStatus = z.infer<typeof SyncStatus>
 

@@ -14,6 +14,7 @@ export class StatusModel {
     initialSync: null,
     lastError: null,
     updates: 'polling',
+    replica: 'open',
   }
 
   constructor(private readonly onChange: (status: SyncStatus) => void) {}

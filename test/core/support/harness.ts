@@ -73,6 +73,8 @@ export async function startCore(
     tables?: TableSpec[]
     /** Build a spare in reserve for the next sign-in (off by default: most tests never sign out). */
     reserveSpare?: boolean
+    /** Holds every replica open until it resolves (a relaunch whose replica is slow to open). */
+    replicaGate?: () => Promise<void>
   } = {},
 ): Promise<TestCore> {
   const stack = inject('stack')
@@ -91,6 +93,7 @@ export async function startCore(
     sync: { focusedIntervalMs: 200, backoff: { baseMs: 50, maxMs: 400 }, ...opts.sync },
     tables: opts.tables,
     reserveSpare: opts.reserveSpare ?? false,
+    replicaGate: opts.replicaGate,
   })
   return {
     core,
