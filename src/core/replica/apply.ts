@@ -3,8 +3,9 @@
 // (withheld), and what the caller records about the page.
 // Each slice is the JSON text the server sent for a run of whole rows, already checked row by row
 // (sync/page.ts): PostgreSQL parses it once and upserts it in one statement, keeping whichever
-// version is newer. A slice commits alone, so the reviewer's queries and decisions go between the
-// slices instead of waiting for a whole page (`between` lets them). Rows written without their
+// version is newer; `between` says how much text the next statement may take, so a statement is one
+// slice or several consecutive ones joined. A statement commits alone, so the reviewer's queries
+// and decisions go between them instead of waiting for a whole page (`between` lets them). Rows written without their
 // cursors are safe: the cursors move only in the page's last transaction, after every row it
 // covers; a crash or a refused slice before then leaves them where they were, and the next pull
 // brings those rows again (an equal version is simply written again). A slice PostgreSQL refuses
@@ -53,8 +54,11 @@ export interface ApplyOptions {
    * with the rows it describes.
    */
   meta?: (rows: number) => Record<string, unknown>
-  /** Awaited before each slice: the reviewer's calls go first. */
-  between?: () => Promise<void>
+  /**
+   * Awaited before each statement: the reviewer's calls go first. Resolves to the most text the
+   * next statement may take (at least one slice is always written; without it, one per statement).
+   */
+  between?: () => Promise<number>
   /** A slice of this table's rows was written (and can be read now, before the page ends). */
   written?: (table: string) => void
 }
@@ -71,10 +75,14 @@ export async function applyPage(db: ReplicaDb, specs: Map<string, TableSpec>, pa
     // page.ts keeps only the tables this build knows. One it does not know yet is skipped: its
     // cursors are kept, and the version that learns the table resets them (mirror.ts).
     const spec = specs.get(section.table)!
-    for (const slice of section.slices) {
-      await opts.between?.()
-      await db.query(upsertSql(spec), [slice])
+    for (let next = 0; next < section.slices.length; ) {
+      const most = (await opts.between?.()) ?? 0
+      let end = next + 1
+      let chars = section.slices[next]!.length
+      while (end < section.slices.length && chars + section.slices[end]!.length <= most) chars += section.slices[end++]!.length
+      await db.query(upsertSql(spec), [joinSlices(section.slices, next, end)])
       opts.written?.(section.table)
+      next = end
     }
     if (section.rows === 0) continue
     touched.add(section.table)
@@ -105,6 +113,12 @@ export async function applyPage(db: ReplicaDb, specs: Map<string, TableSpec>, pa
     )
   })
   return { rows, perTable, purgedTenants, tables: [...touched] }
+}
+
+/** Slices [from, to) as one JSON array: the rows between their brackets, joined by commas. */
+function joinSlices(slices: string[], from: number, to: number): string {
+  if (to - from === 1) return slices[from]!
+  return `[${slices.slice(from, to).map((s) => s.slice(1, -1)).join(',')}]`
 }
 
 async function purgeInvisibleTenants(
