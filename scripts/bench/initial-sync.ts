@@ -10,6 +10,8 @@ import { join } from 'node:path'
 import { rm } from 'node:fs/promises'
 import type { PGliteInterface } from '@electric-sql/pglite'
 import { startBenchCore, type Backend, type BenchCore } from './consoles'
+import { availableParallelism } from 'node:os'
+import { stackCpu } from './cpu'
 import { median, p95, round, waitUntil } from './stats'
 
 export interface InitialSyncResult {
@@ -20,6 +22,8 @@ export interface InitialSyncResult {
   rawRowsPerSecond: number
   /** during_sync.*: what a reviewer waited on while the first sync applied. */
   duringSync: Record<string, number>
+  /** Where the CPU of the sync alone went, and what that allows on this machine. */
+  cpu: Record<string, number>
   /** The console started again on the complete replica (as after a relaunch). */
   bench: BenchCore
 }
@@ -90,7 +94,7 @@ function signInUntilFirstPage(bench: BenchCore, user: { email: string; password:
 export async function measureInitialSync(
   dir: string,
   spareFrom: string,
-  backend: Backend,
+  backend: Backend & { stackPid: number },
   user: { email: string; password: string },
   log: (line: string) => void,
 ): Promise<InitialSyncResult> {
@@ -101,7 +105,12 @@ export async function measureInitialSync(
   const worked = await firstSync(`${dir}-worked`, spareFrom, backend, user, log, firsts, true)
   await worked.bench.close()
   await rm(`${dir}-worked`, { recursive: true, force: true })
+  const stack0 = stackCpu(backend.stackPid)
+  const console0 = process.cpuUsage()
   const { bench, seconds } = await firstSync(dir, spareFrom, backend, user, log, firsts, false)
+  const consoleCpuS = (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(console0))
+  const stack1 = stackCpu(backend.stackPid)
+  const serverCpuS = (stack1.gateway - stack0.gateway + stack1.postgres - stack0.postgres) / 1000
   const during = worked.during!
   const userId = (await bench.call('session.get', {})).user!.id
   await bench.close()
@@ -129,6 +138,15 @@ export async function measureInitialSync(
       'during_sync.enqueue_p50_ms': round(median(during.enqueue)),
       'during_sync.enqueue.samples': during.enqueue.length,
       'during_sync.rows_per_s': Math.round(rows / worked.seconds),
+    },
+    // The server (its gateway and PostgreSQL) shares this machine's cores with the console: at
+    // best each side keeps its own core busy, or both keep every core busy.
+    cpu: {
+      'initial_sync.cpu_s.server': round(serverCpuS, 1),
+      'initial_sync.cpu_s.console': round(consoleCpuS, 1),
+      'initial_sync.machine_ceiling_rows_per_s': Math.round(
+        rows / Math.max(serverCpuS, consoleCpuS, (serverCpuS + consoleCpuS) / availableParallelism()),
+      ),
     },
     bench: await startBenchCore(dir, backend),
   }

@@ -109,6 +109,13 @@ describe('a page written in slices', () => {
     expect(await cursors()).toEqual([{ scope: tenant, table_name: 'approvals', version: 104 }])
   })
 
+  it('writes text beyond ASCII exactly as the server sent it (the rows go to PGlite as UTF-8 bytes)', async () => {
+    const titles = ['Überweisung an Müller – Q3', '東京の返金 ¥12,000', 'Payout 💶 "quoted" \\ back\nslash']
+    const rows = titles.map((title, i) => approval(i, { title }))
+    await applyPage(replica.db, replica.specs, read(answer(rows), ONE_ROW * 1000), { at: new Date(), between: async () => Infinity })
+    expect(await held()).toEqual(titles)
+  })
+
   it('refuses the whole page before its first slice when its last row fails a check', async () => {
     const rows = [0, 1, 2].map((i) => approval(i))
     const cases: Record<string, unknown>[] = [
