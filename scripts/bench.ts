@@ -97,14 +97,14 @@ async function main(): Promise<void> {
 
     log('initial sync (fresh replica, sign-in to complete)')
     const dir = join(root, 'console')
-    const sync = await measureInitialSync(dir, spareFrom, backend, BENCH_USER, log)
+    const sync = await measureInitialSync(dir, spareFrom, { ...backend, stackPid: stack.pid }, BENCH_USER, log)
     results['initial_sync.rows'] = sync.rows
     results['initial_sync.seconds'] = round(sync.seconds)
     results['initial_sync.rows_per_s'] = Math.round(sync.rowsPerSecond)
     results['initial_sync.raw_load_rows_per_s'] = Math.round(sync.rawRowsPerSecond)
     results['initial_sync.ratio_to_raw_load'] = round(sync.rowsPerSecond / sync.rawRowsPerSecond, 3)
     results['pending_first_ms'] = Math.round(sync.pendingFirstMs)
-    Object.assign(results, sync.duringSync)
+    Object.assign(results, sync.duringSync, sync.cpu)
     // Written after each part: a later part that fails keeps what was measured before it.
     writeResults(values.json!, results)
     if (values['first-sync-only']) {

@@ -1,7 +1,7 @@
 // initial_sync.*, pending_first_ms and during_sync.*: a fresh replica from sign-in until complete,
-// with the time until the first inbox page is readable, and the inbox queries and decisions a
-// reviewer makes while it applies; then the same rows loaded straight into a fresh PGlite in one
-// transaction, for the ratio (same machine, same run). The core runs in its worker as the shells
+// with the time until the first inbox page is readable — once with a reviewer querying and deciding
+// while it applies (during_sync.*), once alone (initial_sync.*); then the same rows loaded straight
+// into a fresh PGlite in one transaction, for the ratio (same machine, same run). The core runs in its worker as the shells
 // host it; its replica is read directly only once it is closed, and it is started again after.
 import { TABLES } from '../../src/shared/db'
 import { openReplicaDb, replicaDir } from '../../src/core/replica/open'
@@ -10,6 +10,8 @@ import { join } from 'node:path'
 import { rm } from 'node:fs/promises'
 import type { PGliteInterface } from '@electric-sql/pglite'
 import { startBenchCore, type Backend, type BenchCore } from './consoles'
+import { availableParallelism } from 'node:os'
+import { stackCpu } from './cpu'
 import { median, p95, round, waitUntil } from './stats'
 
 export interface InitialSyncResult {
@@ -20,6 +22,8 @@ export interface InitialSyncResult {
   rawRowsPerSecond: number
   /** during_sync.*: what a reviewer waited on while the first sync applied. */
   duringSync: Record<string, number>
+  /** Where the CPU of the sync alone went, and what that allows on this machine. */
+  cpu: Record<string, number>
   /** The console started again on the complete replica (as after a relaunch). */
   bench: BenchCore
 }
@@ -90,30 +94,24 @@ function signInUntilFirstPage(bench: BenchCore, user: { email: string; password:
 export async function measureInitialSync(
   dir: string,
   spareFrom: string,
-  backend: Backend,
+  backend: Backend & { stackPid: number },
   user: { email: string; password: string },
   log: (line: string) => void,
 ): Promise<InitialSyncResult> {
   const firsts: number[] = []
   for (let i = 0; i < 3; i++) firsts.push(await pendingFirstOnce(`${dir}-pf${i}`, spareFrom, backend, user))
-  await copySpare(spareFrom, dir)
-  const bench = await startBenchCore(dir, backend)
-  let progress = ''
-  bench.on('sync.status', (s) => {
-    const p = s.initialSync ? `${s.initialSync.rows}/${s.initialSync.expected ?? '?'}` : ''
-    if (p && p.split('/')[0]!.length !== progress.split('/')[0]!.length) log(`  initial sync ${p}`)
-    progress = p
-  })
-  await new Promise((r) => setTimeout(r, SIGN_IN_SCREEN_MS))
-  const t0 = performance.now()
-  firsts.push(await signInUntilFirstPage(bench, user))
-  log(`  first inbox page after ${firsts.map((ms) => Math.round(ms)).join(', ')} ms`)
-  let synced = false
-  const sampling = sampleDuringSync(bench, () => synced)
-  await untilFirstSyncDone(bench, 5)
-  const seconds = (performance.now() - t0) / 1000
-  synced = true
-  const during = await sampling
+  // First with a reviewer at work, for during_sync.*; then alone, for the throughput: the reviewer's
+  // calls take the core's thread from the sync, which is what during_sync.rows_per_s shows.
+  const worked = await firstSync(`${dir}-worked`, spareFrom, backend, user, log, firsts, true)
+  await worked.bench.close()
+  await rm(`${dir}-worked`, { recursive: true, force: true })
+  const stack0 = stackCpu(backend.stackPid)
+  const console0 = process.cpuUsage()
+  const { bench, seconds } = await firstSync(dir, spareFrom, backend, user, log, firsts, false)
+  const consoleCpuS = (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(console0))
+  const stack1 = stackCpu(backend.stackPid)
+  const serverCpuS = (stack1.gateway - stack0.gateway + stack1.postgres - stack0.postgres) / 1000
+  const during = worked.during!
   const userId = (await bench.call('session.get', {})).user!.id
   await bench.close()
   const db = await openReplicaDb(replicaDir({ userDataDir: dir, backendUrl: backend.apiUrl }, userId))
@@ -121,7 +119,7 @@ export async function measureInitialSync(
   let rawRowsPerSecond: number
   try {
     rows = await countRows(db)
-    log(`  ${rows} rows in ${seconds.toFixed(1)} s; meanwhile ${during.inbox.length} inbox queries, ${during.enqueue.length} decisions`)
+    log(`  ${rows} rows in ${seconds.toFixed(1)} s alone; ${worked.seconds.toFixed(1)} s with ${during.inbox.length} inbox queries and ${during.enqueue.length} decisions meanwhile`)
     rawRowsPerSecond = await measureRawLoad(db, join(dir, 'raw-load'), spareFrom)
   } finally {
     await db.close()
@@ -139,9 +137,52 @@ export async function measureInitialSync(
       'during_sync.enqueue_p95_ms': round(p95(during.enqueue)),
       'during_sync.enqueue_p50_ms': round(median(during.enqueue)),
       'during_sync.enqueue.samples': during.enqueue.length,
+      'during_sync.rows_per_s': Math.round(rows / worked.seconds),
+    },
+    // The server (its gateway and PostgreSQL) shares this machine's cores with the console: at
+    // best each side keeps its own core busy, or both keep every core busy.
+    cpu: {
+      'initial_sync.cpu_s.server': round(serverCpuS, 1),
+      'initial_sync.cpu_s.console': round(consoleCpuS, 1),
+      'initial_sync.machine_ceiling_rows_per_s': Math.round(
+        rows / Math.max(serverCpuS, consoleCpuS, (serverCpuS + consoleCpuS) / availableParallelism()),
+      ),
     },
     bench: await startBenchCore(dir, backend),
   }
+}
+
+/**
+ * A first sync on a fresh replica, from sign-in until complete, with a reviewer at work meanwhile
+ * (`working`) or not; the console is left running.
+ */
+async function firstSync(
+  dir: string,
+  spareFrom: string,
+  backend: Backend,
+  user: { email: string; password: string },
+  log: (line: string) => void,
+  firsts: number[],
+  working: boolean,
+): Promise<{ bench: BenchCore; seconds: number; during: { inbox: number[]; enqueue: number[] } | null }> {
+  await copySpare(spareFrom, dir)
+  const bench = await startBenchCore(dir, backend)
+  let progress = ''
+  bench.on('sync.status', (s) => {
+    const p = s.initialSync ? `${s.initialSync.rows}/${s.initialSync.expected ?? '?'}` : ''
+    if (p && p.split('/')[0]!.length !== progress.split('/')[0]!.length) log(`  initial sync ${p}`)
+    progress = p
+  })
+  await new Promise((r) => setTimeout(r, SIGN_IN_SCREEN_MS))
+  const t0 = performance.now()
+  firsts.push(await signInUntilFirstPage(bench, user))
+  log(`  first inbox page after ${firsts.map((ms) => Math.round(ms)).join(', ')} ms`)
+  let synced = false
+  const sampling = working ? sampleDuringSync(bench, () => synced) : null
+  await untilFirstSyncDone(bench, 5)
+  const seconds = (performance.now() - t0) / 1000
+  synced = true
+  return { bench, seconds, during: sampling ? await sampling : null }
 }
 
 /**

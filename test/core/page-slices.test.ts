@@ -1,5 +1,5 @@
-// A pulled page is written in slices, each its own statement, so the reviewer's queries go between
-// them (replica/apply.ts). What must hold whatever the slicing: a slice is written whole or not at
+// A pulled page is written in slices, one or several to a statement, so the reviewer's queries go
+// between them (replica/apply.ts). What must hold whatever the slicing: a slice is written whole or not at
 // all, a page's cursors move only once every one of its rows is written (never past a row that is
 // not), every row is checked before the page's first slice, and the reviewer's writes between
 // slices stay. The page text here is cut one or two rows to a slice, on a real (in-memory) replica.
@@ -78,6 +78,7 @@ describe('a page written in slices', () => {
         // What a reviewer's query between two slices finds, and a write of theirs meanwhile.
         seen.push({ rows: (await held()).length, cursors: (await cursors()).length })
         await replica.setMeta(`between_${seen.length}`, true)
+        return ONE_ROW
       },
     })
 
@@ -87,6 +88,32 @@ describe('a page written in slices', () => {
     expect(await held()).toEqual(rows.map((r) => r.title))
     expect(await cursors()).toEqual([{ scope: tenant, table_name: 'approvals', version: 104 }])
     expect(await replica.meta('between_6')).toBe(true)
+  })
+
+  it('joins consecutive slices into one statement as far as the turn allows, one at least', async () => {
+    const rows = [0, 1, 2, 3, 4].map((i) => approval(i))
+    const page = read(answer(rows), ONE_ROW)
+    const slices = page.rows[0]!.slices
+    // Room for two slices, then for none: statements of rows 0–1, 2–3, then 4 alone.
+    const allowances = [slices[0]!.length + slices[1]!.length, slices[2]!.length + slices[3]!.length, 0, 0]
+    const seen: number[] = []
+    await applyPage(replica.db, replica.specs, page, {
+      at: new Date(),
+      between: async () => {
+        seen.push((await held()).length)
+        return allowances[seen.length - 1]!
+      },
+    })
+    expect(seen).toEqual([0, 2, 4, 5])
+    expect(await held()).toEqual(rows.map((r) => r.title))
+    expect(await cursors()).toEqual([{ scope: tenant, table_name: 'approvals', version: 104 }])
+  })
+
+  it('writes text beyond ASCII exactly as the server sent it (the rows go to PGlite as UTF-8 bytes)', async () => {
+    const titles = ['Überweisung an Müller – Q3', '東京の返金 ¥12,000', 'Payout 💶 "quoted" \\ back\nslash']
+    const rows = titles.map((title, i) => approval(i, { title }))
+    await applyPage(replica.db, replica.specs, read(answer(rows), ONE_ROW * 1000), { at: new Date(), between: async () => Infinity })
+    expect(await held()).toEqual(titles)
   })
 
   it('refuses the whole page before its first slice when its last row fails a check', async () => {

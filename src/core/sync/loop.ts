@@ -38,8 +38,8 @@ export interface EngineOptions {
   onPhase?: PhaseObserver
   /** Every pull that reached the end of the server's changes (Realtime checks its pokes against it). */
   onPulled?: () => void
-  /** Awaited before each slice of a pulled page is written (the reviewer's calls go first). */
-  reviewerFirst?: () => Promise<void>
+  /** Awaited before each statement that writes a pulled page (reviewer-first.ts); resolves to its most text. */
+  reviewerFirst?: () => Promise<number>
   /** A slice of a table's rows was written, before its page's `data.changed`. */
   sliceWritten?: (table: string) => void
 }

@@ -31,8 +31,11 @@ export interface PullOptions {
    * must not hold back the decisions a reviewer makes meanwhile until its last page.
    */
   betweenPages?: () => Promise<void>
-  /** Awaited before each slice of a page is written: the reviewer's calls go first. */
-  reviewerFirst?: () => Promise<void>
+  /**
+   * Awaited before each statement that writes a page (or refreshes statistics): the reviewer's
+   * calls go first. Resolves to the most text the next statement of rows may take.
+   */
+  reviewerFirst?: () => Promise<number>
   /**
    * A slice of a table's rows was written: what was derived from that table is stale already,
    * before the page's `data.changed`.
@@ -102,9 +105,9 @@ export class Puller {
       replica.noteApplied(applied.perTable)
       // The planner needs statistics to pick the inbox's indexes: refreshed during a first sync
       // each time the replica has doubled (pages 10, 20, 40, 80 …: statistics of half the rows
-      // still give the right plans, and each refresh reads a sample of every table that grew),
+      // still give the right plans, and each refresh reads a quick sample of every table that grew),
       // never before its first page (that one must reach the inbox at once), and at its end.
-      if (fresh && isDoubling(++pages)) await replica.analyze(false)
+      if (fresh && isDoubling(++pages)) await replica.analyze('grown', { quick: true, between: this.o.reviewerFirst })
       if (progress) {
         this.initial = progress
         status.set({ initialSync: { ...progress } })
@@ -113,13 +116,13 @@ export class Puller {
       await this.o.betweenPages?.()
       if (!fresh) status.set({ state: 'syncing' })
     }
-    await replica.analyze(fresh)
+    await replica.analyze(fresh ? 'all' : 'grown', { between: this.o.reviewerFirst })
     if (fresh) {
       await replica.setMeta('initial_sync_done', true)
       status.set({ initialSync: null })
     }
     status.set({ lastPullAt: new Date(this.o.now()).toISOString() })
-    await replica.vacuum()
+    await replica.vacuum(this.o.reviewerFirst)
   }
 
   /** Applies a page; the replica's refusal of a slice is a bad answer. */
