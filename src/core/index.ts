@@ -41,11 +41,14 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
   }
 }
 
-/** Calls that never touch the replica: answered at once, even while a relaunch's replica opens. */
+/**
+ * Calls that never touch the replica: answered at once, even while a relaunch's replica opens, and
+ * never holding the sync back (a status poll is not the reviewer at work: reviewer-first.ts).
+ */
 const OUTSIDE_REPLICA = new Set<string>(['settings.get', 'settings.update', 'sync.status'])
 
 /**
- * Every call but the session's goes before the sync's writes (reviewer-first.ts). Signing in or out
+ * Every call on the replica goes before the sync's writes (reviewer-first.ts). Signing in or out
  * waits on the network and on the sync engine itself, which must not wait on it in turn. Calls on
  * the replica go through CoreState.replicaCall: while a relaunch's replica opens, they are answered
  * from the last view or wait for it.
@@ -54,8 +57,7 @@ function guard(handlers: CoreHandlers, state: CoreState): CoreHandlers {
   const first = state.reviewerFirst
   const out: Record<string, (args: never) => Promise<unknown>> = {}
   for (const [method, handler] of Object.entries(handlers) as [MethodName, (args: never) => Promise<unknown>][]) {
-    if (method.startsWith('session.')) out[method] = handler
-    else if (OUTSIDE_REPLICA.has(method)) out[method] = (args) => first.call(() => handler(args))
+    if (method.startsWith('session.') || OUTSIDE_REPLICA.has(method)) out[method] = handler
     else out[method] = (args) => state.replicaCall(method, args, () => first.call(() => handler(args)))
   }
   return out as unknown as CoreHandlers
