@@ -32,8 +32,13 @@ export type SyncTuning = Partial<
 
 /** How long a relaunch holds its catch-up pull for the first inbox page at most. */
 const FIRST_PAGE_GRACE_MS = 2000
-/** The last view is saved once the replica has been quiet this long after a change (and at close). */
+/** The last view is saved once the replica has been quiet this long after a change (and at close)… */
 const LAST_VIEW_SAVE_AFTER_MS = 1500
+/**
+ * … and at most this often: saving reads every view it holds again, and a busy tenant changes the
+ * replica every few seconds. A crash leaves one at most this old, corrected when the replica opens.
+ */
+const LAST_VIEW_SAVE_EVERY_MS = 30_000
 
 export interface CoreOptions {
   userDataDir: string
@@ -83,6 +88,7 @@ export class CoreState {
   /** A relaunch's replica, opening while the last view answers (null once open). */
   private opening: Promise<void> | null = null
   private lastViewSave: ReturnType<typeof setTimeout> | null = null
+  private lastViewSavedAt = -Infinity
   /** The handlers the last view is answered again with before it is saved (set by createCore). */
   private handlers: CoreHandlers | null = null
   readonly settings: JsonFile<Settings>
@@ -370,10 +376,12 @@ export class CoreState {
   private saveLastViewWhenQuiet(): void {
     if (!this.lastView || this.closed) return
     if (this.lastViewSave) clearTimeout(this.lastViewSave)
+    const wait = Math.max(LAST_VIEW_SAVE_AFTER_MS, this.lastViewSavedAt + LAST_VIEW_SAVE_EVERY_MS - this.now())
     this.lastViewSave = setTimeout(() => {
       this.lastViewSave = null
+      this.lastViewSavedAt = this.now()
       void this.exclusive(() => this.saveLastView())
-    }, LAST_VIEW_SAVE_AFTER_MS)
+    }, wait)
     this.lastViewSave.unref?.()
   }
 
