@@ -276,7 +276,19 @@ export async function goToApproval(page: Page, id: string, opts: { lane?: 'mine'
   await list.focus()
   const active = () => page.evaluate(() => document.querySelector('[data-testid="inbox-list"]')?.getAttribute('aria-activedescendant') ?? null)
   await page.keyboard.press('Home')
-  await until(async () => (await active()) === 'inbox-row-0', 'the first row focused', 5000, 20)
+  // A list that re-reads its rows just then (a pull or a push answer landing) may take the key
+  // before its rows are back: press it again until the first row holds the focus.
+  await until(
+    async () => {
+      if ((await active()) === 'inbox-row-0') return true
+      await list.focus()
+      await page.keyboard.press('Home')
+      return false
+    },
+    'the first row focused',
+    10_000,
+    50,
+  )
   for (let i = 0; i < maxSteps; i++) {
     if ((await shownApprovalId(page)) === id) break
     const before = await active()
