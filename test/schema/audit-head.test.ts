@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import type pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { verifyAuditChain, type AuditRowLike } from '../../src/shared/audit-chain'
-import { admin } from '../support/db'
+import { admin, inTransaction } from '../support/db'
 import { createAuditEntry, createTenant, type TenantRef } from '../support/fixtures'
 
 async function chainOf(tenantId: string): Promise<AuditRowLike[]> {
@@ -43,22 +43,6 @@ function append(c: pg.PoolClient, tenantId: string, action: string) {
   return createAuditEntry(tenantId, { db: c, action })
 }
 
-/** Runs fn in a transaction on its own connection; commits unless fn throws. */
-async function inTransaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const c = await admin().connect()
-  try {
-    await c.query('begin')
-    const out = await fn(c)
-    await c.query('commit')
-    return out
-  } catch (err) {
-    await c.query('rollback').catch(() => {})
-    throw err
-  } finally {
-    c.release()
-  }
-}
-
 describe('audit chain head, written at commit', () => {
   it('holds for any mix of entries, failed sub-transactions, early writes and rollbacks', async () => {
     // One step of a transaction. `fail` is a mutation whose sub-transaction fails after its entry's
@@ -73,7 +57,7 @@ describe('audit chain head, written at commit', () => {
       fc.asyncProperty(transaction, async ({ steps, commit }) => {
         // Two chains with one committed entry each, so the transaction starts from a head.
         const tenants: TenantRef[] = [await createTenant(), await createTenant()]
-        for (const t of tenants) await inTransaction((c) => append(c, t.id, 'before'))
+        for (const t of tenants) await inTransaction((c) => append(c, t.id, 'before'), { commit: true })
         const c = await admin().connect()
         // Entries appended since each open savepoint (the first level: outside any savepoint).
         const levels: number[][] = [[0, 0]]
@@ -130,7 +114,7 @@ describe('audit chain head, written at commit', () => {
       const second = inTransaction(async (c) => {
         await append(c, tenant.id, 'second.1')
         await append(c, tenant.id, 'second.2')
-      })
+      }, { commit: true })
       await waitForLockWait()
       await append(first, tenant.id, 'first.3')
       await first.query('commit')
@@ -144,17 +128,17 @@ describe('audit chain head, written at commit', () => {
 
   it('leaves the head on the last committed entry when the transaction that would move it rolls back', async () => {
     const tenant = await createTenant()
-    await inTransaction((c) => append(c, tenant.id, 'kept'))
+    await inTransaction((c) => append(c, tenant.id, 'kept'), { commit: true })
     const before = await headOf(tenant.id)
     await expect(
       inTransaction(async (c) => {
         await append(c, tenant.id, 'lost.1')
         await append(c, tenant.id, 'lost.2')
         throw new Error('the mutation failed')
-      }),
+      }, { commit: true }),
     ).rejects.toThrow('the mutation failed')
     expect(await headOf(tenant.id)).toEqual(before)
-    await inTransaction((c) => append(c, tenant.id, 'next'))
+    await inTransaction((c) => append(c, tenant.id, 'next'), { commit: true })
     const rows = await expectIntact(tenant.id, 2)
     expect(rows.map((r) => r.action)).toEqual(['kept', 'next'])
   })

@@ -14,17 +14,11 @@ export function admin(): pg.Pool {
 
 export type Claims = { sub?: string; role: 'anon' | 'authenticated' | 'service_role'; [k: string]: unknown }
 
-/** Runs fn in one transaction as the given JWT claims would through the gateway; rolls back unless commit. */
-export async function asClaims<T>(
-  claims: Claims,
-  fn: (c: pg.PoolClient) => Promise<T>,
-  opts: { commit?: boolean } = {},
-): Promise<T> {
+/** Runs fn in one transaction on its own connection (as the superuser): committed with `commit`, else rolled back. */
+export async function inTransaction<T>(fn: (c: pg.PoolClient) => Promise<T>, opts: { commit?: boolean } = {}): Promise<T> {
   const c = await admin().connect()
   try {
     await c.query('begin')
-    await c.query(`set local role ${claims.role}`)
-    await c.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify(claims)])
     const out = await fn(c)
     await c.query(opts.commit ? 'commit' : 'rollback')
     return out
@@ -34,6 +28,15 @@ export async function asClaims<T>(
   } finally {
     c.release()
   }
+}
+
+/** Runs fn in one transaction as the given JWT claims would through the gateway; rolls back unless commit. */
+export function asClaims<T>(claims: Claims, fn: (c: pg.PoolClient) => Promise<T>, opts: { commit?: boolean } = {}): Promise<T> {
+  return inTransaction(async (c) => {
+    await c.query(`set local role ${claims.role}`)
+    await c.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify(claims)])
+    return fn(c)
+  }, opts)
 }
 
 export function asUser<T>(userId: string, fn: (c: pg.PoolClient) => Promise<T>, opts?: { commit?: boolean }) {
