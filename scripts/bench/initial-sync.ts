@@ -52,12 +52,18 @@ export async function countRows(db: PGliteInterface): Promise<number> {
 /** The sign-in screen shows for a few seconds: the core builds and opens its spare replica meanwhile. */
 const SIGN_IN_SCREEN_MS = 3000
 
-/** A fresh sign-in until the first inbox page has items; the console is closed right after. */
-async function pendingFirstOnce(dir: string, spareFrom: string, backend: Backend, user: { email: string; password: string }) {
+/** A console on a fresh user-data folder (the spare replica in it), once its sign-in screen has shown. */
+async function onSignInScreen(dir: string, spareFrom: string, backend: Backend): Promise<BenchCore> {
   await copySpare(spareFrom, dir)
   const bench = await startBenchCore(dir, backend)
+  await new Promise((r) => setTimeout(r, SIGN_IN_SCREEN_MS))
+  return bench
+}
+
+/** A fresh sign-in until the first inbox page has items; the console is closed right after. */
+async function pendingFirstOnce(dir: string, spareFrom: string, backend: Backend, user: { email: string; password: string }) {
+  const bench = await onSignInScreen(dir, spareFrom, backend)
   try {
-    await new Promise((r) => setTimeout(r, SIGN_IN_SCREEN_MS))
     return await signInUntilFirstPage(bench, user)
   } finally {
     await bench.close()
@@ -165,15 +171,13 @@ async function firstSync(
   firsts: number[],
   working: boolean,
 ): Promise<{ bench: BenchCore; seconds: number; during: { inbox: number[]; enqueue: number[] } | null }> {
-  await copySpare(spareFrom, dir)
-  const bench = await startBenchCore(dir, backend)
+  const bench = await onSignInScreen(dir, spareFrom, backend)
   let progress = ''
   bench.on('sync.status', (s) => {
     const p = s.initialSync ? `${s.initialSync.rows}/${s.initialSync.expected ?? '?'}` : ''
     if (p && p.split('/')[0]!.length !== progress.split('/')[0]!.length) log(`  initial sync ${p}`)
     progress = p
   })
-  await new Promise((r) => setTimeout(r, SIGN_IN_SCREEN_MS))
   const t0 = performance.now()
   firsts.push(await signInUntilFirstPage(bench, user))
   log(`  first inbox page after ${firsts.map((ms) => Math.round(ms)).join(', ')} ms`)

@@ -8,13 +8,13 @@
 // the replica at sign-out and nobody else's is ever in reach; it names its user and the replica
 // state it was read from (the replica's next transaction id, which any write advances), is checked
 // against the contract when read, and anything wrong with it means a normal start, never a failure.
-import { randomBytes } from 'node:crypto'
-import { readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { canonicalJson } from '../shared/audit-chain'
 import { isMethodName, methods, type MethodName, type SyncStatus } from '../shared/contract'
 import type { ReplicaDb } from './replica/open'
+import { JsonFile } from './settings'
 
 const FORMAT = 1
 const FILE_NAME = 'last-view.json'
@@ -35,6 +35,10 @@ const LastViewFile = z.object({
   status: z.object({ lastPullAt: z.string().nullable(), queueDepth: z.number().int().nonnegative(), oldestQueuedAt: z.string().nullable() }),
   answers: z.array(z.object({ method: z.string(), args: z.unknown(), value: z.unknown() })).max(MAX_CALLS),
 })
+type LastViewFile = z.infer<typeof LastViewFile>
+
+/** The file (read with its schema, written then renamed): none when missing or unreadable. */
+const lastViewFile = (path: string) => new JsonFile<LastViewFile | null>(path, LastViewFile.nullable(), null)
 
 interface Call {
   method: MethodName
@@ -69,13 +73,17 @@ export class LastView {
   /** Answers read from the file at start: served until the replica opens, then dropped. */
   private answers = new Map<string, unknown>()
 
+  private readonly store: JsonFile<LastViewFile | null>
+
   private constructor(
     private readonly file: string,
     readonly userId: string,
     /** The stamp of the file read at start (null when there was none). */
     readonly stamp: string | null,
     readonly status: LastViewStatus | null,
-  ) {}
+  ) {
+    this.store = lastViewFile(file)
+  }
 
   /** An empty last view for a replica folder: it learns the calls, answers come at the next save. */
   static empty(replicaDir: string, userId: string): LastView {
@@ -88,15 +96,10 @@ export class LastView {
    */
   static async read(replicaDir: string, userId: string): Promise<LastView> {
     const file = join(replicaDir, FILE_NAME)
-    let parsed
-    try {
-      parsed = LastViewFile.safeParse(JSON.parse(await readFile(file, 'utf8')))
-    } catch {
-      return LastView.empty(replicaDir, userId)
-    }
-    if (!parsed.success || parsed.data.userId !== userId) return LastView.empty(replicaDir, userId)
-    const view = new LastView(file, userId, parsed.data.stamp, parsed.data.status)
-    for (const a of parsed.data.answers) {
+    const saved = await lastViewFile(file).read()
+    if (!saved || saved.userId !== userId) return LastView.empty(replicaDir, userId)
+    const view = new LastView(file, userId, saved.stamp, saved.status)
+    for (const a of saved.answers) {
       if (!isMethodName(a.method) || !isFirstPaintCall(a.method, a.args)) return LastView.empty(replicaDir, userId)
       const args = methods[a.method].args.safeParse(a.args)
       const value = methods[a.method].result.safeParse(a.value)
@@ -151,10 +154,7 @@ export class LastView {
       }
     }
     if ((await replicaStamp(db)) !== stamp) return false
-    const body: z.infer<typeof LastViewFile> = { format: FORMAT, userId: this.userId, stamp, status, answers }
-    const tmp = `${this.file}.${randomBytes(4).toString('hex')}.tmp`
-    await writeFile(tmp, JSON.stringify(body), { mode: 0o600 })
-    await rename(tmp, this.file)
+    await this.store.write({ format: FORMAT, userId: this.userId, stamp, status, answers })
     return true
   }
 
