@@ -266,7 +266,8 @@ export class AgentClient {
     const kept = this.session
     if (kept && kept.expiresAt - Date.now() > TOKEN_MARGIN_MS) return kept.token
     const { data, error } = await this.supabase.auth.getSession()
-    if (error || !data.session) throw new Error(`the agent's session is gone: ${error?.message ?? 'signed out'}`)
+    // Signed out (or the refresh failed): nothing is sent, as the server would refuse it anyway.
+    if (error || !data.session) throw new AgentRefusal('not_an_agent', `The agent is not signed in${error ? `: ${error.message}` : '.'}`)
     this.remember(data.session)
     return data.session.access_token
   }
