@@ -23,7 +23,7 @@ import {
   type SupabaseClientOptions,
 } from '@supabase/supabase-js'
 import WebSocket from 'ws'
-import { keepAliveHttp, type KeepAliveHttp } from './keep-alive-fetch'
+import { keepAliveHttp, type KeepAliveHttp } from './keep-alive-http'
 
 /** A tool as `"app.key"` or `{ app, key }`. */
 export type ToolRef = string | { app: string; key: string }

@@ -22,7 +22,7 @@ interface Reply {
   status: number
   statusText: string
   headers: http.IncomingHttpHeaders
-  body: Buffer
+  body: ReturnType<typeof Buffer.concat>
 }
 
 function headerRecord(headers: RequestInit['headers']): Record<string, string> {
@@ -64,7 +64,7 @@ export function keepAliveHttp(): KeepAliveHttp {
               status: res.statusCode ?? 500,
               statusText: res.statusMessage ?? '',
               headers: res.headers,
-              body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+              body: Buffer.concat(chunks),
             }))
         },
       )
