@@ -49,8 +49,7 @@ export class AgentSdkGate implements ApprovalGate {
   constructor(private readonly agent: AgentClient) {}
 
   async catalog(): Promise<CatalogTool[]> {
-    const { data, error } = await this.agent.supabase.rpc('agent_tools')
-    if (error) throw new Error(`agent_tools failed: ${error.message}`)
+    const data = await this.agent.call('agent_tools')
     return (data as { app: string; key: string; write_allowed: boolean; description: string | null }[]).map((t) => ({
       app: t.app,
       key: t.key,

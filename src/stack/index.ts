@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { ExpirySweep } from '../executor/expiry-sweep'
-import { connectionString, startDatabase, type Database } from './database'
+import { socketConnectionString, startDatabase, type Database } from './database'
 import { startGateway, type Gateway } from './gateway'
 import { apiKeys, LOCAL_JWT_SECRET } from './keys'
 import { claimStackDir, releaseStackDir, writeStackRecord } from './lock'
@@ -74,8 +74,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       port,
       jwtSecret,
       keys,
-      authenticatorUrl: connectionString(port + 1, 'authenticator', AUTHENTICATOR_PASSWORD),
-      authAdminUrl: db.url,
+      authenticatorUrl: socketConnectionString(port + 1, 'authenticator', AUTHENTICATOR_PASSWORD),
+      authAdminUrl: socketConnectionString(port + 1),
       jwtExpirySeconds: opts.jwtExpirySeconds ?? 3600,
       rpcPoolSize: opts.rpcPoolSize,
       log: opts.log,

@@ -52,6 +52,16 @@ describe('agent identity', () => {
     expect(error).toBeNull()
     expect(data).toMatchObject({ status: 'refused', code: 'not_an_agent' })
   })
+
+  it('the SDK follows its session: after a token refresh the agent still files, once signed out it files nothing', async () => {
+    const agent = await newAgent(world.tenantId)
+    const { error } = await agent.client.supabase.auth.refreshSession()
+    expect(error).toBeNull()
+    const filed = await agent.client.requestApproval(refund(100))
+    expect(filed.view.state).toBe('pending')
+    await agent.client.supabase.auth.signOut()
+    await expect(agent.client.requestApproval(refund(101))).rejects.toMatchObject({ code: 'not_an_agent' })
+  })
 })
 
 describe('issuing credentials', () => {

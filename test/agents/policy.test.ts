@@ -109,7 +109,11 @@ describe('policy outcomes', () => {
     await admin().query(
       `insert into public.trust_ledger (agent_id, day, tenant_id, approved_no_edit, score) values ($1, current_date, $2, 10, 1)`,
       [a.agentId, w.tenantId])
-    expect((await a.client.requestApproval(refund(102))).view).toMatchObject({ route: 'auto', rule: 'trusted' })
+    const trusted = await a.client.requestApproval(refund(102))
+    expect(trusted.view).toMatchObject({ route: 'auto', rule: 'trusted' })
+    // The origin records the score the trust rule was judged on.
+    const { rows } = await admin().query(`select origin ->> 'trust' as trust from public.approvals where id = $1`, [trusted.approvalId])
+    expect(Number(rows[0].trust)).toBe(1)
   })
 
   it('an A2 agent is auto-approved only up to risk 2', async () => {
