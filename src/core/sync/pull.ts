@@ -1,6 +1,7 @@
-// Down: pulls pages from sync_pull until the server has nothing more. A page stays the text the
-// server sent: its small members are read and its rows checked and cut into slices here
-// (sync/page.ts); each slice goes to PGlite as that text, parsed once, there, and the page's
+// Down: pulls pages from sync_pull until the server has nothing more. A page stays the bytes the
+// server sent: its small members are read and its rows checked and cut into slices (sync/page.ts,
+// on a thread of its own for a large page: sync/page-reader.ts); each slice goes to PGlite as those
+// bytes, parsed once, there, and the page's
 // cursors follow its last slice (replica/apply.ts), the reviewer's calls going between. The next
 // page is requested as soon as this one's cursors are known, so the network, the server's work and
 // the local write overlap. A fresh replica's first sync counts its rows for the progress bar,
@@ -11,8 +12,9 @@ import type { Auth } from '../auth/auth'
 import { applyPage, type ApplyResult } from '../replica/apply'
 import type { Replica } from '../replica/replica'
 import type { PhaseObserver } from './phases'
-import { readPage, type PulledPage, type RowRules } from './page'
-import { authorizedRpcText } from './rpc'
+import type { PulledPage } from './page'
+import { PageReader } from './page-reader'
+import { authorizedRpcBytes } from './rpc'
 import type { StatusModel } from './status'
 import { BadAnswer } from './validate'
 
@@ -57,12 +59,17 @@ export class Puller {
    */
   private initial: FirstSyncProgress = { rows: 0, expected: null }
 
-  /** What each row of a replicated table must carry (sync/page.ts checks every row against it). */
-  private readonly rules: RowRules
+  /** Reads each page, checking every row against what its table must carry (sync/page.ts). */
+  private readonly pages: PageReader
 
   constructor(private readonly o: PullOptions) {
-    const specs = o.replica.specs
-    this.rules = (table) => specs.get(table)
+    const rules = [...o.replica.specs.values()].map((s) => [s.name, { primaryKey: s.primaryKey, tenantScoped: s.tenantScoped }])
+    this.pages = new PageReader(Object.fromEntries(rules))
+  }
+
+  /** Stops the page reader's thread, if one is running. */
+  close(): void {
+    this.pages.close()
   }
 
   /** The first sync's progress as the replica recorded it; null once the first sync is done. */
@@ -76,14 +83,18 @@ export class Puller {
   async pullAll(): Promise<void> {
     const { replica, emit, status } = this.o
     const fresh = !(await replica.meta<boolean>('initial_sync_done'))
-    if (fresh) status.set({ state: 'syncing', initialSync: { ...this.initial } })
+    if (fresh) {
+      status.set({ state: 'syncing', initialSync: { ...this.initial } })
+      // The pages after the first are large: their reader starts while the first is fetched.
+      void this.pages.warmUp()
+    }
     let cursors = await replica.cursors()
     let tenants = await replica.tenants()
     let pages = 0
     this.o.onPhase?.('pull-request')
     let pending = this.request(cursors, fresh && Object.keys(cursors).length === 0 ? this.o.firstPullLimit : this.o.pullLimit)
     for (;;) {
-      const page = readPage(await pending, this.rules)
+      const page = await this.pages.read(await pending)
       if (page.hasMore) {
         cursors = mergeCursors(cursors, page.cursors, tenants, page.tenants, page.withheld)
         pending = this.request(cursors, this.o.pullLimit)
@@ -153,8 +164,8 @@ export class Puller {
     return { rows, expected: estimate === null ? null : Math.max(estimate, rows) }
   }
 
-  private request(cursors: Cursors, limit: number): Promise<string> {
-    return authorizedRpcText(this.o.auth, 'sync_pull', { p_cursors: cursors, p_limit: limit })
+  private request(cursors: Cursors, limit: number): Promise<Uint8Array> {
+    return authorizedRpcBytes(this.o.auth, 'sync_pull', { p_cursors: cursors, p_limit: limit })
   }
 }
 
