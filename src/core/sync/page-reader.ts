@@ -4,12 +4,11 @@
 // page's bytes are handed (transferred, not copied) to a worker that reads them and hands them back
 // with the page's slices; the core thread only writes slices. A small page (every pull of a synced
 // console, a first sync's first page) is read in place: the hand-over would cost more than it saves.
-// The worker starts when a first sync begins (warmUp) or with the first large page, and stops when
+// The worker starts once a first sync's first page is in (warmUp) or with the first large page, and stops when
 // no page has come for IDLE_MS, so a synced console holds no second thread. Until it is running,
 // pages are read in place.
 import type { Worker } from 'node:worker_threads'
-import { parentPort } from 'node:worker_threads'
-import { startCoreWorker } from '../thread/worker'
+import { startPageWorker } from '../thread/worker'
 import { readPage, type PulledPage, type RowRule } from './page'
 import { BadAnswer } from './validate'
 
@@ -22,12 +21,15 @@ const IDLE_MS = 10_000
 /** Each replicated table's row rule, as plain data a worker can receive. */
 export type RuleTable = Record<string, RowRule>
 
-type Reply = { id: number; ok: true; page: PulledPage } | { id: number; ok: false; bad: boolean; message: string }
+/** What the worker (sync/page-worker.ts) answers: that it is listening, or a page read. */
+export type PageReply = { ready: true } | { id: number; ok: true; page: PulledPage } | { id: number; ok: false; bad: boolean; message: string }
 
 export class PageReader {
   private worker: Worker | null = null
   private running = false
   private online: Promise<void> = Promise.resolve()
+  /** A worker that could not start is not started again: every page is read in place. */
+  private unavailable = false
   private nextId = 0
   private readonly waiting = new Map<number, { resolve: (p: PulledPage) => void; reject: (e: Error) => void }>()
   private idle: NodeJS.Timeout | null = null
@@ -40,7 +42,7 @@ export class PageReader {
 
   /** The page in these bytes; a BadAnswer when they are not one the replica may take. */
   read(bytes: Uint8Array): Promise<PulledPage> {
-    if (bytes.length < OFF_THREAD_MIN_BYTES) return this.inPlace(bytes)
+    if (bytes.length < OFF_THREAD_MIN_BYTES || this.unavailable) return this.inPlace(bytes)
     const worker = this.ensureWorker()
     if (!this.running) return this.inPlace(bytes)
     this.keepAlive()
@@ -55,6 +57,7 @@ export class PageReader {
 
   /** Starts the worker ahead of the large pages to come; resolves once it is running. */
   warmUp(): Promise<void> {
+    if (this.unavailable) return Promise.resolve()
     this.ensureWorker()
     this.keepAlive()
     return this.online
@@ -75,7 +78,7 @@ export class PageReader {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker
-    const worker = startCoreWorker({ role: 'pages', rules: this.rules })
+    const worker = startPageWorker(this.rules)
     this.worker = worker
     let up = () => {}
     this.online = new Promise((resolve) => {
@@ -83,7 +86,7 @@ export class PageReader {
       // A worker that never came up: nothing waits for it (its pages were read in place).
       worker.once('exit', () => resolve())
     })
-    worker.on('message', (m: Reply | { ready: true }) => {
+    worker.on('message', (m: PageReply) => {
       if ('ready' in m) {
         // Loaded and listening (from sources, loading takes a while after the thread is online).
         if (this.worker === worker) this.running = true
@@ -96,7 +99,10 @@ export class PageReader {
       if (m.ok) waiter.resolve(m.page)
       else waiter.reject(m.bad ? new BadAnswer(m.message) : new Error(m.message))
     })
-    worker.once('error', (err) => this.stop(`the page reader failed: ${err.message}`, worker))
+    worker.once('error', (err) => {
+      if (!this.running && this.worker === worker) this.unavailable = true
+      this.stop(`the page reader failed: ${err.message}`, worker)
+    })
     worker.once('exit', (code) => this.stop(`the page reader stopped (exit code ${code})`, worker))
     // A worker waiting for pages must not keep a closing process alive.
     worker.unref()
@@ -124,21 +130,4 @@ export class PageReader {
     this.waiting.clear()
     for (const w of waiting) w.reject(new Error(reason))
   }
-}
-
-/** The worker's side (thread/entry.ts, role 'pages'): reads each page it is handed and hands it back. */
-export function servePageReader(rules: RuleTable): void {
-  const port = parentPort
-  if (!port) throw new Error('the page reader was started outside a worker')
-  const byTable = new Map(Object.entries(rules))
-  port.postMessage({ ready: true })
-  port.on('message', ({ id, bytes }: { id: number; bytes: Uint8Array }) => {
-    let reply: Reply
-    try {
-      reply = { id, ok: true, page: readPage(bytes, (t) => byTable.get(t)) }
-    } catch (err) {
-      reply = { id, ok: false, bad: err instanceof BadAnswer, message: err instanceof Error ? err.message : String(err) }
-    }
-    port.postMessage(reply, [bytes.buffer as ArrayBuffer])
-  })
 }

@@ -60,16 +60,16 @@ export class Puller {
   private initial: FirstSyncProgress = { rows: 0, expected: null }
 
   /** Reads each page, checking every row against what its table must carry (sync/page.ts). */
-  private readonly pages: PageReader
+  private readonly reader: PageReader
 
   constructor(private readonly o: PullOptions) {
     const rules = [...o.replica.specs.values()].map((s) => [s.name, { primaryKey: s.primaryKey, tenantScoped: s.tenantScoped }])
-    this.pages = new PageReader(Object.fromEntries(rules))
+    this.reader = new PageReader(Object.fromEntries(rules))
   }
 
   /** Stops the page reader's thread, if one is running. */
   close(): void {
-    this.pages.close()
+    this.reader.close()
   }
 
   /** The first sync's progress as the replica recorded it; null once the first sync is done. */
@@ -83,18 +83,14 @@ export class Puller {
   async pullAll(): Promise<void> {
     const { replica, emit, status } = this.o
     const fresh = !(await replica.meta<boolean>('initial_sync_done'))
-    if (fresh) {
-      status.set({ state: 'syncing', initialSync: { ...this.initial } })
-      // The pages after the first are large: their reader starts while the first is fetched.
-      void this.pages.warmUp()
-    }
+    if (fresh) status.set({ state: 'syncing', initialSync: { ...this.initial } })
     let cursors = await replica.cursors()
     let tenants = await replica.tenants()
     let pages = 0
     this.o.onPhase?.('pull-request')
     let pending = this.request(cursors, fresh && Object.keys(cursors).length === 0 ? this.o.firstPullLimit : this.o.pullLimit)
     for (;;) {
-      const page = await this.pages.read(await pending)
+      const page = await this.reader.read(await pending)
       if (page.hasMore) {
         cursors = mergeCursors(cursors, page.cursors, tenants, page.tenants, page.withheld)
         pending = this.request(cursors, this.o.pullLimit)
@@ -113,6 +109,9 @@ export class Puller {
       const { progress } = counted
       this.o.onPhase?.('pull-applied')
       if (applied.tables.length > 0) emit('data.changed', { tables: applied.tables })
+      // The pages after a first sync's first are large: their reader starts once the inbox has
+      // its first rows (started earlier, it competed with them for the machine).
+      if (fresh && pages === 0) void this.reader.warmUp()
       replica.noteApplied(applied.perTable)
       // The planner needs statistics to pick the inbox's indexes: refreshed during a first sync
       // each time the replica has doubled (pages 10, 20, 40, 80 …: statistics of half the rows

@@ -1,11 +1,9 @@
 // Where the core's own thread starts: a worker_threads worker (web shell, bench, tests) or, in the
 // desktop app, Electron's utilityProcess (whose `process.parentPort` carries the messages). The same
-// file also runs the workers that build spare replicas (workerData.role 'spare') and the one that
-// reads a first sync's pages (role 'pages').
+// file also runs the workers that build spare replicas (workerData.role 'spare').
 import { fileURLToPath } from 'node:url'
 import { parentPort, workerData } from 'node:worker_threads'
 import { prepareSpare } from '../replica/spare'
-import { servePageReader, type RuleTable } from '../sync/page-reader'
 import type { TableSpec } from '../replica/tables'
 import type { Channel, FromCore, ToCore } from './protocol'
 import { serveCore } from './serve'
@@ -43,8 +41,6 @@ if (role === 'spare') {
     (dir) => parentPort?.postMessage({ ok: true, dir }),
     (err: unknown) => parentPort?.postMessage({ ok: false, message: err instanceof Error ? err.message : String(err) }),
   )
-} else if (role === 'pages') {
-  servePageReader((workerData as { rules: RuleTable }).rules)
 } else {
   // A worker ends when its port closes; a utility process must exit itself once the core has closed.
   serveCore(channel(), (code) => {
