@@ -1,6 +1,7 @@
-// Down: pulls pages from sync_pull until the server has nothing more. A page stays the text the
-// server sent: its small members are read and its rows checked and cut into slices here
-// (sync/page.ts); each slice goes to PGlite as that text, parsed once, there, and the page's
+// Down: pulls pages from sync_pull until the server has nothing more. A page stays the bytes the
+// server sent: its small members are read and its rows checked and cut into slices (sync/page.ts,
+// on a thread of its own for a large page: sync/page-reader.ts); each slice goes to PGlite as those
+// bytes, parsed once, there, and the page's
 // cursors follow its last slice (replica/apply.ts), the reviewer's calls going between. The next
 // page is requested as soon as this one's cursors are known, so the network, the server's work and
 // the local write overlap. A fresh replica's first sync counts its rows for the progress bar,
@@ -11,8 +12,9 @@ import type { Auth } from '../auth/auth'
 import { applyPage, type ApplyResult } from '../replica/apply'
 import type { Replica } from '../replica/replica'
 import type { PhaseObserver } from './phases'
-import { readPage, type PulledPage, type RowRules } from './page'
-import { authorizedRpcText } from './rpc'
+import type { PulledPage } from './page'
+import { PageReader } from './page-reader'
+import { authorizedRpcBytes } from './rpc'
 import type { StatusModel } from './status'
 import { BadAnswer } from './validate'
 
@@ -57,12 +59,17 @@ export class Puller {
    */
   private initial: FirstSyncProgress = { rows: 0, expected: null }
 
-  /** What each row of a replicated table must carry (sync/page.ts checks every row against it). */
-  private readonly rules: RowRules
+  /** Reads each page, checking every row against what its table must carry (sync/page.ts). */
+  private readonly reader: PageReader
 
   constructor(private readonly o: PullOptions) {
-    const specs = o.replica.specs
-    this.rules = (table) => specs.get(table)
+    const rules = [...o.replica.specs.values()].map((s) => [s.name, { primaryKey: s.primaryKey, tenantScoped: s.tenantScoped }])
+    this.reader = new PageReader(Object.fromEntries(rules))
+  }
+
+  /** Stops the page reader's thread, if one is running. */
+  close(): void {
+    this.reader.close()
   }
 
   /** The first sync's progress as the replica recorded it; null once the first sync is done. */
@@ -83,7 +90,7 @@ export class Puller {
     this.o.onPhase?.('pull-request')
     let pending = this.request(cursors, fresh && Object.keys(cursors).length === 0 ? this.o.firstPullLimit : this.o.pullLimit)
     for (;;) {
-      const page = readPage(await pending, this.rules)
+      const page = await this.reader.read(await pending)
       if (page.hasMore) {
         cursors = mergeCursors(cursors, page.cursors, tenants, page.tenants, page.withheld)
         pending = this.request(cursors, this.o.pullLimit)
@@ -102,6 +109,9 @@ export class Puller {
       const { progress } = counted
       this.o.onPhase?.('pull-applied')
       if (applied.tables.length > 0) emit('data.changed', { tables: applied.tables })
+      // The pages after a first sync's first are large: their reader starts once the inbox has
+      // its first rows (started earlier, it competed with them for the machine).
+      if (fresh && pages === 0) void this.reader.warmUp()
       replica.noteApplied(applied.perTable)
       // The planner needs statistics to pick the inbox's indexes: refreshed during a first sync
       // each time the replica has doubled (pages 10, 20, 40, 80 …: statistics of half the rows
@@ -153,8 +163,8 @@ export class Puller {
     return { rows, expected: estimate === null ? null : Math.max(estimate, rows) }
   }
 
-  private request(cursors: Cursors, limit: number): Promise<string> {
-    return authorizedRpcText(this.o.auth, 'sync_pull', { p_cursors: cursors, p_limit: limit })
+  private request(cursors: Cursors, limit: number): Promise<Uint8Array> {
+    return authorizedRpcBytes(this.o.auth, 'sync_pull', { p_cursors: cursors, p_limit: limit })
   }
 }
 

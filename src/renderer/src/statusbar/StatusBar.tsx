@@ -1,9 +1,11 @@
 // The status bar: connectivity (online / offline / syncing / error, in words and an icon), live
-// updates or polling, last good pull, queue depth and the oldest queued decision's age, the Work-offline switch, and a
-// progress bar while the first sync streams in.
+// updates or polling, last good pull, queue depth and the oldest queued decision's age, the Work-offline switch, a
+// progress bar while the first sync streams in, and, just after a relaunch, that the lists shown are
+// the last view saved at the previous run until the replica is open.
 import { go } from '../state/router-store'
 import { formatAgo, formatDuration } from '../ui/format'
 import { useNow } from '../ui/use-now'
+import type { SyncStatus } from '../../../shared/contract'
 import { setWorkOffline, syncNow, useSync } from '../state/sync-store'
 
 const STATE = {
@@ -17,6 +19,11 @@ export function StatusBar() {
   const status = useSync((s) => s.status)
   const now = useNow()
   if (!status) return <footer className="statusbar" aria-label="Sync status" />
+  return <StatusBarView status={status} now={now} />
+}
+
+/** The bar for one status at one moment. */
+export function StatusBarView({ status, now }: { status: SyncStatus; now: number }) {
   const s = STATE[status.state]
   const oldest = status.oldestQueuedAt ? now - Date.parse(status.oldestQueuedAt) : null
   const initial = status.initialSync
@@ -43,6 +50,11 @@ export function StatusBar() {
         Queue {status.queueDepth}
         {oldest !== null && status.queueDepth > 0 && ` · oldest ${formatDuration(oldest)}`}
       </button>
+      {status.replica === 'opening' && (
+        <span className="replica-opening" role="status" data-testid="replica-opening" title="Lists and counts are as they were when the console last closed">
+          Opening replica · showing your last view
+        </span>
+      )}
       {initial && (
         <span className="initial-sync">
           <span>First sync {initial.rows.toLocaleString()}{initial.expected ? ` of ${initial.expected.toLocaleString()}` : ''} rows</span>
