@@ -51,6 +51,8 @@ export class PageReader {
     const id = ++this.nextId
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject })
+      // A page being read keeps the process alive; an idle reader does not (see ensureWorker).
+      worker.ref()
       worker.postMessage({ id, bytes: own }, [own.buffer as ArrayBuffer])
     })
   }
@@ -96,6 +98,7 @@ export class PageReader {
       const waiter = this.waiting.get(m.id)
       if (!waiter) return
       this.waiting.delete(m.id)
+      if (this.waiting.size === 0) worker.unref()
       if (m.ok) waiter.resolve(m.page)
       else waiter.reject(m.bad ? new BadAnswer(m.message) : new Error(m.message))
     })

@@ -1,11 +1,11 @@
 // Down: pulls pages from sync_pull until the server has nothing more. A page stays the bytes the
 // server sent: its small members are read and its rows checked and cut into slices (sync/page.ts,
 // on a thread of its own for a large page: sync/page-reader.ts); each slice goes to PGlite as those
-// bytes, parsed once, there, and the page's
-// cursors follow its last slice (replica/apply.ts), the reviewer's calls going between. The next
-// page is requested as soon as this one's cursors are known, so the network, the server's work and
-// the local write overlap. A fresh replica's first sync counts its rows for the progress bar,
-// saved with the page it counts.
+// bytes, parsed once, there, and the page's cursors follow its last slice (replica/apply.ts), the
+// reviewer's calls going between. The next page is requested as soon as this one's cursors are
+// known, and read as soon as it arrives, so the network, the server's work, the reading and the
+// local write overlap. A fresh replica's first sync counts its rows for the progress bar, saved
+// with the page it counts.
 import type { EmitEvent } from '../../shared/contract'
 import { GLOBAL_SCOPE, type Cursors } from '../../shared/sync-protocol'
 import type { Auth } from '../auth/auth'
@@ -90,7 +90,7 @@ export class Puller {
     this.o.onPhase?.('pull-request')
     let pending = this.request(cursors, fresh && Object.keys(cursors).length === 0 ? this.o.firstPullLimit : this.o.pullLimit)
     for (;;) {
-      const page = await this.reader.read(await pending)
+      const page = await pending
       if (page.hasMore) {
         cursors = mergeCursors(cursors, page.cursors, tenants, page.tenants, page.withheld)
         pending = this.request(cursors, this.o.pullLimit)
@@ -163,8 +163,12 @@ export class Puller {
     return { rows, expected: estimate === null ? null : Math.max(estimate, rows) }
   }
 
-  private request(cursors: Cursors, limit: number): Promise<Uint8Array> {
-    return authorizedRpcBytes(this.o.auth, 'sync_pull', { p_cursors: cursors, p_limit: limit })
+  /**
+   * The next page, read as soon as its bytes arrive: a large one on the reader's thread while this
+   * thread still writes the page before it (the two overlap on two cores).
+   */
+  private request(cursors: Cursors, limit: number): Promise<PulledPage> {
+    return authorizedRpcBytes(this.o.auth, 'sync_pull', { p_cursors: cursors, p_limit: limit }).then((bytes) => this.reader.read(bytes))
   }
 }
 
