@@ -134,6 +134,32 @@ export async function claimBatch(db: Db, userId: string, now: Date, limit: numbe
   return res.rows.sort((a, b) => a.seq - b.seq)
 }
 
+/**
+ * A claimed batch cut into one part per tenant, each in queue order: the parts may be on the
+ * server at the same time (sync/push.ts). A tenant's writes take turns on the server (its audit
+ * chain's head is locked to commit), so parts of different tenants run side by side, and every
+ * intent for one approval stays in one part, in order. Only when every intent acts on an approval
+ * the replica holds: anything else keeps the batch whole, sent as one part as before.
+ */
+export async function splitByTenant(db: Db, batch: IntentRow[]): Promise<IntentRow[][]> {
+  const targets = batch.map((r) => r.target_id)
+  if (targets.some((t) => t === null)) return [batch]
+  const res = await db.query<{ id: string; tenant_id: string }>(
+    `select id, tenant_id from approvals where id = any($1::uuid[])`,
+    [targets],
+  )
+  const tenantOf = new Map(res.rows.map((r) => [r.id, r.tenant_id]))
+  const parts = new Map<string, IntentRow[]>()
+  for (const row of batch) {
+    const tenant = tenantOf.get(row.target_id!)
+    if (tenant === undefined) return [batch]
+    const part = parts.get(tenant)
+    if (part) part.push(row)
+    else parts.set(tenant, [row])
+  }
+  return [...parts.values()]
+}
+
 /** A transient failure: back to queued, not before `retryAt`. */
 export async function requeue(db: Db, ids: string[], retryAt: Date, error: { code: string; message: string }) {
   if (ids.length === 0) return [] as IntentRow[]
