@@ -109,9 +109,8 @@ export class Puller {
       const { progress } = counted
       this.o.onPhase?.('pull-applied')
       if (applied.tables.length > 0) emit('data.changed', { tables: applied.tables })
-      // The pages after a first sync's first are large: their reader starts once the inbox has
-      // its first rows (started earlier, it competed with them for the machine).
-      if (fresh && pages === 0) void this.reader.warmUp()
+      // More pages to come: their reader's thread starts now, the first page written.
+      if (page.hasMore) void this.reader.warmUp()
       replica.noteApplied(applied.perTable)
       // The planner needs statistics to pick the inbox's indexes: refreshed during a first sync
       // each time the replica has doubled (pages 10, 20, 40, 80 …: statistics of half the rows
