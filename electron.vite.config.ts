@@ -29,14 +29,12 @@ export default defineConfig({
   main: {
     resolve: { alias },
     // The core runs in its own utility process: its entry is built beside the main bundle (core.js);
-    // the workers that build spare replicas off the core's thread run the same file, the one that
-    // reads a first sync's pages its own (pages.js).
+    // the workers that build spare replicas off the core's thread run the same file.
     build: {
       rolldownOptions: {
         input: {
           index: resolve(import.meta.dirname, 'src/main/index.ts'),
           core: resolve(import.meta.dirname, 'src/core/thread/entry.ts'),
-          pages: resolve(import.meta.dirname, 'src/core/sync/page-worker.ts'),
         },
       },
     },

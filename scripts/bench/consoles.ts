@@ -41,16 +41,11 @@ export async function bundle(entry: string, name: string): Promise<string> {
  * The core's thread runs compiled JavaScript, as the app ships it (out/main/core.js), not the
  * TypeScript sources compiled as they load: that loader is a cost of development only (it doubled
  * the time a worker took to load the core). Its entry is bundled once per bench run, from the
- * current sources, with the page reader's beside it (pages.js, as in the app).
+ * current sources.
  */
 export function compiledCore(): Promise<string> {
   const given = process.env[CORE_ENTRY_ENV]
-  const outdir = join(ROOT, 'out', 'bench')
-  const build = () =>
-    bundleForNode({ core: join(ROOT, 'src/core/thread/entry.ts'), pages: join(ROOT, 'src/core/sync/page-worker.ts') }, outdir).then(() =>
-      join(outdir, 'core.js'),
-    )
-  compiled ??= given ? Promise.resolve(given) : build()
+  compiled ??= given ? Promise.resolve(given) : bundle('src/core/thread/entry.ts', 'core')
   return compiled.then((entry) => {
     setCoreEntry(entry)
     return entry

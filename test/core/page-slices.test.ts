@@ -3,14 +3,12 @@
 // all, a page's cursors move only once every one of its rows is written (never past a row that is
 // not), every row is checked before the page's first slice, and the reviewer's writes between
 // slices stay. The page text here is cut one or two rows to a slice, on a real (in-memory) replica.
-// A large page is read on a thread of its own (sync/page-reader.ts) into the very same slices.
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { applyPage } from '../../src/core/replica/apply'
 import { replicatedTables } from '../../src/core/replica/registry'
 import { Replica } from '../../src/core/replica/replica'
-import { readPage, SLICE_CHARS, type PulledPage } from '../../src/core/sync/page'
-import { OFF_THREAD_MIN_BYTES, PageReader } from '../../src/core/sync/page-reader'
+import { readPage, type PulledPage } from '../../src/core/sync/page'
 import { BadAnswer } from '../../src/core/sync/validate'
 
 const tenant = randomUUID()
@@ -60,11 +58,8 @@ const rowChars = (row: Record<string, unknown>) => JSON.stringify(row).length
 
 function read(text: string, sliceChars: number): PulledPage {
   const specs = replica.specs
-  return readPage(Buffer.from(text, 'utf8'), (table) => specs.get(table), sliceChars)
+  return readPage(text, (table) => specs.get(table), sliceChars)
 }
-
-/** The bytes a statement of slices [from, to) takes (its rows and the separators between them). */
-const span = (page: PulledPage, from: number, to: number) => page.rows[0]!.slices[to - 1]![1] - page.rows[0]!.slices[from]![0]
 
 const held = async () =>
   (await replica.db.query<{ title: string }>('select title from approvals order by sync_version')).rows.map((r) => r.title)
@@ -98,8 +93,9 @@ describe('a page written in slices', () => {
   it('joins consecutive slices into one statement as far as the turn allows, one at least', async () => {
     const rows = [0, 1, 2, 3, 4].map((i) => approval(i))
     const page = read(answer(rows), ONE_ROW)
+    const slices = page.rows[0]!.slices
     // Room for two slices, then for none: statements of rows 0–1, 2–3, then 4 alone.
-    const allowances = [span(page, 0, 2), span(page, 2, 4), 0, 0]
+    const allowances = [slices[0]!.length + slices[1]!.length, slices[2]!.length + slices[3]!.length, 0, 0]
     const seen: number[] = []
     await applyPage(replica.db, replica.specs, page, {
       at: new Date(),
@@ -152,54 +148,5 @@ describe('a page written in slices', () => {
     await applyPage(replica.db, replica.specs, read(answer(rows), twoRows), { at: new Date() })
     expect(await held()).toEqual(rows.map((r) => r.title))
     expect(await cursors()).toEqual([{ scope: tenant, table_name: 'approvals', version: 105 }])
-  })
-})
-
-describe('a large page read on a thread of its own', () => {
-  const specs = () => Object.fromEntries([...replica.specs.values()].map((s) => [s.name, { primaryKey: s.primaryKey, tenantScoped: s.tenantScoped }]))
-  /** Enough rows, some beyond ASCII, for the page to be read off the core's thread. */
-  const large = () => {
-    const rows = Array.from({ length: 2500 }, (_, i) => approval(i, { title: i % 3 === 0 ? `Rückerstattung №${i} 💶` : `Slice row ${i}` }))
-    const text = answer(rows)
-    expect(Buffer.byteLength(text)).toBeGreaterThan(OFF_THREAD_MIN_BYTES)
-    return { rows, text }
-  }
-
-  it('gives the slices an in-place read gives, and the core thread is free while it reads', async () => {
-    const reader = new PageReader(specs())
-    try {
-      await reader.warmUp()
-      const { rows, text } = large()
-      const inPlace = read(text, SLICE_CHARS)
-      let freeWhileReading = false
-      const reading = reader.read(Buffer.from(text, 'utf8'))
-      setImmediate(() => (freeWhileReading = true))
-      const page = await reading
-      // The callback queued after the read began ran before the page came back: nothing blocked.
-      expect(freeWhileReading).toBe(true)
-      expect(page.rows.map((r) => r.slices)).toEqual(inPlace.rows.map((r) => r.slices))
-      expect(Buffer.from(page.bytes).equals(Buffer.from(inPlace.bytes))).toBe(true)
-
-      await applyPage(replica.db, replica.specs, page, { at: new Date(), between: async () => Infinity })
-      expect(await held()).toEqual(rows.map((r) => r.title))
-    } finally {
-      reader.close()
-    }
-  })
-
-  it('refuses a bad row there as in place, and a closed reader starts again for the next page', async () => {
-    const reader = new PageReader(specs())
-    try {
-      await reader.warmUp()
-      const { rows } = large()
-      const bad = answer([...rows, { ...approval(9999), tenant_id: randomUUID() }])
-      await expect(reader.read(Buffer.from(bad, 'utf8'))).rejects.toThrow(BadAnswer)
-      reader.close()
-      await reader.warmUp()
-      const page = await reader.read(Buffer.from(answer(rows), 'utf8'))
-      expect(page.rows[0]!.rows).toBe(rows.length)
-    } finally {
-      reader.close()
-    }
   })
 })

@@ -27,12 +27,7 @@ export async function buildCore(): Promise<CoreBuild> {
   const dir = mkdtempSync(join(parent, 'run-'))
   try {
     await bundleForNode(
-      {
-        entry: join(ROOT, 'src/core/thread/entry.ts'),
-        // Beside the core's entry, as the app ships it (the core starts it as pages.js).
-        pages: join(ROOT, 'src/core/sync/page-worker.ts'),
-        'crash-child': join(ROOT, 'test/core/support/core-child.ts'),
-      },
+      { entry: join(ROOT, 'src/core/thread/entry.ts'), 'crash-child': join(ROOT, 'test/core/support/core-child.ts') },
       dir,
     )
   } catch (err) {

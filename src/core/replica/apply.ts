@@ -1,8 +1,8 @@
 // Applies one pulled page to the replica: its rows slice by slice, then, in one local transaction,
 // its cursors, the purge of tenants no longer visible and of tables no longer readable in a tenant
 // (withheld), and what the caller records about the page.
-// Each slice is the bytes the server sent for a run of whole rows, already checked row by row
-// (sync/page.ts): PostgreSQL parses them once and upserts them in one statement, keeping whichever
+// Each slice is the JSON text the server sent for a run of whole rows, already checked row by row
+// (sync/page.ts): PostgreSQL parses it once and upserts it in one statement, keeping whichever
 // version is newer; `between` says how much text the next statement may take, so a statement is one
 // slice or several consecutive ones joined. A statement commits alone, so the reviewer's queries
 // and decisions go between them instead of waiting for a whole page (`between` lets them). Rows written without their
@@ -87,13 +87,12 @@ export async function applyPage(db: ReplicaDb, specs: Map<string, TableSpec>, pa
     // page.ts keeps only the tables this build knows. One it does not know yet is skipped: its
     // cursors are kept, and the version that learns the table resets them (mirror.ts).
     const spec = specs.get(section.table)!
-    const { slices } = section
-    for (let next = 0; next < slices.length; ) {
+    for (let next = 0; next < section.slices.length; ) {
       const most = (await opts.between?.()) ?? 0
-      const start = slices[next]![0]
       let end = next + 1
-      while (end < slices.length && slices[end]![1] - start <= most) end++
-      await db.query(upsertSql(spec), [asArray(page.bytes, start, slices[end - 1]![1])], AS_BYTES)
+      let chars = section.slices[next]!.length
+      while (end < section.slices.length && chars + section.slices[end]!.length <= most) chars += section.slices[end++]!.length
+      await db.query(upsertSql(spec), [Buffer.from(joinSlices(section.slices, next, end), 'utf8')], AS_BYTES)
       opts.written?.(section.table)
       next = end
     }
@@ -128,16 +127,10 @@ export async function applyPage(db: ReplicaDb, specs: Map<string, TableSpec>, pa
   return { rows, perTable, purgedTenants, tables: [...touched] }
 }
 
-/**
- * The rows in bytes[start, end) as one JSON array: consecutive slices are one run of the server's
- * text (the separators between rows included), so joining them is one copy between brackets.
- */
-function asArray(bytes: Uint8Array, start: number, end: number): Uint8Array {
-  const out = Buffer.allocUnsafe(end - start + 2)
-  out[0] = 0x5b
-  out.set(bytes.subarray(start, end), 1)
-  out[out.length - 1] = 0x5d
-  return out
+/** Slices [from, to) as one JSON array: the rows between their brackets, joined by commas. */
+function joinSlices(slices: string[], from: number, to: number): string {
+  if (to - from === 1) return slices[from]!
+  return `[${slices.slice(from, to).map((s) => s.slice(1, -1)).join(',')}]`
 }
 
 async function purgeInvisibleTenants(

@@ -116,7 +116,6 @@ export class SyncEngine {
     this.stopped = true
     this.wake()
     await this.loopDone
-    this.puller.close()
   }
 
   /** Pull (and push) now: "sync now", reconnect, the machine woke up. Clears any backoff. */

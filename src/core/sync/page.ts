@@ -1,25 +1,20 @@
-// A sync_pull answer read as the bytes the server sent, without building its rows in JavaScript:
+// A sync_pull answer read as the text the server sent, without building its rows in JavaScript:
 // one light pass (native string searches from one quote to the next) finds the answer's members;
 // only the small members (tenants, cursors, has_more, withheld, remaining_estimate) are parsed and
 // checked here. Under `changes` and `priority`, each table's rows are walked one by one: every row
 // is checked for what the replica relies on (its key, a whole-number version, a visible tenant)
-// and the rows are cut, between whole rows, into slices: ranges of the very bytes the server sent.
-// PGlite parses each slice once and writes it in one short statement (replica/apply.ts), so a
-// reviewer's query waits for one slice at most, never for a page. A truncated or malformed answer,
-// or a row that fails a check, fails here, before anything of the page is written.
-// A large page is read on a thread of its own (sync/page-reader.ts): walking megabytes of text
-// takes tens of milliseconds that the reviewer's calls would otherwise wait behind.
+// and the rows are cut, between whole rows, into slices of the very text the server sent. PGlite
+// parses each slice once and writes it in one short statement (replica/apply.ts), so a reviewer's
+// query waits for one slice at most, never for a page. A truncated or malformed answer, or a row
+// that fails a check, fails here, before anything of the page is written.
 import { GLOBAL_SCOPE, PullResponse, type Cursors } from '../../shared/sync-protocol'
 import { BadAnswer } from './validate'
 
-/** [start, end) of a run of whole rows in the page's bytes: the rows and what separates them. */
-export type ByteRange = [number, number]
-
-/** One table's rows from one section of the answer, as slices of the page's bytes. */
+/** One table's rows from one section of the answer, as slices of JSON array text. */
 export interface RowsText {
   table: string
-  /** Each a run of whole rows as the server wrote them (no brackets); together, every row of the section. */
-  slices: ByteRange[]
+  /** Each a JSON array of whole rows, as the server wrote them; together, every row of the section. */
+  slices: string[]
   rows: number
   /** From the priority section: rows the changes bring again later (not counted as progress). */
   priority: boolean
@@ -56,8 +51,6 @@ export interface PulledPage {
   remainingEstimate: number | null
   /** The priority section first (a fresh replica's urgent rows), then the changes, in server order. */
   rows: RowsText[]
-  /** The answer as the server sent it (UTF-8): what the slices are ranges of. */
-  bytes: Uint8Array
 }
 
 const Small = PullResponse.pick({ tenants: true, cursors: true, has_more: true, withheld: true, remaining_estimate: true })
@@ -170,16 +163,8 @@ function parseSmall(text: string, span: [number, number] | undefined): unknown {
   }
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true })
-
-/** Reads a sync_pull answer into a page; throws BadAnswer before anything is written. */
-export function readPage(bytes: Uint8Array, rules: RowRules, sliceChars = SLICE_CHARS): PulledPage {
-  let text: string
-  try {
-    text = utf8.decode(bytes)
-  } catch {
-    throw new BadAnswer('sync_pull answer is not UTF-8 text')
-  }
+/** Reads a sync_pull answer's text into a page; throws BadAnswer before anything is written. */
+export function readPage(text: string, rules: RowRules, sliceChars = SLICE_CHARS): PulledPage {
   const answer = members(text, 0, text.length, 'the answer')
   if (skipSpace(text, answer.end) !== text.length) throw new BadAnswer('sync_pull answer has text after its end')
   const top = answer.spans
@@ -211,8 +196,6 @@ export function readPage(bytes: Uint8Array, rules: RowRules, sliceChars = SLICE_
       rows.push({ table, ...sliceRows(text, s, e, table, rule, rowTenants, sliceChars), priority: section === 'priority' })
     }
   }
-  // The slices were found as positions in the text; the rows go to PGlite as the server's bytes.
-  if (text.length !== bytes.length) toByteOffsets(text, rows)
   return {
     tenants: small.tenants,
     cursors: small.cursors,
@@ -220,33 +203,12 @@ export function readPage(bytes: Uint8Array, rules: RowRules, sliceChars = SLICE_
     withheld: small.withheld ?? {},
     remainingEstimate: small.remaining_estimate ?? null,
     rows,
-    bytes,
-  }
-}
-
-/**
- * Turns the slices' positions in the text into offsets in its UTF-8 bytes (the same numbers while
- * the text is ASCII). Taken in the order of the text, one walk measures each stretch between two
- * positions once.
- */
-function toByteOffsets(text: string, sections: RowsText[]): void {
-  const slices = sections.flatMap((s) => s.slices).sort((a, b) => a[0] - b[0])
-  let char = 0
-  let byte = 0
-  const at = (position: number) => {
-    byte += Buffer.byteLength(text.slice(char, position), 'utf8')
-    char = position
-    return byte
-  }
-  for (const slice of slices) {
-    slice[0] = at(slice[0])
-    slice[1] = at(slice[1])
   }
 }
 
 /**
  * Walks the rows of the array in text[start, end), checks each, and cuts them into slices of at
- * most `sliceChars` (a longer row is a slice of its own), as positions in the text.
+ * most `sliceChars` (a longer row is a slice of its own).
  */
 function sliceRows(
   text: string,
@@ -256,9 +218,9 @@ function sliceRows(
   rule: RowRule,
   visible: Set<string>,
   sliceChars: number,
-): { slices: ByteRange[]; rows: number } {
+): { slices: string[]; rows: number } {
   const wanted = [...rule.primaryKey, 'sync_version', ...(rule.tenantScoped ? ['tenant_id'] : [])]
-  const slices: ByteRange[] = []
+  const slices: string[] = []
   // A slice is the server's own text from its first row to its last (the commas between included).
   let first = -1
   let last = -1
@@ -270,7 +232,7 @@ function sliceRows(
     const rowEnd = checkRow(text, i, end, table, wanted, rule, visible)
     if (first < 0) first = i
     else if (rowEnd - first > sliceChars) {
-      slices.push([first, last])
+      slices.push(`[${text.slice(first, last)}]`)
       first = i
     }
     last = rowEnd
@@ -283,7 +245,7 @@ function sliceRows(
     if (text[i] === ']') break
     throw i >= end ? truncated() : new BadAnswer(`sync_pull answer: the ${table} rows are malformed`)
   }
-  slices.push([first, last])
+  slices.push(`[${text.slice(first, last)}]`)
   return { slices, rows: count }
 }
 

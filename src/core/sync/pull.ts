@@ -1,20 +1,18 @@
-// Down: pulls pages from sync_pull until the server has nothing more. A page stays the bytes the
-// server sent: its small members are read and its rows checked and cut into slices (sync/page.ts,
-// on a thread of its own for a large page: sync/page-reader.ts); each slice goes to PGlite as those
-// bytes, parsed once, there, and the page's cursors follow its last slice (replica/apply.ts), the
-// reviewer's calls going between. The next page is requested as soon as this one's cursors are
-// known, and read as soon as it arrives, so the network, the server's work, the reading and the
-// local write overlap. A fresh replica's first sync counts its rows for the progress bar, saved
-// with the page it counts.
+// Down: pulls pages from sync_pull until the server has nothing more. A page stays the text the
+// server sent: its small members are read and its rows checked and cut into slices here
+// (sync/page.ts); each slice goes to PGlite as that text, parsed once, there, and the page's
+// cursors follow its last slice (replica/apply.ts), the reviewer's calls going between. The next
+// page is requested as soon as this one's cursors are known, so the network, the server's work and
+// the local write overlap. A fresh replica's first sync counts its rows for the progress bar,
+// saved with the page it counts.
 import type { EmitEvent } from '../../shared/contract'
 import { GLOBAL_SCOPE, type Cursors } from '../../shared/sync-protocol'
 import type { Auth } from '../auth/auth'
 import { applyPage, type ApplyResult } from '../replica/apply'
 import type { Replica } from '../replica/replica'
 import type { PhaseObserver } from './phases'
-import type { PulledPage } from './page'
-import { PageReader } from './page-reader'
-import { authorizedRpcBytes } from './rpc'
+import { readPage, type PulledPage, type RowRules } from './page'
+import { authorizedRpcText } from './rpc'
 import type { StatusModel } from './status'
 import { BadAnswer } from './validate'
 
@@ -59,17 +57,12 @@ export class Puller {
    */
   private initial: FirstSyncProgress = { rows: 0, expected: null }
 
-  /** Reads each page, checking every row against what its table must carry (sync/page.ts). */
-  private readonly reader: PageReader
+  /** What each row of a replicated table must carry (sync/page.ts checks every row against it). */
+  private readonly rules: RowRules
 
   constructor(private readonly o: PullOptions) {
-    const rules = [...o.replica.specs.values()].map((s) => [s.name, { primaryKey: s.primaryKey, tenantScoped: s.tenantScoped }])
-    this.reader = new PageReader(Object.fromEntries(rules))
-  }
-
-  /** Stops the page reader's thread, if one is running. */
-  close(): void {
-    this.reader.close()
+    const specs = o.replica.specs
+    this.rules = (table) => specs.get(table)
   }
 
   /** The first sync's progress as the replica recorded it; null once the first sync is done. */
@@ -90,7 +83,7 @@ export class Puller {
     this.o.onPhase?.('pull-request')
     let pending = this.request(cursors, fresh && Object.keys(cursors).length === 0 ? this.o.firstPullLimit : this.o.pullLimit)
     for (;;) {
-      const page = await pending
+      const page = readPage(await pending, this.rules)
       if (page.hasMore) {
         cursors = mergeCursors(cursors, page.cursors, tenants, page.tenants, page.withheld)
         pending = this.request(cursors, this.o.pullLimit)
@@ -109,8 +102,6 @@ export class Puller {
       const { progress } = counted
       this.o.onPhase?.('pull-applied')
       if (applied.tables.length > 0) emit('data.changed', { tables: applied.tables })
-      // More pages to come: their reader's thread starts now, the first page written.
-      if (page.hasMore) void this.reader.warmUp()
       replica.noteApplied(applied.perTable)
       // The planner needs statistics to pick the inbox's indexes: refreshed during a first sync
       // each time the replica has doubled (pages 10, 20, 40, 80 …: statistics of half the rows
@@ -162,12 +153,8 @@ export class Puller {
     return { rows, expected: estimate === null ? null : Math.max(estimate, rows) }
   }
 
-  /**
-   * The next page, read as soon as its bytes arrive: a large one on the reader's thread while this
-   * thread still writes the page before it (the two overlap on two cores).
-   */
-  private request(cursors: Cursors, limit: number): Promise<PulledPage> {
-    return authorizedRpcBytes(this.o.auth, 'sync_pull', { p_cursors: cursors, p_limit: limit }).then((bytes) => this.reader.read(bytes))
+  private request(cursors: Cursors, limit: number): Promise<string> {
+    return authorizedRpcText(this.o.auth, 'sync_pull', { p_cursors: cursors, p_limit: limit })
   }
 }
 

@@ -35,15 +35,15 @@ function classify(status: number, errorCode: unknown, errorMessage: unknown): Rp
   return { ok: false, kind: 'refused', status, code, message }
 }
 
-/** The same call, answered with the body's bytes as the server sent them (a 2xx), never decoded here. */
-export async function callRpcBytes(auth: Auth, fn: string, args: Record<string, unknown>, timeoutMs = TIMEOUT_MS): Promise<RpcOutcome<Uint8Array>> {
+/** The same call, answered with the body's text as the server sent it (a 2xx), never parsed here. */
+export async function callRpcText(auth: Auth, fn: string, args: Record<string, unknown>, timeoutMs = TIMEOUT_MS): Promise<RpcOutcome<string>> {
   try {
     const res = await auth.rpcRequest(fn, args, AbortSignal.timeout(timeoutMs))
-    const bytes = new Uint8Array(await res.arrayBuffer())
-    if (res.ok) return { ok: true, data: bytes }
+    const text = await res.text()
+    if (res.ok) return { ok: true, data: text }
     let body: { code?: unknown; message?: unknown } = {}
     try {
-      body = JSON.parse(new TextDecoder().decode(bytes)) as typeof body
+      body = JSON.parse(text) as typeof body
     } catch {
       // A failure without a JSON body (a proxy's page): its status says enough.
     }
@@ -74,9 +74,9 @@ export function authorizedRpc(auth: Auth, fn: string, args: Record<string, unkno
   return withRefresh(auth, fn, () => callRpc(auth.data, fn, args))
 }
 
-/** authorizedRpc answered with the body's bytes (sync_pull: see sync/page.ts). */
-export function authorizedRpcBytes(auth: Auth, fn: string, args: Record<string, unknown>): Promise<Uint8Array> {
-  return withRefresh(auth, fn, () => callRpcBytes(auth, fn, args))
+/** authorizedRpc answered with the body's text (sync_pull: see sync/page.ts). */
+export function authorizedRpcText(auth: Auth, fn: string, args: Record<string, unknown>): Promise<string> {
+  return withRefresh(auth, fn, () => callRpcText(auth, fn, args))
 }
 
 async function withRefresh<T>(auth: Auth, fn: string, call: () => Promise<RpcOutcome<T>>): Promise<T> {

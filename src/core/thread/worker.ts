@@ -1,9 +1,8 @@
 // Starts worker_threads workers on the core's entry (entry.ts): the core itself (web shell, bench,
-// tests) and the builder of spare replicas (replica/spare.ts); and the reader of pulled pages on
-// its own small entry (sync/page-worker.ts, built beside the core's as pages.js). Built code runs
-// the compiled entry that registered itself when it loaded (out/main/core.js in the desktop app);
-// from TypeScript sources (dev, tests, the bench) the worker registers tsx first, as on Node 20 the
-// parent's loader does not reach into a worker.
+// tests) and the builder of spare replicas (replica/spare.ts). Built code runs the compiled entry
+// that registered itself when it loaded (out/main/core.js in the desktop app); from TypeScript
+// sources (dev, tests, the bench) the worker registers tsx first, as on Node 20 the parent's
+// loader does not reach into a worker.
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -37,16 +36,7 @@ function tsxBootstrap(entry: string): URL {
 export type WorkerRole = { role: 'core' } | { role: 'spare'; userDataDir: string; specs: unknown }
 
 export function startCoreWorker(data: WorkerRole): Worker {
-  return startWorker(coreEntry(), { name: data.role, workerData: data })
-}
-
-/** The page reader's thread (sync/page-reader.ts), given each replicated table's row rule. */
-export function startPageWorker(rules: unknown): Worker {
-  const core = coreEntry()
-  const entry = core.endsWith('.ts') ? join(dirname(core), '..', 'sync', 'page-worker.ts') : join(dirname(core), 'pages.js')
-  return startWorker(entry, { name: 'pages', workerData: { rules } })
-}
-
-function startWorker(entry: string, options: { name: string; workerData: unknown }): Worker {
+  const entry = coreEntry()
+  const options = { name: data.role, workerData: data }
   return entry.endsWith('.ts') ? new Worker(tsxBootstrap(entry), options) : new Worker(entry, options)
 }
