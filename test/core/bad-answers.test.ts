@@ -73,7 +73,11 @@ describe('a bad answer from sync_pull', () => {
     // Every answer is broken from now on, until cleared; then something new appears on the server
     // that a broken answer would have carried.
     net.fail('sync_pull', fault, Infinity)
-    const after = await createApproval(tenant.id, { title: `After ${code}` })
+    // Requested by an agent the replica holds already: a new agent is written in a transaction of
+    // its own, and a pull between the two carried it alone, in an answer the fault had nothing to
+    // break (agents 10 → 11, once in a full run).
+    const agent = await admin().query<{ id: string }>('select id from public.agents where tenant_id = $1 order by id limit 1', [tenant.id])
+    const after = await createApproval(tenant.id, { title: `After ${code}`, agentId: agent.rows[0]!.id })
     // sync_pull holds rows back while an older server transaction runs (another file's, on the
     // shared stack): the broken answer must be the one that carries the new row, not a page of
     // whatever was already final without it.
