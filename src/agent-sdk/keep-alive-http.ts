@@ -8,7 +8,7 @@
 // Two ways in, over the same connections: `fetch`, a standard fetch for supabase-js (sign-in,
 // token refresh, anything a caller does with the client), answered as a standard Response; and
 // `post`, the SDK's own RPC calls, which skip building Headers and Response objects (see
-// AgentClient.rpc for why). `fetch` supports only what supabase-js sends: a URL string or URL,
+// AgentClient.call for why). `fetch` supports only what supabase-js sends: a URL string or URL,
 // method, headers, a string body and an abort signal.
 import http from 'node:http'
 import https from 'node:https'
@@ -51,10 +51,10 @@ export function keepAliveHttp(): KeepAliveHttp {
   const send = (url: URL, method: string, headers: Record<string, string>, body: string | undefined,
                 signal?: AbortSignal): Promise<Reply> =>
     new Promise<Reply>((resolve, reject) => {
-      if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body))
+      const sized = body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) }
       const request = (url.protocol === 'https:' ? https : http).request(
         url,
-        { method, headers, agent: agentFor(url), signal },
+        { method, headers: sized, agent: agentFor(url), signal },
         (res) => {
           const chunks: Buffer[] = []
           res.on('data', (c: Buffer) => chunks.push(c))

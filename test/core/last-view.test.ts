@@ -11,7 +11,7 @@ import { MemorySessionStore } from '../../src/core/index'
 import { replicaDir } from '../../src/core/replica/open'
 import { admin, DEMO } from '../support/db'
 import { createApproval, createMember, createTenant, type ApprovalRow } from '../support/fixtures'
-import { eventsOf, settled, startCore, waitFor, type TestCore } from './support/harness'
+import { decisionOn, eventsOf, settled, startCore, waitFor, type TestCore } from './support/harness'
 
 const open: TestCore[] = []
 
@@ -124,10 +124,7 @@ describe('the last view', () => {
     const t = await startCore({ store, dir, replicaGate: held.wait })
     open.push(t)
     expect((await t.call('inbox.list', FIRST_PAGE)).items.map((i) => i.id)).toEqual([a.id])
-    const deciding = t.call('intents.create', {
-      kind: 'approval.decide',
-      args: { approval_id: a.id, decision: 'approve', version_seen: a.version, payload_hash_seen: a.payload_hash },
-    })
+    const deciding = t.call('intents.create', decisionOn(a, 'approve'))
     expect(t.core.replica()).toBeNull()
     held.open()
     const intent = await deciding

@@ -6,7 +6,7 @@ import { MemorySessionStore } from '../../src/core/index'
 import { admin, DEMO } from '../support/db'
 import { createAgent, createApproval, createMember, createTenant, type ApprovalRow, type TenantRef, type UserRef } from '../support/fixtures'
 import { faultyFetch } from './support/faulty-fetch'
-import { replicaDigest, replicaOf, serverDigest, settled, startCore, waitFor, type TestCore } from './support/harness'
+import { decisionOn, replicaDigest, replicaOf, serverDigest, settled, startCore, waitFor, type TestCore } from './support/harness'
 
 let tenant: TenantRef
 let reviewer: UserRef
@@ -41,16 +41,7 @@ describe('200 decisions made offline', () => {
     net.online(false)
     const made: string[] = []
     for (const [i, a] of batch.entries()) {
-      const intent = await first.call('intents.create', {
-        kind: 'approval.decide',
-        args: {
-          approval_id: a.id,
-          decision: i % 5 === 0 ? 'reject' : 'approve',
-          version_seen: a.version,
-          payload_hash_seen: a.payload_hash,
-          reason: `offline ${i}`,
-        },
-      })
+      const intent = await first.call('intents.create', decisionOn(a, i % 5 === 0 ? 'reject' : 'approve', `offline ${i}`))
       made.push(intent.clientMutationId)
     }
     // The decided items left the inbox at once, with nothing sent.

@@ -8,7 +8,7 @@ import { MemorySessionStore } from '../../src/core/index'
 import { admin, DEMO } from '../support/db'
 import { addMember, createAgent, createApproval, createMember, createTenant, type ApprovalRow, type TenantRef, type UserRef } from '../support/fixtures'
 import { faultyFetch } from './support/faulty-fetch'
-import { replicaDigest, replicaOf, serverDigest, settled, startCore, waitFor, type TestCore } from './support/harness'
+import { decisionOn, replicaDigest, replicaOf, serverDigest, settled, startCore, waitFor, type TestCore } from './support/harness'
 
 let tenants: TenantRef[]
 let reviewer: UserRef
@@ -73,16 +73,7 @@ describe('decisions of two tenants made offline', () => {
           const message = await first.call('intents.create', { kind: 'message.send', args: { approval_id: a.id, body: `About item ${i}` } })
           made.push({ id: message.clientMutationId, tenantId: a.tenant_id })
         }
-        const decision = await first.call('intents.create', {
-          kind: 'approval.decide',
-          args: {
-            approval_id: a.id,
-            decision: i % 5 === 0 ? 'reject' : 'approve',
-            version_seen: a.version,
-            payload_hash_seen: a.payload_hash,
-            reason: `streams ${i}`,
-          },
-        })
+        const decision = await first.call('intents.create', decisionOn(a, i % 5 === 0 ? 'reject' : 'approve', `streams ${i}`))
         made.push({ id: decision.clientMutationId, tenantId: a.tenant_id })
       }
     }

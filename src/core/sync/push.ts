@@ -154,8 +154,8 @@ async function record(o: PushOptions, answered: Answered[]): Promise<void> {
       row: r.row,
     }))
     changed.push(...(await queue.resolveAll(tx, answers, new Date(o.now()))))
-    const answered = new Set(answers.map((a) => a.id))
-    const missing = ids.filter((id) => !answered.has(id))
+    const resolved = new Set(answers.map((a) => a.id))
+    const missing = ids.filter((id) => !resolved.has(id))
     changed.push(...(await queue.requeue(tx, missing, new Date(o.now()), { code: 'no_answer', message: 'no result for this intent' })))
   })
   // The queue's order, whatever order the statement returned the rows in.

@@ -11,6 +11,7 @@ import type { EventName, EventPayload, MethodArgs, MethodName, MethodResult } fr
 import { TABLES } from '../../../src/shared/db'
 import { createCore, dispatch, MemorySessionStore, type Core, type CreateCoreOptions, type SessionStore, type SyncTuning } from '../../../src/core/index'
 import { asUser } from '../../support/db'
+import type { ApprovalRow } from '../../support/fixtures'
 import { copySpare, prepareSpare, spareReady } from '../../../src/core/replica/spare'
 import { tableSignature } from '../../../src/core/replica/mirror'
 import { replicatedTables } from '../../../src/core/replica/registry'
@@ -189,4 +190,15 @@ export function replicaOf(t: TestCore): PGliteInterface {
   const r = t.core.replica()
   if (!r) throw new Error('no replica open')
   return r.db
+}
+
+/**
+ * The intent a reviewer's decision on this request makes, bound to the version and payload its
+ * row shows (what the console sends with every decision).
+ */
+export function decisionOn(a: ApprovalRow, decision: 'approve' | 'reject', reason?: string): MethodArgs<'intents.create'> {
+  return {
+    kind: 'approval.decide',
+    args: { approval_id: a.id, decision, version_seen: a.version, payload_hash_seen: a.payload_hash, ...(reason === undefined ? {} : { reason }) },
+  }
 }
