@@ -59,7 +59,7 @@ export function buildHandlers(core: CoreState): CoreHandlers {
       const caches = core.caches()
       const ctx = await caches.reviewer.get(at)
       const others = filter.lane ? await caches.lanes.others(ctx) : []
-      return listInbox(r.db, ctx, await caches.exclusions.ids(at), filter, limit, offset, others, caches.totals)
+      return listInbox(r.reads, ctx, await caches.exclusions.ids(at), filter, limit, offset, others, caches.totals)
     },
     'inbox.counts': async ({ tenantId }) => {
       const at = now()
@@ -71,7 +71,7 @@ export function buildHandlers(core: CoreState): CoreHandlers {
       const r = core.requireReplica()
       const at = now()
       const caches = core.caches()
-      return findInInbox(r.db, await caches.reviewer.get(at), await caches.exclusions.ids(at), query, limit)
+      return findInInbox(r.reads, await caches.reviewer.get(at), await caches.exclusions.ids(at), query, limit)
     },
     'views.list': async () => core.savedViews.list(await core.viewOwner()),
     'views.save': async ({ name, filter }) => core.savedViews.save(await core.viewOwner(), name, filter),

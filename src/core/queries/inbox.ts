@@ -5,6 +5,7 @@
 // is read without sorting the whole table.
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { ApprovalListItem, InboxFilter } from '../../shared/contract-domain'
+import type { ReplicaReads } from '../replica/prepared'
 import { APPROVAL_SEARCH_EXPR } from '../replica/view-indexes'
 import { laneCondition } from './lanes'
 import { SqlParams } from './sql-params'
@@ -115,7 +116,7 @@ export interface InboxPage {
 }
 
 export async function listInbox(
-  db: PGliteInterface,
+  db: ReplicaReads,
   ctx: ReviewerContext,
   hidden: string[],
   filter: InboxFilter,
@@ -231,7 +232,7 @@ const AMOUNT_WORD = /^\d[\d,]*(\.\d{1,2})?$/
  * counterparty or kind (the trigram index), except a number, which may also be the amount itself.
  * Ordered like the inbox's main bucket (riskiest, then oldest), at most `limit`.
  */
-export async function findInInbox(db: PGliteInterface, ctx: ReviewerContext, hidden: string[], query: string, limit: number): Promise<ApprovalListItem[]> {
+export async function findInInbox(db: ReplicaReads, ctx: ReviewerContext, hidden: string[], query: string, limit: number): Promise<ApprovalListItem[]> {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8)
   const amounts = words.filter((w) => AMOUNT_WORD.test(w))
   const p = new SqlParams()

@@ -5,6 +5,7 @@ import type { ReplicaDb } from './open'
 import { adoptLegacyReplica, flushWal, makePrivate, makePrivateInBackground, openReplicaDb, replicaDir, type ReplicaPlace } from './open'
 import { runLocalMigrations } from './migrations'
 import { mirrorTables } from './mirror'
+import { PreparedStatements } from './prepared'
 import { claimSpare, type OpenSpare } from './spare'
 import type { Cursors } from '../../shared/sync-protocol'
 import { quoteIdent, type TableSpec } from './tables'
@@ -21,6 +22,8 @@ export class Replica {
   private readonly unvacuumed = new Set<string>()
   /** Files left open to others by a crash are tightened after the replica opens, not before (close waits for it). */
   private privacy: Promise<void> = Promise.resolve()
+  /** The reviewer's hot reads (the inbox's pages and searches), parsed once per session. */
+  readonly reads: PreparedStatements
 
   private constructor(
     readonly db: ReplicaDb,
@@ -29,6 +32,7 @@ export class Replica {
     specs: TableSpec[],
   ) {
     this.specs = new Map(specs.map((s) => [s.name, s]))
+    this.reads = new PreparedStatements(db)
   }
 
   /**
