@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { applyPage } from '../../src/core/replica/apply'
 import { replicatedTables } from '../../src/core/replica/registry'
 import { Replica } from '../../src/core/replica/replica'
-import { readPage, type PulledPage } from '../../src/core/sync/page'
+import { READ_TURN_CHARS, readPage, type PulledPage } from '../../src/core/sync/page'
 import { BadAnswer } from '../../src/core/sync/validate'
 
 const tenant = randomUUID()
@@ -56,9 +56,9 @@ function answer(rows: Record<string, unknown>[], tenants = [tenant]): string {
 const ONE_ROW = 10
 const rowChars = (row: Record<string, unknown>) => JSON.stringify(row).length
 
-function read(text: string, sliceChars: number): PulledPage {
+function read(text: string, sliceChars: number): Promise<PulledPage> {
   const specs = replica.specs
-  return readPage(text, (table) => specs.get(table), sliceChars)
+  return readPage(text, (table) => specs.get(table), { sliceChars })
 }
 
 const held = async () =>
@@ -68,7 +68,7 @@ const cursors = async () => (await replica.db.query('select scope, table_name, v
 describe('a page written in slices', () => {
   it('writes every row, its cursors after the last; the reviewer reads and writes between slices', async () => {
     const rows = [0, 1, 2, 3, 4].map((i) => approval(i))
-    const page = read(answer(rows), ONE_ROW)
+    const page = await read(answer(rows), ONE_ROW)
     expect(page.rows[0]!.slices).toHaveLength(5)
 
     const seen: { rows: number; cursors: number }[] = []
@@ -92,7 +92,7 @@ describe('a page written in slices', () => {
 
   it('joins consecutive slices into one statement as far as the turn allows, one at least', async () => {
     const rows = [0, 1, 2, 3, 4].map((i) => approval(i))
-    const page = read(answer(rows), ONE_ROW)
+    const page = await read(answer(rows), ONE_ROW)
     const slices = page.rows[0]!.slices
     // Room for two slices, then for none: statements of rows 0–1, 2–3, then 4 alone.
     const allowances = [slices[0]!.length + slices[1]!.length, slices[2]!.length + slices[3]!.length, 0, 0]
@@ -112,7 +112,7 @@ describe('a page written in slices', () => {
   it('writes text beyond ASCII exactly as the server sent it (the rows go to PGlite as UTF-8 bytes)', async () => {
     const titles = ['Überweisung an Müller – Q3', '東京の返金 ¥12,000', 'Payout 💶 "quoted" \\ back\nslash']
     const rows = titles.map((title, i) => approval(i, { title }))
-    await applyPage(replica.db, replica.specs, read(answer(rows), ONE_ROW * 1000), { at: new Date(), between: async () => Infinity })
+    await applyPage(replica.db, replica.specs, await read(answer(rows), ONE_ROW * 1000), { at: new Date(), between: async () => Infinity })
     expect(await held()).toEqual(titles)
   })
 
@@ -124,7 +124,7 @@ describe('a page written in slices', () => {
       { ...approval(5), sync_version: 'soon' },
     ]
     for (const bad of cases) {
-      expect(() => read(answer([...rows, bad]), ONE_ROW)).toThrow(BadAnswer)
+      await expect(read(answer([...rows, bad]), ONE_ROW)).rejects.toThrow(BadAnswer)
     }
     expect(await held()).toEqual([])
     expect(await cursors()).toEqual([])
@@ -135,7 +135,7 @@ describe('a page written in slices', () => {
     // Rows 2 and 3 share a slice; row 2 has an amount its column cannot take.
     const bad = rows.map((r, i) => (i === 2 ? { ...r, amount: 'lots' } : r))
     const twoRows = Math.max(...rows.map(rowChars)) * 2 + 16
-    const page = read(answer(bad), twoRows)
+    const page = await read(answer(bad), twoRows)
     expect(page.rows[0]!.slices).toHaveLength(3)
 
     const refused = await applyPage(replica.db, replica.specs, page, { at: new Date() }).catch((e: unknown) => e)
@@ -145,8 +145,27 @@ describe('a page written in slices', () => {
     expect(await held()).toEqual(['Slice row 0', 'Slice row 1'])
     expect(await cursors()).toEqual([])
 
-    await applyPage(replica.db, replica.specs, read(answer(rows), twoRows), { at: new Date() })
+    await applyPage(replica.db, replica.specs, await read(answer(rows), twoRows), { at: new Date() })
     expect(await held()).toEqual(rows.map((r) => r.title))
     expect(await cursors()).toEqual([{ scope: tenant, table_name: 'approvals', version: 105 }])
+  })
+
+  it('is read in parts with the reviewer’s turns between, and still refused whole for a bad last row', async () => {
+    const rows = Array.from({ length: 4000 }, (_, i) => approval(i))
+    const text = answer(rows)
+    const specs = replica.specs
+    const rules = (table: string) => specs.get(table)
+    let turns = 0
+    const paused = await readPage(text, rules, { pause: async () => turns++ })
+    // One turn per READ_TURN_CHARS of rows: a call never waits for the whole page to be read.
+    expect(text.length).toBeGreaterThan(3 * READ_TURN_CHARS)
+    expect(turns).toBeGreaterThanOrEqual(Math.floor(text.length / READ_TURN_CHARS) - 1)
+    expect(paused).toEqual(await readPage(text, rules))
+
+    turns = 0
+    const bad = [...rows, { ...approval(4000), tenant_id: randomUUID() }]
+    await expect(readPage(answer(bad), rules, { pause: async () => turns++ })).rejects.toThrow(BadAnswer)
+    expect(turns).toBeGreaterThan(0)
+    expect(await held()).toEqual([])
   })
 })

@@ -23,10 +23,13 @@ export class InboxExclusions extends DerivedCache<string[]> {
 
   private async load(now: Date): Promise<string[]> {
     const res = await this.db.query<{ id: string }>(
-      `-- approved by me as it stands, still pending (four-eyes; an edit since brings it back)
-       select d.approval_id as id from approval_decisions d
-         join approvals a on a.id = d.approval_id and a.status = 'pending' and a.deleted_at is null
-        where d.actor_id = $1 and d.payload_hash_approved = a.payload_hash
+      `-- approved by me as it stands, still pending (four-eyes; an edit since brings it back). Only
+       -- a request that needs more than one approval can be: with one, mine released it. Read from
+       -- those few (approvals_four_eyes_pending_idx), not from every decision I ever made.
+       select d.approval_id as id from approvals a
+         join approval_decisions d on d.approval_id = a.id and d.actor_id = $1
+        where a.status = 'pending' and a.deleted_at is null and a.required_approvals > 1
+          and d.payload_hash_approved = a.payload_hash
        union
        -- a decision (or reassignment) of mine queued, on its way, or applied but not yet pulled back;
        -- read from the pending approvals (a few hundred), not from every intent ever applied

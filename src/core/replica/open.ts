@@ -58,9 +58,14 @@ export async function openReplicaDb(dataDir: string | null): Promise<ReplicaDb> 
     extensions: { pg_trgm },
     // 24 MB of shared buffers instead of 128 MB: PGlite allocates them inside the WASM heap up front.
     // Pages come from the OS cache, never a spinning disk: random reads cost about what sequential ones do.
+    // Statistics from a tenth of PostgreSQL's usual sample (3,000 rows a table): PGlite runs one
+    // statement at a time, and a full ANALYZE of 80k approvals held every reviewer's call for
+    // ~1,040 ms (69 ms now; every table of the 100k bench replica 631 ms). The inbox plans the same
+    // either way (its filters have few distinct values): p50/p95 2.96/3.87 ms vs 3.03/3.93 ms.
     startParams: [
       ...PGlite.defaultStartParams,
       ...['-c', 'shared_buffers=24MB', '-c', 'work_mem=8MB', '-c', 'random_page_cost=1.1', '-c', 'effective_cache_size=512MB'],
+      ...['-c', 'default_statistics_target=10'],
     ],
   }
   if (!dataDir) return PGlite.create(options)

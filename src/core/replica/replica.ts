@@ -12,8 +12,6 @@ import { quoteIdent, type TableSpec } from './tables'
 
 /** Rows a table takes before its statistics and visibility map are refreshed (no autovacuum here). */
 const ANALYZE_AFTER_ROWS = 500
-/** default_statistics_target of a quick refresh (PostgreSQL samples 300 rows per unit). */
-const QUICK_STATISTICS_TARGET = 10
 
 export class Replica {
   readonly specs: Map<string, TableSpec>
@@ -109,16 +107,14 @@ export class Replica {
    * PGlite runs no autovacuum: refreshes statistics (so the planner picks the inbox's indexes) for
    * tables that took many rows since — or every table that took any, with 'all' — and leaves them
    * to vacuum() afterwards. One table per statement, the reviewer's calls going between (`between`):
-   * PGlite runs one statement at a time. `quick` reads a tenth of the usual sample (a first sync's
-   * refreshes on the way: ~0.1 s instead of ~1 s for 100k approvals, and the plans they pick are the
-   * same: what the inbox filters on has few distinct values).
+   * PGlite runs one statement at a time. The replica samples a tenth of PostgreSQL's usual rows
+   * (open.ts), so no refresh holds the reviewer up for long.
    */
-  async analyze(which: 'grown' | 'all', opts: { quick?: boolean; between?: () => Promise<unknown> } = {}): Promise<void> {
+  async analyze(which: 'grown' | 'all', between?: () => Promise<unknown>): Promise<void> {
     for (const [table, n] of this.unanalyzed) {
       if (which === 'grown' && n < ANALYZE_AFTER_ROWS) continue
-      await opts.between?.()
-      const analyze = `analyze ${quoteIdent(table)}`
-      await this.db.exec(opts.quick ? `set default_statistics_target = ${QUICK_STATISTICS_TARGET}; ${analyze}; reset default_statistics_target` : analyze)
+      await between?.()
+      await this.db.exec(`analyze ${quoteIdent(table)}`)
       this.unanalyzed.delete(table)
       this.unvacuumed.add(table)
     }

@@ -43,6 +43,14 @@ export const LOCAL_INDEXES: Record<string, LocalIndex[]> = {
               include (expires_at, kind, tenant_id, amount) ${PENDING}`,
     },
     {
+      // The pending requests that wait for more than one approval: the few the reviewer may have
+      // approved already as they stand (queries/hidden.ts), read from here alone instead of joining
+      // every decision they ever made (28.5k for the bench's manager: 29 → 3 ms a read).
+      name: 'approvals_four_eyes_pending_idx',
+      columns: ['id', 'payload_hash', 'status', 'deleted_at', 'required_approvals'],
+      sql: `create index approvals_four_eyes_pending_idx on approvals (id) include (payload_hash) ${PENDING} and required_approvals > 1`,
+    },
+    {
       name: 'approvals_agent_idx',
       columns: ['requested_by_agent_id'],
       sql: `create index approvals_agent_idx on approvals (requested_by_agent_id)`,

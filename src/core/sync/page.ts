@@ -163,8 +163,23 @@ function parseSmall(text: string, span: [number, number] | undefined): unknown {
   }
 }
 
+/**
+ * How much of a page is checked between two of the reviewer's turns. A 5,000-row page is ~4 MB,
+ * read in ~21 ms (p95 42 ms on the bench) on the core's one thread: checked in one go, a call that
+ * came meanwhile waited for all of it. 256 KB is ~1.5 ms of reading.
+ */
+export const READ_TURN_CHARS = 256 * 1024
+
+export interface ReadOptions {
+  /** The most text of one slice. */
+  sliceChars?: number
+  /** Awaited after each READ_TURN_CHARS of rows checked: the reviewer's calls go between. */
+  pause?: () => Promise<unknown>
+}
+
 /** Reads a sync_pull answer's text into a page; throws BadAnswer before anything is written. */
-export function readPage(text: string, rules: RowRules, sliceChars = SLICE_CHARS): PulledPage {
+export async function readPage(text: string, rules: RowRules, opts: ReadOptions = {}): Promise<PulledPage> {
+  const sliceChars = opts.sliceChars ?? SLICE_CHARS
   const answer = members(text, 0, text.length, 'the answer')
   if (skipSpace(text, answer.end) !== text.length) throw new BadAnswer('sync_pull answer has text after its end')
   const top = answer.spans
@@ -193,7 +208,7 @@ export function readPage(text: string, rules: RowRules, sliceChars = SLICE_CHARS
       const rule = rules(table)
       // A table this build does not know yet: nothing of it is written (replica/apply.ts).
       if (!rule) continue
-      rows.push({ table, ...sliceRows(text, s, e, table, rule, rowTenants, sliceChars), priority: section === 'priority' })
+      rows.push({ table, ...(await sliceRows(text, s, e, table, rule, rowTenants, sliceChars, opts.pause)), priority: section === 'priority' })
     }
   }
   return {
@@ -210,7 +225,7 @@ export function readPage(text: string, rules: RowRules, sliceChars = SLICE_CHARS
  * Walks the rows of the array in text[start, end), checks each, and cuts them into slices of at
  * most `sliceChars` (a longer row is a slice of its own).
  */
-function sliceRows(
+async function sliceRows(
   text: string,
   start: number,
   end: number,
@@ -218,7 +233,8 @@ function sliceRows(
   rule: RowRule,
   visible: Set<string>,
   sliceChars: number,
-): { slices: string[]; rows: number } {
+  pause: (() => Promise<unknown>) | undefined,
+): Promise<{ slices: string[]; rows: number }> {
   const wanted = [...rule.primaryKey, 'sync_version', ...(rule.tenantScoped ? ['tenant_id'] : [])]
   const slices: string[] = []
   // A slice is the server's own text from its first row to its last (the commas between included).
@@ -226,9 +242,14 @@ function sliceRows(
   let last = -1
   let count = 0
   let i = skipSpace(text, start + 1)
+  let turnAt = i + READ_TURN_CHARS
   if (text[i] === ']') return { slices, rows: 0 }
   for (;;) {
     if (i >= end) throw truncated()
+    if (pause && i >= turnAt) {
+      await pause()
+      turnAt = i + READ_TURN_CHARS
+    }
     const rowEnd = checkRow(text, i, end, table, wanted, rule, visible)
     if (first < 0) first = i
     else if (rowEnd - first > sliceChars) {

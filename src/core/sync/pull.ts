@@ -83,7 +83,8 @@ export class Puller {
     this.o.onPhase?.('pull-request')
     let pending = this.request(cursors, fresh && Object.keys(cursors).length === 0 ? this.o.firstPullLimit : this.o.pullLimit)
     for (;;) {
-      const page = readPage(await pending, this.rules)
+      // Checked in parts, the reviewer's calls going between (a page is megabytes of text).
+      const page = await readPage(await pending, this.rules, { pause: this.o.reviewerFirst })
       if (page.hasMore) {
         cursors = mergeCursors(cursors, page.cursors, tenants, page.tenants, page.withheld)
         pending = this.request(cursors, this.o.pullLimit)
@@ -105,9 +106,9 @@ export class Puller {
       replica.noteApplied(applied.perTable)
       // The planner needs statistics to pick the inbox's indexes: refreshed during a first sync
       // each time the replica has doubled (pages 10, 20, 40, 80 …: statistics of half the rows
-      // still give the right plans, and each refresh reads a quick sample of every table that grew),
+      // still give the right plans, and each refresh reads a sample of every table that grew),
       // never before its first page (that one must reach the inbox at once), and at its end.
-      if (fresh && isDoubling(++pages)) await replica.analyze('grown', { quick: true, between: this.o.reviewerFirst })
+      if (fresh && isDoubling(++pages)) await replica.analyze('grown', this.o.reviewerFirst)
       if (progress) {
         this.initial = progress
         status.set({ initialSync: { ...progress } })
@@ -116,7 +117,7 @@ export class Puller {
       await this.o.betweenPages?.()
       if (!fresh) status.set({ state: 'syncing' })
     }
-    await replica.analyze(fresh ? 'all' : 'grown', { between: this.o.reviewerFirst })
+    await replica.analyze(fresh ? 'all' : 'grown', this.o.reviewerFirst)
     if (fresh) {
       await replica.setMeta('initial_sync_done', true)
       status.set({ initialSync: null })
