@@ -1,6 +1,7 @@
 // Named prepared statements on the replica. PGlite's query() sends every call's text to be parsed,
-// analysed and planned anew; a reviewer's reads repeat a handful of shapes (the inbox per filter,
-// the counts), so each shape is parsed once per session and then only bound and executed. After five
+// analysed and planned anew; a reviewer's reads repeat a handful of shapes (the inbox's page per
+// filter, its search per number of words), so each shape is parsed once per session and then only
+// bound and executed. After five
 // executions PostgreSQL also weighs a generic plan and keeps it when it is no worse than the
 // custom ones, so most calls skip planning too.
 import { parse, protocol, type PGlite, type PGliteInterface, type Results } from '@electric-sql/pglite'
@@ -30,7 +31,8 @@ export class PreparedStatements implements ReplicaReads {
 
   async query<T>(text: string, params: unknown[] = []): Promise<Results<T>> {
     const db = this.db
-    // The same locks as db.query: never between the statements of another caller's transaction.
+    // The same locks as db.query (PGlite's own, underscored but typed on the class): never between
+    // the statements of another caller's transaction.
     return db._runExclusiveTransaction(() =>
       db._runExclusiveQuery(async () => {
         const statement = this.byText.get(text) ?? (await this.prepare(text))
@@ -38,7 +40,7 @@ export class PreparedStatements implements ReplicaReads {
         this.byText.delete(text)
         this.byText.set(text, statement)
         const values = params.map((v, i) => (v == null ? null : serializeValue(db, statement.paramTypes[i]!, v)))
-        const message = concat([
+        const message = Buffer.concat([
           serialize.bind({ statement: statement.name, values }),
           serialize.describe({ type: 'P' }),
           serialize.execute({}),
@@ -54,7 +56,7 @@ export class PreparedStatements implements ReplicaReads {
     const db = this.db
     const name = `oc_${++made}`
     const { messages } = await db.execProtocol(
-      concat([serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()]),
+      Buffer.concat([serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()]),
       { syncToFs: false },
     )
     const description = messages.find((m) => m.name === 'parameterDescription') as { dataTypeIDs: number[] } | undefined
@@ -62,7 +64,7 @@ export class PreparedStatements implements ReplicaReads {
     if (this.byText.size >= this.capacity) {
       const [oldest, old] = this.byText.entries().next().value as [string, Statement]
       this.byText.delete(oldest)
-      await db.execProtocol(concat([serialize.close({ type: 'S', name: old.name }), serialize.sync()]), { syncToFs: false })
+      await db.execProtocol(Buffer.concat([serialize.close({ type: 'S', name: old.name }), serialize.sync()]), { syncToFs: false })
     }
     this.byText.set(text, statement)
     return statement
@@ -72,14 +74,4 @@ export class PreparedStatements implements ReplicaReads {
 function serializeValue(db: PGlite, type: number, value: unknown): string {
   const serializer = db.serializers[type]
   return serializer ? serializer(value) : String(value)
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
 }
