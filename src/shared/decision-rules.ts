@@ -89,8 +89,13 @@ export const DECISION_RULES: readonly DecisionRule[] = [
   { ord: 18, rule: 'within_limit', code: 'over_limit', binds: RELEASE, says: 'The amount in base currency is within the stricter limit of reviewer and delegator.' },
 ]
 
+/** The rules each act is bound by: every list row's pre-flight asks this a dozen times. */
+const RULES_BINDING = new Map<ApprovalAct, ReadonlySet<string>>(
+  [...DECIDE, 'snooze' as const].map((act) => [act, new Set(DECISION_RULES.filter((r) => r.binds.includes(act)).map((r) => r.rule))]),
+)
+
 export function ruleBinds(rule: string, act: ApprovalAct): boolean {
-  return DECISION_RULES.some((r) => r.rule === rule && r.binds.includes(act))
+  return RULES_BINDING.get(act)?.has(rule) ?? false
 }
 
 /**
@@ -163,11 +168,21 @@ function moneyNumber(v: unknown): Decimal | null {
   return null
 }
 
-function pointerSteps(pointer: string): string[] {
-  return pointer.replace(/^\/+/, '').split('/')
+/** Pointers read so far, split: the few that schemas hold are walked for every list row. */
+const POINTER_STEPS = new Map<string, readonly string[]>()
+
+function pointerSteps(pointer: string): readonly string[] {
+  let steps = POINTER_STEPS.get(pointer)
+  if (!steps) {
+    // Pointers come from tool schemas: a bound keeps a hostile catalogue from growing this forever.
+    if (POINTER_STEPS.size >= 256) POINTER_STEPS.clear()
+    steps = pointer.replace(/^\/+/, '').split('/')
+    POINTER_STEPS.set(pointer, steps)
+  }
+  return steps
 }
 
-function walk(value: unknown, steps: string[]): unknown {
+function walk(value: unknown, steps: readonly string[]): unknown {
   let v = value
   for (const step of steps) {
     if (Array.isArray(v) && /^\d+$/.test(step)) v = v[Number(step)]
@@ -189,8 +204,9 @@ export function payloadMoney(spec: MoneySpec, payload: unknown, baseCurrency: st
     const items = walk(payload, steps.slice(0, star))
     if (!Array.isArray(items)) return { problem: `no list of amounts at ${spec.amount}` }
     amount = ZERO
+    const within = steps.slice(star + 1)
     for (const item of items) {
-      const v = walk(item, steps.slice(star + 1))
+      const v = walk(item, within)
       if (v === undefined || v === null) continue
       const n = moneyNumber(v)
       if (n === null || n.units < 0n) {
@@ -213,8 +229,21 @@ export function payloadMoney(spec: MoneySpec, payload: unknown, baseCurrency: st
   return { amount, currency }
 }
 
+/** Each schema's money annotation, read once (schemas are parsed JSON, never changed in place). */
+const MONEY_SPECS = new WeakMap<object, MoneySpec | null>()
+
 function moneySpecOf(schema: unknown): MoneySpec | null {
   if (jsonType(schema) !== 'object') return null
+  const o = schema as object
+  let spec = MONEY_SPECS.get(o)
+  if (spec === undefined) {
+    spec = readMoneySpec(o)
+    MONEY_SPECS.set(o, spec)
+  }
+  return spec
+}
+
+function readMoneySpec(schema: object): MoneySpec | null {
   const spec = (schema as Record<string, unknown>)['x-money']
   if (jsonType(spec) !== 'object') return null
   const s = spec as Record<string, unknown>
@@ -311,9 +340,16 @@ export type Verdict = { refusal: Refusal } | { refusal: null; money: CheckedMone
 /** The schema an edit is checked against (public.push_payload_schema). */
 export function payloadSchema(a: Pick<ApprovalFacts, 'toolSchema' | 'kind'>): unknown {
   const tool = a.toolSchema
-  if (tool !== null && tool !== undefined && !(jsonType(tool) === 'object' && Object.keys(tool as object).length === 0)) return tool
+  if (tool !== null && tool !== undefined && !(jsonType(tool) === 'object' && isEmptyObject(tool as object))) return tool
   return MONEY_KIND_SCHEMAS[a.kind] ?? null
 }
+
+function isEmptyObject(o: object): boolean {
+  for (const key in o) if (Object.hasOwn(o, key)) return false
+  return true
+}
+
+const ONE = parseDecimal('1') as Decimal
 
 function minLimit(a: string | null, b: string | null): string | null {
   if (a === null) return b
@@ -327,7 +363,8 @@ function minLimit(a: string | null, b: string | null): string | null {
  */
 export function evaluateDecision(r: ReviewerFacts, a: ApprovalFacts | null, act: DecisionKind, input: DecisionInput = {}): Verdict {
   const refuse = (code: ErrorCode, message?: string): Verdict => ({ refusal: { code, message: message ?? ERROR_MESSAGES[code] } })
-  const binds = (rule: string) => ruleBinds(rule, act)
+  const binding = RULES_BINDING.get(act)
+  const binds = (rule: string) => binding?.has(rule) ?? false
   const m = r.member
   if (binds('visible') && (a === null || m === null)) return refuse('not_found')
   if (a === null || m === null) return refuse('not_found')
@@ -435,7 +472,7 @@ export function evaluateDecision(r: ReviewerFacts, a: ApprovalFacts | null, act:
   }
   let money: CheckedMoney | null = null
   if (amount !== null && currency !== null) {
-    const rate = currency === a.baseCurrency ? (parseDecimal('1') as Decimal) : r.rate(currency, a.baseCurrency, r.now)
+    const rate = currency === a.baseCurrency ? ONE : r.rate(currency, a.baseCurrency, r.now)
     if (rate === null) {
       if (binds('rate_known')) {
         return refuse(
