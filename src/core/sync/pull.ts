@@ -102,6 +102,10 @@ export class Puller {
       })
       const { progress } = counted
       this.o.onPhase?.('pull-applied')
+      // The inbox's counts and pages read covering indexes, which answer alone only for pages marked
+      // all-visible; without that, every count during a first sync visited the heap page of each
+      // pending row. Marked before the change is announced, so the reads it prompts find it done.
+      if (fresh && page.hasMore && applied.tables.includes('approvals')) await replica.markVisible('approvals', this.o.reviewerFirst)
       if (applied.tables.length > 0) emit('data.changed', { tables: applied.tables })
       replica.noteApplied(applied.perTable)
       // The planner needs statistics to pick the inbox's indexes: refreshed during a first sync
