@@ -40,10 +40,10 @@ function approval(i: number, extra: Record<string, unknown> = {}): Record<string
   }
 }
 
-/** The text of a sync_pull answer carrying these approvals, as the server writes it. */
+/** A sync_pull answer carrying these approvals as the server writes it, one character per byte (as rpc.ts hands it over). */
 function answer(rows: Record<string, unknown>[], tenants = [tenant]): string {
   const last = rows[rows.length - 1]!
-  return JSON.stringify({
+  return asBytes({
     tenants,
     changes: { approvals: rows },
     cursors: { [tenant]: { approvals: { txid: last.sync_txid, version: last.sync_version } } },
@@ -52,9 +52,13 @@ function answer(rows: Record<string, unknown>[], tenants = [tenant]): string {
   })
 }
 
+function asBytes(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('latin1')
+}
+
 /** One row to a slice (the smallest row is longer than this), or two. */
 const ONE_ROW = 10
-const rowChars = (row: Record<string, unknown>) => JSON.stringify(row).length
+const rowChars = (row: Record<string, unknown>) => asBytes(row).length
 
 function read(text: string, sliceChars: number): Promise<PulledPage> {
   const specs = replica.specs
@@ -114,6 +118,16 @@ describe('a page written in slices', () => {
     const rows = titles.map((title, i) => approval(i, { title }))
     await applyPage(replica.db, replica.specs, await read(answer(rows), ONE_ROW * 1000), { at: new Date(), between: async () => Infinity })
     expect(await held()).toEqual(titles)
+  })
+
+  it('refuses a slice whose bytes are not UTF-8 and writes none of its rows', async () => {
+    const rows = [approval(0), approval(1, { title: 'Refund ?? twice' })]
+    // Two bytes that begin no UTF-8 character, where the server's text had two question marks.
+    const body = answer(rows).replace('??', '\xff\xfe')
+    const refused = await applyPage(replica.db, replica.specs, await read(body, ONE_ROW * 1000), { at: new Date() }).catch((e: unknown) => e)
+    expect((refused as { code?: string }).code).toBe('22021')
+    expect(await held()).toEqual([])
+    expect(await cursors()).toEqual([])
   })
 
   it('refuses the whole page before its first slice when its last row fails a check', async () => {

@@ -1,8 +1,8 @@
 // Applies one pulled page to the replica: its rows slice by slice, then, in one local transaction,
 // its cursors, the purge of tenants no longer visible and of tables no longer readable in a tenant
 // (withheld), and what the caller records about the page.
-// Each slice is the JSON text the server sent for a run of whole rows, already checked row by row
-// (sync/page.ts): PostgreSQL parses it once and upserts it in one statement, keeping whichever
+// Each slice is the JSON the server sent for a run of whole rows, held one character per byte and
+// already checked row by row (sync/page.ts): PostgreSQL parses it once and upserts it in one statement, keeping whichever
 // version is newer; `between` says how much text the next statement may take, so a statement is one
 // slice or several consecutive ones joined. A statement commits alone, so the reviewer's queries
 // and decisions go between them instead of waiting for a whole page (`between` lets them). Rows written without their
@@ -30,8 +30,10 @@ const upsertSqlCache = new WeakMap<TableSpec, string>()
 const JSON_OID = 114
 
 /**
- * The rows go to PGlite as UTF-8 bytes, which its protocol writer sends in the binary format (a
- * json value's binary form is its text, checked by PostgreSQL as text is). Handed a string, the
+ * The rows go to PGlite as the server's UTF-8 bytes (a slice's characters are those bytes, so
+ * Latin-1 turns it back into them with a plain copy), which its protocol writer sends in the binary
+ * format (a json value's binary form is its text, checked by PostgreSQL as text is: bytes that are
+ * not UTF-8 are refused with SQLSTATE 22021). Handed a string, the
  * writer walks it in JavaScript twice, char by char, to size it: ~15% of a first sync's CPU. The
  * serializer that keeps the bytes as they are is typed for strings, hence the cast; the slice
  * tests fail if PGlite ever sends them otherwise.
@@ -92,7 +94,7 @@ export async function applyPage(db: ReplicaDb, specs: Map<string, TableSpec>, pa
       let end = next + 1
       let chars = section.slices[next]!.length
       while (end < section.slices.length && chars + section.slices[end]!.length <= most) chars += section.slices[end++]!.length
-      await db.query(upsertSql(spec), [Buffer.from(joinSlices(section.slices, next, end), 'utf8')], AS_BYTES)
+      await db.query(upsertSql(spec), [Buffer.from(joinSlices(section.slices, next, end), 'latin1')], AS_BYTES)
       opts.written?.(section.table)
       next = end
     }

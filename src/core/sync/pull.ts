@@ -12,7 +12,7 @@ import { applyPage, type ApplyResult } from '../replica/apply'
 import type { Replica } from '../replica/replica'
 import type { PhaseObserver } from './phases'
 import { readPage, type PulledPage, type RowRules } from './page'
-import { authorizedRpcText } from './rpc'
+import { authorizedRpcBytes } from './rpc'
 import type { StatusModel } from './status'
 import { BadAnswer } from './validate'
 
@@ -159,7 +159,7 @@ export class Puller {
   }
 
   private request(cursors: Cursors, limit: number): Promise<string> {
-    return authorizedRpcText(this.o.auth, 'sync_pull', { p_cursors: cursors, p_limit: limit })
+    return authorizedRpcBytes(this.o.auth, 'sync_pull', { p_cursors: cursors, p_limit: limit })
   }
 }
 

@@ -35,15 +35,18 @@ function classify(status: number, errorCode: unknown, errorMessage: unknown): Rp
   return { ok: false, kind: 'refused', status, code, message }
 }
 
-/** The same call, answered with the body's text as the server sent it (a 2xx), never parsed here. */
-export async function callRpcText(auth: Auth, fn: string, args: Record<string, unknown>, timeoutMs = TIMEOUT_MS): Promise<RpcOutcome<string>> {
+/**
+ * The same call, answered (a 2xx) with the body's bytes as a Latin-1 string, one character per
+ * byte: neither decoded nor parsed here (see sync/page.ts).
+ */
+export async function callRpcBytes(auth: Auth, fn: string, args: Record<string, unknown>, timeoutMs = TIMEOUT_MS): Promise<RpcOutcome<string>> {
   try {
     const res = await auth.rpcRequest(fn, args, AbortSignal.timeout(timeoutMs))
-    const text = await res.text()
-    if (res.ok) return { ok: true, data: text }
+    const bytes = Buffer.from(await res.arrayBuffer())
+    if (res.ok) return { ok: true, data: bytes.toString('latin1') }
     let body: { code?: unknown; message?: unknown } = {}
     try {
-      body = JSON.parse(text) as typeof body
+      body = JSON.parse(bytes.toString('utf8')) as typeof body
     } catch {
       // A failure without a JSON body (a proxy's page): its status says enough.
     }
@@ -74,9 +77,9 @@ export function authorizedRpc(auth: Auth, fn: string, args: Record<string, unkno
   return withRefresh(auth, fn, () => callRpc(auth.data, fn, args))
 }
 
-/** authorizedRpc answered with the body's text (sync_pull: see sync/page.ts). */
-export function authorizedRpcText(auth: Auth, fn: string, args: Record<string, unknown>): Promise<string> {
-  return withRefresh(auth, fn, () => callRpcText(auth, fn, args))
+/** authorizedRpc answered with the body's bytes, one character per byte (sync_pull: see sync/page.ts). */
+export function authorizedRpcBytes(auth: Auth, fn: string, args: Record<string, unknown>): Promise<string> {
+  return withRefresh(auth, fn, () => callRpcBytes(auth, fn, args))
 }
 
 async function withRefresh<T>(auth: Auth, fn: string, call: () => Promise<RpcOutcome<T>>): Promise<T> {
