@@ -3,7 +3,8 @@
 // suspended agent is refused at once. Through supabase-js against the real stack, and as SQL under
 // the agent's own token claims where a table (not an RPC) is the point.
 import { randomUUID } from 'node:crypto'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { decodeJwt } from 'jose'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { AgentRefusal } from '../../src/agent-sdk/index'
 import { signClaims } from '../../src/stack/jwt'
 import { supabaseClient } from '../../src/stack/fixtures'
@@ -53,12 +54,29 @@ describe('agent identity', () => {
     expect(data).toMatchObject({ status: 'refused', code: 'not_an_agent' })
   })
 
-  it('the SDK follows its session: after a token refresh the agent still files, once signed out it files nothing', async () => {
+  it('the SDK follows its session: after a token refresh the agent files with the new token, once signed out it files nothing', async () => {
     const agent = await newAgent(world.tenantId)
-    const { error } = await agent.client.supabase.auth.refreshSession()
+    const before = (await agent.client.supabase.auth.getSession()).data.session!.access_token
+    // A token is issued to the second: refreshed within the same one it could be the same text.
+    const issuedAt = (decodeJwt(before).iat ?? 0) * 1000
+    await vi.waitFor(() => expect(Date.now()).toBeGreaterThanOrEqual(issuedAt + 1000), { timeout: 3000, interval: 50 })
+    const { data, error } = await agent.client.supabase.auth.refreshSession()
     expect(error).toBeNull()
+    const after = data.session!.access_token
+    expect(after).not.toBe(before)
+    // The old token is still valid on the server (a JWT lives until it expires), so only what the
+    // SDK sends can tell whether it took the new one: its requests are watched on the way out.
+    const http = (agent.client as unknown as { http: { post: (url: URL, headers: Record<string, string>, body: string) => Promise<unknown> } }).http
+    const post = http.post.bind(http)
+    const sent: string[] = []
+    http.post = (url, headers, body) => {
+      sent.push(headers.authorization ?? '')
+      return post(url, headers, body)
+    }
     const filed = await agent.client.requestApproval(refund(100))
     expect(filed.view.state).toBe('pending')
+    expect(sent.length).toBeGreaterThan(0)
+    expect(new Set(sent)).toEqual(new Set([`Bearer ${after}`]))
     await agent.client.supabase.auth.signOut()
     await expect(agent.client.requestApproval(refund(101))).rejects.toMatchObject({ code: 'not_an_agent' })
   })
