@@ -33,6 +33,7 @@ export function decimalOf(n: number): Decimal | null {
 }
 
 export const ZERO: Decimal = { units: 0n, scale: 0 }
+export const ONE: Decimal = { units: 1n, scale: 0 }
 
 function aligned(a: Decimal, b: Decimal): [bigint, bigint] {
   if (a.scale === b.scale) return [a.units, b.units]

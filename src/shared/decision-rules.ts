@@ -31,7 +31,7 @@
 //   in base currency as above), and the console lists candidates with preflight(…, 'approve').
 // - Rules that bind a stop come before every release-only rule, so the first refusal of an approve
 //   also tells whether a reject or escalate is refused (see firstRefusalBinds).
-import { add, compare, decimalOf, multiply, parseDecimal, shift, ZERO, formatMoneyText, type Decimal } from './decimal'
+import { add, compare, decimalOf, multiply, ONE, parseDecimal, shift, ZERO, formatMoneyText, type Decimal } from './decimal'
 import { ERROR_MESSAGES, type ErrorCode } from './errors'
 import { CONFIRM_RISK } from './confirm-risk'
 import { jsonType, schemaErrors } from './json-schema'
@@ -168,21 +168,11 @@ function moneyNumber(v: unknown): Decimal | null {
   return null
 }
 
-/** Pointers read so far, split: the few that schemas hold are walked for every list row. */
-const POINTER_STEPS = new Map<string, readonly string[]>()
-
-function pointerSteps(pointer: string): readonly string[] {
-  let steps = POINTER_STEPS.get(pointer)
-  if (!steps) {
-    // Pointers come from tool schemas: a bound keeps a hostile catalogue from growing this forever.
-    if (POINTER_STEPS.size >= 256) POINTER_STEPS.clear()
-    steps = pointer.replace(/^\/+/, '').split('/')
-    POINTER_STEPS.set(pointer, steps)
-  }
-  return steps
+function pointerSteps(pointer: string): string[] {
+  return pointer.replace(/^\/+/, '').split('/')
 }
 
-function walk(value: unknown, steps: readonly string[]): unknown {
+function walk(value: unknown, steps: string[]): unknown {
   let v = value
   for (const step of steps) {
     if (Array.isArray(v) && /^\d+$/.test(step)) v = v[Number(step)]
@@ -229,21 +219,8 @@ export function payloadMoney(spec: MoneySpec, payload: unknown, baseCurrency: st
   return { amount, currency }
 }
 
-/** Each schema's money annotation, read once (schemas are parsed JSON, never changed in place). */
-const MONEY_SPECS = new WeakMap<object, MoneySpec | null>()
-
 function moneySpecOf(schema: unknown): MoneySpec | null {
   if (jsonType(schema) !== 'object') return null
-  const o = schema as object
-  let spec = MONEY_SPECS.get(o)
-  if (spec === undefined) {
-    spec = readMoneySpec(o)
-    MONEY_SPECS.set(o, spec)
-  }
-  return spec
-}
-
-function readMoneySpec(schema: object): MoneySpec | null {
   const spec = (schema as Record<string, unknown>)['x-money']
   if (jsonType(spec) !== 'object') return null
   const s = spec as Record<string, unknown>
@@ -349,8 +326,6 @@ function isEmptyObject(o: object): boolean {
   return true
 }
 
-const ONE = parseDecimal('1') as Decimal
-
 function minLimit(a: string | null, b: string | null): string | null {
   if (a === null) return b
   if (b === null) return a
@@ -363,8 +338,7 @@ function minLimit(a: string | null, b: string | null): string | null {
  */
 export function evaluateDecision(r: ReviewerFacts, a: ApprovalFacts | null, act: DecisionKind, input: DecisionInput = {}): Verdict {
   const refuse = (code: ErrorCode, message?: string): Verdict => ({ refusal: { code, message: message ?? ERROR_MESSAGES[code] } })
-  const binding = RULES_BINDING.get(act)
-  const binds = (rule: string) => binding?.has(rule) ?? false
+  const binds = (rule: string) => ruleBinds(rule, act)
   const m = r.member
   if (binds('visible') && (a === null || m === null)) return refuse('not_found')
   if (a === null || m === null) return refuse('not_found')
