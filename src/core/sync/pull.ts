@@ -127,7 +127,7 @@ export class Puller {
       status.set({ initialSync: null })
     }
     status.set({ lastPullAt: new Date(this.o.now()).toISOString() })
-    await replica.vacuum(this.o.reviewerFirst)
+    await replica.vacuum(fresh ? 'all' : 'grown', this.o.reviewerFirst)
   }
 
   /** Applies a page; the replica's refusal of a slice is a bad answer. */

@@ -1,0 +1,95 @@
+// The replica's upkeep (PGlite runs no autovacuum, replica.ts): a table is vacuumed every 500 rows
+// it takes (the inbox's covering indexes answer alone only for pages marked all-visible), and its
+// statistics are refreshed once it grew by a tenth — as PostgreSQL's autovacuum would — and by 500
+// rows at least. A busy tenant's agents filing hundreds of requests a second must not have the
+// core's one thread re-sampling a 100k-row table every 500 rows, the reviewer's calls waiting.
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { replicatedTables } from '../../src/core/replica/registry'
+import { Replica } from '../../src/core/replica/replica'
+
+let replica: Replica
+const tenant = randomUUID()
+
+beforeAll(async () => {
+  replica = await Replica.open(null, randomUUID(), replicatedTables())
+})
+
+afterAll(async () => {
+  await replica?.close()
+})
+
+/** Rows as a pull would apply them, counted towards the upkeep as a pull counts them. */
+async function apply(table: 'approvals' | 'agents', rows: number): Promise<void> {
+  if (table === 'approvals') {
+    await replica.db.query(
+      `insert into approvals (id, tenant_id, kind, title, status, risk_level)
+       select gen_random_uuid(), $1, 'refund', 'Upkeep ' || g, 'pending', g % 5 from generate_series(1, $2::int) g`,
+      [tenant, rows],
+    )
+  } else {
+    await replica.db.query(
+      `insert into agents (id, tenant_id, name) select gen_random_uuid(), $1, 'Agent ' || g from generate_series(1, $2::int) g`,
+      [tenant, rows],
+    )
+  }
+  replica.noteApplied({ [table]: rows })
+}
+
+async function upkeep(which: 'grown' | 'all' = 'grown'): Promise<void> {
+  await replica.analyze(which)
+  await replica.vacuum(which)
+}
+
+async function counts(table: string): Promise<{ analyzed: number; vacuumed: number }> {
+  const res = await replica.db.query<{ analyzed: number; vacuumed: number }>(
+    'select analyze_count::int as analyzed, vacuum_count::int as vacuumed from pg_stat_user_tables where relname = $1',
+    [table],
+  )
+  return res.rows[0]!
+}
+
+describe('replica upkeep', () => {
+  it('refreshes a large table’s statistics once it grew by a tenth, and vacuums it every 500 rows', async () => {
+    await apply('approvals', 10_000)
+    await upkeep()
+    expect(await counts('approvals')).toEqual({ analyzed: 1, vacuumed: 1 })
+
+    // 600 rows: a vacuum (so the new pending rows' pages are all-visible), statistics kept.
+    await apply('approvals', 600)
+    await upkeep()
+    expect(await counts('approvals')).toEqual({ analyzed: 1, vacuumed: 2 })
+
+    // 400 more: neither (400 since the vacuum; 1,000 since the statistics, short of a tenth of the
+    // 10,600 rows the vacuum counted) …
+    await apply('approvals', 400)
+    await upkeep()
+    expect(await counts('approvals')).toEqual({ analyzed: 1, vacuumed: 2 })
+
+    // … which 200 more reach (1,200), with 600 since the vacuum.
+    await apply('approvals', 200)
+    await upkeep()
+    expect(await counts('approvals')).toEqual({ analyzed: 2, vacuumed: 3 })
+
+    // The next tenth is of the table as it is now (11,200 rows): 1,000 rows are not enough, 1,300 are.
+    await apply('approvals', 1000)
+    await upkeep()
+    expect(await counts('approvals')).toEqual({ analyzed: 2, vacuumed: 4 })
+    await apply('approvals', 300)
+    await upkeep()
+    expect(await counts('approvals')).toEqual({ analyzed: 3, vacuumed: 4 })
+  })
+
+  it('gives a small table its statistics after 500 rows, and every table that took any at the end of a first sync', async () => {
+    await apply('agents', 499)
+    await upkeep()
+    expect(await counts('agents')).toEqual({ analyzed: 0, vacuumed: 0 })
+    await apply('agents', 1)
+    await upkeep()
+    expect(await counts('agents')).toEqual({ analyzed: 1, vacuumed: 1 })
+
+    await apply('agents', 3)
+    await upkeep('all')
+    expect(await counts('agents')).toEqual({ analyzed: 2, vacuumed: 2 })
+  })
+})
