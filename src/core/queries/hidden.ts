@@ -17,8 +17,25 @@ export class InboxExclusions extends DerivedCache<string[]> {
     super(SOURCES, TTL_MS)
   }
 
-  ids(now: Date): Promise<string[]> {
-    return this.read(now, () => this.load(now))
+  /** The last list read: handed back again while a new read finds the same approvals. */
+  private last: string[] = []
+
+  /**
+   * The same list (the same array) for as long as it holds the same approvals, even after a table
+   * it reads changed: what was counted with it stays good (the inbox's totals, the badge counts
+   * compare the list by identity), so an intent moving from held to sent, or a decision undone,
+   * costs one read of this list and no recount.
+   */
+  async ids(now: Date): Promise<string[]> {
+    return this.read(now, async () => {
+      const ids = await this.load(now)
+      if (ids.length === this.last.length) {
+        const before = new Set(this.last)
+        if (ids.every((id) => before.has(id))) return this.last
+      }
+      this.last = ids
+      return ids
+    })
   }
 
   private async load(now: Date): Promise<string[]> {
