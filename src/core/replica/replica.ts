@@ -16,7 +16,7 @@ const REFRESH_AFTER_ROWS = 500
  * ...and its statistics are refreshed only once the rows it took since reach this share of it, as
  * PostgreSQL's autovacuum does (autovacuum_analyze_scale_factor): 500 more rows say nothing new
  * about a table of 100,000, and with agents filing 300 requests a second, refreshing approvals,
- * actions and audit_log every 500 rows took 100–200 ms of the core's one thread each, every
+ * actions and audit_log every 500 rows took 35–200 ms of the core's one thread each, every
  * second and a half (the reviewer's calls waiting behind them).
  */
 const ANALYZE_SHARE = 0.1
@@ -106,7 +106,7 @@ export class Replica {
     return (await this.db.query<{ tenant_id: string }>('select tenant_id from sync_tenants')).rows.map((r) => r.tenant_id)
   }
 
-  /** Counts rows a pull applied (or a push resolved), towards the next refresh of each table's statistics. */
+  /** Counts rows a pull applied (or a push resolved), towards each table's next vacuum and refresh of its statistics. */
   noteApplied(perTable: Record<string, number>): void {
     for (const [table, n] of Object.entries(perTable)) {
       this.unanalyzed.set(table, (this.unanalyzed.get(table) ?? 0) + n)
