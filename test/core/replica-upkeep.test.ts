@@ -36,12 +36,14 @@ async function apply(table: 'approvals' | 'agents', rows: number): Promise<void>
   replica.noteApplied({ [table]: rows })
 }
 
-async function upkeep(which: 'grown' | 'all' = 'grown'): Promise<void> {
+/**
+ * Rows applied, then the upkeep a pull runs after them ('all' at the end of a first sync): how often
+ * the table has been analysed and vacuumed since the test began.
+ */
+async function afterApplying(table: 'approvals' | 'agents', rows: number, which: 'grown' | 'all' = 'grown') {
+  await apply(table, rows)
   await replica.analyze(which)
   await replica.vacuum(which)
-}
-
-async function counts(table: string): Promise<{ analyzed: number; vacuumed: number }> {
   const res = await replica.db.query<{ analyzed: number; vacuumed: number }>(
     'select analyze_count::int as analyzed, vacuum_count::int as vacuumed from pg_stat_user_tables where relname = $1',
     [table],
@@ -51,45 +53,27 @@ async function counts(table: string): Promise<{ analyzed: number; vacuumed: numb
 
 describe('replica upkeep', () => {
   it('refreshes a large table’s statistics once it grew by a tenth, and vacuums it every 500 rows', async () => {
-    await apply('approvals', 10_000)
-    await upkeep()
-    expect(await counts('approvals')).toEqual({ analyzed: 1, vacuumed: 1 })
+    expect(await afterApplying('approvals', 10_000)).toEqual({ analyzed: 1, vacuumed: 1 })
 
     // 600 rows: a vacuum (so the new pending rows' pages are all-visible), statistics kept.
-    await apply('approvals', 600)
-    await upkeep()
-    expect(await counts('approvals')).toEqual({ analyzed: 1, vacuumed: 2 })
+    expect(await afterApplying('approvals', 600)).toEqual({ analyzed: 1, vacuumed: 2 })
 
     // 400 more: neither (400 since the vacuum; 1,000 since the statistics, short of a tenth of the
     // 10,600 rows the vacuum counted) …
-    await apply('approvals', 400)
-    await upkeep()
-    expect(await counts('approvals')).toEqual({ analyzed: 1, vacuumed: 2 })
+    expect(await afterApplying('approvals', 400)).toEqual({ analyzed: 1, vacuumed: 2 })
 
     // … which 200 more reach (1,200), with 600 since the vacuum.
-    await apply('approvals', 200)
-    await upkeep()
-    expect(await counts('approvals')).toEqual({ analyzed: 2, vacuumed: 3 })
+    expect(await afterApplying('approvals', 200)).toEqual({ analyzed: 2, vacuumed: 3 })
 
     // The next tenth is of the table as it is now (11,200 rows): 1,000 rows are not enough, 1,300 are.
-    await apply('approvals', 1000)
-    await upkeep()
-    expect(await counts('approvals')).toEqual({ analyzed: 2, vacuumed: 4 })
-    await apply('approvals', 300)
-    await upkeep()
-    expect(await counts('approvals')).toEqual({ analyzed: 3, vacuumed: 4 })
+    expect(await afterApplying('approvals', 1000)).toEqual({ analyzed: 2, vacuumed: 4 })
+    expect(await afterApplying('approvals', 300)).toEqual({ analyzed: 3, vacuumed: 4 })
   })
 
   it('gives a small table its statistics after 500 rows, and every table that took any at the end of a first sync', async () => {
-    await apply('agents', 499)
-    await upkeep()
-    expect(await counts('agents')).toEqual({ analyzed: 0, vacuumed: 0 })
-    await apply('agents', 1)
-    await upkeep()
-    expect(await counts('agents')).toEqual({ analyzed: 1, vacuumed: 1 })
+    expect(await afterApplying('agents', 499)).toEqual({ analyzed: 0, vacuumed: 0 })
+    expect(await afterApplying('agents', 1)).toEqual({ analyzed: 1, vacuumed: 1 })
 
-    await apply('agents', 3)
-    await upkeep('all')
-    expect(await counts('agents')).toEqual({ analyzed: 2, vacuumed: 2 })
+    expect(await afterApplying('agents', 3, 'all')).toEqual({ analyzed: 2, vacuumed: 2 })
   })
 })

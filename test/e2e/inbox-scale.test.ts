@@ -6,7 +6,7 @@ import { admin } from '../support/db'
 import { createAgent } from '../support/fixtures'
 import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
 import { mergeBench, percentile, round2 } from './helpers/bench'
-import { nextShown, shownApprovalId, until, waitForFirstSync, waitForInbox, withSignedIn } from './helpers/console'
+import { focusedRowApprovalId, nextShown, shownApprovalId, until, waitForFirstSync, waitForInbox, withSignedIn } from './helpers/console'
 import { createWorkspace, type Workspace } from './helpers/workspace'
 
 const ROWS = 100_000
@@ -121,16 +121,11 @@ describe.skipIf(skip)('inbox at 100k rows', () => {
       // The first row's detail, not only its place: the focus lands on row 0 at once, but its request
       // is known only once its page is read, and until then there is nothing for A to approve (a
       // press then is rightly ignored, and a decision would go unmeasured).
-      await until(
-        () => page.evaluate(() => {
-          const row = document.getElementById('inbox-row-0')
-          return document.querySelector('[data-testid="inbox-list"]')?.getAttribute('aria-activedescendant') === 'inbox-row-0'
-            && !!document.querySelector('.detail-body')
-            && !!row?.getAttribute('data-approval-id')
-            && document.querySelector('.detail-header')?.getAttribute('data-approval-id') === row.getAttribute('data-approval-id')
-        }),
-        'the first row with its detail',
-      )
+      await until(async () => {
+        const atTop = await page.evaluate(() => document.querySelector('[data-testid="inbox-list"]')?.getAttribute('aria-activedescendant') === 'inbox-row-0')
+        const focused = await focusedRowApprovalId(page)
+        return atTop && focused !== null && (await shownApprovalId(page)) === focused && (await page.locator('.detail-body').count()) > 0
+      }, 'the first row with its detail')
       await page.evaluate(() => performance.clearMeasures())
       let decisions: number[] = []
       for (let i = 1; i <= 40; i++) {

@@ -9,6 +9,13 @@ export class DerivedCache<T> {
   constructor(
     private readonly sources: ReadonlySet<string>,
     private readonly ttlMs: number,
+    /**
+     * A value read again that is `alike` the kept one is handed back as the kept one (the same
+     * object): what was derived from it by identity stays good (the inbox's totals and badge
+     * counts key on the exclusions and Others lists), so an intent moving from held to sent, or a
+     * decision undone, costs one read of the list and no recount.
+     */
+    private readonly alike?: (kept: T, fresh: T) => boolean,
   ) {}
 
   /** Rows of these tables changed (no list: any table may have). */
@@ -22,8 +29,17 @@ export class DerivedCache<T> {
     if (c && c.version === this.version && Math.abs(now.getTime() - c.at) < this.ttlMs) return c.value
     // Kept under the version it was read at: a change that lands while it loads makes it stale at once.
     const version = this.version
-    const value = await load()
+    const fresh = await load()
+    const kept = this.cached
+    const value = kept && this.alike?.(kept.value, fresh) ? kept.value : fresh
     this.cached = { value, version, at: now.getTime() }
     return value
   }
+}
+
+/** The same ids, in any order (the lists the inbox's caches derive). */
+export function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  const inA = new Set(a)
+  return b.every((id) => inA.has(id))
 }

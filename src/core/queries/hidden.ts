@@ -4,7 +4,7 @@
 // it reads changes (or a few seconds pass, for snoozes that run out), so every inbox query and
 // count is a plain scan of pending approvals minus this list.
 import type { PGliteInterface } from '@electric-sql/pglite'
-import { DerivedCache } from './derived-cache'
+import { DerivedCache, sameIds } from './derived-cache'
 
 const SOURCES = new Set(['approvals', 'approval_decisions', 'review_snoozes', 'pending_mutations'])
 const TTL_MS = 15_000
@@ -14,28 +14,11 @@ export class InboxExclusions extends DerivedCache<string[]> {
     private readonly db: PGliteInterface,
     private readonly userId: string,
   ) {
-    super(SOURCES, TTL_MS)
+    super(SOURCES, TTL_MS, sameIds)
   }
 
-  /** The last list read: handed back again while a new read finds the same approvals. */
-  private last: string[] = []
-
-  /**
-   * The same list (the same array) for as long as it holds the same approvals, even after a table
-   * it reads changed: what was counted with it stays good (the inbox's totals, the badge counts
-   * compare the list by identity), so an intent moving from held to sent, or a decision undone,
-   * costs one read of this list and no recount.
-   */
-  async ids(now: Date): Promise<string[]> {
-    return this.read(now, async () => {
-      const ids = await this.load(now)
-      if (ids.length === this.last.length) {
-        const before = new Set(this.last)
-        if (ids.every((id) => before.has(id))) return this.last
-      }
-      this.last = ids
-      return ids
-    })
+  ids(now: Date): Promise<string[]> {
+    return this.read(now, () => this.load(now))
   }
 
   private async load(now: Date): Promise<string[]> {

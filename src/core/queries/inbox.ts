@@ -171,8 +171,9 @@ export async function listInbox(
   return { items: (out?.rows ?? []).map((r) => toItem(ctx, r)), total: kept ?? out?.total ?? 0 }
 }
 
-// A total counts approvals minus the exclusions: what decisions, snoozes and my intents do to it
-// reaches it through the exclusions' list, which is a new array exactly when it holds other approvals.
+// A total counts approvals minus the exclusions (and, for a lane, in or out of the Others list):
+// what decisions, snoozes, my intents and my standing do to it reaches it through those lists,
+// each a new array exactly when it holds other approvals (derived-cache.ts).
 const TOTAL_SOURCES = new Set(['approvals'])
 /** Filters whose totals are kept at once: the views and lanes a reviewer moves between. */
 const KEPT_TOTALS = 64

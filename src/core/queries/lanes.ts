@@ -4,7 +4,7 @@
 // refusal on the row — so it follows the decision rules wherever they change, never a copy of them.
 // The set of Others is kept until a table it reads changes, like the inbox exclusions (hidden.ts).
 import type { PGliteInterface } from '@electric-sql/pglite'
-import { DerivedCache } from './derived-cache'
+import { DerivedCache, sameIds } from './derived-cache'
 import {
   preflight,
   STANDING_TABLES,
@@ -23,7 +23,7 @@ const TTL_MS = 60_000
 
 export class InboxLanes extends DerivedCache<string[]> {
   constructor(private readonly db: PGliteInterface) {
-    super(SOURCES, TTL_MS)
+    super(SOURCES, TTL_MS, sameIds)
   }
 
   /** Pending, unexpired approvals the reviewer sees but may not approve now. */
