@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core'
 import { admin } from '../support/db'
 import { createAgent } from '../support/fixtures'
 import { chromiumUnavailable, startConsoleRig, type ConsoleRig } from './harness'
-import { screenshot, until, withSignedIn } from './helpers/console'
+import { screenshot, setWorkOffline, until, withSignedIn } from './helpers/console'
 import { addedFile, createChangeset, modifiedFile, serverReview } from './helpers/changeset-fixtures'
 import { queueDepth, waitForEmptyQueue } from './helpers/review-fixtures'
 import { createReviewer, createWorkspace, type Workspace } from './helpers/workspace'
@@ -74,19 +74,6 @@ async function goToChangesets(page: Page): Promise<void> {
   await page.keyboard.press('g')
   await page.keyboard.press('c')
   await page.locator(LIST).or(page.getByTestId('changesets-list-empty')).first().waitFor()
-}
-
-async function connectivity(page: Page): Promise<string | null> {
-  return page.getByTestId('connectivity').getAttribute('data-state')
-}
-
-async function setOffline(page: Page, offline: boolean): Promise<void> {
-  await page.getByTestId('work-offline').click()
-  await until(
-    async () =>
-      offline ? (await connectivity(page)) === 'offline' : (await connectivity(page)) !== 'offline',
-    `work offline = ${offline}`,
-  )
 }
 
 /** Puts the keyboard on the list row of `id`, moving with j / k from the current row. */
@@ -400,7 +387,7 @@ describe.skipIf(skip)('change sets: read the diff and review from the keyboard',
       await page.locator(rowSel(d.id)).waitFor()
       await page.locator(rowSel(e.id)).waitFor()
 
-      await setOffline(page, true)
+      await setWorkOffline(page, true)
       await focusRow(page, d.id)
       await review(page, 'a', '')
       await focusRow(page, e.id)
@@ -426,7 +413,7 @@ describe.skipIf(skip)('change sets: read the diff and review from the keyboard',
         })
       }
 
-      await setOffline(page, false)
+      await setWorkOffline(page, false)
       await expectOnServerOnce(d.id, 'approved', null, ws.reviewer.id)
       await expectOnServerOnce(e.id, 'rejected', 'Keep the table until the March close.', ws.reviewer.id)
       await waitForEmptyQueue(page)
@@ -470,7 +457,7 @@ describe.skipIf(skip)('change sets: read the diff and review from the keyboard',
       expect(await page.getByRole('dialog').count()).toBe(0)
 
       // Offline, I approve; meanwhile a colleague reviews it first.
-      await setOffline(page, true)
+      await setWorkOffline(page, true)
       await focusRow(page, g.id)
       await review(page, 'a', 'Fine by me.')
       await until(
@@ -481,7 +468,7 @@ describe.skipIf(skip)('change sets: read the diff and review from the keyboard',
         `update public.changesets set status = 'approved', reviewed_by = $2, reviewed_at = now(), review_comment = 'Already merged.' where id = $1`,
         [g.id, other.id],
       )
-      await setOffline(page, false)
+      await setWorkOffline(page, false)
       await until(
         async () => (await serverReview(g.id)).ledger.refused === 1,
         'the refusal in the ledger',

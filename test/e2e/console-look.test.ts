@@ -3,7 +3,7 @@
 // light and dark. Along the way it checks that each detail shows its kind's readable form.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
-import { consoleErrors, goToApproval, openConsole, screenshot, setHoldSeconds, signIn, until, waitForInbox } from './helpers/console'
+import { consoleErrors, goToApproval, openConsole, queuedIntents, screenshot, setHoldSeconds, setWorkOffline, signIn, until, waitForInbox } from './helpers/console'
 import { createWorkspace, seedRefundCalls, seedShowcase, type SeededCall, type Showcase, type Workspace } from './helpers/workspace'
 import { createAgent } from '../support/fixtures'
 
@@ -112,8 +112,7 @@ describe.skipIf(skip)('console look and feel', () => {
         await screenshot(page, `detail-refund-${scheme}`)
 
         // Offline: decide two, see them queued.
-        await page.getByTestId('work-offline').click()
-        await until(() => page.getByTestId('connectivity').getAttribute('data-state').then((s) => s === 'offline'), 'offline state')
+        await setWorkOffline(page, true)
         // Each colour scheme decides its own two items, so the runs do not depend on each other.
         const [first, second] = scheme === 'light' ? [calls[0], calls[1]] : [calls[2], calls[3]]
         for (const call of [first, second]) {
@@ -121,14 +120,8 @@ describe.skipIf(skip)('console look and feel', () => {
           await page.keyboard.press('a')
         }
         // This run's two, not what an earlier run may have left held: the queue names their approvals.
-        const queuedApprovals = () =>
-          page.evaluate(async () => {
-            const api = (window as unknown as { api: { call(m: string, a: unknown): Promise<{ ok: boolean; value?: { args: Record<string, unknown> }[] }> } }).api
-            const r = await api.call('queue.list', {})
-            return (r.value ?? []).map((i) => i.args['approval_id'])
-          })
         await until(async () => {
-          const ids = await queuedApprovals()
+          const ids = (await queuedIntents(page)).map((i) => i.args['approval_id'])
           return [first, second].every((c) => ids.includes(c!.approval.id))
         }, 'this run’s two decisions queued')
         await until(() => page.getByTestId('queue-depth').getAttribute('data-depth').then((d) => Number(d) >= 2), 'two queued decisions')

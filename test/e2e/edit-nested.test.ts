@@ -2,10 +2,9 @@
 // `properties`; the form offers them by name ("Properties · Amount"), says what is wrong in plain
 // words (never a pattern), and approves exactly the edited nested value.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Page } from 'playwright-core'
 import { createToolCallApproval } from '../support/fixtures'
 import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
-import { openConsole, setHoldSeconds, signIn, until, waitForInbox } from './helpers/console'
+import { openConsole, queuedIntents, setHoldSeconds, signIn, until, waitForInbox } from './helpers/console'
 import { createWorkspace, type Workspace } from './helpers/workspace'
 
 const skip = chromiumUnavailable()
@@ -27,19 +26,6 @@ const DEAL_SCHEMA = {
       },
     },
   },
-}
-
-interface QueuedArgs {
-  decision?: string
-  edited_payload?: unknown
-}
-
-async function queuedArgs(page: Page): Promise<QueuedArgs[]> {
-  return page.evaluate(async () => {
-    const api = (window as unknown as { api: { call(m: string, a: unknown): Promise<{ ok: boolean; value?: { args: QueuedArgs }[] }> } }).api
-    const r = await api.call('queue.list', {})
-    return r.ok ? (r.value ?? []).map((i) => i.args) : []
-  })
 }
 
 describe.skipIf(skip)('approve with edits on a nested payload', () => {
@@ -87,8 +73,8 @@ describe.skipIf(skip)('approve with edits on a nested payload', () => {
       await until(async () => (await problems.count()) === 0, 'the problems gone')
       await page.keyboard.press('Control+Enter')
       await dialog.waitFor({ state: 'detached' })
-      const queued = await until(async () => (await queuedArgs(page)).find((a) => a.decision === 'approve_with_edits'), 'the edit queued')
-      expect(queued.edited_payload).toEqual({ ...args, properties: { ...args.properties, amount: 1500, closedate: '2027-01-31' } })
+      const queued = await until(async () => (await queuedIntents(page)).map((i) => i.args).find((a) => a['decision'] === 'approve_with_edits'), 'the edit queued')
+      expect(queued['edited_payload']).toEqual({ ...args, properties: { ...args.properties, amount: 1500, closedate: '2027-01-31' } })
     } finally {
       await context.close()
     }

@@ -266,7 +266,10 @@ describe.skipIf(skip)('escalations view', () => {
     await toggleWorkOffline(page, 'offline')
     await page.keyboard.press('a')
     await expect.poll(() => mark(ids.riskToMe).innerText(), { timeout: 2000 }).toMatch(/Acknowledge · Queued/)
-    // Meanwhile a colleague acknowledges it (written on the server directly).
+    // The row says so at once; the core has it once the queue counts it. Only then does a colleague
+    // acknowledge it (written on the server directly): a replica holding that already would refuse
+    // to queue mine, and the server would never be asked.
+    await until(async () => (await queueDepth(page)) === 1, 'my acknowledgement in the queue')
     await admin().query(
       `update public.escalations set status = 'acknowledged', acknowledged_by = $2, acknowledged_at = now() where id = $1`,
       [ids.riskToMe, colleague.id],

@@ -10,7 +10,7 @@ import { admin } from '../support/db'
 import { csvObjects, parseCsv } from '../support/csv'
 import { addMember, createApproval, createUser, type ApprovalRow, type UserRef } from '../support/fixtures'
 import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
-import { goToApproval, nextShown, screenshot, shownApprovalId, until, waitForInbox, withSignedIn } from './helpers/console'
+import { goToApproval, nextShown, queuedIntents, screenshot, setWorkOffline, shownApprovalId, until, waitForInbox, withSignedIn } from './helpers/console'
 import { saveDownload } from './helpers/downloads'
 import { createHoldingGroup, plantDecision, seedPending, type HoldingGroup } from './helpers/tenant-fixtures'
 
@@ -84,21 +84,27 @@ describe.skipIf(skip)('CSV exports', () => {
       await page.getByRole('dialog').waitFor({ state: 'detached' })
       await until(async () => (await approvedDecisions(g.manager.id)) === 2, 'both decisions on the server')
 
-      // Offline, approve one that then changes on the server: it comes back in conflict.
-      await page.getByTestId('work-offline').click()
+      // Offline, approve one that then changes on the server: it comes back in conflict. The change
+      // is made once the approval is queued: a replica that had the new version already would
+      // (rightly) refuse to queue it, and History would have nothing to show in conflict.
+      await setWorkOffline(page, true)
       const stale = await nextShown(page, current)
       await list.focus()
       await goToApproval(page, stale)
       await page.keyboard.press('a')
+      await until(async () => (await queuedIntents(page)).some((i) => i.args['approval_id'] === stale && i.state === 'queued'), 'the offline approval queued')
       await admin().query(`update public.approvals set payload = payload || '{"note": "changed"}' where id = $1`, [stale])
-      await page.getByTestId('work-offline').click()
+      await setWorkOffline(page, false)
 
       await page.keyboard.press('g')
       await page.keyboard.press('h')
+      let seen: HistoryRowOnScreen[] = []
       await until(async () => {
-        const rows = await historyOnScreen(page)
-        return rows.length === 3 && rows.some((r) => r.outcome.startsWith(OUTCOME_ON_SCREEN['conflict']!))
-      }, 'three answered decisions, one in conflict, in History', 30_000)
+        seen = await historyOnScreen(page)
+        return seen.length === 3 && seen.some((r) => r.outcome.startsWith(OUTCOME_ON_SCREEN['conflict']!))
+      }, 'three answered decisions, one in conflict, in History', 30_000).catch(async (err: unknown) => {
+        throw new Error(`${String(err)}; History shows: ${JSON.stringify(seen)}; queue: ${JSON.stringify(await queuedIntents(page))}`)
+      })
       const screen = await historyOnScreen(page)
       await screenshot(page, 'history-exports-light')
 

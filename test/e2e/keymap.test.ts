@@ -2,10 +2,9 @@
 // (both read the one registry); the palette runs commands; keys never fire while typing in a field;
 // a dialog keeps its keys from the page behind it and gives the focus back when it closes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Page } from 'playwright-core'
 import { createAgent } from '../support/fixtures'
 import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
-import { activeElementInfo, nextShown, shownApprovalId, until, waitForInbox, withSignedIn } from './helpers/console'
+import { activeElementInfo, nextShown, queuedIntents, shownApprovalId, until, waitForInbox, withSignedIn } from './helpers/console'
 import { createWorkspace, seedRefundCalls, type Workspace } from './helpers/workspace'
 
 /** The keyboard map of console.md, in the registry's spelling, for the views this build has. */
@@ -17,14 +16,6 @@ const CONSOLE_MD_KEYS = [
 ]
 
 const skip = chromiumUnavailable()
-
-async function queued(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const api = (window as unknown as { api: { call(m: string, a: unknown): Promise<{ ok: boolean; value?: unknown[] }> } }).api
-    const r = await api.call('queue.list', {})
-    return r.ok ? (r.value?.length ?? 0) : -1
-  })
-}
 
 describe.skipIf(skip)('keymap, palette and the ? overlay', () => {
   let rig: ConsoleRig
@@ -130,7 +121,7 @@ describe.skipIf(skip)('keymap, palette and the ? overlay', () => {
       await until(async () => (await page.evaluate(() => document.activeElement?.id)) === 'inbox-search', 'the search field focused')
       await page.keyboard.type('jar')
       expect(await page.inputValue('#inbox-search')).toBe('jar')
-      expect(await queued(page)).toBe(0)
+      expect(await queuedIntents(page)).toHaveLength(0)
       await page.keyboard.press('Control+a')
       await page.keyboard.press('Backspace')
       await page.keyboard.press('Escape')
@@ -148,7 +139,7 @@ describe.skipIf(skip)('keymap, palette and the ? overlay', () => {
       await page.keyboard.press('j')
       await page.keyboard.press('a')
       expect(await shownApprovalId(page)).toBe(first)
-      expect(await queued(page)).toBe(0)
+      expect(await queuedIntents(page)).toHaveLength(0)
       // Tab stays inside the dialog.
       for (let i = 0; i < 6; i++) {
         await page.keyboard.press('Tab')
@@ -158,7 +149,7 @@ describe.skipIf(skip)('keymap, palette and the ? overlay', () => {
       await dialog.waitFor({ state: 'detached' })
       await until(async () => (await activeElementInfo(page)).testid === 'inbox-list', 'the focus back on the list after the dialog closed')
       expect(await shownApprovalId(page)).toBe(first)
-      expect(await queued(page)).toBe(0)
+      expect(await queuedIntents(page)).toHaveLength(0)
     })
   }, 120_000)
 })

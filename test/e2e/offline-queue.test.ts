@@ -7,18 +7,11 @@ import type { Page } from 'playwright-core'
 import { admin } from '../support/db'
 import { createAgent, createToolCallApproval } from '../support/fixtures'
 import { chromiumUnavailable, startConsoleRig, type ConsoleRig } from './harness'
-import { goToApproval, nextShown, openSignedIn, screenshot, shownApprovalId, until, waitForInbox, withSignedIn } from './helpers/console'
+import { connectivity, goToApproval, nextShown, openSignedIn, screenshot, setWorkOffline, shownApprovalId, until, waitForInbox, withSignedIn } from './helpers/console'
 import { createReviewer, createWorkspace, seedRefundCalls, type Reviewer, type Workspace } from './helpers/workspace'
+import { queueDepth } from './helpers/review-fixtures'
 
 const skip = chromiumUnavailable()
-
-async function connectivity(page: Page): Promise<string | null> {
-  return page.getByTestId('connectivity').getAttribute('data-state')
-}
-
-async function queueDepth(page: Page): Promise<number> {
-  return Number(await page.getByTestId('queue-depth').getAttribute('data-depth'))
-}
 
 async function inboxBadge(page: Page): Promise<number> {
   const text = await page.getByTestId('tab-inbox').innerText()
@@ -70,8 +63,7 @@ describe.skipIf(skip)('offline queue and conflicts', () => {
       await until(async () => (await connectivity(page)) === 'online', 'online once the first sync is done')
       await recordConnectivity(page)
 
-      await page.getByTestId('work-offline').click()
-      await until(async () => (await connectivity(page)) === 'offline', 'the status bar to say offline')
+      await setWorkOffline(page, true)
       const list = page.getByTestId('inbox-list')
       await list.focus()
       const decided: string[] = []
@@ -94,7 +86,7 @@ describe.skipIf(skip)('offline queue and conflicts', () => {
       expect(await serverDecisions(ws.reviewer.id)).toEqual([])
       expect(await connectivity(page)).toBe('offline')
 
-      await page.getByTestId('work-offline').click()
+      await setWorkOffline(page, false)
       await until(async () => (await serverDecisions(ws.reviewer.id)).length === 9, '9 decisions on the server', 30_000)
       await until(async () => (await queueDepth(page)) === 0 && (await connectivity(page)) === 'online', 'an empty queue, online', 20_000)
 
@@ -135,8 +127,7 @@ describe.skipIf(skip)('offline queue and conflicts', () => {
     try {
 
       // First reviewer: offline, approves; the decision waits in the queue.
-      await a.page.getByTestId('work-offline').click()
-      await until(async () => (await connectivity(a.page)) === 'offline', 'A offline')
+      await setWorkOffline(a.page, true)
       await goToApproval(a.page, approval.id)
       await a.page.keyboard.press('a')
       await until(async () => (await queueDepth(a.page)) === 1, 'A has one queued decision')
@@ -147,7 +138,7 @@ describe.skipIf(skip)('offline queue and conflicts', () => {
       await until(async () => (await serverDecisions(second.id)).length === 1, 'the second reviewer’s approval on the server')
 
       // Back online: the server refuses A's stale decision, and A sees why.
-      await a.page.getByTestId('work-offline').click()
+      await setWorkOffline(a.page, false)
       const refusal = await until(async () => {
         const toasts = await a.page.locator('[data-testid="toast"][data-tone="error"]').allInnerTexts()
         return toasts.find((t) => /changed after you looked|Conflict|Refused/i.test(t)) ?? null

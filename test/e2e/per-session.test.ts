@@ -2,29 +2,15 @@
 // on the Inbox (not the view the previous one left) and never sees the previous one's badge counts,
 // even during their first sync; sign-out first lists the decisions it would lose, refused ones too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Page } from 'playwright-core'
 import { readySpare } from '../../src/core/replica/spare'
 import { admin } from '../support/db'
 import { createAgent, createApproval, type ApprovalRow } from '../support/fixtures'
 import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
 import { mergeBench } from './helpers/bench'
-import { signIn, until, waitForInbox, withSignedIn } from './helpers/console'
+import { queuedIntents, signIn, until, waitForInbox, withSignedIn } from './helpers/console'
 import { createWorkspace, type Workspace } from './helpers/workspace'
 
 const skip = chromiumUnavailable()
-
-interface QueuedIntent {
-  state: string
-  label: string
-}
-
-async function queue(page: Page): Promise<QueuedIntent[]> {
-  return page.evaluate(async () => {
-    const api = (window as unknown as { api: { call(m: string, a: unknown): Promise<{ ok: boolean; value?: QueuedIntent[] }> } }).api
-    const r = await api.call('queue.list', {})
-    return r.ok ? (r.value ?? []) : []
-  })
-}
 
 describe.skipIf(skip)('a session belongs to its reviewer', () => {
   let rig: ConsoleRig
@@ -73,7 +59,7 @@ describe.skipIf(skip)('a session belongs to its reviewer', () => {
       )
       await admin().query('update public.approvals set version = version + 1 where id = $1', [stale.id])
       await page.getByTestId('work-offline').click()
-      await until(async () => (await queue(page)).some((i) => i.state === 'rejected' || i.state === 'conflict'), 'the decision refused')
+      await until(async () => (await queuedIntents(page)).some((i) => i.state === 'rejected' || i.state === 'conflict'), 'the decision refused')
 
       // The reviewer leaves on History…
       await page.getByTestId('inbox-list').focus()

@@ -7,20 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { createAgent } from '../support/fixtures'
 import { chromiumUnavailable, startConsoleRig, type ConsoleRig } from './harness'
-import { consoleErrors, toastTexts, until, waitForInbox, withSignedIn } from './helpers/console'
+import { consoleErrors, queuedIntents, toastTexts, until, waitForInbox, withSignedIn } from './helpers/console'
 import { createChangeset, modifiedFile, serverReview } from './helpers/changeset-fixtures'
 import { queueDepth } from './helpers/review-fixtures'
 import { createWorkspace, seedRefundCalls, type Workspace } from './helpers/workspace'
 
 const skip = chromiumUnavailable()
-
-/** The kinds of the intents in my queue, as the core lists them. */
-function queuedKinds(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
-    const api = (window as unknown as { api: { call(m: string, a: unknown): Promise<{ value?: { kind: string }[] }> } }).api
-    return ((await api.call('queue.list', {})).value ?? []).map((i) => i.kind).sort()
-  })
-}
 
 async function go(page: Page, key: string): Promise<void> {
   await page.keyboard.press('g')
@@ -76,7 +68,7 @@ describe.skipIf(skip)('z across views', () => {
       await page.getByTestId('inbox-list').waitFor()
       await page.keyboard.press('z')
       await until(async () => (await queueDepth(page)) === 1, 'the review taken back')
-      expect(await queuedKinds(page)).toEqual(['approval.decide'])
+      expect((await queuedIntents(page)).map((i) => i.kind)).toEqual(['approval.decide'])
 
       // On the change-sets view, z takes back the decision made in the inbox.
       await go(page, 'c')

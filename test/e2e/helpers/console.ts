@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Intent } from '../../../src/shared/contract-domain'
 
 export const SCREENSHOT_DIR = join(process.cwd(), 'test-results', 'screenshots')
 
@@ -236,6 +237,29 @@ export function focusedRowId(page: Page): Promise<string | null> {
 /** Waits until the list row `id` holds the DOM focus. */
 export async function waitForFocusOnRow(page: Page, id: string): Promise<void> {
   await until(async () => (await focusedRowId(page)) === id, `the focus on row ${id}`, 5000, 20)
+}
+
+/** My queue as the core lists it (held, queued and sending intents), asked through the page's bridge. */
+export async function queuedIntents(page: Page): Promise<Intent[]> {
+  const answer = await page.evaluate(async () => {
+    const api = (window as unknown as { api: { call(m: string, a: unknown): Promise<{ ok: boolean; value?: unknown; error?: unknown }> } }).api
+    return api.call('queue.list', {})
+  })
+  if (!answer.ok) throw new Error(`queue.list refused: ${JSON.stringify(answer.error)}`)
+  return answer.value as Intent[]
+}
+
+/** What the status bar says of the connection: online, syncing, offline or error. */
+export function connectivity(page: Page): Promise<string | null> {
+  return page.getByTestId('connectivity').getAttribute('data-state')
+}
+
+/** Flips "Work offline" from the status bar and waits until the status bar shows the new state. */
+export async function setWorkOffline(page: Page, offline: boolean): Promise<void> {
+  const toggle = page.getByTestId('work-offline')
+  if ((await toggle.getAttribute('aria-checked')) === String(offline)) return
+  await toggle.click()
+  await until(async () => (offline ? (await connectivity(page)) === 'offline' : (await connectivity(page)) !== 'offline'), `work offline = ${offline}`)
 }
 
 export async function setHoldSeconds(page: Page, seconds: number): Promise<void> {

@@ -3,7 +3,7 @@
 // own tenant; nothing here is shared between files.
 import type { Page } from 'playwright-core'
 import { admin } from '../../support/db'
-import { focusedRowId, until } from './console'
+import { connectivity, focusedRowId, until } from './console'
 
 export interface EscalationSeed {
   fromAgentId: string
@@ -151,7 +151,7 @@ export async function toggleWorkOffline(page: Page, expected: 'offline' | 'onlin
   await page.locator('[data-command-id="sync.workOffline"]').waitFor()
   await page.keyboard.press('Enter')
   await until(
-    async () => (await page.getByTestId('connectivity').getAttribute('data-state')) === expected,
+    async () => (await connectivity(page)) === expected,
     `the status bar to say ${expected}`,
     30_000,
   )
