@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core'
 import { admin } from '../support/db'
 import { createAgent, createApproval } from '../support/fixtures'
 import { chromiumUnavailable, startConsoleRig, type ConsoleRig, type HarnessShell } from './harness'
-import { focusedRowId, screenshot, until, withSignedIn } from './helpers/console'
+import { focusedRowId, screenshot, until, waitForFirstSync, withSignedIn } from './helpers/console'
 import { createReviewer, createWorkspace, type Reviewer, type Workspace } from './helpers/workspace'
 
 const skip = chromiumUnavailable()
@@ -119,6 +119,9 @@ describe.skipIf(skip)('the Agents view', () => {
 
   it('lists agents and charts the focused one’s trust and spend, with its requests and how they were decided', async () => {
     await withSignedIn(rig.browser, shell.url, ws.reviewer.email, {}, async (page) => {
+      // The charts and counts below are checked against the server's numbers: they are read once
+      // everything has come down, not while the first sync is still bringing the ledger.
+      await waitForFirstSync(page)
       await page.keyboard.press('g')
       await page.keyboard.press('a')
       const rows = page.getByTestId('agent-row')
