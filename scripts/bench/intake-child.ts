@@ -1,10 +1,11 @@
 // One agent's process for the intake throughput (scripts/bench/intake.ts): an agent runs on its own
 // machine, so its SDK's work must not share the bench's event loop (which also runs a console).
-// Reads {url, anonKey, email, password, proposals, concurrency, batch} as one JSON line on stdin,
-// signs in, prints "ready", waits for "go", files its proposals through the SDK with `concurrency`
-// calls in flight — one request per call (requestApproval) when batch is 1, else `batch` per call
-// (requestApprovals) — then prints one JSON line: {accepted, replayed, refused, cpuMs} (cpuMs: this
-// process's CPU while filing).
+// Reads {url, anonKey, email, password, proposals, concurrency, batch, fileTogether} as one JSON
+// line on stdin, signs in, prints "ready", waits for "go", files its proposals through the SDK with
+// `concurrency` requests in flight — one at a time each (requestApproval, which files those made
+// meanwhile together unless fileTogether is false) when batch is 1, else `batch` per call
+// (requestApprovals) — then prints one JSON line: {accepted, replayed, refused, calls, cpuMs}
+// (calls: intake calls made; cpuMs: this process's CPU while filing).
 import { createInterface } from 'node:readline'
 import { AgentClient, AgentRefusal } from '../../src/agent-sdk/index'
 import { benchRefund } from './refund'
@@ -17,12 +18,19 @@ interface Job {
   proposals: number
   concurrency: number
   batch: number
+  fileTogether: boolean
 }
 
 async function main(): Promise<void> {
   const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]()
   const job = JSON.parse(((await lines.next()).value as string | undefined) ?? '') as Job
-  const agent = await AgentClient.signIn({ url: job.url, anonKey: job.anonKey, email: job.email, password: job.password })
+  const agent = await AgentClient.signIn({ url: job.url, anonKey: job.anonKey, email: job.email, password: job.password, fileTogether: job.fileTogether })
+  let calls = 0
+  const call = agent.call.bind(agent)
+  agent.call = (fn, params) => {
+    if (fn.startsWith('agent_propose')) calls++
+    return call(fn, params)
+  }
   process.stdout.write('ready\n')
   await lines.next()
   const cpu0 = process.cpuUsage()
@@ -45,7 +53,7 @@ async function main(): Promise<void> {
     }),
   )
   const cpu = process.cpuUsage(cpu0)
-  process.stdout.write(`${JSON.stringify({ accepted, replayed, refused, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`)
+  process.stdout.write(`${JSON.stringify({ accepted, replayed, refused, calls, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`)
   await agent.close()
   process.exit(0)
 }

@@ -1,7 +1,10 @@
-// agent.intake_per_s (issue 12): proposals accepted per second by agent_propose, several agents at
+// agent.intake_per_s (issue 12): proposals accepted per second by the intake, several agents at
 // once, each agent a process of its own filing through the SDK with a few requests in flight (as
-// agents run apart from the server and from any console), one request per call. With `batch` > 1
-// the same under agent.intake_batch<N>_*: N requests per call (requestApprovals, agent_propose_many). Beside it, where the CPU went per
+// agents run apart from the server and from any console), each request made alone
+// (requestApproval, which files those made while its previous call is on its way together;
+// requests_per_call says how many went per call). Under agent.intake_one_per_call_* the same with
+// that off: one call per request. With `batch` > 1, agent.intake_batch<N>_*: N requests per call
+// made by the agent itself (requestApprovals, agent_propose_many). Beside it, where the CPU went per
 // accepted proposal: the agents' processes (the SDK and its HTTP), the stack's gateway process
 // (HTTP, JWT, pool, and its Realtime server fanning the pokes out), PostgreSQL (every process of
 // the cluster: the RPCs, the Realtime listener, WAL and background work) and the bench's own
@@ -27,6 +30,7 @@ interface AgentRun {
   accepted: number
   replayed: number
   refused: number
+  calls: number
   cpuMs: number
 }
 
@@ -57,9 +61,10 @@ function startAgent(job: object): { ready: Promise<void>; go(): void; done: Prom
 export async function measureIntake(
   backend: Backend,
   stackPid: number,
-  opts: { proposals: number; agents: number; concurrency: number; batch: number },
+  opts: { proposals: number; agents: number; concurrency: number; batch: number; fileTogether?: boolean },
 ): Promise<Results> {
-  const key = opts.batch === 1 ? 'agent.intake' : `agent.intake_batch${opts.batch}`
+  const fileTogether = opts.fileTogether ?? true
+  const key = opts.batch > 1 ? `agent.intake_batch${opts.batch}` : fileTogether ? 'agent.intake' : 'agent.intake_one_per_call'
   const { serviceRoleKey } = await apiKeys()
   const service = supabaseClient(backend, serviceRoleKey)
   const agents = []
@@ -73,6 +78,7 @@ export async function measureIntake(
       proposals: Math.ceil(opts.proposals / opts.agents),
       concurrency: Math.max(1, Math.round(opts.concurrency / opts.agents)),
       batch: opts.batch,
+      fileTogether,
     }))
   }
   await Promise.all(agents.map((a) => a.ready))
@@ -99,6 +105,7 @@ export async function measureIntake(
     // Fresh keys every time: anything but accepted is a fault of the run, shown rather than hidden.
     [`${key}.not_accepted`]: runs.reduce((n, r) => n + r.replayed + r.refused, 0),
     [`${key}.seconds`]: round(seconds, 2),
+    [`${key}.requests_per_call`]: round(runs.reduce((n, r) => n + r.accepted + r.replayed + r.refused, 0) / runs.reduce((n, r) => n + r.calls, 0), 2),
     [`${key}.cpu_ms.agents`]: client,
     [`${key}.cpu_ms.gateway`]: gateway,
     [`${key}.cpu_ms.postgres`]: postgres,

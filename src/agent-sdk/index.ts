@@ -139,6 +139,11 @@ export interface AgentClientOptions {
   realtime?: boolean
   /** The slow poll kept while the Realtime topic is joined, in ms (default 30,000). */
   livePollIntervalMs?: number
+  /**
+   * Files requests made while an intake call of this client is on its way together, in the next
+   * call (default true; see requestApproval). Off, each request is a call of its own.
+   */
+  fileTogether?: boolean
 }
 
 /** Requests per agent_propose_many call (the server takes at most 100). */
@@ -168,6 +173,15 @@ interface Waiter {
   resolve: (v: RequestView) => void
   reject: (e: Error) => void
 }
+
+/** A request waiting for the next intake call, and its caller's promise. */
+interface Filing {
+  proposal: Proposal
+  resolve: (answer: IntakeAnswer) => void
+  reject: (e: unknown) => void
+}
+
+type Proposal = ReturnType<typeof proposalOf>
 
 /**
  * A request as the intake takes it: agent_propose's arguments without their `p_` prefix, which is
@@ -209,6 +223,10 @@ export class AgentClient {
   private readonly unsubscribeAuth: () => void
   /** PostgREST's RPC endpoint of each function called so far. */
   private readonly rpcUrls = new Map<string, URL>()
+  private readonly fileTogether: boolean
+  /** Requests made while an intake call is on its way (or in this turn): the next call files them. */
+  private toFile: Filing[] = []
+  private intakeState: 'idle' | 'scheduled' | 'calling' = 'idle'
 
   private constructor(
     /** The agent's supabase-js client: its session, for anything the SDK does not wrap. */
@@ -221,6 +239,7 @@ export class AgentClient {
     this.pollIntervalMs = opts.pollIntervalMs ?? 500
     this.livePollIntervalMs = Math.max(opts.livePollIntervalMs ?? LIVE_POLL_INTERVAL_MS, this.pollIntervalMs)
     this.realtime = opts.realtime ?? true
+    this.fileTogether = opts.fileTogether ?? true
     this.tenantId = session.user.app_metadata.tenant_id as string
     this.remember(session)
     const { data } = supabase.auth.onAuthStateChange((_event, next) => this.remember(next))
@@ -307,11 +326,59 @@ export class AgentClient {
     throw new Error(`${fn} failed: ${message}`)
   }
 
-  /** Files a request; resolves to its handle (already decided when a policy routed it auto or deny). */
-  async requestApproval(req: ApprovalRequest): Promise<ApprovalHandle> {
+  /**
+   * Files a request; resolves to its handle (already decided when a policy routed it auto or deny),
+   * or rejects with the AgentRefusal that refused it.
+   *
+   * Requests made in the same turn of the event loop, or while this client's previous intake call
+   * is on its way, go together in the next call (agent_propose_many, which judges each exactly as
+   * agent_propose would): an agent, or the MCP gateway, filing many at once pays one round trip
+   * and one transaction for the lot instead of one each, and a lone request is sent at once. Each
+   * caller still gets its own answer; only an unexpected failure of the call (network, server
+   * error) rejects every request in it, and retrying with the same idempotency keys files each once.
+   */
+  requestApproval(req: ApprovalRequest): Promise<ApprovalHandle> {
+    const proposal = proposalOf(req)
+    if (!this.fileTogether) return this.proposeOne(proposal).then((answer) => this.handleOf(answer))
+    return new Promise<IntakeAnswer>((resolve, reject) => {
+      this.toFile.push({ proposal, resolve, reject })
+      this.scheduleIntake()
+    }).then((answer) => this.handleOf(answer))
+  }
+
+  private proposeOne(proposal: Proposal): Promise<IntakeAnswer> {
     // agent_propose names the same fields as parameters: p_tool, p_args, p_external_id, …
-    const params = Object.fromEntries(Object.entries(proposalOf(req)).map(([name, value]) => [`p_${name}`, value]))
-    return this.handleOf((await this.call('agent_propose', params)) as IntakeAnswer)
+    const params = Object.fromEntries(Object.entries(proposal).map(([name, value]) => [`p_${name}`, value]))
+    return this.call('agent_propose', params) as Promise<IntakeAnswer>
+  }
+
+  /** Files what waits once this turn's callers have had their say (and no call is on its way). */
+  private scheduleIntake(): void {
+    if (this.intakeState !== 'idle' || this.toFile.length === 0) return
+    this.intakeState = 'scheduled'
+    setImmediate(() => void this.fileWaiting())
+  }
+
+  private async fileWaiting(): Promise<void> {
+    this.intakeState = 'calling'
+    const batch = this.toFile.splice(0, REQUESTS_PER_CALL)
+    try {
+      const answers = batch.length === 1 ? [await this.proposeOne(batch[0]!.proposal)] : await this.proposeMany(batch.map((f) => f.proposal))
+      batch.forEach((f, i) => f.resolve(answers[i]!))
+    } catch (err) {
+      for (const f of batch) f.reject(err)
+    } finally {
+      this.intakeState = 'idle'
+      this.scheduleIntake()
+    }
+  }
+
+  /** One agent_propose_many call: one answer per proposal, in order, or the refusal of the whole list. */
+  private async proposeMany(proposals: Proposal[]): Promise<IntakeAnswer[]> {
+    const data = await this.call('agent_propose_many', { p_requests: proposals })
+    if (!Array.isArray(data)) throw this.refusalOf(data as IntakeAnswer)
+    if (data.length !== proposals.length) throw new Error(`agent_propose_many answered ${data.length} of ${proposals.length} requests`)
+    return data as IntakeAnswer[]
   }
 
   /**
@@ -324,10 +391,7 @@ export class AgentClient {
   async requestApprovals(reqs: ApprovalRequest[]): Promise<(ApprovalHandle | AgentRefusal)[]> {
     const out: (ApprovalHandle | AgentRefusal)[] = []
     for (let i = 0; i < reqs.length; i += REQUESTS_PER_CALL) {
-      const chunk = reqs.slice(i, i + REQUESTS_PER_CALL)
-      const data = await this.call('agent_propose_many', { p_requests: chunk.map(proposalOf) })
-      if (!Array.isArray(data)) throw this.refusalOf(data as IntakeAnswer)
-      for (const answer of data as IntakeAnswer[]) {
+      for (const answer of await this.proposeMany(reqs.slice(i, i + REQUESTS_PER_CALL).map(proposalOf))) {
         try {
           out.push(this.handleOf(answer))
         } catch (err) {

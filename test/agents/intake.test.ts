@@ -41,8 +41,10 @@ describe('idempotency', () => {
   })
 
   it('twenty concurrent copies of one proposal make one action and one approval', async () => {
+    // Twenty calls racing on the server, not filed together by the SDK.
+    const racing = await newAgent(world.tenantId, { fileTogether: false })
     const req = refund(2500)
-    const handles = await Promise.all(Array.from({ length: 20 }, () => agent.client.requestApproval(req)))
+    const handles = await Promise.all(Array.from({ length: 20 }, () => racing.client.requestApproval(req)))
     expect(new Set(handles.map((h) => h.actionId)).size).toBe(1)
     expect(handles.filter((h) => !h.replayed)).toHaveLength(1)
     const { rows } = await admin().query(
@@ -129,7 +131,7 @@ describe('refusals, each with its code', () => {
   it('rate_limited under a race: five tokens accept exactly five of twenty proposals, and the refused file nothing', async () => {
     // The token is taken after the request's rows are written; a dry bucket must undo them all.
     const w = await agentWorld()
-    const a = await newAgent(w.tenantId)
+    const a = await newAgent(w.tenantId, { fileTogether: false })
     await admin().query(
       `insert into public.rate_buckets (tenant_id, bucket, per_minute, tokens) values ($1, 'stripe-write', 5, 5)`, [w.tenantId])
     const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) =>
@@ -177,6 +179,53 @@ describe('several requests in one call (requestApprovals)', () => {
               public.verify_audit_chain($3) as chain_break`,
       [a.agentId, filed!.approvalId, world.tenantId])
     expect(rows[0]).toEqual({ actions: before + 1, audited: 1, chain_break: null })
+  })
+
+  it('files the requests an agent makes at once together, each with the answer a call of its own gets', async () => {
+    const together = await newAgent(world.tenantId)
+    const alone = await newAgent(world.tenantId, { fileTogether: false })
+    const calls: string[] = []
+    const call = together.client.call.bind(together.client)
+    together.client.call = (fn, params) => {
+      calls.push(fn)
+      return call(fn, params)
+    }
+    const codeOf = (x: PromiseSettledResult<ApprovalHandle>) =>
+      x.status === 'rejected' ? (x.reason instanceof AgentRefusal ? x.reason.code : String(x.reason)) : x.value.replayed ? 'replayed' : 'accepted'
+    // The same mix, keys of its own for each agent (a key is the tenant's).
+    const mix = (tag: string): ApprovalRequest[] => {
+      const fresh = { ...refund(6100), idempotencyKey: `${tag}-fresh` }
+      return [
+        fresh,
+        { ...refund(6200), args: { ...refund(6200).args, amount: -5 } },
+        { ...refund(6300), tool: 'stripe.teleport' },
+        fresh,
+        { ...refund(6400), idempotencyKey: `${tag}-other` },
+      ]
+    }
+    const filedTogether = await Promise.allSettled(mix('t').map((r) => together.client.requestApproval(r)))
+    const filedAlone = await Promise.allSettled(mix('s').map((r) => alone.client.requestApproval(r)))
+    expect(calls).toEqual(['agent_propose_many'])
+    expect(filedTogether.map(codeOf)).toEqual(['accepted', 'invalid_args', 'unknown_tool', 'replayed', 'accepted'])
+    // Alone, the two copies race: which one files it is not said, only that one does.
+    expect(filedAlone.map(codeOf).sort()).toEqual(filedTogether.map(codeOf).sort())
+    const [first, , , copy] = filedTogether.map((x) => (x.status === 'fulfilled' ? x.value : null))
+    expect(copy!.actionId).toBe(first!.actionId)
+
+    // A request on its own goes at once, as agent_propose; one made while a call is on its way
+    // waits for it and goes in the next.
+    calls.length = 0
+    const lone = await together.client.requestApproval(refund(6500))
+    expect(calls).toEqual(['agent_propose'])
+    expect(lone.replayed).toBe(false)
+    calls.length = 0
+    const firstCall = together.client.requestApproval(refund(6600))
+    await new Promise((r) => setImmediate(r))
+    const next = [together.client.requestApproval(refund(6700)), together.client.requestApproval(refund(6800))]
+    await Promise.all([firstCall, ...next])
+    expect(calls).toEqual(['agent_propose', 'agent_propose_many'])
+    // Filed: the two accepted of the mix, then the four above; nothing twice.
+    expect(await actionsOf(together.agentId)).toBe(6)
   })
 
   it('a list that is empty or longer than 100 is refused whole, filing nothing', async () => {

@@ -2,7 +2,7 @@
 // credentials issued exactly as `npm run agent:create` does, and SDK clients signed in as them.
 import { decodeJwt } from 'jose'
 import { inject } from 'vitest'
-import { AgentClient, type ApprovalRequest } from '../../src/agent-sdk/index'
+import { AgentClient, type AgentClientOptions, type ApprovalRequest } from '../../src/agent-sdk/index'
 import { createAgentCredentials, type AgentCredentials } from '../../src/agent-sdk/provision'
 import { addMember, createTenant, createUser, supabaseClient, type TestUser } from '../../src/stack/fixtures'
 import { TOOLS } from '../../src/stack/seed/tools'
@@ -55,7 +55,7 @@ export interface TestAgent extends AgentCredentials {
 
 export async function newAgent(
   tenantId: string,
-  opts: { name?: string; autonomy?: 'A1' | 'A2' | 'A3'; riskTier?: number } = {},
+  opts: { name?: string; autonomy?: 'A1' | 'A2' | 'A3'; riskTier?: number } & Pick<AgentClientOptions, 'fileTogether'> = {},
 ): Promise<TestAgent> {
   const s = stack()
   const service = supabaseClient(s, s.serviceRoleKey)
@@ -65,13 +65,13 @@ export async function newAgent(
     autonomy: opts.autonomy ?? 'A3',
     riskTier: opts.riskTier ?? 5,
   })
-  return signIn(creds)
+  return signIn(creds, opts.fileTogether === undefined ? {} : { fileTogether: opts.fileTogether })
 }
 
 /** A new process of the same agent: signs in again with the same credential. */
-export async function signIn(creds: AgentCredentials): Promise<TestAgent> {
+export async function signIn(creds: AgentCredentials, opts: Pick<AgentClientOptions, 'fileTogether'> = {}): Promise<TestAgent> {
   const s = stack()
-  const client = await AgentClient.signIn({ url: s.apiUrl, anonKey: s.anonKey, email: creds.email, password: creds.password, pollIntervalMs: 100 })
+  const client = await AgentClient.signIn({ url: s.apiUrl, anonKey: s.anonKey, email: creds.email, password: creds.password, pollIntervalMs: 100, ...opts })
   const { data } = await client.supabase.auth.getSession()
   const claims = decodeJwt(data.session!.access_token) as TestAgent['claims']
   return { ...creds, client, claims }
