@@ -164,6 +164,31 @@ describe('a page written in slices', () => {
     expect(await cursors()).toEqual([{ scope: tenant, table_name: 'approvals', version: 105 }])
   })
 
+  it('inserts the rows of a first sync, and writes a statement that meets a held key again as the upsert', async () => {
+    const newRows = new Set(['approvals'])
+    const rows = [0, 1, 2].map((i) => approval(i))
+    await applyPage(replica.db, replica.specs, await read(answer(rows), ONE_ROW), { at: new Date(), newRows })
+    expect(await held()).toEqual(rows.map((r) => r.title))
+    expect(newRows.has('approvals')).toBe(true)
+
+    // Row 1 changed on the server while the sync ran: it comes again, newer, between two new rows.
+    const changed = { ...rows[1]!, title: 'Changed during the sync', sync_version: 300, sync_txid: '3000' }
+    const [row3, row4] = [approval(3), approval(4)]
+    await applyPage(replica.db, replica.specs, await read(answer([row3, changed, row4]), ONE_ROW), { at: new Date(), newRows })
+    expect(await held()).toEqual(['Slice row 0', 'Slice row 2', 'Slice row 3', 'Slice row 4', 'Changed during the sync'])
+    expect(newRows.has('approvals')).toBe(false)
+    expect(await cursors()).toEqual([{ scope: tenant, table_name: 'approvals', version: 104 }])
+  })
+
+  it('still refuses a key twice in one statement of a first sync, writing none of it', async () => {
+    const row = approval(0)
+    const page = await read(answer([row, { ...row, sync_version: 101 }]), ONE_ROW * 1000)
+    const refused = await applyPage(replica.db, replica.specs, page, { at: new Date(), newRows: new Set(['approvals']) }).catch((e: unknown) => e)
+    // The insert meets the key it wrote itself; the upsert then says what is wrong with the slice.
+    expect((refused as { code?: string }).code).toBe('21000')
+    expect(await held()).toEqual([])
+  })
+
   it('is read in parts with the reviewer’s turns between, and still refused whole for a bad last row', async () => {
     const rows = Array.from({ length: 4000 }, (_, i) => approval(i))
     const text = answer(rows)

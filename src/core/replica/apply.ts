@@ -25,6 +25,10 @@ export interface ApplyResult {
 }
 
 const upsertSqlCache = new WeakMap<TableSpec, string>()
+const insertSqlCache = new WeakMap<TableSpec, string>()
+
+/** SQLSTATE unique_violation: a key the table holds already. */
+const UNIQUE_VIOLATION = '23505'
 
 /** PostgreSQL's type id of json. */
 const JSON_OID = 114
@@ -60,6 +64,17 @@ function upsertSql(spec: TableSpec): string {
   return sql
 }
 
+/** The same rows as a plain insert: for rows taken to be new (see ApplyOptions.newRows). */
+function insertSql(spec: TableSpec): string {
+  const cached = insertSqlCache.get(spec)
+  if (cached) return cached
+  const t = quoteIdent(spec.name)
+  const cols = spec.columns.map((c) => quoteIdent(c.name)).join(', ')
+  const sql = `insert into ${t} (${cols}) select ${cols} from json_populate_recordset(null::${t}, $1::json)`
+  insertSqlCache.set(spec, sql)
+  return sql
+}
+
 export interface ApplyOptions {
   at: Date
   /**
@@ -75,6 +90,14 @@ export interface ApplyOptions {
   between?: () => Promise<number>
   /** A slice of this table's rows was written (and can be read now, before the page ends). */
   written?: (table: string) => void
+  /**
+   * Tables whose rows are taken to be new (a first sync: nearly every row arrives once): written
+   * with a plain insert, which costs PGlite ~12% less than the upsert's speculative insertion. A
+   * statement that meets a key the table holds already (a row changed during the sync, the
+   * priority section's rows coming again) fails whole, is written again as the upsert, and its
+   * table leaves the set for the rest of the sync.
+   */
+  newRows?: Set<string>
 }
 
 export async function applyPage(db: ReplicaDb, specs: Map<string, TableSpec>, page: PulledPage, opts: ApplyOptions): Promise<ApplyResult> {
@@ -94,7 +117,7 @@ export async function applyPage(db: ReplicaDb, specs: Map<string, TableSpec>, pa
       let end = next + 1
       let chars = section.slices[next]!.length
       while (end < section.slices.length && chars + section.slices[end]!.length <= most) chars += section.slices[end++]!.length
-      await db.query(upsertSql(spec), [Buffer.from(joinSlices(section.slices, next, end), 'latin1')], AS_BYTES)
+      await writeRows(db, spec, Buffer.from(joinSlices(section.slices, next, end), 'latin1'), opts.newRows)
       opts.written?.(section.table)
       next = end
     }
@@ -127,6 +150,21 @@ export async function applyPage(db: ReplicaDb, specs: Map<string, TableSpec>, pa
     )
   })
   return { rows, perTable, purgedTenants, tables: [...touched] }
+}
+
+/** One statement of a table's rows: inserted when taken to be new, else (or once that fails on a held key) upserted. */
+async function writeRows(db: ReplicaDb, spec: TableSpec, rows: Buffer, newRows: Set<string> | undefined): Promise<void> {
+  if (newRows?.has(spec.name)) {
+    try {
+      await db.query(insertSql(spec), [rows], AS_BYTES)
+      return
+    } catch (err) {
+      // A statement runs alone: failed, it wrote nothing, and the upsert writes it all.
+      if ((err as { code?: unknown })?.code !== UNIQUE_VIOLATION) throw err
+      newRows.delete(spec.name)
+    }
+  }
+  await db.query(upsertSql(spec), [rows], AS_BYTES)
 }
 
 /** Slices [from, to) as one JSON array: the rows between their brackets, joined by commas. */

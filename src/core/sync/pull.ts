@@ -79,6 +79,8 @@ export class Puller {
     if (fresh) status.set({ state: 'syncing', initialSync: { ...this.initial } })
     let cursors = await replica.cursors()
     let tenants = await replica.tenants()
+    // A first sync's rows are new but for a few: inserted, not upserted, until a table shows otherwise.
+    const newRows = fresh ? new Set(replica.specs.keys()) : undefined
     let pages = 0
     this.o.onPhase?.('pull-request')
     let pending = this.request(cursors, fresh && Object.keys(cursors).length === 0 ? this.o.firstPullLimit : this.o.pullLimit)
@@ -95,7 +97,7 @@ export class Puller {
       // The first sync's progress is counted with the page and saved in its last transaction.
       const counted: { progress: FirstSyncProgress | null } = { progress: null }
       this.o.onPhase?.('pull-apply')
-      const applied = await this.apply(page, (rows) => {
+      const applied = await this.apply(page, newRows, (rows) => {
         if (!fresh) return {}
         counted.progress = this.progressAfter(rows, page.remainingEstimate)
         return { initial_sync_progress: counted.progress }
@@ -131,11 +133,12 @@ export class Puller {
   }
 
   /** Applies a page; the replica's refusal of a slice is a bad answer. */
-  private async apply(page: PulledPage, meta: (rows: number) => Record<string, unknown>): Promise<ApplyResult> {
+  private async apply(page: PulledPage, newRows: Set<string> | undefined, meta: (rows: number) => Record<string, unknown>): Promise<ApplyResult> {
     try {
       return await applyPage(this.o.replica.db, this.o.replica.specs, page, {
         at: new Date(this.o.now()),
         meta,
+        ...(newRows ? { newRows } : {}),
         between: this.o.reviewerFirst,
         written: this.o.sliceWritten,
       })
