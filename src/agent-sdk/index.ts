@@ -338,6 +338,7 @@ export class AgentClient {
    * error) rejects every request in it, and retrying with the same idempotency keys files each once.
    */
   requestApproval(req: ApprovalRequest): Promise<ApprovalHandle> {
+    if (this.closed) return Promise.reject(new Error('AgentClient closed'))
     const proposal = proposalOf(req)
     if (!this.fileTogether) return this.proposeOne(proposal).then((answer) => this.handleOf(answer))
     return new Promise<IntakeAnswer>((resolve, reject) => {
@@ -360,8 +361,13 @@ export class AgentClient {
   }
 
   private async fileWaiting(): Promise<void> {
-    this.intakeState = 'calling'
     const batch = this.toFile.splice(0, REQUESTS_PER_CALL)
+    if (batch.length === 0) {
+      // close() took them back meanwhile.
+      this.intakeState = 'idle'
+      return
+    }
+    this.intakeState = 'calling'
     try {
       const answers = batch.length === 1 ? [await this.proposeOne(batch[0]!.proposal)] : await this.proposeMany(batch.map((f) => f.proposal))
       batch.forEach((f, i) => f.resolve(answers[i]!))
@@ -437,6 +443,8 @@ export class AgentClient {
     this.clearTimer()
     for (const set of this.waiting.values()) for (const w of set) w.reject(new Error('AgentClient closed'))
     this.waiting.clear()
+    // Requests not yet sent are not filed: their callers hear so (a call already out finishes).
+    for (const f of this.toFile.splice(0)) f.reject(new Error('AgentClient closed'))
     await this.leave()
     this.unsubscribeAuth()
     this.supabase.auth.stopAutoRefresh()

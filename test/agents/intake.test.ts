@@ -226,6 +226,14 @@ describe('several requests in one call (requestApprovals)', () => {
     expect(calls).toEqual(['agent_propose', 'agent_propose_many'])
     // Filed: the two accepted of the mix, then the four above; nothing twice.
     expect(await actionsOf(together.agentId)).toBe(6)
+
+    // Closed before its turn came, a request is not filed, and its caller hears so.
+    const refused = expect(together.client.requestApproval(refund(6900))).rejects.toThrow('AgentClient closed')
+    await together.client.close()
+    await refused
+    await expect(together.client.requestApproval(refund(7000))).rejects.toThrow('AgentClient closed')
+    expect(calls).toEqual(['agent_propose', 'agent_propose_many'])
+    expect(await actionsOf(together.agentId)).toBe(6)
   })
 
   it('a list that is empty or longer than 100 is refused whole, filing nothing', async () => {
