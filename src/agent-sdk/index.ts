@@ -226,7 +226,8 @@ export class AgentClient {
   private readonly fileTogether: boolean
   /** Requests made while an intake call is on its way (or in this turn): the next call files them. */
   private toFile: Filing[] = []
-  private intakeState: 'idle' | 'scheduled' | 'calling' = 'idle'
+  /** An intake call is scheduled or on its way: what is made meanwhile waits for the next. */
+  private filing = false
 
   private constructor(
     /** The agent's supabase-js client: its session, for anything the SDK does not wrap. */
@@ -355,26 +356,22 @@ export class AgentClient {
 
   /** Files what waits once this turn's callers have had their say (and no call is on its way). */
   private scheduleIntake(): void {
-    if (this.intakeState !== 'idle' || this.toFile.length === 0) return
-    this.intakeState = 'scheduled'
+    if (this.filing || this.toFile.length === 0) return
+    this.filing = true
     setImmediate(() => void this.fileWaiting())
   }
 
   private async fileWaiting(): Promise<void> {
+    // Empty when close() took them back meanwhile.
     const batch = this.toFile.splice(0, REQUESTS_PER_CALL)
-    if (batch.length === 0) {
-      // close() took them back meanwhile.
-      this.intakeState = 'idle'
-      return
-    }
-    this.intakeState = 'calling'
     try {
+      if (batch.length === 0) return
       const answers = batch.length === 1 ? [await this.proposeOne(batch[0]!.proposal)] : await this.proposeMany(batch.map((f) => f.proposal))
       batch.forEach((f, i) => f.resolve(answers[i]!))
     } catch (err) {
       for (const f of batch) f.reject(err)
     } finally {
-      this.intakeState = 'idle'
+      this.filing = false
       this.scheduleIntake()
     }
   }

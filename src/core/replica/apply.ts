@@ -24,8 +24,13 @@ export interface ApplyResult {
   tables: string[]
 }
 
-const upsertSqlCache = new WeakMap<TableSpec, string>()
-const insertSqlCache = new WeakMap<TableSpec, string>()
+/** A table's two statements for a slice of its rows: a plain insert, and the upsert. */
+interface RowStatements {
+  insert: string
+  upsert: string
+}
+
+const statementsCache = new WeakMap<TableSpec, RowStatements>()
 
 /** SQLSTATE unique_violation: a key the table holds already. */
 const UNIQUE_VIOLATION = '23505'
@@ -44,8 +49,8 @@ const JSON_OID = 114
  */
 const AS_BYTES = { serializers: { [JSON_OID]: ((bytes: Uint8Array) => bytes) as unknown as (x: unknown) => string } }
 
-function upsertSql(spec: TableSpec): string {
-  const cached = upsertSqlCache.get(spec)
+function rowStatements(spec: TableSpec): RowStatements {
+  const cached = statementsCache.get(spec)
   if (cached) return cached
   const t = quoteIdent(spec.name)
   const cols = spec.columns.map((c) => quoteIdent(c.name)).join(', ')
@@ -54,25 +59,15 @@ function upsertSql(spec: TableSpec): string {
     .filter((c) => !spec.primaryKey.includes(c.name))
     .map((c) => `${quoteIdent(c.name)} = excluded.${quoteIdent(c.name)}`)
   // json, not jsonb: the text is parsed as it is read, with no whole-slice jsonb built first.
+  const insert = `insert into ${t} (${cols}) select ${cols} from json_populate_recordset(null::${t}, $1::json)`
   // A version equal to the held one is applied again: that is how a column added by an upgrade is
   // filled in for rows the replica already holds (mirror.ts resets the table's cursors).
-  const sql = `insert into ${t} (${cols})
-    select ${cols} from json_populate_recordset(null::${t}, $1::json)
+  const upsert = `${insert}
     on conflict (${pk}) do update set ${updates.join(', ')}
     where excluded.sync_version >= ${t}.sync_version`
-  upsertSqlCache.set(spec, sql)
-  return sql
-}
-
-/** The same rows as a plain insert: for rows taken to be new (see ApplyOptions.newRows). */
-function insertSql(spec: TableSpec): string {
-  const cached = insertSqlCache.get(spec)
-  if (cached) return cached
-  const t = quoteIdent(spec.name)
-  const cols = spec.columns.map((c) => quoteIdent(c.name)).join(', ')
-  const sql = `insert into ${t} (${cols}) select ${cols} from json_populate_recordset(null::${t}, $1::json)`
-  insertSqlCache.set(spec, sql)
-  return sql
+  const statements = { insert, upsert }
+  statementsCache.set(spec, statements)
+  return statements
 }
 
 export interface ApplyOptions {
@@ -154,9 +149,10 @@ export async function applyPage(db: ReplicaDb, specs: Map<string, TableSpec>, pa
 
 /** One statement of a table's rows: inserted when taken to be new, else (or once that fails on a held key) upserted. */
 async function writeRows(db: ReplicaDb, spec: TableSpec, rows: Buffer, newRows: Set<string> | undefined): Promise<void> {
+  const { insert, upsert } = rowStatements(spec)
   if (newRows?.has(spec.name)) {
     try {
-      await db.query(insertSql(spec), [rows], AS_BYTES)
+      await db.query(insert, [rows], AS_BYTES)
       return
     } catch (err) {
       // A statement runs alone: failed, it wrote nothing, and the upsert writes it all.
@@ -164,7 +160,7 @@ async function writeRows(db: ReplicaDb, spec: TableSpec, rows: Buffer, newRows: 
       newRows.delete(spec.name)
     }
   }
-  await db.query(upsertSql(spec), [rows], AS_BYTES)
+  await db.query(upsert, [rows], AS_BYTES)
 }
 
 /** Slices [from, to) as one JSON array: the rows between their brackets, joined by commas. */

@@ -138,7 +138,7 @@ export class Puller {
       return await applyPage(this.o.replica.db, this.o.replica.specs, page, {
         at: new Date(this.o.now()),
         meta,
-        ...(newRows ? { newRows } : {}),
+        newRows,
         between: this.o.reviewerFirst,
         written: this.o.sliceWritten,
       })

@@ -239,7 +239,7 @@ export async function waitForFocusOnRow(page: Page, id: string): Promise<void> {
   await until(async () => (await focusedRowId(page)) === id, `the focus on row ${id}`, 5000, 20)
 }
 
-/** My queue as the core lists it (held, queued and sending intents), asked through the page's bridge. */
+/** My queue as the core lists it (intents held, queued or sending, and refusals not yet dismissed), asked through the page's bridge. */
 export async function queuedIntents(page: Page): Promise<Intent[]> {
   const answer = await page.evaluate(async () => {
     const api = (window as unknown as { api: { call(m: string, a: unknown): Promise<{ ok: boolean; value?: unknown; error?: unknown }> } }).api
