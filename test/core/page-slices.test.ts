@@ -180,6 +180,28 @@ describe('a page written in slices', () => {
     expect(await cursors()).toEqual([{ scope: tenant, table_name: 'approvals', version: 104 }])
   })
 
+  it('upserts the rows the changes bring again after the priority section, and goes on inserting the others', async () => {
+    const newRows = new Set(['approvals'])
+    const priorityKeys = new Map<string, Set<string>>()
+    const rules = (table: string) => replica.specs.get(table)
+    const urgent = [approval(0), approval(1)]
+    const first = asBytes({ tenants: [tenant], priority: { approvals: urgent }, changes: {}, cursors: {}, has_more: true, withheld: {} })
+    await applyPage(replica.db, replica.specs, await readPage(first, rules, { priorityKeys }), { at: new Date(), newRows })
+    expect(await held()).toEqual(['Slice row 0', 'Slice row 1'])
+
+    // The changes bring both again, the first changed since, between new rows; every slice may be long.
+    const changed = { ...urgent[0]!, title: 'Changed during the sync', sync_version: 300, sync_txid: '3000' }
+    const rows = [approval(2), changed, approval(3), urgent[1]!, approval(4)]
+    const page = await readPage(answer(rows), rules, { priorityKeys, sliceChars: ONE_ROW * 1000 })
+    expect(page.rows[0]!.again).toEqual([changed, urgent[1]].map((r) => `[${asBytes(r)}]`))
+    expect(page.rows[0]!.rows).toBe(5)
+    await applyPage(replica.db, replica.specs, page, { at: new Date(), newRows, between: async () => Infinity })
+    expect(await held()).toEqual(['Slice row 1', 'Slice row 2', 'Slice row 3', 'Slice row 4', 'Changed during the sync'])
+    // No statement met a held key: the table's rows are still inserted.
+    expect(newRows.has('approvals')).toBe(true)
+    expect(await cursors()).toEqual([{ scope: tenant, table_name: 'approvals', version: 104 }])
+  })
+
   it('still refuses a key twice in one statement of a first sync, writing none of it', async () => {
     const row = approval(0)
     const page = await read(answer([row, { ...row, sync_version: 101 }]), ONE_ROW * 1000)

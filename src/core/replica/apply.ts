@@ -90,7 +90,8 @@ export interface ApplyOptions {
    * with a plain insert, which costs PGlite ~12% less than the upsert's speculative insertion. A
    * statement that meets a key the table holds already (a row changed during the sync, the
    * priority section's rows coming again) fails whole, is written again as the upsert, and its
-   * table leaves the set for the rest of the sync.
+   * table leaves the set for the rest of the sync. The rows the sync's priority section brought
+   * come again in the changes as `again` (sync/page.ts) and are upserted without leaving it.
    */
   newRows?: Set<string>
 }
@@ -107,15 +108,10 @@ export async function applyPage(db: ReplicaDb, specs: Map<string, TableSpec>, pa
     // page.ts keeps only the tables this build knows. One it does not know yet is skipped: its
     // cursors are kept, and the version that learns the table resets them (mirror.ts).
     const spec = specs.get(section.table)!
-    for (let next = 0; next < section.slices.length; ) {
-      const most = (await opts.between?.()) ?? 0
-      let end = next + 1
-      let chars = section.slices[next]!.length
-      while (end < section.slices.length && chars + section.slices[end]!.length <= most) chars += section.slices[end++]!.length
-      await writeRows(db, spec, Buffer.from(joinSlices(section.slices, next, end), 'latin1'), opts.newRows)
-      opts.written?.(section.table)
-      next = end
-    }
+    await writeSlices(db, spec, section.slices, opts, opts.newRows)
+    // Keys the replica holds from this sync's priority section: upserted, the table's other rows
+    // still inserted.
+    await writeSlices(db, spec, section.again, opts, undefined)
     if (section.rows === 0) continue
     touched.add(section.table)
     if (section.priority) continue
@@ -145,6 +141,19 @@ export async function applyPage(db: ReplicaDb, specs: Map<string, TableSpec>, pa
     )
   })
   return { rows, perTable, purgedTenants, tables: [...touched] }
+}
+
+/** A table's slices, one statement or several joined at a time, as far as each turn allows. */
+async function writeSlices(db: ReplicaDb, spec: TableSpec, slices: string[], opts: ApplyOptions, newRows: Set<string> | undefined): Promise<void> {
+  for (let next = 0; next < slices.length; ) {
+    const most = (await opts.between?.()) ?? 0
+    let end = next + 1
+    let chars = slices[next]!.length
+    while (end < slices.length && chars + slices[end]!.length <= most) chars += slices[end++]!.length
+    await writeRows(db, spec, Buffer.from(joinSlices(slices, next, end), 'latin1'), newRows)
+    opts.written?.(spec.name)
+    next = end
+  }
 }
 
 /** One statement of a table's rows: inserted when taken to be new, else (or once that fails on a held key) upserted. */

@@ -25,7 +25,19 @@ export interface RowsText {
   rows: number
   /** From the priority section: rows the changes bring again later (not counted as progress). */
   priority: boolean
+  /**
+   * Rows of the changes whose key came in this sync's priority section (ReadOptions.priorityKeys),
+   * as slices apart from the others: the replica holds those keys already, so they are upserted
+   * while the rest of the table can be inserted as new (replica/apply.ts).
+   */
+  again: string[]
 }
+
+/**
+ * Per table, the keys of the rows a sync's priority section brought (a key's JSON text, the
+ * columns of a composite key joined by a NUL, which JSON text never holds).
+ */
+export type PriorityKeys = Map<string, Set<string>>
 
 /** What every row of a table must carry for the replica to take it. */
 export interface RowRule {
@@ -187,6 +199,8 @@ export interface ReadOptions {
   sliceChars?: number
   /** Awaited after each READ_TURN_CHARS of rows checked: the reviewer's calls go between. */
   pause?: () => Promise<unknown>
+  /** Filled from the priority section; a row of the changes with one of its keys goes to `again`. */
+  priorityKeys?: PriorityKeys
 }
 
 /** Reads a sync_pull answer's text into a page; throws BadAnswer before anything is written. */
@@ -220,7 +234,12 @@ export async function readPage(text: string, rules: RowRules, opts: ReadOptions 
       const rule = rules(table)
       // A table this build does not know yet: nothing of it is written (replica/apply.ts).
       if (!rule) continue
-      rows.push({ table, ...(await sliceRows(text, s, e, table, rule, rowTenants, sliceChars, opts.pause)), priority: section === 'priority' })
+      const priority = section === 'priority'
+      const keys = opts.priorityKeys
+      let known: Keys | undefined
+      if (keys && priority) keys.set(table, (known = { set: keys.get(table) ?? new Set(), add: true }).set)
+      else if (keys?.get(table)?.size) known = { set: keys.get(table)!, add: false }
+      rows.push({ table, ...(await sliceRows(text, s, e, table, rule, rowTenants, sliceChars, opts.pause, known)), priority })
     }
   }
   return {
@@ -233,9 +252,16 @@ export async function readPage(text: string, rules: RowRules, opts: ReadOptions 
   }
 }
 
+/** Keys a section's rows are looked up in (a changes section) or added to (the priority section). */
+interface Keys {
+  set: Set<string>
+  add: boolean
+}
+
 /**
  * Walks the rows of the array in text[start, end), checks each, and cuts them into slices of at
- * most `sliceChars` (a longer row is a slice of its own).
+ * most `sliceChars` (a longer row is a slice of its own); a row whose key is in `known` (and not
+ * being added to it) is a slice of its own in `again`.
  */
 async function sliceRows(
   text: string,
@@ -246,24 +272,34 @@ async function sliceRows(
   visible: Set<string>,
   sliceChars: number,
   pause: (() => Promise<unknown>) | undefined,
-): Promise<{ slices: string[]; rows: number }> {
+  known: Keys | undefined,
+): Promise<{ slices: string[]; rows: number; again: string[] }> {
   const wanted = [...rule.primaryKey, 'sync_version', ...(rule.tenantScoped ? ['tenant_id'] : [])]
+  const found = new Map<string, string>()
   const slices: string[] = []
+  const again: string[] = []
   // A slice is the server's own text from its first row to its last (the commas between included).
   let first = -1
   let last = -1
   let count = 0
   let i = skipSpace(text, start + 1)
   let turnAt = i + READ_TURN_CHARS
-  if (text[i] === ']') return { slices, rows: 0 }
+  if (text[i] === ']') return { slices, rows: 0, again }
   for (;;) {
     if (i >= end) throw truncated()
     if (pause && i >= turnAt) {
       await pause()
       turnAt = i + READ_TURN_CHARS
     }
-    const rowEnd = checkRow(text, i, end, table, wanted, rule, visible)
-    if (first < 0) first = i
+    const rowEnd = checkRow(text, i, end, table, wanted, rule, visible, found)
+    const key = known && rule.primaryKey.map((k) => found.get(k)).join('\u0000')
+    if (key !== undefined && known!.add) known!.set.add(key)
+    if (key !== undefined && !known!.add && known!.set.has(key)) {
+      // Held already: a slice apart, and the rows around it go on in slices of their own.
+      again.push(`[${text.slice(i, rowEnd)}]`)
+      if (first >= 0) slices.push(`[${text.slice(first, last)}]`)
+      first = -1
+    } else if (first < 0) first = i
     else if (rowEnd - first > sliceChars) {
       slices.push(`[${text.slice(first, last)}]`)
       first = i
@@ -278,8 +314,8 @@ async function sliceRows(
     if (text[i] === ']') break
     throw i >= end ? truncated() : new BadAnswer(`sync_pull answer: the ${table} rows are malformed`)
   }
-  slices.push(`[${text.slice(first, last)}]`)
-  return { slices, rows: count }
+  if (first >= 0) slices.push(`[${text.slice(first, last)}]`)
+  return { slices, rows: count, again }
 }
 
 const WHOLE_NUMBER = /^[0-9]{1,18}$/
@@ -287,11 +323,20 @@ const WHOLE_NUMBER = /^[0-9]{1,18}$/
 /**
  * Checks the row object that opens at `i` and returns the index just after it: its key present and
  * not null, its version a whole number, its tenant one the answer says is visible. Only the members
- * named are read; the others are skipped as text.
+ * named are read (into `found`, the text of each value); the others are skipped as text.
  */
-function checkRow(text: string, i: number, end: number, table: string, wanted: string[], rule: RowRule, visible: Set<string>): number {
+function checkRow(
+  text: string,
+  i: number,
+  end: number,
+  table: string,
+  wanted: string[],
+  rule: RowRule,
+  visible: Set<string>,
+  found: Map<string, string>,
+): number {
   if (text.charCodeAt(i) !== OPEN_OBJECT) throw new BadAnswer(`sync_pull answer: a ${table} row is not an object`)
-  const found = new Map<string, string>()
+  found.clear()
   let j = skipSpace(text, i + 1)
   if (text[j] !== '}') {
     for (;;) {

@@ -81,12 +81,14 @@ export class Puller {
     let tenants = await replica.tenants()
     // A first sync's rows are new but for a few: inserted, not upserted, until a table shows otherwise.
     const newRows = fresh ? new Set(replica.specs.keys()) : undefined
+    // The priority section's keys, which the changes bring again (upserted, the table still inserted).
+    const priorityKeys = fresh ? new Map<string, Set<string>>() : undefined
     let pages = 0
     this.o.onPhase?.('pull-request')
     let pending = this.request(cursors, fresh && Object.keys(cursors).length === 0 ? this.o.firstPullLimit : this.o.pullLimit)
     for (;;) {
       // Checked in parts, the reviewer's calls going between (a page is megabytes of text).
-      const page = await readPage(await pending, this.rules, { pause: this.o.reviewerFirst })
+      const page = await readPage(await pending, this.rules, { pause: this.o.reviewerFirst, priorityKeys })
       if (page.hasMore) {
         cursors = mergeCursors(cursors, page.cursors, tenants, page.tenants, page.withheld)
         pending = this.request(cursors, this.o.pullLimit)
