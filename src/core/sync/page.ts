@@ -237,8 +237,10 @@ export async function readPage(text: string, rules: RowRules, opts: ReadOptions 
       const priority = section === 'priority'
       const keys = opts.priorityKeys
       let known: Keys | undefined
-      if (keys && priority) keys.set(table, (known = { set: keys.get(table) ?? new Set(), add: true }).set)
-      else if (keys?.get(table)?.size) known = { set: keys.get(table)!, add: false }
+      if (keys && priority) {
+        if (!keys.has(table)) keys.set(table, new Set())
+        known = { set: keys.get(table)!, add: true }
+      } else if (keys?.get(table)?.size) known = { set: keys.get(table)!, add: false }
       rows.push({ table, ...(await sliceRows(text, s, e, table, rule, rowTenants, sliceChars, opts.pause, known)), priority })
     }
   }
@@ -292,9 +294,13 @@ async function sliceRows(
       turnAt = i + READ_TURN_CHARS
     }
     const rowEnd = checkRow(text, i, end, table, wanted, rule, visible, found)
-    const key = known && rule.primaryKey.map((k) => found.get(k)).join('\u0000')
-    if (key !== undefined && known!.add) known!.set.add(key)
-    if (key !== undefined && !known!.add && known!.set.has(key)) {
+    let heldAlready = false
+    if (known) {
+      const key = rule.primaryKey.map((k) => found.get(k)).join('\u0000')
+      if (known.add) known.set.add(key)
+      else heldAlready = known.set.has(key)
+    }
+    if (heldAlready) {
       // Held already: a slice apart, and the rows around it go on in slices of their own.
       again.push(`[${text.slice(i, rowEnd)}]`)
       if (first >= 0) slices.push(`[${text.slice(first, last)}]`)
