@@ -65,6 +65,30 @@ describe('re-reading on replica changes', () => {
     await vi.waitFor(() => expect(list.runs).toHaveLength(2))
   })
 
+  it('waits the window in force when a change comes (a window can follow state: longer during a first sync)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
+    try {
+      const counts = recorder()
+      let windowMs = 1000
+      r.onReplicaChange('any', counts.reread, () => windowMs)
+      emit(['approvals'])
+      await vi.advanceTimersByTimeAsync(0)
+      expect(counts.runs).toHaveLength(1)
+      emit(['approvals'])
+      await vi.advanceTimersByTimeAsync(999)
+      expect(counts.runs).toHaveLength(1)
+      await vi.advanceTimersByTimeAsync(1)
+      expect(counts.runs).toHaveLength(2)
+      // The first sync is over: the shorter window from the next change on.
+      windowMs = 100
+      emit(['approvals'])
+      await vi.advanceTimersByTimeAsync(100)
+      expect(counts.runs).toHaveLength(3)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   it('re-reads everything, keyed or not, when the core says a change may have had no event', async () => {
     const audit = recorder()
     const anything = recorder()

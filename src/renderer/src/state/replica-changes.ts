@@ -13,10 +13,13 @@ export const EVERY_TABLE = '*'
 
 const DEFAULT_WINDOW_MS = 300
 
+/** How long after a re-read the next may start: fixed, or read when a change comes (it can follow state). */
+export type Window = number | (() => number)
+
 interface Rereader {
   tables: Tables
   reread: (changed: ReadonlySet<string>) => void
-  windowMs: number
+  windowMs: Window
   changed: Set<string>
   timer: ReturnType<typeof setTimeout> | null
   lastRun: number
@@ -27,7 +30,8 @@ let stopListening: (() => void) | null = null
 
 function schedule(r: Rereader): void {
   if (r.timer) return
-  const wait = Math.max(0, r.lastRun + r.windowMs - performance.now())
+  const windowMs = typeof r.windowMs === 'number' ? r.windowMs : r.windowMs()
+  const wait = Math.max(0, r.lastRun + windowMs - performance.now())
   r.timer = setTimeout(() => {
     r.timer = null
     r.lastRun = performance.now()
@@ -54,7 +58,7 @@ function dispatch(tables: readonly string[]): void {
 export function onReplicaChange(
   tables: Tables,
   reread: (changed: ReadonlySet<string>) => void,
-  windowMs = DEFAULT_WINDOW_MS,
+  windowMs: Window = DEFAULT_WINDOW_MS,
 ): () => void {
   const r: Rereader = { tables, reread, windowMs, changed: new Set(), timer: null, lastRun: -Infinity }
   rereaders.add(r)
