@@ -47,13 +47,16 @@ function runStack(port: number): Run {
 }
 
 /** Processes whose command line names this data folder (the stack and its PostgreSQL). */
-function processesOn(dir: string): { pid: number; cmd: string }[] {
-  const found: { pid: number; cmd: string }[] = []
+function processesOn(dir: string): { pid: number; ppid: number; cmd: string }[] {
+  const found: { pid: number; ppid: number; cmd: string }[] = []
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     try {
       const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ')
-      if (cmd.includes(dir)) found.push({ pid: Number(entry), cmd })
+      // stat: "pid (comm) state ppid …", comm may hold spaces and parentheses: read after the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      if (cmd.includes(dir)) found.push({ pid: Number(entry), ppid, cmd })
     } catch {
       // the process ended while we looked
     }
@@ -61,7 +64,16 @@ function processesOn(dir: string): { pid: number; cmd: string }[] {
   return found
 }
 
-const postgresOn = (dir: string) => processesOn(dir).filter((p) => p.cmd.includes('bin/postgres'))
+/**
+ * The PostgreSQL servers on this data folder. A backend the server has just forked still carries
+ * the server's command line until it sets its own title ("postgres: checkpointer", …): a process
+ * whose parent is one of them is one of its backends, not another server.
+ */
+function postgresOn(dir: string): { pid: number; cmd: string }[] {
+  const postgres = processesOn(dir).filter((p) => p.cmd.includes('bin/postgres'))
+  const pids = new Set(postgres.map((p) => p.pid))
+  return postgres.filter((p) => !pids.has(p.ppid))
+}
 
 describe('npm run stack', () => {
   it('prints the connection lines and demo users, then stops cleanly on SIGTERM', async () => {
