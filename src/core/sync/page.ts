@@ -13,7 +13,10 @@
 // UTF-8 was one block of 7–30 ms for a 4 MB page, and gave a string of two bytes a character as
 // soon as one row held a character beyond Latin-1). The JSON's structure is ASCII and no byte of a
 // multi-byte UTF-8 character is, so the pass finds exactly what it would in the decoded text, and
-// a slice turned back into bytes (Latin-1 again) is the server's bytes.
+// a slice turned back into bytes (Latin-1 again) is the server's bytes. Keeping the fetched bytes
+// instead, and handing PGlite spans of them, was measured and is slower: each 4 MB buffer, kept
+// until its page is written, outlived the young generation, and a first sync's garbage collection
+// went from 1.1 s to 3.0 s (console CPU 29.5 s to 38–39 s).
 import { GLOBAL_SCOPE, PullResponse, type Cursors } from '../../shared/sync-protocol'
 import { BadAnswer } from './validate'
 
