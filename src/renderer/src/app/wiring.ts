@@ -24,7 +24,7 @@ import { showToast } from '../state/toast-store'
 import { clearDetails } from '../detail/detail-store'
 
 const PREFETCH_AHEAD = 3
-/** The lists and counts of the workspace re-read at most this often while a first sync lands. */
+/** The lists of the workspace (and its counts, outside a first sync) re-read at most this often while changes land. */
 const WORKSPACE_WINDOW_MS = 120
 /**
  * The badge counts while a first sync runs. Each read after a page counts the Others lane again
