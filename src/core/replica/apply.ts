@@ -88,10 +88,10 @@ export interface ApplyOptions {
   /**
    * Tables whose rows are taken to be new (a first sync: nearly every row arrives once): written
    * with a plain insert, which costs PGlite ~12% less than the upsert's speculative insertion. A
-   * statement that meets a key the table holds already (a row changed during the sync, the
-   * priority section's rows coming again) fails whole, is written again as the upsert, and its
-   * table leaves the set for the rest of the sync. The rows the sync's priority section brought
-   * come again in the changes as `again` (sync/page.ts) and are upserted without leaving it.
+   * statement that meets a key the table holds already (a row changed on the server during the
+   * sync) fails whole, is written again as the upsert, and its table leaves the set for the rest
+   * of the sync. The priority section's rows, which the changes bring again, never get that far:
+   * they come as `again` (sync/page.ts) and are upserted apart.
    */
   newRows?: Set<string>
 }

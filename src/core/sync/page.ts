@@ -239,12 +239,9 @@ export async function readPage(text: string, rules: RowRules, opts: ReadOptions 
       if (!rule) continue
       const priority = section === 'priority'
       const keys = opts.priorityKeys
-      let known: Keys | undefined
-      if (keys && priority) {
-        if (!keys.has(table)) keys.set(table, new Set())
-        known = { set: keys.get(table)!, add: true }
-      } else if (keys?.get(table)?.size) known = { set: keys.get(table)!, add: false }
-      rows.push({ table, ...(await sliceRows(text, s, e, table, rule, rowTenants, sliceChars, opts.pause, known)), priority })
+      if (keys && priority && !keys.has(table)) keys.set(table, new Set())
+      const known = keys?.get(table)
+      rows.push({ table, ...(await sliceRows(text, s, e, table, rule, rowTenants, sliceChars, opts.pause, known, priority)), priority })
     }
   }
   return {
@@ -257,16 +254,10 @@ export async function readPage(text: string, rules: RowRules, opts: ReadOptions 
   }
 }
 
-/** Keys a section's rows are looked up in (a changes section) or added to (the priority section). */
-interface Keys {
-  set: Set<string>
-  add: boolean
-}
-
 /**
  * Walks the rows of the array in text[start, end), checks each, and cuts them into slices of at
- * most `sliceChars` (a longer row is a slice of its own); a row whose key is in `known` (and not
- * being added to it) is a slice of its own in `again`.
+ * most `sliceChars` (a longer row is a slice of its own). The priority section adds its rows' keys
+ * to `known`; in the changes, a row whose key is in `known` is a slice of its own in `again`.
  */
 async function sliceRows(
   text: string,
@@ -277,7 +268,8 @@ async function sliceRows(
   visible: Set<string>,
   sliceChars: number,
   pause: (() => Promise<unknown>) | undefined,
-  known: Keys | undefined,
+  known: Set<string> | undefined,
+  priority: boolean,
 ): Promise<{ slices: string[]; rows: number; again: string[] }> {
   const wanted = [...rule.primaryKey, 'sync_version', ...(rule.tenantScoped ? ['tenant_id'] : [])]
   const found = new Map<string, string>()
@@ -298,10 +290,10 @@ async function sliceRows(
     }
     const rowEnd = checkRow(text, i, end, table, wanted, rule, visible, found)
     let heldAlready = false
-    if (known) {
+    if (known && (priority || known.size > 0)) {
       const key = rule.primaryKey.map((k) => found.get(k)).join('\u0000')
-      if (known.add) known.set.add(key)
-      else heldAlready = known.set.has(key)
+      if (priority) known.add(key)
+      else heldAlready = known.has(key)
     }
     if (heldAlready) {
       // Held already: a slice apart, and the rows around it go on in slices of their own.

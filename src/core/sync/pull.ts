@@ -11,7 +11,7 @@ import type { Auth } from '../auth/auth'
 import { applyPage, type ApplyResult } from '../replica/apply'
 import type { Replica } from '../replica/replica'
 import type { PhaseObserver } from './phases'
-import { readPage, type PulledPage, type RowRules } from './page'
+import { readPage, type PriorityKeys, type PulledPage, type RowRules } from './page'
 import { authorizedRpcBytes } from './rpc'
 import type { StatusModel } from './status'
 import { BadAnswer } from './validate'
@@ -82,7 +82,7 @@ export class Puller {
     // A first sync's rows are new but for a few: inserted, not upserted, until a table shows otherwise.
     const newRows = fresh ? new Set(replica.specs.keys()) : undefined
     // The priority section's keys, which the changes bring again (upserted, the table still inserted).
-    const priorityKeys = fresh ? new Map<string, Set<string>>() : undefined
+    const priorityKeys: PriorityKeys | undefined = fresh ? new Map() : undefined
     let pages = 0
     this.o.onPhase?.('pull-request')
     let pending = this.request(cursors, fresh && Object.keys(cursors).length === 0 ? this.o.firstPullLimit : this.o.pullLimit)
