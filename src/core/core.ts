@@ -11,6 +11,7 @@ import type { SessionStore } from './auth/session-store'
 import { DEMO_PASSWORD, DEMO_USERS } from './demo-users'
 import { LastView, replicaStamp } from './last-view'
 import { ReviewerCaches } from './queries/reviewer-caches'
+import { LANE_KEYS } from './queries/lanes'
 import { replicaDir } from './replica/open'
 import { Replica } from './replica/replica'
 import { closeSpare, openSpare, prepareSpareOffThread, spareReady, type OpenSpare } from './replica/spare'
@@ -345,10 +346,9 @@ export class CoreState {
       now: this.now,
       onSignInRequired: () => this.onSignInRequired(),
       reviewerFirst: this.reviewerFirst.turn,
-      // Rows are readable slice by slice: a decision on an approval just written must see the
-      // membership written just before it. Counts and totals wait for the page's data.changed
-      // (recounting after every slice would cost more than the slices).
-      sliceWritten: (table) => this.reviewerCaches?.reviewer.invalidate([table]),
+      // Rows are readable slice by slice (reviewer-caches.ts says what each write makes stale).
+      sliceWritten: (table, keys) => this.reviewerCaches?.written(table, keys),
+      keyed: LANE_KEYS,
       // Topics are joined after the first good pull: by then the session's token is known.
       onPulled: () => void live?.pulled().catch(() => {}),
       ...tuning,

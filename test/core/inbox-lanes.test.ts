@@ -84,6 +84,38 @@ describe('the split inbox', () => {
   })
 })
 
+describe('the lanes after a pull that changes approvals themselves', () => {
+  // A pull names the approvals it wrote, and only those are judged again (queries/lanes.ts): each
+  // kind of change still moves its item, and nothing else moves.
+  it('moves a raised amount to Others, a request newly named to me to Needs me, and drops a decided one', async () => {
+    const place = await createTenant({ name: 'Lanes pulled' })
+    const reviewer = await createMember(place.id, 'finance', { label: 'pulled-finance', approvalLimit: 1000, maxRisk: 4 })
+    const colleague = await createMember(place.id, 'finance', { label: 'pulled-other' })
+    const base = { riskLevel: 2, amount: '100.00' }
+    const raised = await createApproval(place.id, { ...base, title: 'Raised: refund a sofa' })
+    const named = await createApproval(place.id, { ...base, approverIds: [colleague.id], title: 'Named: audit a receipt' })
+    const decided = await createApproval(place.id, { ...base, title: 'Decided: refund a rug' })
+    await createApproval(place.id, { ...base, title: 'Untouched: refund a vase' })
+    const t = await signedIn(reviewer)
+    const lanes = async () => ({
+      mine: (await t.call('inbox.list', { filter: { lane: 'mine', tenantId: place.id }, limit: 50, offset: 0 })).items.map((i) => i.title).sort(),
+      others: (await t.call('inbox.list', { filter: { lane: 'others', tenantId: place.id }, limit: 50, offset: 0 })).items.map((i) => i.title).sort(),
+    })
+    expect(await lanes()).toEqual({
+      mine: ['Decided: refund a rug', 'Raised: refund a sofa', 'Untouched: refund a vase'],
+      others: ['Named: audit a receipt'],
+    })
+
+    await admin().query(`update public.approvals set amount = 5000, payload = jsonb_set(payload, '{amount}', '5000') where id = $1`, [raised.id])
+    await admin().query(`update public.approvals set approver_ids = $2 where id = $1`, [named.id, [reviewer.id]])
+    await admin().query(`update public.approvals set status = 'approved' where id = $1`, [decided.id])
+    const after = { mine: ['Named: audit a receipt', 'Untouched: refund a vase'], others: ['Raised: refund a sofa'] }
+    await t.call('sync.now', {})
+    await waitFor(async () => JSON.stringify(await lanes()) === JSON.stringify(after), 15_000, 'the lanes after the pull')
+    expect(await t.call('inbox.counts', { tenantId: place.id })).toMatchObject({ inbox: 2, inboxOthers: 1 })
+  })
+})
+
 describe('the badge count and the inbox total, kept between reads', () => {
   // Both are kept until something they read changes; time changes them too. An item that expires
   // between two reads must leave both at once, with nothing written anywhere.

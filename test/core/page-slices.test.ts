@@ -202,6 +202,36 @@ describe('a page written in slices', () => {
     expect(await cursors()).toEqual([{ scope: tenant, table_name: 'approvals', version: 104 }])
   })
 
+  it('reports the key of each row a keyed statement wrote, none the upsert left as it was, and a purge with no keys', async () => {
+    const pendingOnly = new Map([['approvals', { column: 'id', when: `status = 'pending'` }]])
+    const written: { table: string; keys?: string[] }[] = []
+    const opts = { keyed: pendingOnly, written: (table: string, keys?: string[]) => written.push({ table, keys }) }
+    const rows = [approval(0), approval(1, { status: 'approved' }), approval(2)]
+    // Inserted as new (a first sync), a row to a statement: the approved one is no key.
+    await applyPage(replica.db, replica.specs, await read(answer(rows), ONE_ROW), { at: new Date(), newRows: new Set(['approvals']), ...opts })
+    expect(written).toEqual([
+      { table: 'approvals', keys: [rows[0]!.id] },
+      { table: 'approvals', keys: [] },
+      { table: 'approvals', keys: [rows[2]!.id] },
+    ])
+
+    // Upserted: an older version of row 0 is left as it was; row 2, newer, is written.
+    written.length = 0
+    const older = { ...rows[0]!, title: 'Older', sync_version: 50 }
+    const newer = { ...rows[2]!, title: 'Newer', sync_version: 200, sync_txid: '2000' }
+    await applyPage(replica.db, replica.specs, await read(answer([older, newer]), ONE_ROW * 1000), { at: new Date(), ...opts })
+    expect(written).toEqual([{ table: 'approvals', keys: [rows[2]!.id] }])
+    expect(await held()).toEqual(['Slice row 0', 'Slice row 1', 'Newer'])
+
+    // The reviewer may no longer read approvals here: purged, with no keys to say which.
+    written.length = 0
+    const purge = asBytes({ tenants: [tenant], changes: {}, cursors: {}, has_more: false, withheld: { [tenant]: ['approvals'] } })
+    const applied = await applyPage(replica.db, replica.specs, await read(purge, ONE_ROW), { at: new Date(), ...opts })
+    expect(written).toEqual([{ table: 'approvals', keys: undefined }])
+    expect(applied.tables).toEqual(['approvals'])
+    expect(await held()).toEqual([])
+  })
+
   it('still refuses a key twice in one statement of a first sync, writing none of it', async () => {
     const row = approval(0)
     const page = await read(answer([row, { ...row, sync_version: 101 }]), ONE_ROW * 1000)

@@ -25,6 +25,17 @@ export class ReviewerCaches {
     this.totals = new InboxTotals()
   }
 
+  /**
+   * Rows of a table were written, with the LANE_KEYS column of each when known, before their page's
+   * data.changed: the standing is stale at once (a decision on an approval just written must see the
+   * membership written just before it); the Others lane notes which approvals to judge again. Counts
+   * and totals wait for the data.changed (recounting after every slice would cost more than the slices).
+   */
+  written(table: string, keys?: string[]): void {
+    this.reviewer.invalidate([table])
+    this.lanes.rowsWritten(table, keys)
+  }
+
   /** Rows of these tables changed: drop what was derived from them. */
   changed(tables: string[]): void {
     this.reviewer.invalidate(tables)

@@ -7,6 +7,7 @@
 import type { EmitEvent } from '../../shared/contract'
 import type { Auth } from '../auth/auth'
 import * as queue from '../queue/intents'
+import type { RowKey } from '../replica/apply'
 import type { Replica } from '../replica/replica'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff'
 import type { PhaseObserver } from './phases'
@@ -40,15 +41,17 @@ export interface EngineOptions {
   onPulled?: () => void
   /** Awaited before each statement that writes a pulled page (reviewer-first.ts); resolves to its most text. */
   reviewerFirst?: () => Promise<number>
-  /** A slice of a table's rows was written, before its page's `data.changed`. */
-  sliceWritten?: (table: string) => void
+  /** Rows of a table were written, before its page's `data.changed` (with keys for `keyed` tables). */
+  sliceWritten?: (table: string, keys?: string[]) => void
+  /** Tables whose writes report the rows they touched (replica/apply.ts). */
+  keyed?: ReadonlyMap<string, RowKey>
 }
 
 const IDLE_MS = 60_000
 
 export class SyncEngine {
-  private readonly o: Required<Omit<EngineOptions, 'onPhase' | 'onPulled' | 'reviewerFirst' | 'sliceWritten'>> &
-    Pick<EngineOptions, 'onPhase' | 'onPulled' | 'reviewerFirst' | 'sliceWritten'>
+  private readonly o: Required<Omit<EngineOptions, 'onPhase' | 'onPulled' | 'reviewerFirst' | 'sliceWritten' | 'keyed'>> &
+    Pick<EngineOptions, 'onPhase' | 'onPulled' | 'reviewerFirst' | 'sliceWritten' | 'keyed'>
   private readonly puller: Puller
   private loopDone: Promise<void> | null = null
   private stopped = false

@@ -8,7 +8,7 @@
 import type { EmitEvent } from '../../shared/contract'
 import { GLOBAL_SCOPE, type Cursors } from '../../shared/sync-protocol'
 import type { Auth } from '../auth/auth'
-import { applyPage, type ApplyResult } from '../replica/apply'
+import { applyPage, type ApplyResult, type RowKey } from '../replica/apply'
 import type { Replica } from '../replica/replica'
 import type { PhaseObserver } from './phases'
 import { readPage, type PriorityKeys, type PulledPage, type RowRules } from './page'
@@ -37,10 +37,12 @@ export interface PullOptions {
    */
   reviewerFirst?: () => Promise<number>
   /**
-   * A slice of a table's rows was written: what was derived from that table is stale already,
-   * before the page's `data.changed`.
+   * Rows of a table were written: what was derived from that table is stale already, before the
+   * page's `data.changed`. Keys come for the tables in `keyed` (replica/apply.ts).
    */
-  sliceWritten?: (table: string) => void
+  sliceWritten?: (table: string, keys?: string[]) => void
+  /** Tables whose writes report the rows they touched (replica/apply.ts). */
+  keyed?: ReadonlyMap<string, RowKey>
 }
 
 /** First-sync progress: rows applied so far and the server's estimate of the total. */
@@ -143,6 +145,7 @@ export class Puller {
         newRows,
         between: this.o.reviewerFirst,
         written: this.o.sliceWritten,
+        keyed: this.o.keyed,
       })
     } catch (err) {
       // SQLSTATE class 21 (a key twice in one slice), 22 (data exception: text that is not JSON, or
