@@ -81,7 +81,7 @@ function signInUntilFirstPage(bench: BenchCore, user: { email: string; password:
       if (probing || done) return
       probing = true
       void bench
-        .call('inbox.list', { filter: {}, limit: 50, offset: 0 })
+        .call('inbox.list', { filter: { lane: 'mine' }, limit: 50, offset: 0 })
         .then((page) => {
           if (page.items.length > 0 && !done) {
             done = true

@@ -1,9 +1,11 @@
 // Property: the Others lane kept between pulls, judged again only for the approvals a page names
 // (queries/lanes.ts), always equals the lane judged afresh from every pending approval. fast-check
 // generates runs of pulled pages on a real (in-memory) replica: new approvals of every shape the
-// rules split on (over the limit, too risky, named approvers, my own request, four-eyes, expired,
-// decided, deleted), changed approvals, colleagues' and my own decisions, actions whose tool
-// changes, a change to my standing, and a purge of a table I may no longer read. The pages go
+// rules split on (over the limit, too risky, named approvers, one named for whom I hold a
+// delegation, my own request, four-eyes, expired, decided, deleted), changed approvals,
+// colleagues' and my own decisions, actions whose tool changes, a change to my standing, a purge of
+// a table I may no longer read, and time passing (the delegation starts and ends, approvals
+// expire, a day ends) with nothing written. The pages go
 // through applyPage and the reviewer's caches exactly as the core sends them (keys per statement,
 // then the page's data.changed), reads come between some pages and not others. After each read:
 // the kept lane equals the fresh one on every live item, and after a page that only wrote rows
@@ -20,12 +22,16 @@ import { ReviewerCaches } from '../../src/core/queries/reviewer-caches'
 import { readPage } from '../../src/core/sync/page'
 
 const RUNS = 40
-const NOW = new Date('2026-12-05T12:00:00Z')
-const HOUR = 3_600_000
+// In the evening: a run's time steps may cross midnight (UTC), when a new day's rates apply.
+const NOW = new Date('2026-12-05T20:00:00Z').getTime()
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
 
 const tenant = randomUUID()
 const me = randomUUID()
 const colleague = randomUUID()
+/** Delegates to me every risk, from half an hour into a run until an hour and a half. */
+const delegator = randomUUID()
 const agent = randomUUID()
 let replica: Replica
 
@@ -45,7 +51,7 @@ const approvalShape = fc.record({
   kind: fc.constantFrom('refund', 'payout', 'tool_call'),
   amount: fc.option(fc.integer({ min: 0, max: 3000 }), { nil: null }),
   risk: fc.integer({ min: 0, max: 5 }),
-  approvers: fc.constantFrom<string[]>([], [me], [colleague]),
+  approvers: fc.constantFrom<string[]>([], [me], [colleague], [delegator]),
   mine: fc.boolean(),
   fourEyes: fc.boolean(),
   hash: fc.constantFrom('h0', 'h1'),
@@ -70,6 +76,7 @@ const step = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('standing' as const), limit: fc.constantFrom('500.00', '1000.00', '5000.00'), maxRisk: fc.integer({ min: 2, max: 5 }) }) },
   // The purge may come in a page that also wrote the table (the server need not send them apart).
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('withhold' as const), alsoWritten: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('time' as const), minutes: fc.integer({ min: 5, max: 50 }) }) },
 )
 type Step = typeof step extends fc.Arbitrary<infer T> ? T : never
 
@@ -91,6 +98,7 @@ function counting(db: PGliteInterface): { db: PGliteInterface; judged: () => num
 }
 
 class Run {
+  now = NOW
   version = 10
   approvals: Row[] = []
   actions: Row[] = []
@@ -122,8 +130,8 @@ class Run {
       payload: { amount: shape.amount ?? 0, currency: 'eur' },
       payload_hash: shape.hash,
       version: 1,
-      expires_at: shape.expires === null ? null : new Date(NOW.getTime() + shape.expires).toISOString(),
-      deleted_at: shape.deleted ? NOW.toISOString() : null,
+      expires_at: shape.expires === null ? null : new Date(this.now + shape.expires).toISOString(),
+      deleted_at: shape.deleted ? new Date(this.now).toISOString() : null,
       action_id: action?.id ?? null,
       ...this.next(),
     }
@@ -153,24 +161,24 @@ function pageText(changes: Record<string, Row[]>, withheld: Record<string, strin
 async function pull(caches: ReviewerCaches, changes: Record<string, Row[]>, withheld?: Record<string, string[]>): Promise<void> {
   const page = await readPage(pageText(changes, withheld), (table) => replica.specs.get(table), { sliceChars: 400 })
   const applied = await applyPage(replica.db, replica.specs, page, {
-    at: NOW,
+    at: new Date(),
     keyed: LANE_KEYS,
     written: (table, keys) => caches.written(table, keys),
   })
   caches.changed(applied.tables)
 }
 
-async function live(): Promise<Set<string>> {
+async function live(now: Date): Promise<Set<string>> {
   const res = await replica.db.query<{ id: string }>(
     `select id from approvals where status = 'pending' and deleted_at is null and (expires_at is null or expires_at > $1)`,
-    [NOW],
+    [now],
   )
   return new Set(res.rows.map((r) => r.id))
 }
 
 async function play(steps: Step[]): Promise<{ reads: number; partial: number }> {
   await replica.db.exec(`delete from approvals; delete from approval_decisions; delete from actions; delete from tenant_members;
-    delete from tenants; delete from role_permissions; delete from sync_tenants; delete from sync_cursors`)
+    delete from approval_delegations; delete from tenants; delete from role_permissions; delete from sync_tenants; delete from sync_cursors`)
   const run = new Run()
   const { db, judged } = counting(replica.db)
   const caches = new ReviewerCaches(db, me)
@@ -178,21 +186,38 @@ async function play(steps: Step[]): Promise<{ reads: number; partial: number }> 
   await pull(caches, {
     tenants: [{ id: tenant, tenant_id: tenant, name: 'Lanes', slug: 'lanes', kind: 'company', base_currency: 'EUR', is_active: true, ...run.next() }],
     role_permissions: [{ role: 'finance', permission: 'approvals:decide', ...run.next() }],
-    tenant_members: [{ tenant_id: tenant, user_id: me, role: 'finance', approval_limit: '1000.00', max_risk: 4, is_active: true, ...run.next() }],
+    tenant_members: [
+      { tenant_id: tenant, user_id: me, role: 'finance', approval_limit: '1000.00', max_risk: 4, is_active: true, ...run.next() },
+      { tenant_id: tenant, user_id: delegator, role: 'finance', approval_limit: '100000.00', max_risk: 5, is_active: true, ...run.next() },
+    ],
+    approval_delegations: [
+      {
+        id: randomUUID(),
+        tenant_id: tenant,
+        delegator_id: delegator,
+        delegate_id: me,
+        risk_levels: [0, 1, 2, 3, 4, 5],
+        starts_at: new Date(NOW + 30 * MINUTE).toISOString(),
+        ends_at: new Date(NOW + 90 * MINUTE).toISOString(),
+        is_active: true,
+        ...run.next(),
+      },
+    ],
     actions: run.actions,
   })
   let reads = 0
   let partial = 0
   const read = async () => {
-    const ctx = { ...(await caches.reviewer.get(NOW)), now: NOW }
+    const now = new Date(run.now)
+    const ctx = await caches.reviewer.get(now)
     const before = judged()
     const kept = await caches.lanes.others(ctx)
     const spent = judged() - before
     const fresh = await new InboxLanes(replica.db).others(ctx)
-    const isLive = await live()
+    const isLive = await live(now)
     expect(kept.filter((id) => isLive.has(id)).sort()).toEqual([...fresh].sort())
-    // Judged again: what the pages named, no more (only the first read and a change to the
-    // standing or a purge judge every pending approval).
+    // Judged again: what the pages named, no more (only the first read, a change to the standing,
+    // a purge, and time passing a delegation's start or end or midnight judge every pending approval).
     if (!run.full) {
       expect(spent).toBeLessThanOrEqual(run.named.size)
       partial += 1
@@ -203,7 +228,12 @@ async function play(steps: Step[]): Promise<{ reads: number; partial: number }> 
   }
   await read()
   for (const s of steps) {
-    if (s.kind === 'standing') {
+    if (s.kind === 'time') {
+      const before = run.now
+      run.now += s.minutes * MINUTE
+      const crossed = [NOW + 30 * MINUTE, NOW + 90 * MINUTE, (Math.floor(before / (24 * HOUR)) + 1) * 24 * HOUR]
+      if (crossed.some((t) => before < t && t <= run.now)) run.full = true
+    } else if (s.kind === 'standing') {
       await pull(caches, {
         tenant_members: [{ tenant_id: tenant, user_id: me, role: 'finance', approval_limit: s.limit, max_risk: s.maxRisk, is_active: true, ...run.next() }],
       })

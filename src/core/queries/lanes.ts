@@ -2,11 +2,12 @@
 // mine: another approver's, my own request, above my limit or risk ceiling, read-only). The split
 // is the pre-flight's verdict on each pending approval — the same `preflight` that explains a
 // refusal on the row — so it follows the decision rules wherever they change, never a copy of them.
-// The set of Others is kept between reads. A change to the reviewer's standing, a minute passing
-// (delegations start and end with time) or a write that does not say which rows it touched has
-// every pending approval judged again: ~22 µs each, 2 s at 100k. A pulled page says which rows it
-// wrote (LANE_KEYS, replica/apply.ts), and once the page has ended (its data.changed, as for every
-// other count) only the pending approvals those rows name are judged again.
+// The set of Others is kept between reads. A change to the reviewer's standing, a write that does
+// not say which rows it touched, or the moment a verdict may change with time alone (a delegation
+// starting or ending, a new day's exchange rates) has every pending approval judged again: ~22 µs
+// each, 2 s at 100k. A pulled page says which rows it wrote (LANE_KEYS, replica/apply.ts), and once
+// the page has ended (its data.changed, as for every other count) only the pending approvals those
+// rows name are judged again.
 // The set may keep an approval that is no longer pending (decided, deleted, expired): every reader
 // asks for the lane among pending, live approvals only (inbox.ts, counts.ts), so it changes nothing.
 import type { PGliteInterface } from '@electric-sql/pglite'
@@ -35,8 +36,21 @@ export const LANE_KEYS: ReadonlyMap<string, RowKey> = new Map([
   ['actions', { column: 'id' }],
 ])
 
-// Delegations start and end with time; the reviewer context itself is re-read each minute.
-const TTL_MS = 60_000
+const DAY_MS = 86_400_000
+
+/**
+ * Until when verdicts judged at `ctx.now` stand with nothing written: the rules read the clock for
+ * a delegation's window and for the day whose exchange rates apply (UTC, as the rules date them);
+ * an approval's expiry changes no verdict a reader sees, as each reads live approvals only.
+ */
+function judgedUntil(ctx: ReviewerContext): number {
+  const now = ctx.now.getTime()
+  let until = (Math.floor(now / DAY_MS) + 1) * DAY_MS
+  for (const d of ctx.delegations) {
+    for (const t of [d.startsAt.getTime(), d.endsAt.getTime()]) if (t > now && t < until) until = t
+  }
+  return until
+}
 
 type LaneRow = SubjectRow & { id: string; action_id: string | null }
 
@@ -48,9 +62,10 @@ interface Judged {
   pending: Set<string>
   /** The same, by their action: an action's change has its approval judged again. */
   byAction: Map<string, string>
-  /** The full judgement's version and moment. */
+  /** The full judgement's version, moment, and the moment its verdicts may change with time (judgedUntil). */
   version: number
   at: number
+  until: number
 }
 
 /** Keys written, by what they name: approvals, approvals decided on, actions. */
@@ -119,7 +134,8 @@ export class InboxLanes {
   private async refresh(ctx: ReviewerContext): Promise<string[]> {
     const j = this.judged
     const now = ctx.now.getTime()
-    if (!j || j.version !== this.version || Math.abs(now - j.at) >= TTL_MS) return this.judgeAll(ctx)
+    // A clock set back is a moment nothing was judged at either.
+    if (!j || j.version !== this.version || now < j.at || now >= j.until) return this.judgeAll(ctx)
     const { approvals: ids, decided, actions } = this.due
     this.due = nothingDue()
     // A decision or an action matters only to an approval judged pending: one not judged yet is
@@ -164,7 +180,7 @@ export class InboxLanes {
     const kept = this.judged?.list
     const fresh = [...others]
     const list = kept && sameIds(kept, fresh) ? kept : fresh
-    this.judged = { list, others, pending, byAction, version, at: ctx.now.getTime() }
+    this.judged = { list, others, pending, byAction, version, at: ctx.now.getTime(), until: judgedUntil(ctx) }
     return list
   }
 
