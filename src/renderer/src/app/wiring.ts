@@ -27,10 +27,11 @@ const PREFETCH_AHEAD = 3
 /** The lists of the workspace (and its counts, outside a first sync) re-read at most this often while changes land. */
 const WORKSPACE_WINDOW_MS = 120
 /**
- * The badge counts while a first sync runs. Each read after a page counts the Others lane again
- * over every pending approval (core: queries/lanes.ts, ~22 µs each): re-read after every page, the
- * counts took 4.1 s of the core's thread in the bench's first sync (369 reads, p95 44 ms), time
- * the sync and the reviewer's next key waited for. Once a second they still climb with the bar.
+ * The badge counts while a first sync runs. Each read after a page counts every pending approval
+ * again, per tenant and lane (core: queries/counts.ts): re-read after every page, the counts took
+ * 2.0 s of the core's thread in the bench's first sync with a reviewer at work (209 reads, p50
+ * 6.4 ms, p95 22.6; 4.1 s before the Others lane was kept between pages), time the sync and the
+ * reviewer's next key waited for. Once a second they still climb with the bar.
  */
 const FIRST_SYNC_COUNTS_WINDOW_MS = 1000
 const countsWindow = () => (useSync.getState().status?.initialSync ? FIRST_SYNC_COUNTS_WINDOW_MS : WORKSPACE_WINDOW_MS)
