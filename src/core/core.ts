@@ -347,7 +347,7 @@ export class CoreState {
       onSignInRequired: () => this.onSignInRequired(),
       reviewerFirst: this.reviewerFirst.turn,
       // Rows are readable slice by slice (reviewer-caches.ts says what each write makes stale).
-      sliceWritten: (table, keys) => this.reviewerCaches?.written(table, keys),
+      rowsWritten: (table, keys) => this.reviewerCaches?.written(table, keys),
       keyed: LANE_KEYS,
       // Topics are joined after the first good pull: by then the session's token is known.
       onPulled: () => void live?.pulled().catch(() => {}),

@@ -1,7 +1,7 @@
 // A value derived from replica rows and kept between queries: until a pull or a new intent changes
 // one of the tables it reads, or until it is older than its time to live (for what changes with
-// the clock alone: delegations and snoozes that start or run out). The reviewer's standing, the
-// inbox's exclusions and its Others lane are each one of these.
+// the clock alone: delegations and snoozes that start or run out). The reviewer's standing and the
+// inbox's exclusions are each one of these; the Others lane (lanes.ts) is kept row by row instead.
 export class DerivedCache<T> {
   private cached: { value: T; version: number; at: number } | null = null
   private version = 0

@@ -41,8 +41,8 @@ export interface EngineOptions {
   onPulled?: () => void
   /** Awaited before each statement that writes a pulled page (reviewer-first.ts); resolves to its most text. */
   reviewerFirst?: () => Promise<number>
-  /** Rows of a table were written, before its page's `data.changed` (with keys for `keyed` tables). */
-  sliceWritten?: (table: string, keys?: string[]) => void
+  /** Rows of a table were written (or purged), before its page's `data.changed` (with keys for `keyed` tables). */
+  rowsWritten?: (table: string, keys?: string[]) => void
   /** Tables whose writes report the rows they touched (replica/apply.ts). */
   keyed?: ReadonlyMap<string, RowKey>
 }
@@ -50,8 +50,8 @@ export interface EngineOptions {
 const IDLE_MS = 60_000
 
 export class SyncEngine {
-  private readonly o: Required<Omit<EngineOptions, 'onPhase' | 'onPulled' | 'reviewerFirst' | 'sliceWritten' | 'keyed'>> &
-    Pick<EngineOptions, 'onPhase' | 'onPulled' | 'reviewerFirst' | 'sliceWritten' | 'keyed'>
+  private readonly o: Required<Omit<EngineOptions, 'onPhase' | 'onPulled' | 'reviewerFirst' | 'rowsWritten' | 'keyed'>> &
+    Pick<EngineOptions, 'onPhase' | 'onPulled' | 'reviewerFirst' | 'rowsWritten' | 'keyed'>
   private readonly puller: Puller
   private loopDone: Promise<void> | null = null
   private stopped = false

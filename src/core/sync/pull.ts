@@ -37,10 +37,10 @@ export interface PullOptions {
    */
   reviewerFirst?: () => Promise<number>
   /**
-   * Rows of a table were written: what was derived from that table is stale already, before the
-   * page's `data.changed`. Keys come for the tables in `keyed` (replica/apply.ts).
+   * Rows of a table were written (or purged): what was derived from that table is stale already,
+   * before the page's `data.changed`. Keys come for the tables in `keyed` (replica/apply.ts).
    */
-  sliceWritten?: (table: string, keys?: string[]) => void
+  rowsWritten?: (table: string, keys?: string[]) => void
   /** Tables whose writes report the rows they touched (replica/apply.ts). */
   keyed?: ReadonlyMap<string, RowKey>
 }
@@ -144,7 +144,7 @@ export class Puller {
         meta,
         newRows,
         between: this.o.reviewerFirst,
-        written: this.o.sliceWritten,
+        written: this.o.rowsWritten,
         keyed: this.o.keyed,
       })
     } catch (err) {
