@@ -3,13 +3,13 @@
 // generates runs of pulled pages on a real (in-memory) replica: new approvals of every shape the
 // rules split on (over the limit, too risky, named approvers, one named for whom I hold a
 // delegation, my own request, four-eyes, expired, decided, deleted), changed approvals,
-// colleagues' and my own decisions, actions whose tool changes, a change to my standing, a purge of
-// a table I may no longer read, and time passing (the delegation starts and ends, approvals
-// expire, a day ends) with nothing written. The pages go
+// colleagues' and my own decisions, actions whose tool changes, a change to my membership, the
+// delegator's or a colleague's, a purge of a table I may no longer read, and time passing (the
+// delegation starts and ends, approvals expire, a day ends) with nothing written. The pages go
 // through applyPage and the reviewer's caches exactly as the core sends them (keys per statement,
 // then the page's data.changed), reads come between some pages and not others. After each read:
 // the kept lane equals the fresh one on every live item, and after a page that only wrote rows
-// with their keys, no more approvals were judged than the page named.
+// with their keys (or a colleague's membership), no more approvals were judged than it named.
 import { randomUUID } from 'node:crypto'
 import fc from 'fast-check'
 import type { PGliteInterface } from '@electric-sql/pglite'
@@ -19,6 +19,7 @@ import { replicatedTables } from '../../src/core/replica/registry'
 import { Replica } from '../../src/core/replica/replica'
 import { InboxLanes, LANE_KEYS } from '../../src/core/queries/lanes'
 import { ReviewerCaches } from '../../src/core/queries/reviewer-caches'
+import { loadReviewerContext } from '../../src/core/queries/standing'
 import { readPage } from '../../src/core/sync/page'
 
 const RUNS = 40
@@ -73,7 +74,16 @@ const step = fc.oneof(
       read: fc.boolean(),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('standing' as const), limit: fc.constantFrom('500.00', '1000.00', '5000.00'), maxRisk: fc.integer({ min: 2, max: 5 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('standing' as const),
+      // Mine or the delegator's (both are my context's facts), or a colleague's (not one of them).
+      whose: fc.constantFrom('me', 'delegator', 'colleague'),
+      limit: fc.constantFrom('500.00', '1000.00', '5000.00'),
+      maxRisk: fc.integer({ min: 2, max: 5 }),
+    }),
+  },
   // The purge may come in a page that also wrote the table (the server need not send them apart).
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('withhold' as const), alsoWritten: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('time' as const), minutes: fc.integer({ min: 5, max: 50 }) }) },
@@ -213,11 +223,12 @@ async function play(steps: Step[]): Promise<{ reads: number; partial: number }> 
     const before = judged()
     const kept = await caches.lanes.others(ctx)
     const spent = judged() - before
-    const fresh = await new InboxLanes(replica.db).others(ctx)
+    // Judged afresh from a context read afresh: a kept context gone stale fails this too.
+    const fresh = await new InboxLanes(replica.db).others(await loadReviewerContext(replica.db, me, now))
     const isLive = await live(now)
     expect(kept.filter((id) => isLive.has(id)).sort()).toEqual([...fresh].sort())
-    // Judged again: what the pages named, no more (only the first read, a change to the standing,
-    // a purge, and time passing a delegation's start or end or midnight judge every pending approval).
+    // Judged again: what the pages named, no more (only the first read, a change to my context, a
+    // purge, and time passing a delegation's start or end or midnight judge every pending approval).
     if (!run.full) {
       expect(spent).toBeLessThanOrEqual(run.named.size)
       partial += 1
@@ -234,10 +245,12 @@ async function play(steps: Step[]): Promise<{ reads: number; partial: number }> 
       const crossed = [NOW + 30 * MINUTE, NOW + 90 * MINUTE, (Math.floor(before / (24 * HOUR)) + 1) * 24 * HOUR]
       if (crossed.some((t) => before < t && t <= run.now)) run.full = true
     } else if (s.kind === 'standing') {
+      const user = { me, delegator, colleague }[s.whose]
       await pull(caches, {
-        tenant_members: [{ tenant_id: tenant, user_id: me, role: 'finance', approval_limit: s.limit, max_risk: s.maxRisk, is_active: true, ...run.next() }],
+        tenant_members: [{ tenant_id: tenant, user_id: user, role: 'finance', approval_limit: s.limit, max_risk: s.maxRisk, is_active: true, ...run.next() }],
       })
-      run.full = true
+      // A colleague's membership is no fact of my context: nothing is judged again for it.
+      if (s.whose !== 'colleague') run.full = true
     } else if (s.kind === 'withhold') {
       // My role no longer reads the decisions here: they are purged, with no keys to say which.
       const target = run.approvals[0]

@@ -2,8 +2,9 @@
 // mine: another approver's, my own request, above my limit or risk ceiling, read-only). The split
 // is the pre-flight's verdict on each pending approval — the same `preflight` that explains a
 // refusal on the row — so it follows the decision rules wherever they change, never a copy of them.
-// The set of Others is kept between reads. A change to the reviewer's standing, a write that does
-// not say which rows it touched, or the moment a verdict may change with time alone (a delegation
+// The set of Others is kept between reads. A change to the reviewer's own context (their standing,
+// delegations, tenants, tool schemas, rates: not a colleague's membership), a write that does not
+// say which rows it touched, or the moment a verdict may change with time alone (a delegation
 // starting or ending, a new day's exchange rates) has every pending approval judged again: ~22 µs
 // each, 2 s at 100k. A pulled page says which rows it wrote (LANE_KEYS, replica/apply.ts), and once
 // the page has ended (its data.changed, as for every other count) only the pending approvals those
@@ -15,7 +16,6 @@ import type { RowKey } from '../replica/apply'
 import { sameIds } from './derived-cache'
 import {
   preflight,
-  STANDING_TABLES,
   SUBJECT_APPROVERS,
   SUBJECT_COLUMNS,
   subjectFromRow,
@@ -62,6 +62,11 @@ interface Judged {
   pending: Set<string>
   /** The same, by their action: an action's change has its approval judged again. */
   byAction: Map<string, string>
+  /**
+   * The reviewer's context judged with: the cache hands back the same maps until its facts change
+   * (standing.ts), so another `standing` means another context.
+   */
+  standing: ReviewerContext['standing']
   /** The full judgement's version, moment, and the moment its verdicts may change with time (judgedUntil). */
   version: number
   at: number
@@ -112,7 +117,6 @@ export class InboxLanes {
       return
     }
     for (const table of tables) {
-      if (STANDING_TABLES.has(table)) this.version += 1
       const due = DUE_OF[table]
       if (!due) continue
       const keys = this.written.get(table)
@@ -135,7 +139,7 @@ export class InboxLanes {
     const j = this.judged
     const now = ctx.now.getTime()
     // A clock set back is a moment nothing was judged at either.
-    if (!j || j.version !== this.version || now < j.at || now >= j.until) return this.judgeAll(ctx)
+    if (!j || j.version !== this.version || j.standing !== ctx.standing || now < j.at || now >= j.until) return this.judgeAll(ctx)
     const { approvals: ids, decided, actions } = this.due
     this.due = nothingDue()
     // A decision or an action matters only to an approval judged pending: one not judged yet is
@@ -180,7 +184,7 @@ export class InboxLanes {
     const kept = this.judged?.list
     const fresh = [...others]
     const list = kept && sameIds(kept, fresh) ? kept : fresh
-    this.judged = { list, others, pending, byAction, version, at: ctx.now.getTime(), until: judgedUntil(ctx) }
+    this.judged = { list, others, pending, byAction, standing: ctx.standing, version, at: ctx.now.getTime(), until: judgedUntil(ctx) }
     return list
   }
 

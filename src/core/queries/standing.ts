@@ -306,16 +306,41 @@ export function releasedMoney(
 /** Tables whose change can change a reviewer's standing. */
 export const STANDING_TABLES = new Set(['tenants', 'tenant_members', 'role_permissions', 'approval_delegations', 'tools', 'fx_rates'])
 
+/** Map entries in key order (a context read twice lists them in whatever order the rows came). */
+const sorted = <V>(m: Map<string, V>): [string, V][] => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+
+const standingFacts = (s: Standing) => [s.role, s.approvalLimit, s.maxRisk, s.permissions && [...s.permissions].sort()]
+
+/**
+ * Every fact of a context the rules read, as one text (its moment aside): two readings with the same
+ * text give every approval the same verdict.
+ */
+function contextFacts(c: ReviewerContext): string {
+  return JSON.stringify([
+    c.userId,
+    sorted(c.standing).map(([tenant, s]) => [tenant, standingFacts(s)]),
+    c.delegations
+      .map((d) => [d.id, d.delegatorId, d.tenantId, d.riskLevels, d.startsAt.getTime(), d.endsAt.getTime()] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    sorted(c.tenants),
+    sorted(c.delegatorMembers).map(([tenant, members]) => [tenant, sorted(members).map(([user, s]) => [user, standingFacts(s)])]),
+    sorted(c.toolSchemas),
+    c.rates.map((r) => `${r.from}/${r.to}/${r.validOn}/${r.rate.units}e-${r.rate.scale}`).sort(),
+  ])
+}
+
 /**
  * The reviewer's context, read once and kept until a pull changes one of STANDING_TABLES (or a
- * minute passes, for delegations that start or end with time): every list row needs it.
+ * minute passes, for delegations that start or end with time): every list row needs it. A context
+ * read again with the same facts (a change to another reviewer's membership or delegation) is handed
+ * back as the one kept, its maps the same objects: what was judged with it (the Others lane) stands.
  */
 export class ReviewerContextCache extends DerivedCache<ReviewerContext> {
   constructor(
     private readonly db: PGliteInterface,
     private readonly userId: string,
   ) {
-    super(STANDING_TABLES, 60_000)
+    super(STANDING_TABLES, 60_000, (kept, fresh) => contextFacts(kept) === contextFacts(fresh))
   }
 
   async get(now: Date): Promise<ReviewerContext> {
