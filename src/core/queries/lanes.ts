@@ -84,6 +84,22 @@ const nothingDue = (): Due => ({ approvals: new Set(), decided: new Set(), actio
 
 const DUE_OF: Record<string, keyof Due> = { approvals: 'approvals', approval_decisions: 'decided', actions: 'actions' }
 
+/** Records each pending approval's verdict in `j`; says whether the lane's members changed. */
+function judge(j: Judged, ctx: ReviewerContext, rows: LaneRow[]): boolean {
+  let changed = false
+  for (const r of rows) {
+    j.pending.add(r.id)
+    if (r.action_id) j.byAction.set(r.action_id, r.id)
+    // "May decide now" = the rule set refuses no approve (the same verdict the row's pre-flight shows).
+    const inOthers = preflight(ctx, subjectFromRow(r)) !== null
+    if (inOthers === j.others.has(r.id)) continue
+    changed = true
+    if (inOthers) j.others.add(r.id)
+    else j.others.delete(r.id)
+  }
+  return changed
+}
+
 export class InboxLanes {
   private judged: Judged | null = null
   /** Bumped by a change no keys describe: the next read judges every pending approval. */
@@ -150,18 +166,13 @@ export class InboxLanes {
       if (id) ids.add(id)
     }
     if (ids.size === 0) return j.list
-    const rows = new Map((await this.pending(ctx, [...ids])).map((r) => [r.id, r]))
-    let changed = false
+    const rows = await this.subjects(ctx, [...ids])
+    // Those no longer pending and live leave the lane; the others are judged again.
+    for (const r of rows) ids.delete(r.id)
+    let changed = judge(j, ctx, rows)
     for (const id of ids) {
-      const r = rows.get(id)
-      if (r) j.pending.add(id)
-      else j.pending.delete(id)
-      if (r?.action_id) j.byAction.set(r.action_id, id)
-      const inOthers = r !== undefined && preflight(ctx, subjectFromRow(r)) !== null
-      if (inOthers === j.others.has(id)) continue
-      changed = true
-      if (inOthers) j.others.add(id)
-      else j.others.delete(id)
+      j.pending.delete(id)
+      changed = j.others.delete(id) || changed
     }
     // A new list only when its members changed: what was counted with the old one stays good.
     if (changed) j.list = [...j.others]
@@ -172,24 +183,26 @@ export class InboxLanes {
     // Judged under the version it starts at: a change that lands meanwhile makes it stale at once.
     const version = this.version
     this.due = nothingDue()
-    const others = new Set<string>()
-    const pending = new Set<string>()
-    const byAction = new Map<string, string>()
-    for (const r of await this.pending(ctx)) {
-      pending.add(r.id)
-      if (r.action_id) byAction.set(r.action_id, r.id)
-      // "May decide now" = the rule set refuses no approve (the same verdict the row's pre-flight shows).
-      if (preflight(ctx, subjectFromRow(r)) !== null) others.add(r.id)
-    }
     const kept = this.judged?.list
-    const fresh = [...others]
-    const list = kept && sameIds(kept, fresh) ? kept : fresh
-    this.judged = { list, others, pending, byAction, standing: ctx.standing, version, at: ctx.now.getTime(), until: judgedUntil(ctx) }
-    return list
+    const j: Judged = {
+      list: [],
+      others: new Set(),
+      pending: new Set(),
+      byAction: new Map(),
+      standing: ctx.standing,
+      version,
+      at: ctx.now.getTime(),
+      until: judgedUntil(ctx),
+    }
+    judge(j, ctx, await this.subjects(ctx))
+    const fresh = [...j.others]
+    j.list = kept && sameIds(kept, fresh) ? kept : fresh
+    this.judged = j
+    return j.list
   }
 
   /** The pending, unexpired approvals (of `ids` only, when given) as the rules read them. */
-  private async pending(ctx: ReviewerContext, ids?: string[]): Promise<LaneRow[]> {
+  private async subjects(ctx: ReviewerContext, ids?: string[]): Promise<LaneRow[]> {
     // A few approvals are found by their keys, one index lookup each; all of them by a scan.
     const from = ids ? 'unnest($2::uuid[]) as k (id) join approvals a on a.id = k.id' : 'approvals a'
     // One JSON value for the whole set: PGlite hands back one string JSON.parse reads natively.

@@ -311,11 +311,20 @@ const sorted = <V>(m: Map<string, V>): [string, V][] => [...m].sort(([a], [b]) =
 
 const standingFacts = (s: Standing) => [s.role, s.approvalLimit, s.maxRisk, s.permissions && [...s.permissions].sort()]
 
+/** Each kept context's facts, written out once (a kept context is compared at every reading). */
+const FACTS = new WeakMap<ReviewerContext, string>()
+
 /**
  * Every fact of a context the rules read, as one text (its moment aside): two readings with the same
  * text give every approval the same verdict.
  */
 function contextFacts(c: ReviewerContext): string {
+  let facts = FACTS.get(c)
+  if (facts === undefined) FACTS.set(c, (facts = writeFacts(c)))
+  return facts
+}
+
+function writeFacts(c: ReviewerContext): string {
   return JSON.stringify([
     c.userId,
     sorted(c.standing).map(([tenant, s]) => [tenant, standingFacts(s)]),
