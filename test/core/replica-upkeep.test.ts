@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { replicatedTables } from '../../src/core/replica/registry'
 import { Replica } from '../../src/core/replica/replica'
+import { SEARCH_PENDING_LIST_KB } from '../../src/core/replica/view-indexes'
 
 let replica: Replica
 const tenant = randomUUID()
@@ -75,5 +76,29 @@ describe('replica upkeep', () => {
     expect(await afterApplying('agents', 1)).toEqual({ analyzed: 1, vacuumed: 1 })
 
     expect(await afterApplying('agents', 3, 'all')).toEqual({ analyzed: 2, vacuumed: 2 })
+  })
+
+  it('never lets the search index’s pending list grow past its limit: no write merges megabytes of it at once', async () => {
+    // A replica of its own, never vacuumed meanwhile (a vacuum empties the list too).
+    const fresh = await Replica.open(null, randomUUID(), replicatedTables())
+    try {
+      // ~500 kB of new search entries (long, varied titles): twice the limit, an eighth of PostgreSQL's
+      // 4 MB default.
+      await fresh.db.query(
+        `insert into approvals (id, tenant_id, kind, title, counterparty, status, risk_level)
+         select gen_random_uuid(), $1, 'refund', 'Refund ' || md5(g::text) || ' ' || md5((g * 7)::text),
+                'Counterparty ' || md5((g * 3)::text), 'pending', 1
+           from generate_series(1, 6000) g`,
+        [tenant],
+      )
+      // The pages the list held, which a write crossing the limit would have merged in one go.
+      const { pages } = (
+        await fresh.db.query<{ pages: number }>(`select gin_clean_pending_list('approvals_search_idx'::regclass)::int as pages`)
+      ).rows[0]!
+      expect(pages).toBeGreaterThan(0)
+      expect(pages).toBeLessThanOrEqual(Math.ceil(SEARCH_PENDING_LIST_KB / 8) + 1)
+    } finally {
+      await fresh.close()
+    }
   })
 })

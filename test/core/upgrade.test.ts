@@ -2,9 +2,13 @@
 // holds, a whole table it skipped — brings those values and rows for everything it already held:
 // an older build that skipped a table still moved that table's cursors, and an upgrade that trusted
 // them would never download those rows. The rows held stay readable while the new ones arrive.
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mirrorTables } from '../../src/core/replica/mirror'
 import { replicatedTables } from '../../src/core/replica/registry'
+import { Replica } from '../../src/core/replica/replica'
 import type { TableSpec } from '../../src/core/replica/tables'
+import { APPROVAL_SEARCH_EXPR, SEARCH_PENDING_LIST_KB } from '../../src/core/replica/view-indexes'
 import { DEMO } from '../support/db'
 import {
   createApproval,
@@ -86,5 +90,35 @@ describe('an upgrade that replicates a new column and a new table', () => {
     )
     expect(audit.rows.map((r) => r.action)).toEqual(['upgrade.0', 'upgrade.1', 'upgrade.2'])
     expect(await replicaDigest(replicaOf(after))).toEqual(await serverDigest(reviewer.id))
+  })
+})
+
+describe('an upgrade that changes only the replica’s own indexes', () => {
+  it('rebuilds them where they are: the rows and the cursors stay, so nothing is downloaded again', async () => {
+    const replica = await Replica.open(null, randomUUID(), replicatedTables())
+    try {
+      const db = replica.db
+      const id = randomUUID()
+      const scope = randomUUID()
+      await db.query(`insert into approvals (id, tenant_id, kind, title, status, risk_level) values ($1, $2, 'refund', 'Kept', 'pending', 1)`, [id, scope])
+      await db.query(`insert into sync_cursors (scope, table_name, txid, version) values ($1, 'approvals', '7', 42)`, [scope])
+      // As the previous build made it: its search index without a pending-list limit.
+      await db.exec(`drop index approvals_search_idx;
+        create index approvals_search_idx on approvals using gin ((${APPROVAL_SEARCH_EXPR}) gin_trgm_ops) where status = 'pending' and deleted_at is null;
+        update replica_tables set signature = 'the previous build' where table_name = 'approvals'`)
+
+      expect(await mirrorTables(db, replicatedTables())).toEqual(['approvals'])
+
+      const held = await db.query<{ title: string }>('select title from approvals where id = $1', [id])
+      expect(held.rows).toEqual([{ title: 'Kept' }])
+      const cursor = await db.query<{ version: number }>(`select version::int from sync_cursors where scope = $1 and table_name = 'approvals'`, [scope])
+      expect(cursor.rows).toEqual([{ version: 42 }])
+      const options = await db.query<{ reloptions: string[] }>(`select reloptions from pg_class where relname = 'approvals_search_idx'`)
+      expect(options.rows).toEqual([{ reloptions: [`gin_pending_list_limit=${SEARCH_PENDING_LIST_KB}`] }])
+      const found = await db.query(`select 1 from approvals where ${APPROVAL_SEARCH_EXPR} like '%kept%' and status = 'pending' and deleted_at is null`)
+      expect(found.rows).toHaveLength(1)
+    } finally {
+      await replica.close()
+    }
   })
 })
