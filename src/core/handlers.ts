@@ -58,20 +58,21 @@ export function buildHandlers(core: CoreState): CoreHandlers {
       const at = now()
       const caches = core.caches()
       const ctx = await caches.reviewer.get(at)
-      const others = filter.lane ? await caches.lanes.others(ctx) : []
-      return listInbox(r.reads, ctx, await caches.exclusions.ids(at), filter, limit, offset, others, caches.totals)
+      const lane = await caches.lanes.others(ctx)
+      return listInbox(r.reads, ctx, await caches.exclusions.ids(at), filter, limit, offset, lane, caches.totals)
     },
     'inbox.counts': async ({ tenantId }) => {
       const at = now()
       const caches = core.caches()
       const ctx = await caches.reviewer.get(at)
-      return caches.counts.read(ctx, await caches.exclusions.ids(at), await caches.lanes.others(ctx), tenantId)
+      return caches.counts.read(ctx, await caches.exclusions.ids(at), (await caches.lanes.others(ctx)).ids, tenantId)
     },
     'inbox.find': async ({ query, limit }) => {
       const r = core.requireReplica()
       const at = now()
       const caches = core.caches()
-      return findInInbox(r.reads, await caches.reviewer.get(at), await caches.exclusions.ids(at), query, limit)
+      const ctx = await caches.reviewer.get(at)
+      return findInInbox(r.reads, ctx, await caches.exclusions.ids(at), await caches.lanes.others(ctx), query, limit)
     },
     'views.list': async () => core.savedViews.list(await core.viewOwner()),
     'views.save': async ({ name, filter }) => core.savedViews.save(await core.viewOwner(), name, filter),

@@ -39,8 +39,9 @@ async function read(filter = {}) {
   const at = new Date()
   const hidden = await caches.exclusions.ids(at)
   const ctx = await caches.reviewer.get(at)
-  const page = await listInbox(replica.reads, ctx, hidden, filter, 10, 0, [], caches.totals)
-  return { hidden, total: page.total, kept: caches.totals.get(filter, hidden, [], at) }
+  const lane = await caches.lanes.others(ctx)
+  const page = await listInbox(replica.reads, ctx, hidden, filter, 10, 0, lane, caches.totals)
+  return { hidden, total: page.total, kept: caches.totals.get(filter, hidden, lane.ids, at) }
 }
 
 async function intentOn(approvalId: string, state: string): Promise<string> {

@@ -8,7 +8,8 @@
 // delegation starts and ends, approvals expire, a day ends) with nothing written. The pages go
 // through applyPage and the reviewer's caches exactly as the core sends them (keys per statement,
 // then the page's data.changed), reads come between some pages and not others. After each read:
-// the kept lane equals the fresh one on every live item, and after a page that only wrote rows
+// the kept lane equals the fresh one on every live item, each member with the same verdict (the
+// pre-flight the inbox's row shows, read from the lane), and after a page that only wrote rows
 // with their keys (or a colleague's membership), no more approvals were judged than it named.
 import { randomUUID } from 'node:crypto'
 import fc from 'fast-check'
@@ -17,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { applyPage } from '../../src/core/replica/apply'
 import { replicatedTables } from '../../src/core/replica/registry'
 import { Replica } from '../../src/core/replica/replica'
-import { InboxLanes, LANE_KEYS } from '../../src/core/queries/lanes'
+import { InboxLanes, LANE_KEYS, type OthersLane } from '../../src/core/queries/lanes'
 import { ReviewerCaches } from '../../src/core/queries/reviewer-caches'
 import { loadReviewerContext } from '../../src/core/queries/standing'
 import { readPage } from '../../src/core/sync/page'
@@ -226,7 +227,10 @@ async function play(steps: Step[]): Promise<{ reads: number; partial: number }> 
     // Judged afresh from a context read afresh: a kept context gone stale fails this too.
     const fresh = await new InboxLanes(replica.db).others(await loadReviewerContext(replica.db, me, now))
     const isLive = await live(now)
-    expect(kept.filter((id) => isLive.has(id)).sort()).toEqual([...fresh].sort())
+    // The same members, each with the same verdict (the pre-flight the inbox's row shows).
+    const verdicts = (lane: OthersLane) =>
+      Object.fromEntries(lane.ids.filter((id) => isLive.has(id)).sort().map((id) => [id, lane.refusals.get(id)]))
+    expect(verdicts(kept)).toEqual(verdicts(fresh))
     // Judged again: what the pages named, no more (only the first read, a change to my context, a
     // purge, and time passing a delegation's start or end or midnight judge every pending approval).
     if (!run.full) {

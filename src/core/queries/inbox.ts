@@ -5,9 +5,10 @@
 // is read without sorting the whole table.
 import type { PGliteInterface } from '@electric-sql/pglite'
 import type { ApprovalListItem, InboxFilter } from '../../shared/contract-domain'
+import type { Refusal } from '../../shared/decision-rules'
 import type { ReplicaReads } from '../replica/prepared'
 import { APPROVAL_SEARCH_EXPR } from '../replica/view-indexes'
-import { laneCondition } from './lanes'
+import { laneCondition, type OthersLane } from './lanes'
 import { SqlParams } from './sql-params'
 import { preflight, SUBJECT_COLUMNS, subjectFromRow, type ReviewerContext, type SubjectRow } from './standing'
 
@@ -48,12 +49,16 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`)
 }
 
-/** A list row: the rules' facts about the approval (for its pre-flight) and what the row shows. */
-interface ItemRow extends SubjectRow {
+/** What a list row shows. */
+interface ItemRow {
   id: string
+  tenant_id: string
   kind: ApprovalListItem['kind']
   status: ApprovalListItem['status']
   expires_at: string | null
+  risk_level: number
+  amount: string | null
+  currency: string | null
   title: string
   counterparty: string | null
   created_at: string
@@ -67,35 +72,46 @@ interface ItemRow extends SubjectRow {
   refusal_message: string | null
 }
 
+/** A list row with the rules' facts about the approval, to judge its pre-flight from. */
+type JudgedItemRow = ItemRow & SubjectRow
+
+/** The columns a list row shows of the approval itself (SUBJECT_COLUMNS holds them all too). */
+const SHOWN_COLUMNS = `a.tenant_id, a.kind, a.status, a.expires_at, a.risk_level, a.amount::text as amount, a.currency::text as currency`
+
 /**
  * Everything a list row shows, for the approvals named by `source` (a relation with `id`, and
- * `ord` to keep its order): the approval, its agent, approvals so far, my last refusal on it.
+ * `ord` to keep its order): the approval, its agent, approvals so far, my last refusal on it; and
+ * with `facts`, what the rules read of it (its payload, its tool, who approved it), for rows whose
+ * pre-flight no lane has judged.
  */
-export function itemsSql(source: string, me: string): string {
+export function itemsSql(source: string, me: string, facts: boolean): string {
   // The agent is a lookup by key, the decisions a lateral read of the row's own, my refusals one
   // join on the few there are: PGlite plans this query on every call, and with less to reorder it
   // plans in about half the time. No per-row sort either (a count distinct or an order by per row
   // costs more than the lookups themselves): the principals are counted from their list, and the
   // latest refusal per approval is picked once.
+  // With the rules' facts: the approval's own, its tool, and who approved its payload in person or for whom.
+  const columns = facts ? `${SUBJECT_COLUMNS}, coalesce(d.approvers, '{}') as approvers` : SHOWN_COLUMNS
+  const tool = facts ? `left join actions ac on ac.id = a.action_id` : ''
+  const approvers = facts ? `, array_remove(array_agg(x.actor_id) || array_agg(x.on_behalf_of), null) as approvers` : ''
   return `with src as ${source},
     refused as (
       select distinct on (pm.target_id) pm.target_id, pm.refusal_code, pm.refusal_message from pending_mutations pm
        where pm.user_id = ${me} and pm.state in ('rejected', 'conflict') and pm.kind = 'approval.decide'
          and pm.dismissed_at is null
        order by pm.target_id, pm.seq desc)
-    select src.ord, a.id, ${SUBJECT_COLUMNS}, coalesce(d.approvers, '{}') as approvers,
+    select src.ord, a.id, ${columns},
       a.title, a.counterparty, a.created_at, a.requested_by_agent_id as agent_id,
       (select g.name from agents g where g.id = a.requested_by_agent_id) as agent_name,
       a.policy_flags, a.required_approvals, coalesce(d.principals, '{}') as principals,
       r.refusal_code, r.refusal_message
     from src
     join approvals a on a.id = src.id
-    left join actions ac on ac.id = a.action_id
+    ${tool}
     -- Four-eyes counts approvals of the payload that will run (an edit restarts the count), one per
     -- principal: the person, or whom they approved for.
     left join lateral (
-      select array_agg(coalesce(x.on_behalf_of, x.actor_id)) as principals,
-             array_remove(array_agg(x.actor_id) || array_agg(x.on_behalf_of), null) as approvers
+      select array_agg(coalesce(x.on_behalf_of, x.actor_id)) as principals${approvers}
         from approval_decisions x
        where x.approval_id = a.id and x.payload_hash_approved = a.payload_hash) d on true
     left join refused r on r.target_id = a.id`
@@ -122,12 +138,13 @@ export async function listInbox(
   filter: InboxFilter,
   limit: number,
   offset: number,
-  /** The Others lane (lanes.ts), needed when the filter names a lane. */
-  others: string[] = [],
+  /** The Others lane (lanes.ts): the lane a filter names, and each row's pre-flight. */
+  lane: OthersLane,
   /** Totals already counted for this filter (the page itself is always read). */
   totals?: InboxTotals,
 ): Promise<InboxPage> {
   const { userId, now } = ctx
+  const others = lane.ids
   const p = new SqlParams()
   let where = inboxWhere(p, hidden, filter)
   if (filter.lane) where += `\n    and ${laneCondition(filter.lane, p.add(others))}`
@@ -163,12 +180,12 @@ export async function listInbox(
              where a.status = 'pending' and a.deleted_at is null and a.expires_at > ${at})::float8 as next_expiry`
       : ''
   const version = totals?.version()
-  const res = await db.query<{ rows: ItemRow[]; total?: number; next_expiry?: number | null }>(asJson(itemsSql(page, me), total), p.values)
+  const res = await db.query<{ rows: ItemRow[]; total?: number; next_expiry?: number | null }>(asJson(itemsSql(page, me, false), total), p.values)
   const out = res.rows[0]
   if (kept === undefined && out?.total !== undefined && version !== undefined) {
     totals?.set(version, filter, hidden, others, now, out.total, out.next_expiry ?? null)
   }
-  return { items: (out?.rows ?? []).map((r) => toItem(ctx, r)), total: kept ?? out?.total ?? 0 }
+  return { items: (out?.rows ?? []).map((r) => toItem(r, refusalIn(lane, r.id))), total: kept ?? out?.total ?? 0 }
 }
 
 // A total counts approvals minus the exclusions (and, for a lane, in or out of the Others list):
@@ -235,7 +252,15 @@ const AMOUNT_WORD = /^\d[\d,]*(\.\d{1,2})?$/
  * counterparty or kind (the trigram index), except a number, which may also be the amount itself.
  * Ordered like the inbox's main bucket (riskiest, then oldest), at most `limit`.
  */
-export async function findInInbox(db: ReplicaReads, ctx: ReviewerContext, hidden: string[], query: string, limit: number): Promise<ApprovalListItem[]> {
+export async function findInInbox(
+  db: ReplicaReads,
+  ctx: ReviewerContext,
+  hidden: string[],
+  /** The Others lane (lanes.ts): each row's pre-flight. */
+  lane: OthersLane,
+  query: string,
+  limit: number,
+): Promise<ApprovalListItem[]> {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8)
   const amounts = words.filter((w) => AMOUNT_WORD.test(w))
   const p = new SqlParams()
@@ -250,21 +275,30 @@ export async function findInInbox(db: ReplicaReads, ctx: ReviewerContext, hidden
   const found = `(select id, row_number() over () as ord from (
       select a.id from approvals a where ${where} and ${liveAt(at)}
       order by a.risk_level desc, a.created_at, a.id limit ${lim}) f)`
-  const res = await db.query<{ rows: ItemRow[] }>(asJson(itemsSql(found, me)), p.values)
-  return (res.rows[0]?.rows ?? []).map((r) => toItem(ctx, r))
+  const res = await db.query<{ rows: ItemRow[] }>(asJson(itemsSql(found, me, false)), p.values)
+  return (res.rows[0]?.rows ?? []).map((r) => toItem(r, refusalIn(lane, r.id)))
 }
 
 /** List rows for the given approvals (any status), in the given order: the detail view's header. */
 export async function itemsById(db: PGliteInterface, ctx: ReviewerContext, ids: string[]): Promise<ApprovalListItem[]> {
   if (ids.length === 0) return []
-  const res = await db.query<{ rows: ItemRow[] }>(
-    asJson(itemsSql(`(select id, ord from unnest($1::uuid[]) with ordinality as x(id, ord))`, '$2')),
+  const res = await db.query<{ rows: JudgedItemRow[] }>(
+    asJson(itemsSql(`(select id, ord from unnest($1::uuid[]) with ordinality as x(id, ord))`, '$2', true)),
     [ids, ctx.userId],
   )
-  return (res.rows[0]?.rows ?? []).map((r) => toItem(ctx, r))
+  return (res.rows[0]?.rows ?? []).map((r) => toItem(r, preflight(ctx, subjectFromRow(r))))
 }
 
-function toItem(ctx: ReviewerContext, r: ItemRow): ApprovalListItem {
+/**
+ * A pending, live approval's pre-flight as its lane was judged: a refusal for a member of Others,
+ * none for one the reviewer may approve. Both readers ask for pending, live approvals only, which the
+ * lane judged all of (lanes.ts).
+ */
+function refusalIn(lane: OthersLane, id: string): Refusal | null {
+  return lane.refusals.get(id) ?? null
+}
+
+function toItem(r: ItemRow, preflight: Refusal | null): ApprovalListItem {
   return {
     id: r.id,
     tenantId: r.tenant_id,
@@ -283,7 +317,7 @@ function toItem(ctx: ReviewerContext, r: ItemRow): ApprovalListItem {
     requiredApprovals: r.required_approvals,
     approvalsSoFar: new Set(r.principals).size,
     lastRefusal: r.refusal_code ? { code: r.refusal_code, message: r.refusal_message ?? r.refusal_code } : null,
-    preflight: preflight(ctx, subjectFromRow(r)),
+    preflight,
   }
 }
 

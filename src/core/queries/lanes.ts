@@ -11,7 +11,10 @@
 // rows name are judged again.
 // The set may keep an approval that is no longer pending (decided, deleted, expired): every reader
 // asks for the lane among pending, live approvals only (inbox.ts, counts.ts), so it changes nothing.
+// Each member keeps its verdict, the refusal the inbox's row shows: the list reads it here instead
+// of reading every row's rules' facts (its payload, its tool) and judging the page again.
 import type { PGliteInterface } from '@electric-sql/pglite'
+import type { Refusal } from '../../shared/decision-rules'
 import type { RowKey } from '../replica/apply'
 import { sameIds } from './derived-cache'
 import {
@@ -54,10 +57,19 @@ function judgedUntil(ctx: ReviewerContext): number {
 
 type LaneRow = SubjectRow & { id: string; action_id: string | null }
 
+/** The Others lane as a read hands it out. */
+export interface OthersLane {
+  /** Its members: the same array until they change (what was counted with it stays good). */
+  ids: string[]
+  /** Why the reviewer may not approve each member now: the pre-flight its row shows. */
+  refusals: ReadonlyMap<string, Refusal>
+}
+
 interface Judged {
-  /** The Others lane as handed out: the same array until its members change. */
-  list: string[]
-  others: Set<string>
+  /** The Others lane as handed out: the same ids until its members change. */
+  lane: OthersLane
+  /** Each member's verdict (the lane's refusals). */
+  others: Map<string, Refusal>
   /** The pending approvals judged: a decision on one of them has it judged again. */
   pending: Set<string>
   /** The same, by their action: an action's change has its approval judged again. */
@@ -91,11 +103,11 @@ function judge(j: Judged, ctx: ReviewerContext, rows: LaneRow[]): boolean {
     j.pending.add(r.id)
     if (r.action_id) j.byAction.set(r.action_id, r.id)
     // "May decide now" = the rule set refuses no approve (the same verdict the row's pre-flight shows).
-    const inOthers = preflight(ctx, subjectFromRow(r)) !== null
-    if (inOthers === j.others.has(r.id)) continue
-    changed = true
-    if (inOthers) j.others.add(r.id)
-    else j.others.delete(r.id)
+    const refusal = preflight(ctx, subjectFromRow(r))
+    if (refusal) {
+      changed = !j.others.has(r.id) || changed
+      j.others.set(r.id, refusal)
+    } else changed = j.others.delete(r.id) || changed
   }
   return changed
 }
@@ -145,13 +157,13 @@ export class InboxLanes {
   }
 
   /** Pending, unexpired approvals the reviewer sees but may not approve now (and maybe some that are no longer pending). */
-  others(ctx: ReviewerContext): Promise<string[]> {
+  others(ctx: ReviewerContext): Promise<OthersLane> {
     const read = this.queue.then(() => this.refresh(ctx))
     this.queue = read.catch(() => {})
     return read
   }
 
-  private async refresh(ctx: ReviewerContext): Promise<string[]> {
+  private async refresh(ctx: ReviewerContext): Promise<OthersLane> {
     const j = this.judged
     const now = ctx.now.getTime()
     // A clock set back is a moment nothing was judged at either.
@@ -165,7 +177,7 @@ export class InboxLanes {
       const id = j.byAction.get(action)
       if (id) ids.add(id)
     }
-    if (ids.size === 0) return j.list
+    if (ids.size === 0) return j.lane
     const rows = await this.subjects(ctx, [...ids])
     // Those no longer pending and live leave the lane; the others are judged again.
     for (const r of rows) ids.delete(r.id)
@@ -174,19 +186,20 @@ export class InboxLanes {
       j.pending.delete(id)
       changed = j.others.delete(id) || changed
     }
-    // A new list only when its members changed: what was counted with the old one stays good.
-    if (changed) j.list = [...j.others]
-    return j.list
+    // New ids only when the members changed: what was counted with the old ones stays good.
+    if (changed) j.lane = { ids: [...j.others.keys()], refusals: j.others }
+    return j.lane
   }
 
-  private async judgeAll(ctx: ReviewerContext): Promise<string[]> {
+  private async judgeAll(ctx: ReviewerContext): Promise<OthersLane> {
     // Judged under the version it starts at: a change that lands meanwhile makes it stale at once.
     const version = this.version
     this.due = nothingDue()
-    const kept = this.judged?.list
+    const kept = this.judged?.lane.ids
+    const others = new Map<string, Refusal>()
     const j: Judged = {
-      list: [],
-      others: new Set(),
+      lane: { ids: [], refusals: others },
+      others,
       pending: new Set(),
       byAction: new Map(),
       standing: ctx.standing,
@@ -195,10 +208,10 @@ export class InboxLanes {
       until: judgedUntil(ctx),
     }
     judge(j, ctx, await this.subjects(ctx))
-    const fresh = [...j.others]
-    j.list = kept && sameIds(kept, fresh) ? kept : fresh
+    const fresh = [...others.keys()]
+    j.lane = { ids: kept && sameIds(kept, fresh) ? kept : fresh, refusals: others }
     this.judged = j
-    return j.list
+    return j.lane
   }
 
   /** The pending, unexpired approvals (of `ids` only, when given) as the rules read them. */
