@@ -292,7 +292,8 @@ export async function itemsById(db: PGliteInterface, ctx: ReviewerContext, ids: 
 /**
  * A pending, live approval's pre-flight as its lane was judged: a refusal for a member of Others,
  * none for one the reviewer may approve. Both readers ask for pending, live approvals only, which the
- * lane judged all of (lanes.ts).
+ * lane judged all of (lanes.ts). It is what the row shows; a decision is judged afresh when it is
+ * made (queue/create.ts), whatever the row said.
  */
 function refusalIn(lane: OthersLane, id: string): Refusal | null {
   return lane.refusals.get(id) ?? null
