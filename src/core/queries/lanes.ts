@@ -61,7 +61,10 @@ type LaneRow = SubjectRow & { id: string; action_id: string | null }
 export interface OthersLane {
   /** Its members: the same array until they change (what was counted with it stays good). */
   ids: string[]
-  /** Why the reviewer may not approve each member now: the pre-flight its row shows. */
+  /**
+   * Why the reviewer may not approve each member now: the pre-flight its row shows. The lane's own
+   * map, kept current by later reads: read it when the lane is handed out, as `ids` is.
+   */
   refusals: ReadonlyMap<string, Refusal>
 }
 
