@@ -10,7 +10,7 @@ import type { ReplicaReads } from '../replica/prepared'
 import { APPROVAL_SEARCH_EXPR } from '../replica/view-indexes'
 import { laneCondition, type OthersLane } from './lanes'
 import { SqlParams } from './sql-params'
-import { preflight, SUBJECT_COLUMNS, subjectFromRow, type ReviewerContext, type SubjectRow } from './standing'
+import { preflight, SHOWN_SUBJECT_COLUMNS, SUBJECT_COLUMNS, subjectFromRow, type ReviewerContext, type SubjectRow } from './standing'
 
 /** Items expiring within this window sort before everything else. */
 export const EXPIRING_SOON_MS = 4 * 60 * 60 * 1000
@@ -75,9 +75,6 @@ interface ItemRow {
 /** A list row with the rules' facts about the approval, to judge its pre-flight from. */
 type JudgedItemRow = ItemRow & SubjectRow
 
-/** The columns a list row shows of the approval itself (SUBJECT_COLUMNS holds them all too). */
-const SHOWN_COLUMNS = `a.tenant_id, a.kind, a.status, a.expires_at, a.risk_level, a.amount::text as amount, a.currency::text as currency`
-
 /**
  * Everything a list row shows, for the approvals named by `source` (a relation with `id`, and
  * `ord` to keep its order): the approval, its agent, approvals so far, my last refusal on it; and
@@ -91,7 +88,7 @@ export function itemsSql(source: string, me: string, facts: boolean): string {
   // costs more than the lookups themselves): the principals are counted from their list, and the
   // latest refusal per approval is picked once.
   // With the rules' facts: the approval's own, its tool, and who approved its payload in person or for whom.
-  const columns = facts ? `${SUBJECT_COLUMNS}, coalesce(d.approvers, '{}') as approvers` : SHOWN_COLUMNS
+  const columns = facts ? `${SUBJECT_COLUMNS}, coalesce(d.approvers, '{}') as approvers` : SHOWN_SUBJECT_COLUMNS
   const tool = facts ? `left join actions ac on ac.id = a.action_id` : ''
   const approvers = facts ? `, array_remove(array_agg(x.actor_id) || array_agg(x.on_behalf_of), null) as approvers` : ''
   return `with src as ${source},

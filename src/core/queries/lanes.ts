@@ -69,8 +69,8 @@ export interface OthersLane {
 }
 
 interface Judged {
-  /** The Others lane as handed out: the same ids until its members change. */
-  lane: OthersLane
+  /** The lane's members as handed out: the same array until they change. */
+  ids: string[]
   /** Each member's verdict (the lane's refusals). */
   others: Map<string, Refusal>
   /** The pending approvals judged: a decision on one of them has it judged again. */
@@ -98,6 +98,8 @@ interface Due {
 const nothingDue = (): Due => ({ approvals: new Set(), decided: new Set(), actions: new Set() })
 
 const DUE_OF: Record<string, keyof Due> = { approvals: 'approvals', approval_decisions: 'decided', actions: 'actions' }
+
+const laneOf = (j: Judged): OthersLane => ({ ids: j.ids, refusals: j.others })
 
 /** Records each pending approval's verdict in `j`; says whether the lane's members changed. */
 function judge(j: Judged, ctx: ReviewerContext, rows: LaneRow[]): boolean {
@@ -180,7 +182,7 @@ export class InboxLanes {
       const id = j.byAction.get(action)
       if (id) ids.add(id)
     }
-    if (ids.size === 0) return j.lane
+    if (ids.size === 0) return laneOf(j)
     const rows = await this.subjects(ctx, [...ids])
     // Those no longer pending and live leave the lane; the others are judged again.
     for (const r of rows) ids.delete(r.id)
@@ -190,19 +192,18 @@ export class InboxLanes {
       changed = j.others.delete(id) || changed
     }
     // New ids only when the members changed: what was counted with the old ones stays good.
-    if (changed) j.lane = { ids: [...j.others.keys()], refusals: j.others }
-    return j.lane
+    if (changed) j.ids = [...j.others.keys()]
+    return laneOf(j)
   }
 
   private async judgeAll(ctx: ReviewerContext): Promise<OthersLane> {
     // Judged under the version it starts at: a change that lands meanwhile makes it stale at once.
     const version = this.version
     this.due = nothingDue()
-    const kept = this.judged?.lane.ids
-    const others = new Map<string, Refusal>()
+    const kept = this.judged?.ids
     const j: Judged = {
-      lane: { ids: [], refusals: others },
-      others,
+      ids: [],
+      others: new Map(),
       pending: new Set(),
       byAction: new Map(),
       standing: ctx.standing,
@@ -211,10 +212,10 @@ export class InboxLanes {
       until: judgedUntil(ctx),
     }
     judge(j, ctx, await this.subjects(ctx))
-    const fresh = [...others.keys()]
-    j.lane = { ids: kept && sameIds(kept, fresh) ? kept : fresh, refusals: others }
+    const fresh = [...j.others.keys()]
+    j.ids = kept && sameIds(kept, fresh) ? kept : fresh
     this.judged = j
-    return j.lane
+    return laneOf(j)
   }
 
   /** The pending, unexpired approvals (of `ids` only, when given) as the rules read them. */

@@ -3,6 +3,7 @@
 // exchange rates. Pre-flight evaluates the one rule set (src/shared/decision-rules.ts) over it to
 // say, before anything is sent, why the server would refuse a decision — with the server's code.
 import type { PGliteInterface } from '@electric-sql/pglite'
+import { canonicalJson } from '../../shared/audit-chain'
 import { formatDecimal, parseDecimal, type Decimal } from '../../shared/decimal'
 import {
   evaluateDecision,
@@ -145,13 +146,16 @@ export async function loadReviewerContext(db: PGliteInterface, userId: string, n
   }
 }
 
+/** The rules' facts about approval `a` that an inbox row shows as well (inbox.ts reads these alone). */
+export const SHOWN_SUBJECT_COLUMNS = `a.tenant_id, a.kind, a.status, a.expires_at, a.risk_level,
+  a.amount::text as amount, a.currency::text as currency`
+
 /**
  * The rules' facts about approval `a` (left-joined to its action as `ac`), named as SubjectRow names
  * them. `approvers` is left to each reader: SUBJECT_APPROVERS for a few rows, one join for a page.
  */
-export const SUBJECT_COLUMNS = `a.tenant_id, a.kind, a.status, a.expires_at, a.version, a.payload_hash, a.payload,
-  a.risk_level, a.amount::text as amount, a.currency::text as currency, a.requested_by_user_id, a.approver_ids,
-  ac.tool ->> 'app' as tool_app, ac.tool ->> 'key' as tool_key`
+export const SUBJECT_COLUMNS = `${SHOWN_SUBJECT_COLUMNS}, a.version, a.payload_hash, a.payload,
+  a.requested_by_user_id, a.approver_ids, ac.tool ->> 'app' as tool_app, ac.tool ->> 'key' as tool_key`
 
 /** Who approved `a`'s current payload hash, in person or as the principal of a delegate. */
 export const SUBJECT_APPROVERS = `(select array_remove(array_agg(d.actor_id) || array_agg(d.on_behalf_of), null)
@@ -306,8 +310,8 @@ export function releasedMoney(
 /** Tables whose change can change a reviewer's standing. */
 export const STANDING_TABLES = new Set(['tenants', 'tenant_members', 'role_permissions', 'approval_delegations', 'tools', 'fx_rates'])
 
-/** Map entries in key order (a context read twice lists them in whatever order the rows came). */
-const sorted = <V>(m: Map<string, V>): [string, V][] => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+/** A map as an object: canonicalJson writes its entries in key order, whatever order the rows came in. */
+const entries = <V>(m: Map<string, V>, f: (v: V) => unknown = (v) => v) => Object.fromEntries([...m].map(([k, v]) => [k, f(v)]))
 
 const standingFacts = (s: Standing) => [s.role, s.approvalLimit, s.maxRisk, s.permissions && [...s.permissions].sort()]
 
@@ -325,17 +329,16 @@ function contextFacts(c: ReviewerContext): string {
 }
 
 function writeFacts(c: ReviewerContext): string {
-  return JSON.stringify([
-    c.userId,
-    sorted(c.standing).map(([tenant, s]) => [tenant, standingFacts(s)]),
-    c.delegations
-      .map((d) => [d.id, d.delegatorId, d.tenantId, d.riskLevels, d.startsAt.getTime(), d.endsAt.getTime()] as const)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-    sorted(c.tenants),
-    sorted(c.delegatorMembers).map(([tenant, members]) => [tenant, sorted(members).map(([user, s]) => [user, standingFacts(s)])]),
-    sorted(c.toolSchemas),
-    c.rates.map((r) => `${r.from}/${r.to}/${r.validOn}/${r.rate.units}e-${r.rate.scale}`).sort(),
-  ])
+  return canonicalJson({
+    userId: c.userId,
+    standing: entries(c.standing, standingFacts),
+    delegations: entries(new Map(c.delegations.map((d) => [d.id, d]))),
+    tenants: entries(c.tenants),
+    delegatorMembers: entries(c.delegatorMembers, (members) => entries(members, standingFacts)),
+    toolSchemas: entries(c.toolSchemas),
+    // A rate as decimal text: canonicalJson would turn its bigint units into a rounded number.
+    rates: c.rates.map((r) => `${r.from}/${r.to}/${r.validOn}/${r.rate.units}e-${r.rate.scale}`).sort(),
+  })
 }
 
 /**
