@@ -60,6 +60,10 @@ describe('the split inbox', () => {
     })
     const mine = await t.call('inbox.list', { filter: { lane: 'mine', tenantId: tenant.id }, limit: 50, offset: 0 })
     expect(mine.items.every((i) => i.preflight === null)).toBe(true)
+    // The palette finds in either lane, each row with the same verdict.
+    const found = async (query: string) => (await t.call('inbox.find', { query, limit: 10 })).map((i) => [i.title, i.preflight?.code ?? null])
+    expect(await found('van lease')).toEqual([['Over limit: van lease', 'over_limit']])
+    expect(await found('lamp')).toEqual([['Mine: refund a lamp', null]])
 
     const c = await t.call('inbox.counts', { tenantId: tenant.id })
     expect(c).toMatchObject({ inbox: 2, inboxOthers: 4 })
